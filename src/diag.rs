@@ -1,0 +1,200 @@
+//! Diagnostics: every problem found in the input, with its location and a hint.
+//!
+//! Stages never panic on bad input; they push a [`Diagnostic`] and carry on
+//! where they can, so that one run reports as many problems as possible.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position in a source file (1-based line and column, column counted in characters).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    pub fn new(file: impl Into<PathBuf>, line: usize, column: usize) -> Self {
+        Location {
+            file: file.into(),
+            line,
+            column,
+        }
+    }
+
+    /// The whole file, when no better position is known.
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Location::new(file, 1, 1)
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub location: Location,
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            location,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {}: {}", self.location, label, self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// An ordered collection of diagnostics.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(transparent)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Diagnostics(Vec::new())
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.0.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Sorted by file, line and column so that reports are deterministic
+    /// whatever order parallel stages finished in.
+    pub fn sort(&mut self) {
+        self.0.sort_by(|a, b| {
+            (&a.location, a.severity, &a.message).cmp(&(&b.location, b.severity, &b.message))
+        });
+        self.0.dedup();
+    }
+
+    /// Paths in diagnostics are shown relative to the site root.
+    pub fn relative_to(mut self, root: &Path) -> Self {
+        for d in &mut self.0 {
+            if let Ok(rel) = d.location.file.strip_prefix(root) {
+                d.location.file = rel.to_path_buf();
+            }
+        }
+        self
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.0 {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_has_location_message_and_hint() {
+        let d = Diagnostic::error(Location::new("content/a/zh/x.md", 3, 7), "bad thing")
+            .with_hint("do this");
+        assert_eq!(
+            d.to_string(),
+            "content/a/zh/x.md:3:7: error: bad thing\n  hint: do this"
+        );
+    }
+
+    #[test]
+    fn sorting_orders_by_location() {
+        let mut ds = Diagnostics::new();
+        ds.push(Diagnostic::warning(Location::new("b", 1, 1), "w"));
+        ds.push(Diagnostic::error(Location::new("a", 9, 1), "e"));
+        ds.push(Diagnostic::error(Location::new("a", 2, 1), "e"));
+        ds.sort();
+        let lines: Vec<usize> = ds.iter().map(|d| d.location.line).collect();
+        assert_eq!(lines, vec![2, 9, 1]);
+        assert_eq!(ds.error_count(), 2);
+        assert_eq!(ds.warning_count(), 1);
+    }
+}

@@ -1,0 +1,76 @@
+//! dengji: a static-site generator for grading standards.
+//!
+//! The pipeline runs forward through one module per stage:
+//! [`load`] → [`model`] → [`render`] → [`write`]. [`build_site`] runs the
+//! stages that produce a site in memory; `write` puts it on disk.
+
+pub mod config;
+pub mod diag;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod serve;
+pub mod write;
+mod yaml;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use diag::Diagnostics;
+use model::Document;
+use render::{RenderOptions, Site};
+
+/// What a successful build produced, with the warnings found on the way.
+pub struct Build {
+    pub site: Site,
+    pub documents: Vec<Document>,
+    pub diagnostics: Diagnostics,
+    pub output_dir: std::path::PathBuf,
+}
+
+/// Loads, models and renders the site at `root`. On any error, returns all
+/// diagnostics (errors and warnings) and no site.
+pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnostics> {
+    let sources = load::load(root).map_err(|d| d.relative_to(root))?;
+    let mut diagnostics = Diagnostics::new();
+
+    // Documents parse independently, so in parallel; order is restored by slug.
+    let parsed: Vec<(Option<Document>, Diagnostics)> = sources
+        .standards
+        .par_iter()
+        .flat_map_iter(|standard| {
+            standard
+                .languages
+                .iter()
+                .filter(|(lang, _)| lang.as_str() == sources.config.default_language)
+                .map(|(lang, files)| model::parse_standard(&standard.slug, lang, files))
+        })
+        .collect();
+    let mut documents = Vec::new();
+    for (doc, diags) in parsed {
+        diagnostics.extend(diags);
+        documents.extend(doc);
+    }
+    documents.sort_by(|a, b| a.slug.cmp(&b.slug));
+
+    let rendered = render::render(&sources.config, &sources.theme, &documents, options);
+    let site = match rendered {
+        Ok(site) => site,
+        Err(d) => {
+            diagnostics.extend(d);
+            Site::default()
+        }
+    };
+    diagnostics.sort();
+    let diagnostics = diagnostics.relative_to(root);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    Ok(Build {
+        site,
+        documents,
+        diagnostics,
+        output_dir: root.join(&sources.config.output_dir),
+    })
+}

@@ -1,0 +1,208 @@
+//! The document model: a standard as a tree of clauses holding blocks.
+//!
+//! Built by [`parse`] from the Markdown sources, consumed by the later stages.
+//! Text is kept as inline Markdown ([`Text`]); rendering it to HTML is the
+//! render stage's job.
+
+mod numbering;
+pub mod parse;
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::diag::Location;
+
+pub use parse::parse_standard;
+
+/// What a document is; shown on its cover and used to pick wording.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocumentKind {
+    Standard,
+    Specification,
+    Guide,
+    Checklist,
+}
+
+/// Front matter of a standard, from the first Markdown file of its language folder.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    /// The code as printed, e.g. "CCRC-ISV-C01:2025"; some documents have none.
+    #[serde(default)]
+    pub code: Option<String>,
+    pub title: String,
+    pub kind: DocumentKind,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub edition: Option<String>,
+    #[serde(default)]
+    pub published: Option<Date>,
+    #[serde(default)]
+    pub effective: Option<Date>,
+    /// The file in the shared sources it was converted from.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Level names, lowest first.
+    #[serde(default)]
+    pub levels: Vec<String>,
+}
+
+/// Inline Markdown text with the place it came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Text {
+    pub markdown: String,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClauseKind {
+    /// A numbered clause or chapter ("7", "7.1.4", "B.2.3").
+    Numbered,
+    /// An annex ("附录 A"), with its designation ("规范性") if printed.
+    Annex { designation: Option<String> },
+    /// An unnumbered section (前言, 引言) with an author-given id.
+    Unnumbered,
+    /// A term entry in the terms-and-definitions chapter.
+    Term { english: Option<String> },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Clause {
+    /// Stable, language-neutral anchor, e.g. "7.1.4", "B", "term-3.1", "foreword".
+    pub anchor: String,
+    /// The number as written in the source ("4.1.", "1、", "附录 A"); empty for unnumbered.
+    pub number_text: String,
+    /// The number normalised for comparison ("4.1", "1", "A").
+    pub number: Option<String>,
+    pub title: Option<Text>,
+    pub kind: ClauseKind,
+    /// 1 for chapters and annexes.
+    pub depth: usize,
+    pub blocks: Vec<Block>,
+    pub children: Vec<Clause>,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    /// Anchored "<clause>-p<n>" so that rules can cite an unnumbered paragraph.
+    Paragraph {
+        anchor: String,
+        text: Text,
+    },
+    Note {
+        anchor: String,
+        text: Text,
+    },
+    Example {
+        text: Text,
+    },
+    List {
+        items: Vec<ListItem>,
+    },
+    Table(Table),
+    Figure {
+        anchor: String,
+        number: Option<String>,
+        caption: Option<Text>,
+        description: Vec<Text>,
+    },
+    Formula {
+        anchor: String,
+        number: Option<String>,
+        tex: String,
+        #[serde(skip)]
+        location: Location,
+    },
+    Editorial {
+        anchor: String,
+        paragraphs: Vec<Text>,
+    },
+    Checklist {
+        items: Vec<ChecklistItem>,
+    },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ListItem {
+    /// The marker as written ("a）", "1)", "——"); `None` never happens for
+    /// numbered items.
+    pub marker: String,
+    /// Anchor for numbered items ("7.1.4-a", "7.1.4-a-1"); unnumbered items have none.
+    pub anchor: Option<String>,
+    pub text: Text,
+    pub children: Vec<ListItem>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Table {
+    pub anchor: String,
+    pub number: Option<String>,
+    pub caption: Option<Text>,
+    pub header_rows: Vec<Vec<Cell>>,
+    pub body_rows: Vec<Vec<Cell>>,
+    #[serde(skip)]
+    pub location: Location,
+}
+
+/// A table cell after row and column spans have been merged: covered cells
+/// are removed, the covering cell carries the span.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cell {
+    pub text: Text,
+    pub rowspan: usize,
+    pub colspan: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistItem {
+    pub no: u32,
+    pub phase: String,
+    #[serde(default)]
+    pub level: Option<String>,
+    pub requirement: String,
+    #[serde(default)]
+    pub evidence: Vec<String>,
+    #[serde(skip_deserializing, default)]
+    pub anchor: String,
+}
+
+/// One language version of one standard.
+#[derive(Clone, Debug, Serialize)]
+pub struct Document {
+    pub slug: String,
+    pub lang: String,
+    pub front: FrontMatter,
+    /// Blocks before the first heading (rare).
+    pub preamble: Vec<Block>,
+    pub clauses: Vec<Clause>,
+    #[serde(skip)]
+    pub files: Vec<PathBuf>,
+}
+
+impl Clause {
+    /// This clause and all below it, in document order.
+    pub fn walk(&self) -> Vec<&Clause> {
+        let mut out = vec![self];
+        for child in &self.children {
+            out.extend(child.walk());
+        }
+        out
+    }
+}
+
+impl Document {
+    /// Every clause in document order.
+    pub fn all_clauses(&self) -> Vec<&Clause> {
+        self.clauses.iter().flat_map(Clause::walk).collect()
+    }
+}

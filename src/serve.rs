@@ -1,0 +1,255 @@
+//! `dengji serve`: a local server with live reload.
+//!
+//! The site is built in memory and served from there. A watcher rebuilds on
+//! every change to content, themes, registry or configuration; open pages
+//! reload through server-sent events. A failed rebuild keeps the last good
+//! site and shows the error in the browser until the next good build.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+use serde::Serialize;
+use tokio::sync::broadcast;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::build_site;
+use crate::config::{CONFIG_FILE, Config};
+use crate::render::{RenderOptions, Site};
+
+struct Shared {
+    site: RwLock<Arc<Site>>,
+    /// The last build's error report, if it failed.
+    error: RwLock<Option<String>>,
+    generation: AtomicU64,
+    events: broadcast::Sender<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Status {
+    generation: u64,
+    error: Option<String>,
+}
+
+fn options(port: u16) -> RenderOptions {
+    RenderOptions {
+        live_reload: true,
+        base_url: Some(format!("http://127.0.0.1:{port}/")),
+    }
+}
+
+/// Builds and publishes the result into `shared`; returns a one-line summary.
+fn rebuild(root: &Path, port: u16, shared: &Shared) -> String {
+    let started = Instant::now();
+    let result = build_site(root, options(port));
+    let elapsed = started.elapsed().as_millis();
+    shared.generation.fetch_add(1, Ordering::SeqCst);
+    match result {
+        Ok(build) => {
+            let files = build.site.files.len();
+            if let Ok(mut site) = shared.site.write() {
+                *site = Arc::new(build.site);
+            }
+            if let Ok(mut error) = shared.error.write() {
+                *error = None;
+            }
+            let _ = shared.events.send("reload");
+            format!(
+                "rebuilt {files} files in {elapsed} ms ({} warning(s))",
+                build.diagnostics.warning_count()
+            )
+        }
+        Err(diagnostics) => {
+            let report = diagnostics.to_string();
+            if let Ok(mut error) = shared.error.write() {
+                *error = Some(report.clone());
+            }
+            let _ = shared.events.send("error");
+            format!("build failed in {elapsed} ms; the last good site is still served:\n{report}")
+        }
+    }
+}
+
+/// Runs the server until the process is stopped.
+pub fn serve(root: &Path, port: u16, quiet: bool) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(run(root.to_path_buf(), port, quiet))
+}
+
+async fn run(root: PathBuf, port: u16, quiet: bool) -> anyhow::Result<()> {
+    let (events, _) = broadcast::channel(16);
+    let shared = Arc::new(Shared {
+        site: RwLock::new(Arc::new(Site::default())),
+        error: RwLock::new(None),
+        generation: AtomicU64::new(0),
+        events,
+    });
+    let first = rebuild(&root, port, &shared);
+    eprintln!("{first}");
+
+    // Rebuilds run on their own thread, one at a time, fed by the watcher.
+    let (changed_tx, changed_rx) = std::sync::mpsc::channel::<()>();
+    let mut debouncer = new_debouncer(
+        Duration::from_millis(30),
+        move |res: DebounceEventResult| {
+            if res.is_ok() {
+                let _ = changed_tx.send(());
+            }
+        },
+    )?;
+    let content_dirs = match Config::load(&root) {
+        Ok(c) => vec![c.content_dir, PathBuf::from("themes"), c.registry_dir],
+        Err(_) => vec!["content".into(), "themes".into(), "registry".into()],
+    };
+    for dir in content_dirs
+        .iter()
+        .map(|d| root.join(d))
+        .filter(|d| d.exists())
+    {
+        debouncer.watcher().watch(&dir, RecursiveMode::Recursive)?;
+    }
+    debouncer
+        .watcher()
+        .watch(&root.join(CONFIG_FILE), RecursiveMode::NonRecursive)?;
+    {
+        let shared = Arc::clone(&shared);
+        let root = root.clone();
+        std::thread::spawn(move || {
+            while changed_rx.recv().is_ok() {
+                // Coalesce a burst of changes into one rebuild.
+                while changed_rx.try_recv().is_ok() {}
+                let line = rebuild(&root, port, &shared);
+                if !quiet || line.contains("failed") {
+                    eprintln!("{line}");
+                }
+            }
+        });
+    }
+
+    let app = Router::new()
+        .route("/__dengji/events", get(event_stream))
+        .route("/__dengji/status", get(status))
+        .fallback(get(file))
+        .with_state(Arc::clone(&shared));
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    eprintln!("serving on http://{addr}/ (Ctrl-C to stop)");
+    axum::serve(listener, app).await?;
+    drop(debouncer);
+    Ok(())
+}
+
+async fn event_stream(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let stream = BroadcastStream::new(shared.events.subscribe())
+        .filter_map(|message| message.ok())
+        .map(|message| Ok::<Event, Infallible>(Event::default().data(message)));
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+async fn status(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
+    let error = shared.error.read().ok().and_then(|e| e.clone());
+    axum::Json(Status {
+        generation: shared.generation.load(Ordering::SeqCst),
+        error,
+    })
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
+    let site = match shared.site.read() {
+        Ok(site) => Arc::clone(&site),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let raw = uri.path().trim_start_matches('/');
+    let path = percent_decode(raw);
+    let candidates = if path.is_empty() || path.ends_with('/') {
+        vec![format!("{path}index.html")]
+    } else {
+        vec![path.clone(), format!("{path}/index.html")]
+    };
+    for candidate in &candidates {
+        if let Some(bytes) = site.files.get(candidate) {
+            if candidate.ends_with("/index.html") && !path.ends_with('/') && !path.is_empty() {
+                // Directory without trailing slash: redirect so relative links work.
+                return (
+                    StatusCode::MOVED_PERMANENTLY,
+                    [(header::LOCATION, format!("/{path}/"))],
+                )
+                    .into_response();
+            }
+            return (
+                [
+                    (header::CONTENT_TYPE, content_type(candidate)),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                bytes.clone(),
+            )
+                .into_response();
+        }
+    }
+    let body = site.files.get("404.html").cloned().unwrap_or_default();
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// Decodes %XX escapes in a URL path (anchors and clause folders are ASCII,
+/// but a browser may escape characters in pasted links).
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(v) = u8::from_str_radix(&path[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding() {
+        assert_eq!(percent_decode("standards/x/%E4%B8%AD/"), "standards/x/中/");
+        assert_eq!(percent_decode("a%2"), "a%2");
+    }
+}
