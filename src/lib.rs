@@ -11,7 +11,7 @@ pub mod model;
 pub mod render;
 pub mod serve;
 pub mod write;
-mod yaml;
+pub mod yaml;
 
 use std::path::Path;
 

@@ -18,7 +18,7 @@ use axum::http::{StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
+use notify::{Event as FsEvent, EventKind, RecursiveMode, Watcher};
 use serde::Serialize;
 use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
@@ -101,35 +101,34 @@ async fn run(root: PathBuf, port: u16, quiet: bool) -> anyhow::Result<()> {
     eprintln!("{first}");
 
     // Rebuilds run on their own thread, one at a time, fed by the watcher.
+    // Only changes count: reading files (as the build itself does) raises
+    // access events, which would otherwise trigger rebuilds forever.
     let (changed_tx, changed_rx) = std::sync::mpsc::channel::<()>();
-    let mut debouncer = new_debouncer(
-        Duration::from_millis(30),
-        move |res: DebounceEventResult| {
-            if res.is_ok() {
-                let _ = changed_tx.send(());
-            }
-        },
-    )?;
-    let content_dirs = match Config::load(&root) {
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<FsEvent>| {
+        if let Ok(event) = res
+            && matches!(
+                event.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+            )
+        {
+            let _ = changed_tx.send(());
+        }
+    })?;
+    let watched = match Config::load(&root) {
         Ok(c) => vec![c.content_dir, PathBuf::from("themes"), c.registry_dir],
         Err(_) => vec!["content".into(), "themes".into(), "registry".into()],
     };
-    for dir in content_dirs
-        .iter()
-        .map(|d| root.join(d))
-        .filter(|d| d.exists())
-    {
-        debouncer.watcher().watch(&dir, RecursiveMode::Recursive)?;
+    for dir in watched.iter().map(|d| root.join(d)).filter(|d| d.exists()) {
+        watcher.watch(&dir, RecursiveMode::Recursive)?;
     }
-    debouncer
-        .watcher()
-        .watch(&root.join(CONFIG_FILE), RecursiveMode::NonRecursive)?;
+    watcher.watch(&root.join(CONFIG_FILE), RecursiveMode::NonRecursive)?;
     {
         let shared = Arc::clone(&shared);
         let root = root.clone();
         std::thread::spawn(move || {
             while changed_rx.recv().is_ok() {
-                // Coalesce a burst of changes into one rebuild.
+                // An editor's save is several events; wait briefly and take them as one.
+                std::thread::sleep(Duration::from_millis(15));
                 while changed_rx.try_recv().is_ok() {}
                 let line = rebuild(&root, port, &shared);
                 if !quiet || line.contains("failed") {
@@ -148,7 +147,7 @@ async fn run(root: PathBuf, port: u16, quiet: bool) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     eprintln!("serving on http://{addr}/ (Ctrl-C to stop)");
     axum::serve(listener, app).await?;
-    drop(debouncer);
+    drop(watcher);
     Ok(())
 }
 

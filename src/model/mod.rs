@@ -64,7 +64,8 @@ pub struct Text {
 pub enum ClauseKind {
     /// A numbered clause or chapter ("7", "7.1.4", "B.2.3").
     Numbered,
-    /// An annex ("附录 A"), with its designation ("规范性") if printed.
+    /// An annex ("附录 A"), with its designation as printed, brackets
+    /// included ("（规范性）", "(规范性附录）") since sources mix bracket widths.
     Annex { designation: Option<String> },
     /// An unnumbered section (前言, 引言) with an author-given id.
     Unnumbered,

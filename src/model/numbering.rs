@@ -23,7 +23,7 @@ static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static ANNEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(附\s*录\s*([A-Z]))\s*(?:[（(]([^）)]*)[）)])?\s*[:：]?\s*(.*)$")
+    Regex::new(r"^(附\s*录\s*([A-Z]))\s*([（(][^）)]*[）)])?\s*[:：]?\s*(.*)$")
         .expect("static regex")
 });
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
@@ -193,7 +193,7 @@ mod tests {
         assert_eq!(
             h.kind,
             ClauseKind::Annex {
-                designation: Some("规范性".into())
+                designation: Some("（规范性）".into())
             }
         );
         assert_eq!(h.title, "服务机构安全服务能力评价指标");

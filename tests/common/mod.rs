@@ -1,0 +1,58 @@
+//! Shared helpers for the integration tests: one in-memory build of the
+//! bundled site, and text extraction from its pages.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use dengji::render::{RenderOptions, Site};
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled site, built once per test binary.
+pub fn bundled_site() -> &'static Site {
+    static SITE: OnceLock<Site> = OnceLock::new();
+    SITE.get_or_init(
+        || match dengji::build_site(&repo_root(), RenderOptions::default()) {
+            Ok(build) => build.site,
+            Err(diagnostics) => panic!("the bundled site must build:\n{diagnostics}"),
+        },
+    )
+}
+
+pub fn page(site: &Site, path: &str) -> String {
+    let bytes = site
+        .files
+        .get(path)
+        .unwrap_or_else(|| panic!("missing page {path}"));
+    String::from_utf8(bytes.clone()).expect("pages are UTF-8")
+}
+
+/// The visible text of a page's `<main>`, as the reader sees it.
+pub fn main_text(html: &str) -> String {
+    let doc = scraper::Html::parse_document(html);
+    let main = scraper::Selector::parse("main").expect("selector");
+    doc.select(&main).flat_map(|m| m.text()).collect()
+}
+
+/// Copies the site sources (not build output) into a fresh temporary folder.
+pub fn copy_site(to: &Path) {
+    for entry in ["site.yaml", "content", "themes", "registry"] {
+        copy_recursive(&repo_root().join(entry), &to.join(entry));
+    }
+}
+
+fn copy_recursive(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read_dir") {
+            let entry = entry.expect("entry");
+            copy_recursive(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else if from.exists() {
+        std::fs::copy(from, to).expect("copy");
+    }
+}
