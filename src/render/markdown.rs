@@ -77,7 +77,6 @@ pub fn mathml(tex: &str, display: bool) -> String {
         } else {
             DisplayMode::Inline
         },
-        annotation: Some(tex),
         ..RenderConfig::default()
     };
     let mut out = String::new();
@@ -85,7 +84,31 @@ pub fn mathml(tex: &str, display: bool) -> String {
         // push_mathml only fails on a failing writer, which a String is not.
         out.clear();
     }
-    out
+    escape_token_text(&out)
+}
+
+/// pulldown-latex writes the characters of a token unescaped, so a `<`
+/// relation becomes `<mo><</mo>`, which breaks the HTML around it.
+fn escape_token_text(mathml: &str) -> String {
+    static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(<(mo|mi|mn|mtext)(?: [^>]*)?>)([^<]*?|<|<=)(</(?:mo|mi|mn|mtext)>)")
+            .expect("static regex")
+    });
+    TOKEN
+        .replace_all(mathml, |caps: &regex::Captures| {
+            let text = caps.get(3).map_or("", |m| m.as_str());
+            let escaped = text
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            format!(
+                "{}{}{}",
+                caps.get(1).map_or("", |m| m.as_str()),
+                escaped,
+                caps.get(4).map_or("", |m| m.as_str())
+            )
+        })
+        .into_owned()
 }
 
 /// Whether a TeX formula has errors the MathML renderer would show in red.
@@ -119,6 +142,13 @@ mod tests {
         assert_eq!(inline_html("1. 开展漏洞分析"), "1. 开展漏洞分析");
         assert_eq!(inline_html("- 项"), "- 项");
         assert_eq!(inline_html("2017年6月1日"), "2017年6月1日");
+    }
+
+    #[test]
+    fn relations_in_math_are_escaped() {
+        let html = mathml("x < 65", false);
+        assert!(!html.contains("<mo><</mo>"), "{html}");
+        assert!(html.contains("&lt;"), "{html}");
     }
 
     #[test]

@@ -1,0 +1,228 @@
+//! The build as a user runs it: determinism, working links, located errors,
+//! atomic output.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+use dengji::render::RenderOptions;
+
+fn dengji(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_dengji"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("run dengji")
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let first = dengji::build_site(&common::repo_root(), RenderOptions::default())
+        .unwrap_or_else(|d| panic!("{d}"));
+    let second = common::bundled_site();
+    let first_paths: Vec<&String> = first.site.files.keys().collect();
+    let second_paths: Vec<&String> = second.files.keys().collect();
+    assert_eq!(first_paths, second_paths);
+    for (path, bytes) in &first.site.files {
+        assert!(
+            second.files.get(path) == Some(bytes),
+            "{path} differs between builds"
+        );
+    }
+}
+
+#[test]
+fn every_standard_has_cover_full_text_and_a_page_per_chapter() {
+    let site = common::bundled_site();
+    for slug in [
+        "csi-grading",
+        "cii-service-capability",
+        "ccrc-isv-c01",
+        "cnitsec-cloud-l1",
+        "isom-self-assessment",
+    ] {
+        for page in ["index.html", "all/index.html"] {
+            assert!(
+                site.files.contains_key(&format!("standards/{slug}/{page}")),
+                "{slug}/{page}"
+            );
+        }
+    }
+    // Chapter 7 of 000 and its deep clause 7.1.4 a).
+    let html = common::page(site, "standards/csi-grading/7/index.html");
+    assert!(html.contains(r##"id="7.1.4""##));
+    assert!(html.contains(r##"id="7.1.4-a""##));
+    assert!(
+        html.contains(r##"href="#7.1.4-a""##),
+        "list items have permalinks"
+    );
+    // Annex C of 001 is a real table with merged cells.
+    let html = common::page(site, "standards/cii-service-capability/C/index.html");
+    assert!(html.contains("<table>"));
+    assert!(html.contains("rowspan="));
+    // 表1 of 001 has its formula as MathML.
+    let html = common::page(site, "standards/cii-service-capability/7/index.html");
+    assert!(html.contains(r##"id="table-1""##));
+    assert!(
+        html.contains("<math") && (html.contains("<msubsup>") || html.contains("<munderover>")),
+        "Σ with limits"
+    );
+    // The 004 form is a checklist with one row per item.
+    let html = common::page(site, "standards/isom-self-assessment/items/index.html");
+    for n in 1..=71 {
+        assert!(html.contains(&format!(r##"id="item-{n}""##)), "item {n}");
+    }
+    // Defects are shown as editorial notes beside the clause, e.g. the empty J.4.
+    let html = common::page(site, "standards/csi-grading/J/index.html");
+    let j4 = html.find(r##"id="J.4""##).expect("J.4 published");
+    assert!(html[j4..].contains(r##"class="editorial""##));
+}
+
+/// Every internal link of every page points to a page that exists and, if
+/// it has a fragment, to an element with that id.
+#[test]
+fn no_internal_link_is_broken() {
+    let site = common::bundled_site();
+    let href = scraper::Selector::parse("a[href], link[href]").expect("selector");
+    let with_id = scraper::Selector::parse("[id]").expect("selector");
+    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let pages: Vec<(&String, scraper::Html)> = site
+        .files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| {
+            (
+                p,
+                scraper::Html::parse_document(&String::from_utf8_lossy(b)),
+            )
+        })
+        .collect();
+    for (path, doc) in &pages {
+        let set = doc
+            .select(&with_id)
+            .filter_map(|e| e.value().attr("id").map(str::to_string))
+            .collect();
+        ids.insert(path.to_string(), set);
+    }
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for (path, doc) in &pages {
+        for a in doc.select(&href) {
+            let Some(target) = a.value().attr("href") else {
+                continue;
+            };
+            if target.starts_with("http") || target.starts_with("mailto:") {
+                continue;
+            }
+            let (page_part, fragment) = target.split_once('#').unwrap_or((target, ""));
+            let page = if page_part.is_empty() {
+                path.to_string()
+            } else {
+                let p = page_part.trim_start_matches('/');
+                if p.is_empty() || p.ends_with('/') {
+                    format!("{p}index.html")
+                } else {
+                    p.to_string()
+                }
+            };
+            checked += 1;
+            if !site.files.contains_key(&page) {
+                broken.push(format!("{path}: {target} (no page {page})"));
+            } else if !fragment.is_empty()
+                && !ids.get(&page).is_some_and(|set| set.contains(fragment))
+            {
+                broken.push(format!("{path}: {target} (no id {fragment} in {page})"));
+            }
+        }
+    }
+    assert!(checked > 5000, "links were checked ({checked})");
+    assert!(
+        broken.is_empty(),
+        "{} broken link(s):\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+#[test]
+fn check_fails_with_a_located_message_on_a_broken_source() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    common::copy_site(tmp.path());
+    let file = tmp.path().join("content/ccrc-isv-c01/zh/00-standard.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    // Break a table: drop the closing fence of the first block after chapter 4.
+    let broken = text.replacen("# 4", "::: table\n| a | b |\n\n# 4", 1);
+    std::fs::write(&file, &broken).expect("write");
+    let line = broken
+        .lines()
+        .position(|l| l == "::: table")
+        .expect("inserted")
+        + 1;
+
+    let out = dengji(tmp.path(), &["check"]);
+    assert!(!out.status.success(), "check must fail");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let expected = format!("content/ccrc-isv-c01/zh/00-standard.md:{line}:1: error:");
+    assert!(
+        stderr.contains(&expected),
+        "expected `{expected}` in:\n{stderr}"
+    );
+    assert!(stderr.contains("hint:"), "errors carry a hint:\n{stderr}");
+    assert!(!tmp.path().join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn json_diagnostics_for_ci() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    common::copy_site(tmp.path());
+    let file = tmp.path().join("content/cnitsec-cloud-l1/zh/00-guide.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(
+        &file,
+        text.replacen("kind: guide", "kind: guide\ncolour: red", 1),
+    )
+    .expect("write");
+    let out = dengji(tmp.path(), &["check", "--message-format", "json"]);
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let first: serde_json::Value =
+        serde_json::from_str(stdout.lines().next().expect("a line")).expect("JSON diagnostics");
+    assert_eq!(first["severity"], "error");
+    assert!(
+        first["message"]
+            .as_str()
+            .expect("message")
+            .contains("unknown field `colour`")
+    );
+    assert!(first["location"]["line"].as_u64().expect("line") > 1);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_site_intact() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    common::copy_site(tmp.path());
+    let out = dengji(tmp.path(), &["build", "--quiet"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = tmp.path().join("public/standards/csi-grading/7/index.html");
+    let before = std::fs::read(&index).expect("built page");
+
+    let file = tmp.path().join("content/csi-grading/zh/00-standard.md");
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replacen("---\n", "---\nnot: [valid\n", 1)).expect("write");
+    let out = dengji(tmp.path(), &["build"]);
+    assert!(!out.status.success());
+    assert_eq!(std::fs::read(&index).expect("still there"), before);
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("public."))
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folder is left behind");
+}
