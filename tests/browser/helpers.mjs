@@ -1,0 +1,77 @@
+// Shared set-up for the browser tests: a `dengji serve` of the bundled site
+// and Debian's Chromium driven by playwright-core.
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const screenshotDir = join(repoRoot, "target", "screenshots");
+
+export const DESKTOP = { width: 1366, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** Starts `dengji serve` on a free port and waits until it answers. */
+export async function startServer() {
+  const port = await freePort();
+  const binary = process.env.DENGJI_BIN ?? join(repoRoot, "target", "release", "dengji");
+  const child = spawn(binary, ["--root", repoRoot, "serve", "--port", String(port), "--quiet"], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const response = await fetch(`${base}/__dengji/status`);
+      if (response.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error("dengji serve did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { base, stop: () => child.kill() };
+}
+
+/** Debian's Chromium with a fresh profile; `newPage({ viewport })` like a browser. */
+export async function launchBrowser() {
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "dengji-chromium-")), {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    async newPage({ viewport }) {
+      const page = await context.newPage();
+      await page.setViewportSize(viewport);
+      return page;
+    },
+    close: () => context.close(),
+  };
+}
+
+export function screenshotPath(name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  return join(screenshotDir, `${name}.png`);
+}
