@@ -52,7 +52,8 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
         diagnostics.extend(diags);
         documents.extend(doc);
     }
-    documents.sort_by(|a, b| a.slug.cmp(&b.slug));
+    // Documents are listed in the order of their sources, then by slug.
+    documents.sort_by(|a, b| (&a.front.source, &a.slug).cmp(&(&b.front.source, &b.slug)));
 
     let rendered = render::render(&sources.config, &sources.theme, &documents, options);
     let site = match rendered {

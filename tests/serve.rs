@@ -28,7 +28,11 @@ fn free_port() -> u16 {
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut response = Vec::new();
     stream.read_to_end(&mut response).ok()?;
     let text = String::from_utf8_lossy(&response).into_owned();
@@ -46,7 +50,10 @@ fn wait_for(port: u16, path: &str, what: &str, ok: impl Fn(u16, &str) -> bool) -
         {
             return body;
         }
-        assert!(start.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -69,31 +76,51 @@ fn serve_rebuilds_reports_errors_and_recovers() {
 
     let page = "/standards/ccrc-isv-c01/1/";
     let body = wait_for(port, page, "the first build", |s, _| s == 200);
-    assert!(body.contains("livereload.js"), "served pages carry the live-reload script");
-    assert!(!tmp.path().join("public").exists(), "serve builds in memory");
+    assert!(
+        body.contains("livereload.js"),
+        "served pages carry the live-reload script"
+    );
+    assert!(
+        !tmp.path().join("public").exists(),
+        "serve builds in memory"
+    );
 
     // An edit is rebuilt and served.
     let file = tmp.path().join("content/ccrc-isv-c01/zh/00-standard.md");
     let original = std::fs::read_to_string(&file).expect("read");
     let marker = "本规范规定了信息安全服务提供者";
     assert!(original.contains(marker));
-    std::fs::write(&file, original.replacen(marker, "编辑测试：本规范规定了信息安全服务提供者", 1))
-        .expect("write");
-    wait_for(port, page, "the edit to be served", |s, b| s == 200 && b.contains("编辑测试"));
+    std::fs::write(
+        &file,
+        original.replacen(marker, "编辑测试：本规范规定了信息安全服务提供者", 1),
+    )
+    .expect("write");
+    wait_for(port, page, "the edit to be served", |s, b| {
+        s == 200 && b.contains("编辑测试")
+    });
 
     // A broken edit: the error is reported with its location, the last good
     // site is still served.
     std::fs::write(&file, original.replacen("---\n", "---\nkind: [\n", 1)).expect("write");
-    let status = wait_for(port, "/__dengji/status", "the error", |s, b| s == 200 && b.contains("error\":\""));
-    assert!(status.contains("content/ccrc-isv-c01/zh/00-standard.md:"), "{status}");
+    let status = wait_for(port, "/__dengji/status", "the error", |s, b| {
+        s == 200 && b.contains("error\":\"")
+    });
+    assert!(
+        status.contains("content/ccrc-isv-c01/zh/00-standard.md:"),
+        "{status}"
+    );
     let (code, body) = get(port, page).expect("server still up");
     assert_eq!(code, 200);
     assert!(body.contains("编辑测试"), "last good build is still served");
 
     // Fixing it recovers.
     std::fs::write(&file, &original).expect("write");
-    wait_for(port, "/__dengji/status", "recovery", |s, b| s == 200 && b.contains("\"error\":null"));
-    wait_for(port, page, "the fixed page", |s, b| s == 200 && !b.contains("编辑测试"));
+    wait_for(port, "/__dengji/status", "recovery", |s, b| {
+        s == 200 && b.contains("\"error\":null")
+    });
+    wait_for(port, page, "the fixed page", |s, b| {
+        s == 200 && !b.contains("编辑测试")
+    });
 
     // Unknown pages get the 404 page.
     let (code, body) = get(port, "/standards/nope/").expect("response");
