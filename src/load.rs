@@ -45,7 +45,11 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
             return Err(diags);
         }
     };
-    let standards = load_standards(&root.join(&config.content_dir), &mut diags);
+    let standards = load_standards(
+        &root.join(&config.content_dir),
+        &config.default_language,
+        &mut diags,
+    );
     let theme = load_theme(&root.join("themes").join(&config.theme), &mut diags);
     if diags.has_errors() {
         return Err(diags);
@@ -104,7 +108,11 @@ fn is_markdown(path: &Path) -> bool {
     path.is_file() && path.extension().is_some_and(|e| e == "md")
 }
 
-fn load_standards(content: &Path, diags: &mut Diagnostics) -> Vec<StandardSources> {
+fn load_standards(
+    content: &Path,
+    normative_language: &str,
+    diags: &mut Diagnostics,
+) -> Vec<StandardSources> {
     let mut out = Vec::new();
     for dir in read_dir_sorted(content, diags) {
         if !dir.is_dir() {
@@ -149,13 +157,15 @@ fn load_standards(content: &Path, diags: &mut Diagnostics) -> Vec<StandardSource
                 languages.insert(lang, files);
             }
         }
-        if !languages.contains_key("zh") {
+        if !languages.contains_key(normative_language) {
             diags.push(
                 Diagnostic::error(
                     Location::file(&dir),
-                    format!("standard `{slug}` has no Chinese text"),
+                    format!("standard `{slug}` has no normative text (`{normative_language}/`)"),
                 )
-                .with_hint("put the normative text in zh/*.md inside the standard's folder"),
+                .with_hint(format!(
+                    "put the normative text in {normative_language}/*.md inside the standard's folder"
+                )),
             );
             continue;
         }

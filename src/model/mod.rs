@@ -115,6 +115,8 @@ pub enum Block {
         number: Option<String>,
         caption: Option<Text>,
         description: Vec<Text>,
+        #[serde(skip)]
+        location: Location,
     },
     Formula {
         anchor: String,
@@ -129,6 +131,8 @@ pub enum Block {
     },
     Checklist {
         items: Vec<ChecklistItem>,
+        #[serde(skip)]
+        location: Location,
     },
 }
 

@@ -371,7 +371,10 @@ impl<'a> Parser<'a> {
     fn read_checklist(&mut self, open: Line, body: &[Line]) -> Option<Block> {
         let text: String = body.iter().map(|l| format!("{}\n", l.text)).collect();
         match yaml::from_str_at::<Vec<ChecklistItem>>(&text, open.file, open.number + 1, 1) {
-            Ok(items) => Some(Block::Checklist { items }),
+            Ok(items) => Some(Block::Checklist {
+                items,
+                location: open.location(1),
+            }),
             Err(d) => {
                 self.diags.push(d);
                 None
@@ -536,6 +539,7 @@ fn read_figure(args: &str, open: Line, body: &[Line]) -> Block {
             location: open.location(1),
         }),
         description: paragraphs_of(body),
+        location: open.location(1),
     }
 }
 
@@ -711,18 +715,14 @@ fn anchor_blocks(clause: &str, blocks: &mut [Block], claim: &mut Claim, diags: &
             Block::Figure {
                 anchor,
                 number,
-                caption,
+                location,
                 ..
             } => {
-                let location = caption
-                    .as_ref()
-                    .map(|c| c.location.clone())
-                    .unwrap_or_else(|| Location::new("", 0, 0));
                 let wanted = match number {
                     Some(n) => format!("figure-{n}"),
                     None => format!("{clause}-figure"),
                 };
-                *anchor = claim(wanted, &location, "figure number", diags);
+                *anchor = claim(wanted, location, "figure number", diags);
             }
             Block::Formula {
                 anchor,
@@ -752,12 +752,11 @@ fn anchor_blocks(clause: &str, blocks: &mut [Block], claim: &mut Claim, diags: &
                     diags,
                 );
             }
-            Block::Checklist { items } => {
+            Block::Checklist { items, location } => {
                 for item in items {
-                    let location = Location::new("", 0, 0);
                     item.anchor = claim(
                         format!("item-{}", item.no),
-                        &location,
+                        location,
                         "checklist item",
                         diags,
                     );
@@ -1019,7 +1018,7 @@ mod tests {
             "{FRONT}# 1 表 {{#form}}\n\n::: checklist\n- no: 1\n  phase: 准备阶段\n  level: 仅二级要求\n  requirement: 采集需求。\n  evidence: [报告]\n:::\n"
         ));
         assert!(diags.is_empty(), "{diags}");
-        let Block::Checklist { items } = &doc.clauses[0].blocks[0] else {
+        let Block::Checklist { items, .. } = &doc.clauses[0].blocks[0] else {
             panic!("expected checklist");
         };
         assert_eq!(items[0].anchor, "item-1");

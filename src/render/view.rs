@@ -273,6 +273,7 @@ pub fn blocks(list: &[Block]) -> Vec<BlockView> {
                 number,
                 caption,
                 description,
+                ..
             } => BlockView::Figure {
                 anchor: anchor.clone(),
                 number: number.clone(),
@@ -293,7 +294,7 @@ pub fn blocks(list: &[Block]) -> Vec<BlockView> {
                 anchor: anchor.clone(),
                 paragraphs: paragraphs.iter().map(html).collect(),
             },
-            Block::Checklist { items } => BlockView::Checklist {
+            Block::Checklist { items, .. } => BlockView::Checklist {
                 items: checklist(items),
             },
         })
