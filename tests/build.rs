@@ -151,11 +151,13 @@ fn no_internal_link_is_broken() {
 fn check_fails_with_a_located_message_on_a_broken_source() {
     let tmp = tempfile::tempdir().expect("tempdir");
     common::copy_site(tmp.path());
-    let file = tmp.path().join("content/ccrc-isv-c01/zh/00-standard.md");
-    let text = std::fs::read_to_string(&file).expect("read");
-    // Break a table: drop the closing fence of the first block after chapter 4.
-    let broken = text.replacen("# 4", "::: table\n| a | b |\n\n# 4", 1);
-    std::fs::write(&file, &broken).expect("write");
+    // Break a table: open a block before chapter 4 and never close it.
+    let broken = common::edit(
+        tmp.path(),
+        "content/ccrc-isv-c01/zh/00-standard.md",
+        "# 4",
+        "::: table\n| a | b |\n\n# 4",
+    );
     let line = broken
         .lines()
         .position(|l| l == "::: table")
@@ -178,13 +180,13 @@ fn check_fails_with_a_located_message_on_a_broken_source() {
 fn json_diagnostics_for_ci() {
     let tmp = tempfile::tempdir().expect("tempdir");
     common::copy_site(tmp.path());
-    let file = tmp.path().join("content/cnitsec-cloud-l1/zh/00-guide.md");
-    let text = std::fs::read_to_string(&file).expect("read");
-    std::fs::write(
-        &file,
-        text.replacen("kind: guide", "kind: guide\ncolour: red", 1),
-    )
-    .expect("write");
+    common::edit(
+        tmp.path(),
+        "content/cnitsec-cloud-l1/zh/00-guide.md",
+        "kind: guide",
+        "kind: guide
+colour: red",
+    );
     let out = dengji(tmp.path(), &["check", "--message-format", "json"]);
     assert!(!out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -213,9 +215,12 @@ fn a_failed_build_leaves_the_previous_site_intact() {
     let index = tmp.path().join("public/standards/csi-grading/7/index.html");
     let before = std::fs::read(&index).expect("built page");
 
-    let file = tmp.path().join("content/csi-grading/zh/00-standard.md");
-    let text = std::fs::read_to_string(&file).expect("read");
-    std::fs::write(&file, text.replacen("---\n", "---\nnot: [valid\n", 1)).expect("write");
+    common::edit(
+        tmp.path(),
+        "content/csi-grading/zh/00-standard.md",
+        "---\n",
+        "---\nnot: [valid\n",
+    );
     let out = dengji(tmp.path(), &["build"]);
     assert!(!out.status.success());
     assert_eq!(std::fs::read(&index).expect("still there"), before);

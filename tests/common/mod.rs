@@ -38,6 +38,17 @@ pub fn main_text(html: &str) -> String {
     doc.select(&main).flat_map(|m| m.text()).collect()
 }
 
+/// Replaces the first `from` with `to` in a file of a copied site and
+/// returns the new text.
+pub fn edit(root: &Path, file: &str, from: &str, to: &str) -> String {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).expect("read source");
+    assert!(text.contains(from), "{file} contains `{from}`");
+    let edited = text.replacen(from, to, 1);
+    std::fs::write(&path, &edited).expect("write source");
+    edited
+}
+
 /// Copies the site sources (not build output) into a fresh temporary folder.
 pub fn copy_site(to: &Path) {
     for entry in ["site.yaml", "content", "themes", "registry"] {
