@@ -35,7 +35,7 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
     let sources = load::load(root).map_err(|d| d.relative_to(root))?;
     let mut diagnostics = Diagnostics::new();
 
-    // Documents parse independently, so in parallel; order is restored by slug.
+    // Documents parse independently, so in parallel; order is restored below.
     let parsed: Vec<(Option<Document>, Diagnostics)> = sources
         .standards
         .par_iter()
@@ -43,17 +43,26 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
             standard
                 .languages
                 .iter()
-                .filter(|(lang, _)| lang.as_str() == sources.config.default_language)
                 .map(|(lang, files)| model::parse_standard(&standard.slug, lang, files))
         })
         .collect();
     let mut documents = Vec::new();
+    let mut translations = Vec::new();
     for (doc, diags) in parsed {
         diagnostics.extend(diags);
-        documents.extend(doc);
+        match doc {
+            Some(doc) if doc.lang == sources.config.default_language => documents.push(doc),
+            Some(doc) => translations.push(doc),
+            None => {}
+        }
     }
     // Documents are listed in the order of their sources, then by slug.
     documents.sort_by(|a, b| (&a.front.source, &a.slug).cmp(&(&b.front.source, &b.slug)));
+    for translation in &translations {
+        if let Some(original) = documents.iter().find(|d| d.slug == translation.slug) {
+            diagnostics.extend(model::align::check_alignment(original, translation));
+        }
+    }
 
     let rendered = render::render(&sources.config, &sources.theme, &documents, options);
     let site = match rendered {

@@ -4,6 +4,7 @@
 //! Text is kept as inline Markdown ([`Text`]); rendering it to HTML is the
 //! render stage's job.
 
+pub mod align;
 mod numbering;
 pub mod parse;
 
@@ -209,5 +210,80 @@ impl Document {
     /// Every clause in document order.
     pub fn all_clauses(&self) -> Vec<&Clause> {
         self.clauses.iter().flat_map(Clause::walk).collect()
+    }
+}
+
+/// One addressable unit of a document: a clause, paragraph, note, list item,
+/// table, figure, formula, editorial note or checklist item.
+#[derive(Clone, Copy, Debug)]
+pub struct Unit<'a> {
+    pub anchor: &'a str,
+    pub location: &'a Location,
+}
+
+impl Document {
+    /// Every anchored unit in document order.
+    pub fn units(&self) -> Vec<Unit<'_>> {
+        let mut out = Vec::new();
+        collect_block_units(&self.preamble, &mut out);
+        for clause in self.all_clauses() {
+            out.push(Unit {
+                anchor: &clause.anchor,
+                location: &clause.location,
+            });
+            collect_block_units(&clause.blocks, &mut out);
+        }
+        out
+    }
+}
+
+fn collect_block_units<'a>(blocks: &'a [Block], out: &mut Vec<Unit<'a>>) {
+    for block in blocks {
+        match block {
+            Block::Paragraph { anchor, text } | Block::Note { anchor, text } => out.push(Unit {
+                anchor,
+                location: &text.location,
+            }),
+            Block::Example { .. } => {}
+            Block::List { items } => collect_items(items, out),
+            Block::Table(table) => out.push(Unit {
+                anchor: &table.anchor,
+                location: &table.location,
+            }),
+            Block::Figure {
+                anchor, location, ..
+            }
+            | Block::Formula {
+                anchor, location, ..
+            } => out.push(Unit { anchor, location }),
+            Block::Editorial { anchor, paragraphs } => {
+                if let Some(first) = paragraphs.first() {
+                    out.push(Unit {
+                        anchor,
+                        location: &first.location,
+                    });
+                }
+            }
+            Block::Checklist { items, location } => {
+                for item in items {
+                    out.push(Unit {
+                        anchor: &item.anchor,
+                        location,
+                    });
+                }
+            }
+        }
+    }
+}
+
+fn collect_items<'a>(items: &'a [ListItem], out: &mut Vec<Unit<'a>>) {
+    for item in items {
+        if let Some(anchor) = &item.anchor {
+            out.push(Unit {
+                anchor,
+                location: &item.text.location,
+            });
+        }
+        collect_items(&item.children, out);
     }
 }

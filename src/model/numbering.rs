@@ -23,7 +23,7 @@ static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static ANNEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(附\s*录\s*([A-Z]))\s*([（(][^）)]*[）)])?\s*[:：]?\s*(.*)$")
+    Regex::new(r"^((?:附\s*录|Annex)\s*([A-Z]))\s*([（(][^）)]*[）)])?\s*[:：]?\s*(.*)$")
         .expect("static regex")
 });
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {

@@ -50,8 +50,9 @@ static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| {
 static NOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:注\s*(\d*)\s*[：:]|NOTE\s*(\d*)\s*:)").expect("static regex")
 });
-static EXAMPLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^示例\s*\d*\s*[：:]").expect("static regex"));
+static EXAMPLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:示例\s*\d*\s*[：:]|EXAMPLE\s*\d*\s*:)").expect("static regex")
+});
 static TABLE_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[A-Z]\.)?\d+(?:\.\d+)*$").expect("static regex"));
 
