@@ -9,6 +9,7 @@ pub mod diag;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod resolve;
 pub mod serve;
 pub mod write;
 pub mod yaml;

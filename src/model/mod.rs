@@ -5,6 +5,7 @@
 //! render stage's job.
 
 pub mod align;
+pub mod inline;
 mod numbering;
 pub mod parse;
 
@@ -58,6 +59,85 @@ pub struct Text {
     pub markdown: String,
     #[serde(skip)]
     pub location: Location,
+    /// What the resolve stage found in the text (references, terms,
+    /// obligation words); empty until then.
+    #[serde(skip)]
+    pub annotations: Vec<Annotation>,
+}
+
+impl Text {
+    pub fn new(markdown: String, location: Location) -> Self {
+        Text {
+            markdown,
+            location,
+            annotations: Vec::new(),
+        }
+    }
+}
+
+/// A span of a [`Text`] with a meaning. `range` is a byte range of the
+/// prepared source ([`inline::prepare`]); annotations of one text never overlap.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Annotation {
+    pub range: std::ops::Range<usize>,
+    pub kind: AnnotationKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AnnotationKind {
+    /// A link to a unit of this document.
+    Ref { anchor: String },
+    /// A range of clauses: the two ends link to their clauses, and every
+    /// clause the range covers is listed.
+    Range {
+        from: std::ops::Range<usize>,
+        from_anchor: String,
+        to: std::ops::Range<usize>,
+        to_anchor: String,
+        members: Vec<String>,
+    },
+    /// A standard's code or a clause of another standard: links to the entry
+    /// in this document's normative references and to the standard's page
+    /// when the site hosts it.
+    Standard {
+        entry: Option<String>,
+        hosted: Option<String>,
+    },
+    /// A use of a defined term: links to its definition.
+    Term { anchor: String },
+    /// An obligation word and its force.
+    Obligation(Force),
+}
+
+/// The force of an obligation word (GB/T 1.1 and ISO/IEC Directives Part 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Force {
+    /// 应 / shall: a requirement.
+    Shall,
+    /// 不应 / shall not.
+    ShallNot,
+    /// 宜 / should: a recommendation.
+    Should,
+    /// 不宜 / should not.
+    ShouldNot,
+    /// 可 / may: a permission.
+    May,
+    /// 能 / can: a possibility or capability.
+    Can,
+}
+
+impl Force {
+    pub fn class(self) -> &'static str {
+        match self {
+            Force::Shall => "shall",
+            Force::ShallNot => "shall-not",
+            Force::Should => "should",
+            Force::ShouldNot => "should-not",
+            Force::May => "may",
+            Force::Can => "can",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -259,10 +259,8 @@ impl<'a> Parser<'a> {
         while self.stack.last().is_some_and(|c| c.depth >= depth) {
             self.close_innermost();
         }
-        let title = (!parts.title.is_empty()).then(|| Text {
-            markdown: parts.title.clone(),
-            location: line.location(1),
-        });
+        let title =
+            (!parts.title.is_empty()).then(|| Text::new(parts.title.clone(), line.location(1)));
         self.stack.push(Clause {
             // Assigned once the whole tree is known (duplicates need renaming).
             anchor: parts.id.clone().unwrap_or_default(),
@@ -284,7 +282,7 @@ impl<'a> Parser<'a> {
         let location = paragraph[0].location(1);
         let markdown = join_lines(paragraph.iter().map(|l| l.text.trim()));
         paragraph.clear();
-        let text = Text { markdown, location };
+        let text = Text::new(markdown, location);
         let block = if NOTE.is_match(&text.markdown) {
             Block::Note {
                 anchor: String::new(),
@@ -414,10 +412,7 @@ impl<'a> Parser<'a> {
         let to_text = |line: &Line, cells: &Vec<String>| -> Vec<Text> {
             cells
                 .iter()
-                .map(|c| Text {
-                    markdown: c.clone(),
-                    location: line.location(1),
-                })
+                .map(|c| Text::new(c.clone(), line.location(1)))
                 .collect()
         };
         let header: Vec<Vec<Text>> = rows[..delimiter]
@@ -433,10 +428,7 @@ impl<'a> Parser<'a> {
         Some(Table {
             anchor: String::new(),
             number,
-            caption: caption.map(|c| Text {
-                markdown: c,
-                location: open.location(1),
-            }),
+            caption: caption.map(|c| Text::new(c, open.location(1))),
             header_rows,
             body_rows,
             location: open.location(1),
@@ -523,9 +515,11 @@ fn is_wide(c: char) -> bool {
 fn paragraphs_of(body: &[Line]) -> Vec<Text> {
     body.split(|l| l.is_blank())
         .filter(|group| !group.is_empty())
-        .map(|group| Text {
-            markdown: join_lines(group.iter().map(|l| l.text.trim())),
-            location: group[0].location(1),
+        .map(|group| {
+            Text::new(
+                join_lines(group.iter().map(|l| l.text.trim())),
+                group[0].location(1),
+            )
         })
         .collect()
 }
@@ -535,10 +529,7 @@ fn read_figure(args: &str, open: Line, body: &[Line]) -> Block {
     Block::Figure {
         anchor: String::new(),
         number,
-        caption: caption.map(|c| Text {
-            markdown: c,
-            location: open.location(1),
-        }),
+        caption: caption.map(|c| Text::new(c, open.location(1))),
         description: paragraphs_of(body),
         location: open.location(1),
     }
@@ -613,10 +604,10 @@ fn nest_items(pending: Vec<PendingItem>) -> Vec<ListItem> {
             out.push(ListItem {
                 marker: item.marker,
                 anchor: None,
-                text: Text {
-                    markdown: join_lines(item.lines.iter().map(String::as_str)),
-                    location: item.location,
-                },
+                text: Text::new(
+                    join_lines(item.lines.iter().map(String::as_str)),
+                    item.location,
+                ),
                 children: Vec::new(),
             });
         }

@@ -1,0 +1,82 @@
+//! How inline Markdown is read: shared by the resolve stage (which finds
+//! phrases in plain text) and the render stage (which turns them into
+//! links), so that both agree on byte offsets.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+
+/// Block-level syntax at the start of a text that must stay literal: the
+/// structure was already read by the model stage, so "1. …" or "- …" here is
+/// text, not a list.
+static LEADING_BLOCK_SYNTAX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\s*)(\d+)([.)])(\s|$)|^(\s*)([#>+*-])").expect("static regex"));
+
+/// The Markdown source as it is given to the inline parser. Annotation
+/// offsets are offsets into this string.
+pub fn prepare(markdown: &str) -> Cow<'_, str> {
+    LEADING_BLOCK_SYNTAX.replace(markdown, |caps: &regex::Captures| {
+        if let Some(digits) = caps.get(2) {
+            format!(
+                "{}{}\\{}{}",
+                caps.get(1).map_or("", |m| m.as_str()),
+                digits.as_str(),
+                caps.get(3).map_or("", |m| m.as_str()),
+                caps.get(4).map_or("", |m| m.as_str())
+            )
+        } else {
+            format!(
+                "{}\\{}",
+                caps.get(5).map_or("", |m| m.as_str()),
+                caps.get(6).map_or("", |m| m.as_str())
+            )
+        }
+    })
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_MATH | Options::ENABLE_STRIKETHROUGH
+}
+
+/// Ranges of `source` (as returned by [`prepare`]) that are literal plain
+/// text outside links: where references, terms and obligation words may be
+/// found. Adjacent text events are merged.
+pub fn plain_runs(source: &str) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    let mut in_link = 0usize;
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Link { .. }) => in_link += 1,
+            Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
+            Event::Text(text) if in_link == 0 && source.get(range.clone()) == Some(&*text) => {
+                match runs.last_mut() {
+                    Some(last) if last.end == range.start => last.end = range.end,
+                    _ => runs.push(range),
+                }
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_skip_markup_links_and_code() {
+        let src = "见 **7.1** 和 [附录 A](ref:A) 及 `B.1`，表1。";
+        let runs: Vec<&str> = plain_runs(src).into_iter().map(|r| &src[r]).collect();
+        assert_eq!(runs, ["见 ", "7.1", " 和 ", " 及 ", "，表1。"]);
+    }
+
+    #[test]
+    fn leading_list_syntax_is_escaped() {
+        assert_eq!(prepare("1. 文本"), "1\\. 文本");
+        assert_eq!(prepare("- 文本"), "\\- 文本");
+    }
+}
