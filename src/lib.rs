@@ -26,6 +26,7 @@ use render::{RenderOptions, Site};
 pub struct Build {
     pub site: Site,
     pub documents: Vec<Document>,
+    pub resolution: resolve::Resolution,
     pub diagnostics: Diagnostics,
     pub output_dir: std::path::PathBuf,
 }
@@ -59,11 +60,18 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
     }
     // Documents are listed in the order of their sources, then by slug.
     documents.sort_by(|a, b| (&a.front.source, &a.slug).cmp(&(&b.front.source, &b.slug)));
+    translations.sort_by(|a, b| (&a.slug, &a.lang).cmp(&(&b.slug, &b.lang)));
     for translation in &translations {
         if let Some(original) = documents.iter().find(|d| d.slug == translation.slug) {
             diagnostics.extend(model::align::check_alignment(original, translation));
         }
     }
+    let resolution = resolve::resolve(
+        &mut documents,
+        &mut translations,
+        &sources.standards,
+        &mut diagnostics,
+    );
 
     let rendered = render::render(&sources.config, &sources.theme, &documents, options);
     let site = match rendered {
@@ -81,6 +89,7 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
     Ok(Build {
         site,
         documents,
+        resolution,
         diagnostics,
         output_dir: root.join(&sources.config.output_dir),
     })

@@ -11,11 +11,17 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::model::parse::SourceFile;
 
+/// The file beside a standard's language folders that lists explicit and
+/// suppressed references (docs/references.md).
+pub const REFERENCES_FILE: &str = "references.yaml";
+
 /// All sources of one standard: its Markdown files per language, in reading order.
 pub struct StandardSources {
     pub slug: String,
     pub dir: PathBuf,
     pub languages: BTreeMap<String, Vec<SourceFile>>,
+    /// `references.yaml`: explicit references and suppressed phrases.
+    pub references: Option<SourceFile>,
 }
 
 pub struct Theme {
@@ -169,10 +175,20 @@ fn load_standards(
             );
             continue;
         }
+        let references_path = dir.join(REFERENCES_FILE);
+        let references = references_path
+            .is_file()
+            .then(|| read_text(&references_path, diags))
+            .flatten()
+            .map(|text| SourceFile {
+                path: references_path,
+                text,
+            });
         out.push(StandardSources {
             slug,
             dir,
             languages,
+            references,
         });
     }
     out

@@ -317,6 +317,13 @@ impl Document {
     }
 }
 
+/// The anchored units of some blocks (not of clauses below them).
+pub fn block_units(blocks: &[Block]) -> Vec<Unit<'_>> {
+    let mut out = Vec::new();
+    collect_block_units(blocks, &mut out);
+    out
+}
+
 fn collect_block_units<'a>(blocks: &'a [Block], out: &mut Vec<Unit<'a>>) {
     for block in blocks {
         match block {

@@ -37,6 +37,8 @@ pub enum Name {
     },
     /// A level's requirements, by ordinal as written (一级 → 1).
     Level(u32),
+    /// A numbered item of a form ("第31项", "item 31").
+    Numbered(String),
 }
 
 /// A piece of text that will become one link.
@@ -420,7 +422,74 @@ fn object_number(c: &mut Cursor) -> Option<String> {
     Some(d.to_string())
 }
 
+/// `第31项`, `第39、40项` (items of a numbered form); `item 31`, `items 39 and 40`.
+fn numbered_items(c: &mut Cursor) -> Option<Vec<Target>> {
+    let save = c.clone();
+    let mut pieces = Vec::new();
+    if c.eat("第") {
+        loop {
+            c.spaces();
+            let start = c.pos;
+            let Some(d) = c.digits() else { break };
+            pieces.push(Piece {
+                range: start..c.pos,
+                name: Name::Numbered(d.to_string()),
+            });
+            c.spaces();
+            if !c.eat("、") {
+                break;
+            }
+        }
+        c.spaces();
+        if !pieces.is_empty() && c.eat("项") {
+            if let Some(first) = pieces.first_mut() {
+                first.range.start = save.pos;
+            }
+            if let Some(last) = pieces.last_mut() {
+                last.range.end = c.pos;
+            }
+            return Some(pieces.into_iter().map(Target::Single).collect());
+        }
+    } else if c.eat_word("item") || c.eat_word("items") {
+        let word_start = save.pos;
+        loop {
+            c.spaces();
+            let start = c.pos;
+            let Some(d) = c.digits() else { break };
+            if c.peek().is_some_and(|ch| {
+                ch.is_ascii_alphanumeric()
+                    || ch == ')'
+                    || ch == '.' && c.rest()[1..].starts_with(|x: char| x.is_ascii_digit())
+            }) {
+                break;
+            }
+            let begin = if pieces.is_empty() { word_start } else { start };
+            pieces.push(Piece {
+                range: begin..c.pos,
+                name: Name::Numbered(d.to_string()),
+            });
+            let mut sep = c.clone();
+            sep.spaces();
+            if sep.eat(",") || sep.eat_word("and") {
+                sep.spaces();
+                sep.eat_word("and");
+                *c = sep;
+            } else {
+                break;
+            }
+        }
+        if !pieces.is_empty() {
+            return Some(pieces.into_iter().map(Target::Single).collect());
+        }
+    }
+    *c = save;
+    None
+}
+
 fn local_list(c: &mut Cursor) -> Option<Vec<Target>> {
+    if let Some(items) = numbered_items(c) {
+        return Some(items);
+    }
     let mut targets = vec![target(c)?];
     loop {
         let save = c.clone();
@@ -567,6 +636,10 @@ fn single(c: &mut Cursor) -> Option<Piece> {
         *c = save.clone();
     }
     if let Some(n) = clause_number(c) {
+        if is_quantity(c, start) {
+            *c = save;
+            return None;
+        }
         // "7.1.4 条" keeps the 条 inside the link.
         let mut t = c.clone();
         t.spaces();
@@ -581,6 +654,21 @@ fn single(c: &mut Cursor) -> Option<Piece> {
     }
     *c = save;
     None
+}
+
+/// "1.5 倍", "RMB 2.5 million", "3.5%": a bare number that is a quantity.
+fn is_quantity(c: &Cursor, start: usize) -> bool {
+    let mut after = c.clone();
+    after.spaces();
+    let unit_after = after.eat_any(&["万", "亿", "元", "倍", "%", "％"])
+        || after.eat_word("million")
+        || after.eat_word("billion")
+        || after.eat_word("times")
+        || after.eat_word("percent");
+    let before = c.text[..start].trim_end();
+    let currency_before =
+        before.ends_with("RMB") || before.ends_with('¥') || before.ends_with('￥');
+    unit_after || currency_before
 }
 
 /// An optional list item after a clause: `7.1.4 a）`, `第 5 章第 b）条`, `Clause 5, item b)`.
@@ -814,7 +902,29 @@ mod tests {
     }
 
     #[test]
+    fn numbered_form_items() {
+        assert_eq!(
+            names("如第31项与第32项、第36项与第39、40项"),
+            [
+                "第31项=Numbered(\"31\")",
+                "第32项=Numbered(\"32\")",
+                "第36项=Numbered(\"36\")",
+                "第39=Numbered(\"39\")",
+                "40项=Numbered(\"40\")"
+            ]
+        );
+        assert_eq!(
+            names("items 39 and 40"),
+            ["items 39=Numbered(\"39\")", "40=Numbered(\"40\")"]
+        );
+    }
+
+    #[test]
     fn numbers_that_are_not_clauses() {
+        assert_eq!(
+            names("不少于 2.5 万元，或 RMB 1.5 million"),
+            Vec::<String>::new()
+        );
         assert_eq!(names("比例达到 99.5% 以上"), Vec::<String>::new());
         assert_eq!(names("版本 V1.2 和 2.0"), Vec::<String>::new());
         assert_eq!(names("权重 0.1"), Vec::<String>::new());
