@@ -73,7 +73,13 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
         &mut diagnostics,
     );
 
-    let rendered = render::render(&sources.config, &sources.theme, &documents, options);
+    let rendered = render::render(
+        &sources.config,
+        &sources.theme,
+        &documents,
+        &resolution,
+        options,
+    );
     let site = match rendered {
         Ok(site) => site,
         Err(d) => {

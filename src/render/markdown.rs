@@ -2,62 +2,127 @@
 
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use pulldown_latex::config::DisplayMode;
 use pulldown_latex::{RenderConfig, Storage};
 use regex::Regex;
 
-/// Block-level syntax at the start of a text that must stay literal: the
-/// structure was already read by the model stage, so "1. …" or "- …" here is
-/// text, not a list.
-static LEADING_BLOCK_SYNTAX: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(\s*)(\d+)([.)])(\s|$)|^(\s*)([#>+*-])").expect("static regex"));
-
-fn escape_leading_block_syntax(text: &str) -> String {
-    LEADING_BLOCK_SYNTAX
-        .replace(text, |caps: &regex::Captures| {
-            if let Some(digits) = caps.get(2) {
-                format!(
-                    "{}{}\\{}{}",
-                    caps.get(1).map_or("", |m| m.as_str()),
-                    digits.as_str(),
-                    caps.get(3).map_or("", |m| m.as_str()),
-                    caps.get(4).map_or("", |m| m.as_str())
-                )
-            } else {
-                format!(
-                    "{}\\{}",
-                    caps.get(5).map_or("", |m| m.as_str()),
-                    caps.get(6).map_or("", |m| m.as_str())
-                )
-            }
-        })
-        .into_owned()
-}
+use super::links::Linker;
+use crate::model::{Annotation, Text, inline};
 
 /// Renders one piece of inline Markdown (a paragraph, list item, cell or
-/// title) to HTML without the surrounding `<p>`.
+/// title) to HTML without the surrounding `<p>`, with no annotations.
 pub fn inline_html(markdown: &str) -> String {
-    let source = escape_leading_block_syntax(markdown);
-    let options = Options::ENABLE_MATH | Options::ENABLE_STRIKETHROUGH;
-    let events = Parser::new_ext(&source, options).filter_map(|event| match event {
-        Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => None,
-        Event::InlineMath(tex) => Some(Event::InlineHtml(CowStr::from(mathml(&tex, false)))),
-        Event::DisplayMath(tex) => Some(Event::InlineHtml(CowStr::from(mathml(&tex, true)))),
-        // Only line breaks are allowed as raw HTML; anything else is shown as text.
-        Event::Html(html) | Event::InlineHtml(html) => {
-            if is_line_break(&html) {
-                Some(Event::InlineHtml(CowStr::from("<br>")))
-            } else {
-                Some(Event::Text(html))
-            }
+    render_inline(markdown, &[], None)
+}
+
+/// Renders a text with its annotations (links, terms, obligation words).
+pub fn text_html(text: &Text, linker: &Linker) -> String {
+    render_inline(&text.markdown, &text.annotations, Some(linker))
+}
+
+fn render_inline(markdown: &str, annotations: &[Annotation], linker: Option<&Linker>) -> String {
+    let source = inline::prepare(markdown);
+    let mut events: Vec<Event> = Vec::new();
+    let mut pending: Option<std::ops::Range<usize>> = None;
+    let mut in_link = 0usize;
+    for (event, range) in Parser::new_ext(&source, inline::options()).into_offset_iter() {
+        let plain = in_link == 0
+            && matches!(&event, Event::Text(t) if source.get(range.clone()) == Some(&**t));
+        if plain {
+            pending = match pending.take() {
+                Some(run) if run.end == range.start => Some(run.start..range.end),
+                Some(run) => {
+                    flush(&source, run, annotations, linker, &mut events);
+                    Some(range)
+                }
+                None => Some(range),
+            };
+            continue;
         }
-        Event::SoftBreak => Some(Event::Text(CowStr::from(" "))),
-        other => Some(other),
-    });
+        if let Some(run) = pending.take() {
+            flush(&source, run, annotations, linker, &mut events);
+        }
+        match event {
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                in_link += 1;
+                // `[text](ref:7.1.4)`: an author's explicit reference.
+                let dest_url = match (dest_url.strip_prefix("ref:"), linker) {
+                    (Some(anchor), Some(linker)) => CowStr::from(linker.url(anchor)),
+                    _ => dest_url,
+                };
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::End(TagEnd::Link) => {
+                in_link = in_link.saturating_sub(1);
+                events.push(Event::End(TagEnd::Link));
+            }
+            Event::InlineMath(tex) => {
+                events.push(Event::InlineHtml(CowStr::from(mathml(&tex, false))))
+            }
+            Event::DisplayMath(tex) => {
+                events.push(Event::InlineHtml(CowStr::from(mathml(&tex, true))))
+            }
+            // Only line breaks are allowed as raw HTML; anything else is shown as text.
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if is_line_break(&html) {
+                    events.push(Event::InlineHtml(CowStr::from("<br>")));
+                } else {
+                    events.push(Event::Text(html));
+                }
+            }
+            Event::SoftBreak => events.push(Event::Text(CowStr::from(" "))),
+            other => events.push(other),
+        }
+    }
+    if let Some(run) = pending.take() {
+        flush(&source, run, annotations, linker, &mut events);
+    }
     let mut out = String::new();
-    pulldown_cmark::html::push_html(&mut out, events);
+    pulldown_cmark::html::push_html(&mut out, events.into_iter());
     out.trim_end().to_string()
+}
+
+/// Emits one run of plain text, with the annotations inside it rendered.
+fn flush<'s>(
+    source: &'s str,
+    run: std::ops::Range<usize>,
+    annotations: &[Annotation],
+    linker: Option<&Linker>,
+    events: &mut Vec<Event<'s>>,
+) {
+    let mut pos = run.start;
+    if let Some(linker) = linker {
+        for a in annotations
+            .iter()
+            .filter(|a| a.range.start >= run.start && a.range.end <= run.end)
+        {
+            if a.range.start < pos {
+                continue;
+            }
+            if a.range.start > pos {
+                events.push(Event::Text(CowStr::Borrowed(&source[pos..a.range.start])));
+            }
+            events.push(Event::InlineHtml(CowStr::from(
+                linker.annotation(source, a),
+            )));
+            pos = a.range.end;
+        }
+    }
+    if pos < run.end {
+        events.push(Event::Text(CowStr::Borrowed(&source[pos..run.end])));
+    }
 }
 
 fn is_line_break(html: &str) -> bool {

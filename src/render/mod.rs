@@ -3,6 +3,7 @@
 //! Pages are rendered in parallel with rayon and collected into a sorted
 //! map, so output is the same whatever order threads finish in.
 
+mod links;
 pub mod markdown;
 mod view;
 
@@ -16,6 +17,7 @@ use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::load::Theme;
 use crate::model::Document;
+use crate::resolve::Resolution;
 use crate::yaml;
 
 /// The built site: output path (relative, `/`-separated) → bytes.
@@ -105,6 +107,7 @@ pub fn render(
     config: &Config,
     theme: &Theme,
     documents: &[Document],
+    resolution: &Resolution,
     options: RenderOptions,
 ) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::new();
@@ -112,6 +115,13 @@ pub fn render(
         Ok(t) => t,
         Err(d) => {
             diags.push(d);
+            return Err(diags);
+        }
+    };
+    let inline_templates = match links::InlineTemplates::load(&tera) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(tera_error(theme, &e));
             return Err(diags);
         }
     };
@@ -168,10 +178,29 @@ pub fn render(
         let slug = doc.slug.as_str();
         let section_url = |top: &str| format!("{}{}/", doc_url(slug), top);
         let toc = view::toc(&doc.clauses, &section_url, None);
-        let preamble = view::blocks(&doc.preamble);
+        let key = (doc.slug.clone(), doc.lang.clone());
+        let pages = links::pages_of(doc);
+        let cx = view::ViewContext {
+            linker: links::Linker {
+                base: &base,
+                slug,
+                pages: &pages,
+                templates: &inline_templates,
+                strings: &strings,
+            },
+            backlinks: resolution.backlinks.get(&key),
+        };
+        let preamble = view::blocks(&doc.preamble, &cx);
+        let glossary = view::glossary(resolution.glossaries.get(&key), &cx);
+        let level_groups = view::level_groups(resolution.levels.get(&key), &cx);
+        let extras = view::DocExtras {
+            glossary_url: (!glossary.is_empty()).then(|| format!("{}terms/", doc_url(slug))),
+            levels_url: (!level_groups.is_empty()).then(|| format!("{}levels/", doc_url(slug))),
+        };
 
         let mut ctx = Context::new();
         ctx.insert("doc", summary);
+        ctx.insert("extras", &extras);
         ctx.insert("toc", &toc);
         ctx.insert("preamble", &preamble);
         ctx.insert("page_path", &format!("standards/{slug}/"));
@@ -181,7 +210,48 @@ pub fn render(
             ctx,
         ));
 
-        let sections: Vec<view::ClauseView> = doc.clauses.iter().map(view::clause).collect();
+        if !glossary.is_empty() {
+            let mut ctx = Context::new();
+            ctx.insert("doc", summary);
+            ctx.insert("extras", &extras);
+            ctx.insert("terms", &glossary);
+            ctx.insert("page_path", &format!("standards/{slug}/terms/"));
+            jobs.push(page(
+                "glossary.html",
+                format!("standards/{slug}/terms/index.html"),
+                ctx,
+            ));
+        }
+        if !level_groups.is_empty() {
+            let mut ctx = Context::new();
+            ctx.insert("doc", summary);
+            ctx.insert("extras", &extras);
+            ctx.insert("groups", &level_groups);
+            ctx.insert("page_path", &format!("standards/{slug}/levels/"));
+            jobs.push(page(
+                "levels.html",
+                format!("standards/{slug}/levels/index.html"),
+                ctx,
+            ));
+            for group in &level_groups {
+                let mut ctx = Context::new();
+                ctx.insert("doc", summary);
+                ctx.insert("extras", &extras);
+                ctx.insert("group", group);
+                ctx.insert(
+                    "page_path",
+                    &format!("standards/{slug}/levels/{}/", group.anchor),
+                );
+                jobs.push(page(
+                    "level_group.html",
+                    format!("standards/{slug}/levels/{}/index.html", group.anchor),
+                    ctx,
+                ));
+            }
+        }
+
+        let sections: Vec<view::ClauseView> =
+            doc.clauses.iter().map(|c| view::clause(c, &cx)).collect();
         let mut ctx = Context::new();
         ctx.insert("doc", summary);
         ctx.insert("toc", &toc);

@@ -3,10 +3,26 @@
 
 use serde::Serialize;
 
-use super::markdown::{inline_html, mathml};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::links::Linker;
+use super::markdown::{inline_html, mathml, text_html};
 use crate::model::{
     Block, ChecklistItem, Clause, ClauseKind, Document, DocumentKind, ListItem, Text,
 };
+use crate::resolve::Backlink;
+
+/// What the views of one document need besides the model.
+pub struct ViewContext<'a> {
+    pub linker: Linker<'a>,
+    pub backlinks: Option<&'a BTreeMap<String, BTreeSet<Backlink>>>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkView {
+    pub url: String,
+    pub label: String,
+}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DocSummary {
@@ -47,6 +63,8 @@ pub struct ClauseView {
     pub depth: usize,
     pub blocks: Vec<BlockView>,
     pub children: Vec<ClauseView>,
+    /// Clauses that refer to this one.
+    pub backlinks: Vec<LinkView>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -120,12 +138,16 @@ pub enum BlockView {
     },
 }
 
-fn html(text: &Text) -> String {
-    inline_html(&text.markdown)
+fn html(text: &Text, cx: &ViewContext) -> String {
+    text_html(text, &cx.linker)
 }
 
+/// Titles and captions carry no links: they are repeated inside links (the
+/// contents, prev/next).
 fn opt_html(text: &Option<Text>) -> String {
-    text.as_ref().map(html).unwrap_or_default()
+    text.as_ref()
+        .map(|t| inline_html(&t.markdown))
+        .unwrap_or_default()
 }
 
 pub fn summary(doc: &Document, url: String) -> DocSummary {
@@ -174,7 +196,7 @@ pub fn toc(
         .collect()
 }
 
-pub fn clause(c: &Clause) -> ClauseView {
+pub fn clause(c: &Clause, cx: &ViewContext) -> ClauseView {
     let (kind, designation, english) = match &c.kind {
         ClauseKind::Numbered => ("numbered", None, None),
         ClauseKind::Annex { designation } => ("annex", designation.clone(), None),
@@ -194,28 +216,40 @@ pub fn clause(c: &Clause) -> ClauseView {
         designation,
         english,
         depth: c.depth,
-        blocks: blocks(&c.blocks),
-        children: c.children.iter().map(clause).collect(),
+        blocks: blocks(&c.blocks, cx),
+        children: c.children.iter().map(|child| clause(child, cx)).collect(),
+        backlinks: cx
+            .backlinks
+            .and_then(|b| b.get(&c.anchor))
+            .map(|set| {
+                set.iter()
+                    .map(|b| LinkView {
+                        url: cx.linker.url(&b.clause),
+                        label: b.label.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
     }
 }
 
-fn items(list: &[ListItem]) -> Vec<ItemView> {
+fn items(list: &[ListItem], cx: &ViewContext) -> Vec<ItemView> {
     list.iter()
         .map(|i| ItemView {
             marker: i.marker.clone(),
             anchor: i.anchor.clone(),
-            html: html(&i.text),
-            children: items(&i.children),
+            html: html(&i.text, cx),
+            children: items(&i.children, cx),
         })
         .collect()
 }
 
-fn cells(rows: &[Vec<crate::model::Cell>]) -> Vec<Vec<CellView>> {
+fn cells(rows: &[Vec<crate::model::Cell>], cx: &ViewContext) -> Vec<Vec<CellView>> {
     rows.iter()
         .map(|row| {
             row.iter()
                 .map(|c| CellView {
-                    html: html(&c.text),
+                    html: html(&c.text, cx),
                     rowspan: c.rowspan,
                     colspan: c.colspan,
                 })
@@ -248,25 +282,29 @@ fn checklist(list: &[ChecklistItem]) -> Vec<ChecklistView> {
     out
 }
 
-pub fn blocks(list: &[Block]) -> Vec<BlockView> {
+pub fn blocks(list: &[Block], cx: &ViewContext) -> Vec<BlockView> {
     list.iter()
         .map(|b| match b {
             Block::Paragraph { anchor, text } => BlockView::Paragraph {
                 anchor: anchor.clone(),
-                html: html(text),
+                html: html(text, cx),
             },
             Block::Note { anchor, text } => BlockView::Note {
                 anchor: anchor.clone(),
-                html: html(text),
+                html: html(text, cx),
             },
-            Block::Example { text } => BlockView::Example { html: html(text) },
-            Block::List { items: list } => BlockView::List { items: items(list) },
+            Block::Example { text } => BlockView::Example {
+                html: html(text, cx),
+            },
+            Block::List { items: list } => BlockView::List {
+                items: items(list, cx),
+            },
             Block::Table(t) => BlockView::Table {
                 anchor: t.anchor.clone(),
                 number: t.number.clone(),
                 caption_html: opt_html(&t.caption),
-                header_rows: cells(&t.header_rows),
-                body_rows: cells(&t.body_rows),
+                header_rows: cells(&t.header_rows, cx),
+                body_rows: cells(&t.body_rows, cx),
             },
             Block::Figure {
                 anchor,
@@ -278,7 +316,7 @@ pub fn blocks(list: &[Block]) -> Vec<BlockView> {
                 anchor: anchor.clone(),
                 number: number.clone(),
                 caption_html: opt_html(caption),
-                description: description.iter().map(html).collect(),
+                description: description.iter().map(|d| html(d, cx)).collect(),
             },
             Block::Formula {
                 anchor,
@@ -292,11 +330,213 @@ pub fn blocks(list: &[Block]) -> Vec<BlockView> {
             },
             Block::Editorial { anchor, paragraphs } => BlockView::Editorial {
                 anchor: anchor.clone(),
-                paragraphs: paragraphs.iter().map(html).collect(),
+                paragraphs: paragraphs.iter().map(|p| html(p, cx)).collect(),
             },
             Block::Checklist { items, .. } => BlockView::Checklist {
                 items: checklist(items),
             },
+        })
+        .collect()
+}
+
+/// Links from a standard's pages to its glossary and level pages.
+#[derive(Clone, Debug, Serialize)]
+pub struct DocExtras {
+    pub glossary_url: Option<String>,
+    pub levels_url: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TermView {
+    pub number: String,
+    pub term: String,
+    pub english: Option<String>,
+    pub url: String,
+    pub uses: usize,
+}
+
+pub fn glossary(
+    entries: Option<&Vec<crate::resolve::GlossaryEntry>>,
+    cx: &ViewContext,
+) -> Vec<TermView> {
+    entries
+        .into_iter()
+        .flatten()
+        .map(|e| TermView {
+            number: e.number.clone(),
+            term: e.term.clone(),
+            english: e.english.clone(),
+            url: cx.linker.url(&e.anchor),
+            uses: e.uses,
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LevelGroupView {
+    pub anchor: String,
+    pub label: String,
+    pub title: String,
+    pub url: String,
+    pub cumulative: bool,
+    pub levels: Vec<LevelView>,
+    /// The requirement × level matrix, one row per requirement.
+    pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LevelView {
+    pub ordinal: u32,
+    pub label: String,
+    pub title: String,
+    pub url: String,
+    pub inherits: Option<String>,
+    pub statement_url: Option<String>,
+    pub own_count: usize,
+    pub full_count: usize,
+    pub anomalies: Vec<AnomalyView>,
+    /// Every requirement that applies, own ones marked.
+    pub full: Vec<RequirementView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AnomalyView {
+    pub kind: &'static str,
+    pub clauses: Vec<LinkView>,
+    pub inherits: Option<String>,
+    pub expected: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RequirementView {
+    pub anchor: String,
+    pub url: String,
+    pub clause_label: String,
+    pub marker: String,
+    pub html: String,
+    /// The label of the level that introduces it.
+    pub level_label: String,
+    pub own: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MatrixRow {
+    pub requirement: RequirementView,
+    /// Per level, in the group's order: "own", "inherited" or "".
+    pub cells: Vec<&'static str>,
+}
+
+pub fn level_groups(
+    groups: Option<&Vec<crate::resolve::LevelGroup>>,
+    cx: &ViewContext,
+) -> Vec<LevelGroupView> {
+    use crate::resolve::levels::Anomaly;
+    let doc_url = cx.linker.doc_url(cx.linker.slug);
+    groups
+        .into_iter()
+        .flatten()
+        .map(|g| {
+            let label_of = |ordinal: u32| {
+                g.levels
+                    .iter()
+                    .find(|l| l.ordinal == ordinal)
+                    .map_or_else(|| ordinal.to_string(), |l| l.title.clone())
+            };
+            let requirement =
+                |r: &crate::resolve::levels::Requirement, own: bool| RequirementView {
+                    anchor: r.anchor.clone(),
+                    url: cx.linker.url(&r.anchor),
+                    clause_label: r.clause_label.clone(),
+                    marker: r.marker.clone(),
+                    html: html(&r.text, cx),
+                    level_label: label_of(r.level),
+                    own,
+                };
+            let levels = g
+                .levels
+                .iter()
+                .map(|l| LevelView {
+                    ordinal: l.ordinal,
+                    label: l.label.clone(),
+                    title: l.title.clone(),
+                    url: cx.linker.url(&l.anchor),
+                    inherits: l.inherits.map(label_of),
+                    statement_url: l.statement.as_ref().map(|s| cx.linker.url(s)),
+                    own_count: l.own.len(),
+                    full_count: l.full.len(),
+                    anomalies: l
+                        .anomalies
+                        .iter()
+                        .map(|a| match a {
+                            Anomaly::Empty => AnomalyView {
+                                kind: "empty",
+                                clauses: Vec::new(),
+                                inherits: None,
+                                expected: None,
+                            },
+                            Anomaly::OutsideRange { clauses } => AnomalyView {
+                                kind: "outside-range",
+                                clauses: clauses
+                                    .iter()
+                                    .map(|c| LinkView {
+                                        url: cx.linker.url(c),
+                                        label: c.clone(),
+                                    })
+                                    .collect(),
+                                inherits: None,
+                                expected: None,
+                            },
+                            Anomaly::InheritsNonAdjacent { inherits, expected } => AnomalyView {
+                                kind: "inherits-non-adjacent",
+                                clauses: Vec::new(),
+                                inherits: Some(label_of(*inherits)),
+                                expected: Some(label_of(*expected)),
+                            },
+                            Anomaly::NoInheritanceStatement => AnomalyView {
+                                kind: "no-statement",
+                                clauses: Vec::new(),
+                                inherits: None,
+                                expected: None,
+                            },
+                        })
+                        .collect(),
+                    full: g
+                        .requirements
+                        .iter()
+                        .filter(|r| l.full.contains(&r.anchor))
+                        .map(|r| requirement(r, l.own.contains(&r.anchor)))
+                        .collect(),
+                })
+                .collect();
+            let rows = g
+                .requirements
+                .iter()
+                .map(|r| MatrixRow {
+                    requirement: requirement(r, true),
+                    cells: g
+                        .levels
+                        .iter()
+                        .map(|l| {
+                            if l.own.contains(&r.anchor) {
+                                "own"
+                            } else if l.full.contains(&r.anchor) {
+                                "inherited"
+                            } else {
+                                ""
+                            }
+                        })
+                        .collect(),
+                })
+                .collect();
+            LevelGroupView {
+                anchor: g.anchor.clone(),
+                label: g.label.clone(),
+                title: g.title.clone(),
+                url: format!("{doc_url}levels/{}/", g.anchor),
+                cumulative: g.cumulative,
+                levels,
+                rows,
+            }
         })
         .collect()
 }

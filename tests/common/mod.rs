@@ -32,10 +32,29 @@ pub fn page(site: &Site, path: &str) -> String {
 }
 
 /// The visible text of a page's `<main>`, as the reader sees it.
+/// The text a reader sees in `<main>`, without the pop-up list of the
+/// clauses a range covers (`.xref-members`), which is navigation added to
+/// the text, not part of it.
 pub fn main_text(html: &str) -> String {
     let doc = scraper::Html::parse_document(html);
     let main = scraper::Selector::parse("main").expect("selector");
-    doc.select(&main).flat_map(|m| m.text()).collect()
+    let mut out = String::new();
+    for m in doc.select(&main) {
+        for node in m.descendants() {
+            let Some(text) = node.value().as_text() else {
+                continue;
+            };
+            let in_popup = node.ancestors().any(|a| {
+                a.value()
+                    .as_element()
+                    .is_some_and(|e| e.classes().any(|c| c == "xref-members"))
+            });
+            if !in_popup {
+                out.push_str(text);
+            }
+        }
+    }
+    out
 }
 
 /// Replaces the first `from` with `to` in a file of a copied site and

@@ -1,0 +1,229 @@
+//! Turning annotations into links: URLs of anchors, and the theme's inline
+//! templates (`templates/inline/*.html`) filled in without a full template
+//! render per link.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark_escape::{escape_href, escape_html};
+use tera::{Context, Tera};
+
+use crate::model::{Annotation, AnnotationKind, Document};
+
+/// An inline template, rendered once with placeholders and then filled by
+/// substitution: links are many, and each is a few bytes of markup.
+#[derive(Clone, Debug)]
+pub struct MicroTemplate {
+    pieces: Vec<Piece>,
+}
+
+#[derive(Clone, Debug)]
+enum Piece {
+    Literal(String),
+    Slot(usize),
+}
+
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+impl MicroTemplate {
+    pub fn compile(tera: &Tera, name: &str, vars: &[&'static str]) -> Result<Self, tera::Error> {
+        let mut context = Context::new();
+        for (i, var) in vars.iter().enumerate() {
+            context.insert(*var, &format!("{OPEN}{i}{CLOSE}"));
+        }
+        let rendered = tera.render(name, &context)?;
+        let mut pieces = Vec::new();
+        let mut rest = rendered.as_str();
+        while let Some(start) = rest.find(OPEN) {
+            pieces.push(Piece::Literal(rest[..start].to_string()));
+            let after = &rest[start + OPEN.len_utf8()..];
+            let Some(end) = after.find(CLOSE) else {
+                break;
+            };
+            let index = after[..end].parse().unwrap_or(usize::MAX);
+            pieces.push(Piece::Slot(index));
+            rest = &after[end + CLOSE.len_utf8()..];
+        }
+        pieces.push(Piece::Literal(rest.to_string()));
+        Ok(MicroTemplate { pieces })
+    }
+
+    /// Fills the slots with values that are already HTML.
+    pub fn fill(&self, values: &[&str]) -> String {
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(s) => out.push_str(s),
+                Piece::Slot(i) => out.push_str(values.get(*i).copied().unwrap_or("")),
+            }
+        }
+        out
+    }
+}
+
+/// The theme's inline templates.
+#[derive(Clone, Debug)]
+pub struct InlineTemplates {
+    reference: MicroTemplate,
+    range: MicroTemplate,
+    standard: MicroTemplate,
+    term: MicroTemplate,
+    obligation: MicroTemplate,
+}
+
+impl InlineTemplates {
+    pub fn load(tera: &Tera) -> Result<Self, tera::Error> {
+        Ok(InlineTemplates {
+            reference: MicroTemplate::compile(tera, "inline/ref.html", &["href", "text"])?,
+            range: MicroTemplate::compile(
+                tera,
+                "inline/range.html",
+                &[
+                    "from_href",
+                    "from_text",
+                    "op",
+                    "to_href",
+                    "to_text",
+                    "members",
+                    "label",
+                ],
+            )?,
+            standard: MicroTemplate::compile(tera, "inline/standard.html", &["href", "text"])?,
+            term: MicroTemplate::compile(tera, "inline/term.html", &["href", "text", "label"])?,
+            obligation: MicroTemplate::compile(
+                tera,
+                "inline/obligation.html",
+                &["class", "text", "label"],
+            )?,
+        })
+    }
+}
+
+/// Where each anchor of a document lives: the top-level clause whose page holds it.
+pub fn pages_of(doc: &Document) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for top in &doc.clauses {
+        for clause in top.walk() {
+            out.insert(clause.anchor.clone(), top.anchor.clone());
+            for unit in crate::model::block_units(&clause.blocks) {
+                out.insert(unit.anchor.to_string(), top.anchor.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Makes URLs and inline markup for one document's pages.
+pub struct Linker<'a> {
+    /// The site's base path, ending in `/`.
+    pub base: &'a str,
+    pub slug: &'a str,
+    pub pages: &'a BTreeMap<String, String>,
+    pub templates: &'a InlineTemplates,
+    pub strings: &'a BTreeMap<String, String>,
+}
+
+fn html(text: &str) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = escape_html(&mut out, text);
+    out
+}
+
+fn href(url: &str) -> String {
+    let mut out = String::new();
+    let _ = escape_href(&mut out, url);
+    out
+}
+
+impl Linker<'_> {
+    pub fn doc_url(&self, slug: &str) -> String {
+        format!("{}standards/{slug}/", self.base)
+    }
+
+    /// The URL of an anchor of this document.
+    pub fn url(&self, anchor: &str) -> String {
+        match self.pages.get(anchor) {
+            Some(top) if top == anchor => format!("{}{top}/", self.doc_url(self.slug)),
+            Some(top) => format!("{}{top}/#{anchor}", self.doc_url(self.slug)),
+            None => format!("{}#{anchor}", self.doc_url(self.slug)),
+        }
+    }
+
+    fn string<'s>(&'s self, key: &'s str) -> &'s str {
+        self.strings.get(key).map_or(key, String::as_str)
+    }
+
+    pub fn annotation(&self, source: &str, a: &Annotation) -> String {
+        let text = html(&source[a.range.clone()]);
+        match &a.kind {
+            AnnotationKind::Ref { anchor } => self
+                .templates
+                .reference
+                .fill(&[&href(&self.url(anchor)), &text]),
+            AnnotationKind::Range {
+                from,
+                from_anchor,
+                to,
+                to_anchor,
+                members,
+            } => {
+                let members_html: Vec<String> = members
+                    .iter()
+                    .map(|m| {
+                        self.templates
+                            .reference
+                            .fill(&[&href(&self.url(m)), &html(m)])
+                    })
+                    .collect();
+                self.templates.range.fill(&[
+                    &href(&self.url(from_anchor)),
+                    &html(&source[from.clone()]),
+                    &html(&source[from.end..to.start]),
+                    &href(&self.url(to_anchor)),
+                    &html(&source[to.clone()]),
+                    &members_html.join(" "),
+                    &html(self.string("range_members")),
+                ])
+            }
+            AnnotationKind::Standard { entry, hosted } => {
+                let url = match (entry, hosted) {
+                    (Some(anchor), _) => self.url(anchor),
+                    (None, Some(slug)) => self.doc_url(slug),
+                    (None, None) => return text,
+                };
+                self.templates.standard.fill(&[&href(&url), &text])
+            }
+            AnnotationKind::Term { anchor } => self.templates.term.fill(&[
+                &href(&self.url(anchor)),
+                &text,
+                &html(self.string("term_definition")),
+            ]),
+            AnnotationKind::Obligation(force) => {
+                let label_key = format!("force_{}", force.class().replace('-', "_"));
+                self.templates.obligation.fill(&[
+                    force.class(),
+                    &text,
+                    &html(self.string(&label_key)),
+                ])
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn micro_templates_fill_their_slots() {
+        let mut tera = Tera::default();
+        tera.add_raw_template("t.html", r#"<a href="{{ href }}">{{ text }}</a>"#)
+            .expect("template");
+        let t = MicroTemplate::compile(&tera, "t.html", &["href", "text"]).expect("compile");
+        assert_eq!(
+            t.fill(&["/x/#7.1", "第 7.1 条"]),
+            r#"<a href="/x/#7.1">第 7.1 条</a>"#
+        );
+    }
+}
