@@ -31,9 +31,19 @@ pub struct Build {
     pub output_dir: std::path::PathBuf,
 }
 
-/// Loads, models and renders the site at `root`. On any error, returns all
-/// diagnostics (errors and warnings) and no site.
-pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnostics> {
+/// What the stages before rendering found: the documents with their
+/// references resolved, and every diagnostic (errors included).
+pub struct Analysis {
+    pub sources: load::Sources,
+    pub documents: Vec<Document>,
+    pub translations: Vec<Document>,
+    pub resolution: resolve::Resolution,
+    pub diagnostics: Diagnostics,
+}
+
+/// Loads, models and resolves the site at `root`. Only a failure to load
+/// stops early; otherwise errors are collected in the analysis.
+pub fn analyse(root: &Path) -> Result<Analysis, Diagnostics> {
     let sources = load::load(root).map_err(|d| d.relative_to(root))?;
     let mut diagnostics = Diagnostics::new();
 
@@ -72,7 +82,30 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
         &sources.standards,
         &mut diagnostics,
     );
+    diagnostics.sort();
+    let diagnostics = diagnostics.relative_to(root);
+    Ok(Analysis {
+        sources,
+        documents,
+        translations,
+        resolution,
+        diagnostics,
+    })
+}
 
+/// Loads, models, resolves and renders the site at `root`. On any error,
+/// returns all diagnostics (errors and warnings) and no site.
+pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnostics> {
+    let Analysis {
+        sources,
+        documents,
+        resolution,
+        mut diagnostics,
+        ..
+    } = analyse(root)?;
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
     let rendered = render::render(
         &sources.config,
         &sources.theme,
@@ -83,15 +116,11 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
     let site = match rendered {
         Ok(site) => site,
         Err(d) => {
-            diagnostics.extend(d);
-            Site::default()
+            diagnostics.extend(d.relative_to(root));
+            diagnostics.sort();
+            return Err(diagnostics);
         }
     };
-    diagnostics.sort();
-    let diagnostics = diagnostics.relative_to(root);
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
-    }
     Ok(Build {
         site,
         documents,

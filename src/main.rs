@@ -41,7 +41,12 @@ enum Command {
     /// Build the site into the output folder (atomically).
     Build,
     /// Check everything a build would, without writing anything.
-    Check,
+    Check {
+        /// Also print the reference report of every standard: links by
+        /// kind, suppressed and unresolved phrases, and the level graph.
+        #[arg(long)]
+        references: bool,
+    },
     /// Serve the site on 127.0.0.1 with live reload while you edit.
     Serve {
         /// Port to listen on.
@@ -80,7 +85,39 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
     match &cli.command {
-        Command::Build | Command::Check => {
+        Command::Check { references: true } => {
+            let analysis = match dengji::analyse(&cli.root) {
+                Ok(a) => a,
+                Err(diagnostics) => {
+                    report(&cli, &diagnostics);
+                    summary_line(&cli, "check failed", &diagnostics, started);
+                    return ExitCode::FAILURE;
+                }
+            };
+            report(&cli, &analysis.diagnostics);
+            match cli.message_format {
+                MessageFormat::Text => {
+                    print!("{}", dengji::resolve::report::text(&analysis.resolution))
+                }
+                MessageFormat::Json => match dengji::resolve::report::json(&analysis.resolution) {
+                    Ok(json) => println!("{json}"),
+                    Err(e) => eprintln!("error: cannot encode the report: {e}"),
+                },
+            }
+            let failed = analysis.diagnostics.has_errors();
+            summary_line(
+                &cli,
+                if failed { "check failed" } else { "check" },
+                &analysis.diagnostics,
+                started,
+            );
+            if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Build | Command::Check { .. } => {
             let is_build = matches!(cli.command, Command::Build);
             match build_site(&cli.root, RenderOptions::default()) {
                 Ok(build) => {

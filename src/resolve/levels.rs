@@ -292,9 +292,10 @@ fn requirement_units(clause: &Clause, out: &mut Vec<(String, String, Text)>) {
             Block::Paragraph { anchor, text } => {
                 let t = text.markdown.trim_end();
                 if !(t.ends_with('：') || t.ends_with(':')) {
+                    // "7.1-p2" is shown as "¶2".
                     let marker = anchor
-                        .rsplit_once('-')
-                        .map_or(String::new(), |(_, p)| p.to_string());
+                        .rsplit_once("-p")
+                        .map_or(String::new(), |(_, n)| format!("¶{n}"));
                     out.push((anchor.clone(), marker, text.clone()));
                 }
             }

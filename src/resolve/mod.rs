@@ -11,6 +11,7 @@ pub mod grammar;
 mod index;
 pub mod levels;
 mod obligations;
+pub mod report;
 pub mod standards;
 mod suppress;
 
