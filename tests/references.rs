@@ -1,0 +1,364 @@
+//! Cross-references against the real bundled content: every reference
+//! phrase of 000 links where its words say, nothing that looks like a
+//! reference is left unlinked, and the level graph of 000's annexes B–M
+//! matches the text.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use common::{bundled_site, page, repo_root};
+use dengji::Analysis;
+use dengji::model::{AnnotationKind, Block, Document, ListItem, Text, inline};
+use dengji::resolve::levels::Anomaly;
+
+fn analysis() -> &'static Analysis {
+    static A: OnceLock<Analysis> = OnceLock::new();
+    A.get_or_init(|| match dengji::analyse(&repo_root()) {
+        Ok(a) if !a.diagnostics.has_errors() => a,
+        Ok(a) => panic!("bundled content has errors:\n{}", a.diagnostics),
+        Err(d) => panic!("bundled content does not load:\n{d}"),
+    })
+}
+
+fn document(slug: &str, lang: &str) -> &'static Document {
+    let a = analysis();
+    a.documents
+        .iter()
+        .chain(&a.translations)
+        .find(|d| d.slug == slug && d.lang == lang)
+        .unwrap_or_else(|| panic!("no {slug} ({lang})"))
+}
+
+/// Every text of a document with the clause it is in.
+fn texts(doc: &Document) -> Vec<(&str, &Text)> {
+    fn items<'a>(clause: &'a str, list: &'a [ListItem], out: &mut Vec<(&'a str, &'a Text)>) {
+        for item in list {
+            out.push((clause, &item.text));
+            items(clause, &item.children, out);
+        }
+    }
+    let mut out = Vec::new();
+    for clause in doc.all_clauses() {
+        let c = clause.anchor.as_str();
+        for block in &clause.blocks {
+            match block {
+                Block::Paragraph { text, .. }
+                | Block::Note { text, .. }
+                | Block::Example { text } => {
+                    out.push((c, text));
+                }
+                Block::List { items: list } => items(c, list, &mut out),
+                Block::Table(t) => {
+                    for row in t.header_rows.iter().chain(&t.body_rows) {
+                        for cell in row {
+                            out.push((c, &cell.text));
+                        }
+                    }
+                }
+                Block::Editorial { paragraphs, .. } => {
+                    out.extend(paragraphs.iter().map(|p| (c, p)))
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// What a phrase's own words name, read independently of the grammar.
+fn expected_anchor(phrase: &str, clause: &str) -> Option<String> {
+    let compact: String = phrase.chars().filter(|c| !c.is_whitespace()).collect();
+    let number = Regex::new(r"[A-M]?\.?\d+(?:\.\d+)*").ok()?;
+    if let Some(rest) = compact.strip_prefix("附录") {
+        return Some(rest.to_string());
+    }
+    if let Some(rest) = compact.strip_prefix('图') {
+        return Some(format!("figure-{rest}"));
+    }
+    if let Some(rest) = compact.strip_prefix('表') {
+        return Some(format!("table-{rest}"));
+    }
+    if let Some(caps) = Regex::new(r"^第?([一二三四])级").ok()?.captures(&compact) {
+        let n = "一二三四".chars().position(|c| caps[1].starts_with(c))? + 1;
+        // The level container beside the clause: the annex letter and N.
+        let annex = clause.split('.').next()?;
+        return Some(format!("{annex}.{n}"));
+    }
+    let item = Regex::new(r"^第?(\d+(?:\.\d+)*|[A-M](?:\.\d+)+)章?条?第?([a-z])[）)]").ok()?;
+    if let Some(caps) = item.captures(&compact) {
+        return Some(format!("{}-{}", &caps[1], &caps[2]));
+    }
+    number
+        .find(&compact)
+        .map(|m| m.as_str().trim_start_matches('.').to_string())
+}
+
+#[test]
+fn every_reference_phrase_of_000_links_where_its_words_say() {
+    let doc = document("csi-grading", "zh");
+    let anchors: BTreeSet<&str> = doc.units().iter().map(|u| u.anchor).collect();
+    let mut checked = 0;
+    for (clause, text) in texts(doc) {
+        let source = inline::prepare(&text.markdown);
+        for a in &text.annotations {
+            let phrase = &source[a.range.clone()];
+            match &a.kind {
+                AnnotationKind::Ref { anchor } => {
+                    assert!(
+                        anchors.contains(anchor.as_str()),
+                        "{phrase} → missing {anchor}"
+                    );
+                    let expected = expected_anchor(phrase, clause);
+                    // The duplicated G.4.2 is published as G.4.8 (see its editorial note).
+                    let corrected = expected.as_deref() == Some("G.4.8") && anchor == "G.4.8";
+                    assert!(
+                        expected.as_deref() == Some(anchor.as_str()) || corrected,
+                        "`{phrase}` in {clause} links to {anchor}, its words say {expected:?}"
+                    );
+                    checked += 1;
+                }
+                AnnotationKind::Range {
+                    from_anchor,
+                    to_anchor,
+                    members,
+                    ..
+                } => {
+                    let (from, to) = phrase
+                        .split_once(['～', '~', '至'])
+                        .unwrap_or_else(|| panic!("range `{phrase}` has no operator"));
+                    assert_eq!(
+                        expected_anchor(from, clause).as_deref(),
+                        Some(from_anchor.as_str())
+                    );
+                    assert_eq!(
+                        expected_anchor(to, clause).as_deref(),
+                        Some(to_anchor.as_str())
+                    );
+                    assert_eq!(members.first(), Some(from_anchor));
+                    assert_eq!(members.last(), Some(to_anchor));
+                    assert!(members.len() >= 2, "{phrase}: {members:?}");
+                    for m in members {
+                        assert!(anchors.contains(m.as_str()), "{phrase}: member {m} missing");
+                    }
+                    checked += 1;
+                }
+                AnnotationKind::Standard { entry, .. } => {
+                    let entry = entry
+                        .as_deref()
+                        .expect("000's standards are in its chapter 2");
+                    assert!(
+                        anchors.contains(entry) && entry.starts_with("2-"),
+                        "{phrase} → {entry}"
+                    );
+                    checked += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} references checked");
+}
+
+#[test]
+fn nothing_that_looks_like_a_reference_is_left_unlinked() {
+    // An independent, deliberately loose pattern: anything it finds must be
+    // inside a link or be a suppressed phrase.
+    let looks_like = Regex::new(
+        r"附录\s*[A-M]|[A-M]\.\d+(?:\.\d+)*|第\s*\d+(?:\.\d+)*\s*[章条]|[表图]\s*[A-Z]?\.?\d+|GB/?T\s*\d+",
+    )
+    .expect("regex");
+    let author_link = Regex::new(r"\[[^\]]*\]\(ref:[^)]*\)").expect("regex");
+    let mut missed = Vec::new();
+    for slug in ["csi-grading", "cii-service-capability", "cnitsec-cloud-l1"] {
+        let doc = document(slug, "zh");
+        let report = analysis()
+            .resolution
+            .reports
+            .iter()
+            .find(|r| r.slug == slug && r.lang == "zh")
+            .expect("report");
+        let suppressed: BTreeSet<&str> = report
+            .suppressed
+            .iter()
+            .map(|s| s.phrase.as_str())
+            .collect();
+        for (clause, text) in texts(doc) {
+            let source = inline::prepare(&text.markdown);
+            let explicit: Vec<_> = author_link.find_iter(&source).map(|m| m.range()).collect();
+            for m in looks_like.find_iter(&source) {
+                let by_author = explicit
+                    .iter()
+                    .any(|r| r.start <= m.start() && m.end() <= r.end);
+                let linked = by_author
+                    || text.annotations.iter().any(|a| {
+                        a.range.start <= m.start()
+                            && m.end() <= a.range.end
+                            && !matches!(
+                                a.kind,
+                                AnnotationKind::Obligation(_) | AnnotationKind::Term { .. }
+                            )
+                    });
+                let is_suppressed = suppressed.iter().any(|s| s.contains(m.as_str()));
+                // Quoted words inside editorial notes ("“K.1.1”") name headings as printed.
+                let quoted =
+                    source[..m.start()].ends_with('“') || source[..m.start()].ends_with('"');
+                if !(linked || is_suppressed || quoted) {
+                    missed.push(format!(
+                        "{slug} {clause}: `{}` in: {}",
+                        m.as_str(),
+                        text.markdown
+                    ));
+                }
+            }
+        }
+    }
+    assert!(missed.is_empty(), "not linked:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn level_graph_of_000_annexes_b_to_m_matches_the_text() {
+    let groups = analysis()
+        .resolution
+        .levels
+        .get(&("csi-grading".to_string(), "zh".to_string()))
+        .expect("levels of 000");
+    let annexes: Vec<&str> = groups.iter().map(|g| g.anchor.as_str()).collect();
+    assert_eq!(
+        annexes,
+        [
+            "7", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M"
+        ]
+    );
+    let chapter7 = &groups[0];
+    assert!(
+        !chapter7.cumulative,
+        "chapter 7 restates each level in full"
+    );
+    for group in &groups[1..] {
+        let g = group.anchor.as_str();
+        assert!(group.cumulative, "{g}");
+        let ordinals: Vec<u32> = group.levels.iter().map(|l| l.ordinal).collect();
+        assert_eq!(ordinals, [1, 2, 3, 4], "{g}");
+        for (i, level) in group.levels.iter().enumerate() {
+            assert_eq!(level.anchor, format!("{g}.{}", i + 1));
+            if g == "J" && i == 3 {
+                // J.4 has only its heading in the source.
+                assert!(level.own.is_empty() && level.inherits.is_none());
+                assert!(matches!(level.anomalies.as_slice(), [Anomaly::Empty]));
+                continue;
+            }
+            if i == 0 {
+                assert_eq!(level.inherits, None, "{g}.1");
+                assert_eq!(level.full, level.own, "{g}.1");
+                continue;
+            }
+            assert_eq!(level.inherits, Some(i as u32), "{}", level.anchor);
+            // What the level adds is named by its own statement, and lies under it.
+            assert!(!level.adds.is_empty(), "{}", level.anchor);
+            for added in &level.adds {
+                assert!(
+                    added.starts_with(&format!("{}.", level.anchor)),
+                    "{} adds {added}",
+                    level.anchor
+                );
+            }
+            // Cumulative: the full set is the level below's full set plus its own.
+            let below = &group.levels[i - 1];
+            let expected: BTreeSet<&String> = below.full.iter().chain(&level.own).collect();
+            let full: BTreeSet<&String> = level.full.iter().collect();
+            assert_eq!(full, expected, "{}", level.anchor);
+        }
+    }
+    // The defects the text has, and no others.
+    let mut defects = Vec::new();
+    for group in &groups[1..] {
+        for level in &group.levels {
+            for a in &level.anomalies {
+                defects.push(format!("{} {a:?}", level.anchor));
+            }
+        }
+    }
+    assert_eq!(
+        defects,
+        [
+            r#"J.2 OutsideRange { clauses: ["J.2.5.1", "J.2.5.2"] }"#,
+            "J.4 Empty",
+            r#"L.2 OutsideRange { clauses: ["L.2.1"] }"#,
+            r#"L.3 OutsideRange { clauses: ["L.3.1"] }"#,
+            r#"L.4 OutsideRange { clauses: ["L.4.1"] }"#,
+        ]
+    );
+}
+
+#[test]
+fn pages_link_ranges_backlinks_standards_and_terms() {
+    let site = bundled_site();
+    let annex_b = page(site, "standards/csi-grading/B/index.html");
+    let html = scraper::Html::parse_document(&annex_b);
+    let select = |s: &str| scraper::Selector::parse(s).expect("selector");
+    // B.2.1: "还应满足B.2.2～B.2.4的要求" links both ends and lists B.2.3.
+    let statement = html
+        .select(&select("#B\\.2\\.1 .xref-range"))
+        .next()
+        .expect("range in B.2.1");
+    let hrefs: Vec<&str> = statement
+        .select(&select("a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    for target in ["#B.2.2", "#B.2.3", "#B.2.4"] {
+        assert!(
+            hrefs.iter().any(|h| h.ends_with(target)),
+            "{hrefs:?} lacks {target}"
+        );
+    }
+    let level_link = html
+        .select(&select("#B\\.2\\.1 a.xref"))
+        .find(|a| a.text().collect::<String>() == "一级能力要求")
+        .expect("level reference");
+    assert!(
+        level_link
+            .value()
+            .attr("href")
+            .is_some_and(|h| h.ends_with("/B/#B.1"))
+    );
+    // B.2.3 is referred to by B.2.1.
+    let backlinks: Vec<String> = html
+        .select(&select("#B\\.2\\.3 > .backlinks a"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(backlinks, ["B.2.1"]);
+    // Obligation words are marked with their force.
+    assert!(annex_b.contains(r#"<span class="ob ob-shall""#));
+
+    // 001 cites GB/T 32914—2023 clauses: a link to its normative references entry.
+    let ch8 = page(site, "standards/cii-service-capability/8/index.html");
+    let doc = scraper::Html::parse_document(&ch8);
+    let std_link = doc
+        .select(&select("a.xref-std"))
+        .find(|a| a.text().collect::<String>().starts_with("GB/T 32914—2023"))
+        .expect("GB/T 32914 link");
+    assert!(
+        std_link
+            .value()
+            .attr("href")
+            .is_some_and(|h| h.contains("/cii-service-capability/2/#2-p"))
+    );
+
+    // Terms link to their definitions; the glossary lists them.
+    let glossary = page(site, "standards/csi-grading/terms/index.html");
+    assert!(glossary.contains("网络安全服务机构") && glossary.contains("#term-3.2"));
+    assert!(
+        site.files
+            .keys()
+            .any(|k| k == "standards/csi-grading/levels/J/index.html")
+    );
+    let levels_j = page(site, "standards/csi-grading/levels/J/index.html");
+    assert!(
+        levels_j.contains("class=\"level-anomaly\""),
+        "J.4 is flagged as empty"
+    );
+}
