@@ -151,20 +151,12 @@ fn group(parent: &Clause, containers: &[(&Clause, u32)], index: &DocIndex) -> Le
             anomalies.push(Anomaly::Empty);
         }
         if !adds.is_empty() {
-            let covered: BTreeSet<String> = adds
-                .iter()
-                .flat_map(|a| {
-                    index
-                        .clauses
-                        .iter()
-                        .filter(move |c| c.anchor == *a || is_below(index, &c.anchor, a))
-                        .map(|c| c.anchor.clone())
-                })
-                .collect();
+            let added: BTreeSet<&str> = adds.iter().map(String::as_str).collect();
+            let statement_clause = statement_clause(index, statement.as_deref());
             let outside: Vec<String> = own_clauses
                 .iter()
-                .filter(|c| !covered.contains(*c))
-                .filter(|c| statement_clause(index, statement.as_deref()) != Some(c.as_str()))
+                .filter(|c| !is_at_or_below_any(index, c, &added))
+                .filter(|c| statement_clause != Some(c.as_str()))
                 .cloned()
                 .collect();
             if !outside.is_empty() {
@@ -264,13 +256,14 @@ fn statement_clause<'a>(index: &'a DocIndex, statement: Option<&str>) -> Option<
         .map(String::as_str)
 }
 
-fn is_below(index: &DocIndex, clause: &str, ancestor: &str) -> bool {
-    let mut current = index.entry(clause).and_then(|e| e.parent.clone());
-    while let Some(p) = current {
-        if p == ancestor {
+/// Is `clause` one of `anchors`, or inside one of them?
+fn is_at_or_below_any(index: &DocIndex, clause: &str, anchors: &BTreeSet<&str>) -> bool {
+    let mut current = Some(clause);
+    while let Some(c) = current {
+        if anchors.contains(c) {
             return true;
         }
-        current = index.entry(&p).and_then(|e| e.parent.clone());
+        current = index.entry(c).and_then(|e| e.parent.as_deref());
     }
     false
 }

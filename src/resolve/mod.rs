@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use self::grammar::{Name, Phrase, Target, find_phrases};
@@ -108,78 +109,106 @@ pub fn resolve(
             }
         }
     }
-    let mut resolution = Resolution::default();
     let empty = ReferenceConfig::default();
-    for doc in documents.iter_mut().chain(translations.iter_mut()) {
-        let config = configs.get(doc.slug.as_str()).unwrap_or(&empty);
-        let key = (doc.slug.clone(), doc.lang.clone());
-        let index = DocIndex::new(doc);
-        let entries = standards::normative_references(doc, &hosted);
-        let glossary = glossary(doc);
-        let mut resolver = Resolver {
-            index: &index,
-            lang: doc.lang.clone(),
-            entries: &entries,
-            hosted: &hosted,
-            config,
-            used_config: BTreeSet::new(),
-            glossary: &glossary,
-            term_uses: vec![0; glossary.len()],
-            terms_in_clause: BTreeSet::new(),
-            links: Vec::new(),
-            report: ReferenceReport {
-                slug: doc.slug.clone(),
+    // Documents resolve independently: in parallel, results kept in order.
+    let results: Vec<DocResolution> = documents
+        .par_iter_mut()
+        .chain(translations.par_iter_mut())
+        .map(|doc| {
+            let config = configs.get(doc.slug.as_str()).unwrap_or(&empty);
+            let key = (doc.slug.clone(), doc.lang.clone());
+            let index = DocIndex::new(doc);
+            let entries = standards::normative_references(doc, &hosted);
+            let glossary = glossary(doc);
+            let mut resolver = Resolver {
+                index: &index,
                 lang: doc.lang.clone(),
-                ..ReferenceReport::default()
-            },
-            diags: Diagnostics::new(),
-        };
-        visit_texts(doc, &mut |place, text| resolver.text(place, text));
-        resolver.report_unused_config(&doc.slug);
-        let Resolver {
-            links,
-            report,
-            diags: found,
-            term_uses,
-            ..
-        } = resolver;
-        diags.extend(found);
-
-        let mut backlinks: BTreeMap<String, BTreeSet<Backlink>> = BTreeMap::new();
-        for (target, source_clause) in links {
-            let Some(target_clause) = index.clause_of.get(&target) else {
-                continue;
+                entries: &entries,
+                hosted: &hosted,
+                config,
+                used_config: BTreeSet::new(),
+                glossary: &glossary,
+                term_uses: vec![0; glossary.len()],
+                terms_in_clause: BTreeSet::new(),
+                links: Vec::new(),
+                report: ReferenceReport {
+                    slug: doc.slug.clone(),
+                    lang: doc.lang.clone(),
+                    ..ReferenceReport::default()
+                },
+                diags: Diagnostics::new(),
             };
-            if *target_clause == source_clause || source_clause.is_empty() {
-                continue;
+            visit_texts(doc, &mut |place, text| resolver.text(place, text));
+            resolver.report_unused_config(&doc.slug);
+            let Resolver {
+                links,
+                report,
+                diags: found,
+                term_uses,
+                ..
+            } = resolver;
+            let mut diags = found;
+
+            let mut backlinks: BTreeMap<String, BTreeSet<Backlink>> = BTreeMap::new();
+            for (target, source_clause) in links {
+                let Some(target_clause) = index.clause_of.get(&target) else {
+                    continue;
+                };
+                if *target_clause == source_clause || source_clause.is_empty() {
+                    continue;
+                }
+                let label = index
+                    .entry(&source_clause)
+                    .map_or_else(|| source_clause.clone(), |e| e.label.clone());
+                backlinks
+                    .entry(target_clause.clone())
+                    .or_default()
+                    .insert(Backlink {
+                        clause: source_clause,
+                        label,
+                    });
             }
-            let label = index
-                .entry(&source_clause)
-                .map_or_else(|| source_clause.clone(), |e| e.label.clone());
-            backlinks
-                .entry(target_clause.clone())
-                .or_default()
-                .insert(Backlink {
-                    clause: source_clause,
-                    label,
-                });
-        }
-        let glossary = glossary
-            .into_iter()
-            .zip(term_uses)
-            .map(|(mut entry, uses)| {
-                entry.uses = uses;
-                entry
-            })
-            .collect();
-        let level_groups = levels::level_groups(doc, &index, diags);
-        resolution.backlinks.insert(key.clone(), backlinks);
-        resolution.glossaries.insert(key.clone(), glossary);
-        resolution.references.insert(key.clone(), entries);
-        resolution.levels.insert(key, level_groups);
-        resolution.reports.push(report);
+            let glossary = glossary
+                .into_iter()
+                .zip(term_uses)
+                .map(|(mut entry, uses)| {
+                    entry.uses = uses;
+                    entry
+                })
+                .collect();
+            let level_groups = levels::level_groups(doc, &index, &mut diags);
+            DocResolution {
+                key,
+                backlinks,
+                glossary,
+                entries,
+                level_groups,
+                report,
+                diags,
+            }
+        })
+        .collect();
+    let mut resolution = Resolution::default();
+    for r in results {
+        diags.extend(r.diags);
+        resolution.backlinks.insert(r.key.clone(), r.backlinks);
+        resolution.glossaries.insert(r.key.clone(), r.glossary);
+        resolution.references.insert(r.key.clone(), r.entries);
+        resolution.levels.insert(r.key, r.level_groups);
+        resolution.reports.push(r.report);
     }
     resolution
+}
+
+/// What resolving one document produced.
+struct DocResolution {
+    key: (String, String),
+    backlinks: BTreeMap<String, BTreeSet<Backlink>>,
+    glossary: Vec<GlossaryEntry>,
+    entries: Vec<ReferenceEntry>,
+    level_groups: Vec<LevelGroup>,
+    report: ReferenceReport,
+    diags: Diagnostics,
 }
 
 /// Where a text sits: its clause, and the unit whose anchor it shares.
