@@ -59,7 +59,7 @@ test("a pasted clause link lands on that list item, highlighted", async () => {
   assert.ok(await item.isVisible());
   const inView = await item.evaluate((el) => {
     const r = el.getBoundingClientRect();
-    return r.top >= 0 && r.top < window.innerHeight;
+    return r.top > -1 && r.top < window.innerHeight;
   });
   assert.ok(inView, "the linked item is scrolled into view");
   const background = await item.evaluate((el) => getComputedStyle(el).backgroundColor);
