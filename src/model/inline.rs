@@ -41,15 +41,31 @@ pub fn options() -> Options {
     Options::ENABLE_MATH | Options::ENABLE_STRIKETHROUGH
 }
 
-/// Ranges of `source` (as returned by [`prepare`]) that are literal plain
-/// text outside links: where references, terms and obligation words may be
-/// found. Adjacent text events are merged.
-pub fn plain_runs(source: &str) -> Vec<Range<usize>> {
-    let mut runs: Vec<Range<usize>> = Vec::new();
+/// What one read of a text's inline Markdown finds.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Scan {
+    /// Ranges of the source that are literal plain text outside links:
+    /// where references, terms and obligation words may be found. Adjacent
+    /// text events are merged.
+    pub runs: Vec<Range<usize>>,
+    /// Author-written `[text](ref:anchor)` links: the anchor and where the
+    /// link starts.
+    pub ref_links: Vec<(String, usize)>,
+}
+
+/// Reads `source` (as returned by [`prepare`]) once.
+pub fn scan(source: &str) -> Scan {
+    let mut scan = Scan::default();
+    let runs = &mut scan.runs;
     let mut in_link = 0usize;
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Link { .. }) => in_link += 1,
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                in_link += 1;
+                if let Some(anchor) = dest_url.strip_prefix("ref:") {
+                    scan.ref_links.push((anchor.to_string(), range.start));
+                }
+            }
             Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
             Event::Text(text) if in_link == 0 && source.get(range.clone()) == Some(&*text) => {
                 match runs.last_mut() {
@@ -60,7 +76,7 @@ pub fn plain_runs(source: &str) -> Vec<Range<usize>> {
             _ => {}
         }
     }
-    runs
+    scan
 }
 
 #[cfg(test)]
@@ -70,8 +86,11 @@ mod tests {
     #[test]
     fn runs_skip_markup_links_and_code() {
         let src = "见 **7.1** 和 [附录 A](ref:A) 及 `B.1`，表1。";
-        let runs: Vec<&str> = plain_runs(src).into_iter().map(|r| &src[r]).collect();
+        let found = scan(src);
+        let runs: Vec<&str> = found.runs.into_iter().map(|r| &src[r]).collect();
         assert_eq!(runs, ["见 ", "7.1", " 和 ", " 及 ", "，表1。"]);
+        let link_start = src.find('[').expect("link");
+        assert_eq!(found.ref_links, [("A".to_string(), link_start)]);
     }
 
     #[test]

@@ -175,6 +175,11 @@ impl<'a> Cursor<'a> {
         }
         (self.pos > start).then(|| &self.text[start..self.pos])
     }
+    /// At "." followed by a digit: the next part of a number.
+    fn at_dot_digit(&self) -> bool {
+        let mut chars = self.rest().chars();
+        chars.next() == Some('.') && chars.next().is_some_and(|c| c.is_ascii_digit())
+    }
     fn upper(&mut self) -> Option<char> {
         let c = self.peek().filter(char::is_ascii_uppercase)?;
         self.pos += 1;
@@ -329,7 +334,7 @@ fn standard_code(c: &mut Cursor) -> bool {
         *c = start;
         return false;
     }
-    while c.rest().starts_with('.') && c.rest()[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
+    while c.at_dot_digit() {
         c.pos += 1;
         c.digits();
     }
@@ -356,7 +361,7 @@ fn clause_number(c: &mut Cursor) -> Option<String> {
     } else {
         return None;
     }
-    while c.rest().starts_with('.') && c.rest()[1..].starts_with(|ch: char| ch.is_ascii_digit()) {
+    while c.at_dot_digit() {
         c.pos += 1;
         parts.push(c.digits().unwrap_or_default().to_string());
     }
@@ -368,8 +373,7 @@ fn clause_number(c: &mut Cursor) -> Option<String> {
         && parts[0] != "0"
         && !c
             .peek()
-            .is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '%')
-        && !c.rest().starts_with('.');
+            .is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '%');
     if valid {
         Some(parts.join("."))
     } else {
@@ -402,9 +406,7 @@ fn object_number(c: &mut Cursor) -> Option<String> {
             && let Some(d) = c.digits()
         {
             let mut n = format!("{letter}.{d}");
-            while c.rest().starts_with('.')
-                && c.rest()[1..].starts_with(|ch: char| ch.is_ascii_digit())
-            {
+            while c.at_dot_digit() {
                 c.pos += 1;
                 n.push('.');
                 n.push_str(c.digits().unwrap_or_default());
@@ -591,9 +593,7 @@ fn single(c: &mut Cursor) -> Option<Piece> {
     if c.eat("附录") || c.eat_word("Annex") {
         c.spaces();
         if let Some(letter) = c.upper() {
-            if c.rest().starts_with('.')
-                && c.rest()[1..].starts_with(|ch: char| ch.is_ascii_digit())
-            {
+            if c.at_dot_digit() {
                 // "附录 A.1" is clause A.1.
                 *c = save.clone();
                 c.eat("附录");
@@ -805,6 +805,8 @@ mod tests {
         );
         assert_eq!(names("C.2.2~C.2.5"), ["C.2.2..C.2.5"]);
         assert_eq!(names("7.1至7.3"), ["7.1..7.3"]);
+        // A sentence may end right after a number.
+        assert_eq!(names("as specified in 7.1."), ["7.1=Clause(\"7.1\")"]);
     }
 
     #[test]

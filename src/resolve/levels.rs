@@ -14,7 +14,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::index::DocIndex;
-use crate::diag::Diagnostics;
 use crate::model::{AnnotationKind, Block, Clause, Document, ListItem, Text};
 
 #[derive(Clone, Debug, Serialize)]
@@ -77,7 +76,7 @@ pub struct Requirement {
 }
 
 /// Finds the level groups of a document (after its texts are annotated).
-pub fn level_groups(doc: &Document, index: &DocIndex, _diags: &mut Diagnostics) -> Vec<LevelGroup> {
+pub fn level_groups(doc: &Document, index: &DocIndex) -> Vec<LevelGroup> {
     let mut out = Vec::new();
     for clause in doc.all_clauses() {
         let containers: Vec<(&Clause, u32)> = clause

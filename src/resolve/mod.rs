@@ -18,7 +18,6 @@ mod suppress;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Parser, Tag};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -82,7 +81,6 @@ pub struct Resolution {
     /// (slug, lang) → target clause anchor → clauses referring to it.
     pub backlinks: BTreeMap<(String, String), BTreeMap<String, BTreeSet<Backlink>>>,
     pub glossaries: BTreeMap<(String, String), Vec<GlossaryEntry>>,
-    pub references: BTreeMap<(String, String), Vec<ReferenceEntry>>,
     pub levels: BTreeMap<(String, String), Vec<LevelGroup>>,
     pub reports: Vec<ReferenceReport>,
 }
@@ -126,8 +124,10 @@ pub fn resolve(
                 entries: &entries,
                 hosted: &hosted,
                 config,
-                used_config: BTreeSet::new(),
+                used_suppressions: BTreeSet::new(),
+                used_explicit: BTreeSet::new(),
                 glossary: &glossary,
+                term_order: longest_first(&glossary),
                 term_uses: vec![0; glossary.len()],
                 terms_in_clause: BTreeSet::new(),
                 links: Vec::new(),
@@ -147,7 +147,6 @@ pub fn resolve(
                 term_uses,
                 ..
             } = resolver;
-            let mut diags = found;
 
             let mut backlinks: BTreeMap<String, BTreeSet<Backlink>> = BTreeMap::new();
             for (target, source_clause) in links {
@@ -176,15 +175,14 @@ pub fn resolve(
                     entry
                 })
                 .collect();
-            let level_groups = levels::level_groups(doc, &index, &mut diags);
+            let level_groups = levels::level_groups(doc, &index);
             DocResolution {
                 key,
                 backlinks,
                 glossary,
-                entries,
                 level_groups,
                 report,
-                diags,
+                diags: found,
             }
         })
         .collect();
@@ -193,7 +191,6 @@ pub fn resolve(
         diags.extend(r.diags);
         resolution.backlinks.insert(r.key.clone(), r.backlinks);
         resolution.glossaries.insert(r.key.clone(), r.glossary);
-        resolution.references.insert(r.key.clone(), r.entries);
         resolution.levels.insert(r.key, r.level_groups);
         resolution.reports.push(r.report);
     }
@@ -205,7 +202,6 @@ struct DocResolution {
     key: (String, String),
     backlinks: BTreeMap<String, BTreeSet<Backlink>>,
     glossary: Vec<GlossaryEntry>,
-    entries: Vec<ReferenceEntry>,
     level_groups: Vec<LevelGroup>,
     report: ReferenceReport,
     diags: Diagnostics,
@@ -317,8 +313,12 @@ struct Resolver<'a> {
     entries: &'a [ReferenceEntry],
     hosted: &'a [(CodeKey, String)],
     config: &'a ReferenceConfig,
-    used_config: BTreeSet<usize>,
+    used_suppressions: BTreeSet<usize>,
+    used_explicit: BTreeSet<usize>,
     glossary: &'a [GlossaryEntry],
+    /// Glossary indices, longest term first, so "网络安全服务机构" wins over
+    /// "网络安全服务".
+    term_order: Vec<usize>,
     term_uses: Vec<usize>,
     /// (clause, term index) already linked: terms link at first use per clause.
     terms_in_clause: BTreeSet<(String, usize)>,
@@ -331,11 +331,11 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     fn text(&mut self, place: &Place, text: &mut Text) {
         let source = inline::prepare(&text.markdown).into_owned();
-        let runs = inline::plain_runs(&source);
+        let inline::Scan { runs, ref_links } = inline::scan(&source);
         let mut annotations: Vec<Annotation> = Vec::new();
         let mut covered: Vec<Range<usize>> = Vec::new();
 
-        self.author_links(&source, place, text);
+        self.author_links(&ref_links, &source, place, text);
         for run in &runs {
             for phrase in find_phrases(&source[run.clone()]) {
                 let range = shift(phrase.range(), run.start);
@@ -508,29 +508,31 @@ impl Resolver<'_> {
                 && (s.unit == place.unit || s.unit == place.clause)
                 && s.lang.as_deref().is_none_or(|l| l == self.lang)
         })?;
-        self.used_config.insert(i);
+        self.used_suppressions.insert(i);
         Some(entry.reason.clone())
     }
 
     /// Author-written links `[text](ref:anchor)`: the anchor must exist.
-    fn author_links(&mut self, source: &str, place: &Place, text: &Text) {
-        for (event, range) in Parser::new_ext(source, inline::options()).into_offset_iter() {
-            if let Event::Start(Tag::Link { dest_url, .. }) = event
-                && let Some(anchor) = dest_url.strip_prefix("ref:")
-            {
-                if self.index.has(anchor) {
-                    self.count("explicit");
-                    self.links.push((anchor.to_string(), place.clause.clone()));
-                } else {
-                    let location = location_in(text, source, range.start);
-                    self.diags.push(
-                        Diagnostic::error(
-                            location,
-                            format!("explicit reference to `{anchor}`, which is not an anchor of this document"),
-                        )
-                        .with_hint("write `[text](ref:<anchor>)` with an anchor from docs/content-format.md, e.g. `ref:7.1.4-a`"),
-                    );
-                }
+    fn author_links(
+        &mut self,
+        links: &[(String, usize)],
+        source: &str,
+        place: &Place,
+        text: &Text,
+    ) {
+        for (anchor, start) in links {
+            if self.index.has(anchor) {
+                self.count("explicit");
+                self.links.push((anchor.clone(), place.clause.clone()));
+            } else {
+                let location = location_in(text, source, *start);
+                self.diags.push(
+                    Diagnostic::error(
+                        location,
+                        format!("explicit reference to `{anchor}`, which is not an anchor of this document"),
+                    )
+                    .with_hint("write `[text](ref:<anchor>)` with an anchor from docs/content-format.md, e.g. `ref:7.1.4-a`"),
+                );
             }
         }
     }
@@ -549,14 +551,14 @@ impl Resolver<'_> {
         for (i, entry) in self.config.explicit.iter().enumerate() {
             if entry.unit != place.unit
                 || entry.lang.as_deref().is_some_and(|l| l != self.lang)
-                || self.used_config.contains(&(i + self.config.suppress.len()))
+                || self.used_explicit.contains(&i)
             {
                 continue;
             }
             let Some(range) = find_free(source, runs, covered, &entry.phrase) else {
                 continue;
             };
-            self.used_config.insert(i + self.config.suppress.len());
+            self.used_explicit.insert(i);
             if !self.index.has(&entry.target) {
                 let location = location_in(text, source, range.start);
                 self.diags.push(
@@ -592,10 +594,7 @@ impl Resolver<'_> {
         covered: &mut Vec<Range<usize>>,
         annotations: &mut Vec<Annotation>,
     ) {
-        // Longest terms first, so "网络安全服务机构" wins over "网络安全服务".
-        let mut order: Vec<usize> = (0..self.glossary.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(self.glossary[i].term.chars().count()));
-        for i in order {
+        for i in self.term_order.clone() {
             let term = &self.glossary[i];
             if place.clause == term.anchor
                 || place.editorial
@@ -625,7 +624,9 @@ impl Resolver<'_> {
 
     fn report_unused_config(&mut self, slug: &str) {
         for (i, s) in self.config.suppress.iter().enumerate() {
-            if !self.used_config.contains(&i) && s.lang.as_deref().is_none_or(|l| l == self.lang) {
+            if !self.used_suppressions.contains(&i)
+                && s.lang.as_deref().is_none_or(|l| l == self.lang)
+            {
                 self.diags.push(
                     Diagnostic::warning(
                         s.location.clone(),
@@ -635,10 +636,8 @@ impl Resolver<'_> {
                 );
             }
         }
-        let offset = self.config.suppress.len();
         for (i, e) in self.config.explicit.iter().enumerate() {
-            if !self.used_config.contains(&(i + offset))
-                && e.lang.as_deref().is_none_or(|l| l == self.lang)
+            if !self.used_explicit.contains(&i) && e.lang.as_deref().is_none_or(|l| l == self.lang)
             {
                 self.diags.push(
                     Diagnostic::warning(
@@ -655,6 +654,12 @@ impl Resolver<'_> {
             }
         }
     }
+}
+
+fn longest_first(glossary: &[GlossaryEntry]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..glossary.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(glossary[i].term.chars().count()));
+    order
 }
 
 fn kind_name(name: &Name) -> &'static str {

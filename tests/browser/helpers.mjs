@@ -1,5 +1,6 @@
 // Shared set-up for the browser tests: a `dengji serve` of the bundled site
 // and Debian's Chromium driven by playwright-core.
+import { before, after } from "node:test";
 import { spawn } from "node:child_process";
 import { mkdtempSync, mkdirSync } from "node:fs";
 import { createServer } from "node:net";
@@ -74,4 +75,23 @@ export async function launchBrowser() {
 export function screenshotPath(name) {
   mkdirSync(screenshotDir, { recursive: true });
   return join(screenshotDir, `${name}.png`);
+}
+
+/**
+ * Registers before/after hooks that start `dengji serve` and Chromium for
+ * one test file; returns an object whose `base` and `browser` are set once
+ * the hooks have run.
+ */
+export function useSiteAndBrowser() {
+  const env = { base: "", browser: null, server: null };
+  before(async () => {
+    env.server = await startServer();
+    env.base = env.server.base;
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    env.server?.stop();
+  });
+  return env;
 }

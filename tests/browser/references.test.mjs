@@ -1,25 +1,14 @@
 // Cross-references in a real browser: ranges, level references, backlinks
 // and the level pages.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, screenshotPath, DESKTOP, PHONE } from "./helpers.mjs";
+import { useSiteAndBrowser, screenshotPath, DESKTOP, PHONE } from "./helpers.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = useSiteAndBrowser();
 
 test("a range lists every clause it covers on focus, and each one can be followed", async () => {
-  const page = await browser.newPage({ viewport: DESKTOP });
-  await page.goto(`${server.base}/standards/csi-grading/B/#B.2.1`);
+  const page = await env.browser.newPage({ viewport: DESKTOP });
+  await page.goto(`${env.base}/standards/csi-grading/B/#B.2.1`);
   const range = page.locator("#B\\.2\\.1 .xref-range").first();
   const members = range.locator(".xref-members");
   assert.equal(await members.isVisible(), false, "the list is hidden until asked for");
@@ -37,8 +26,8 @@ test("a range lists every clause it covers on focus, and each one can be followe
 });
 
 test("a level reference leads to that level of the same annex", async () => {
-  const page = await browser.newPage({ viewport: PHONE });
-  await page.goto(`${server.base}/standards/csi-grading/C/#C.3.1`);
+  const page = await env.browser.newPage({ viewport: PHONE });
+  await page.goto(`${env.base}/standards/csi-grading/C/#C.3.1`);
   await page.locator("#C\\.3\\.1 a.xref", { hasText: "二级能力要求" }).click();
   await page.waitForFunction(() => location.hash === "#C.2");
   assert.ok(await page.locator("#C\\.2").isVisible());
@@ -47,8 +36,8 @@ test("a level reference leads to that level of the same annex", async () => {
 
 test("the level page of annex J shows cumulative sets, the empty J.4 and the matrix", async () => {
   for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
-    const page = await browser.newPage({ viewport });
-    await page.goto(`${server.base}/standards/csi-grading/levels/J/`);
+    const page = await env.browser.newPage({ viewport });
+    await page.goto(`${env.base}/standards/csi-grading/levels/J/`);
     const level3 = page.locator("#level-3 .requirements > li");
     const own3 = page.locator("#level-3 .requirements > li.req-own");
     assert.ok((await level3.count()) > (await own3.count()), "level 3 includes inherited requirements");
