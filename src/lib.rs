@@ -1,8 +1,9 @@
 //! dengji: a static-site generator for grading standards.
 //!
 //! The pipeline runs forward through one module per stage:
-//! [`load`] → [`model`] → [`render`] → [`write`]. [`build_site`] runs the
-//! stages that produce a site in memory; `write` puts it on disk.
+//! [`load`] → [`model`] → [`translation`] → [`resolve`] → [`render`] →
+//! [`write`]. [`build_site`] runs the stages that produce a site in memory;
+//! `write` puts it on disk.
 
 pub mod config;
 pub mod diag;
@@ -11,6 +12,7 @@ pub mod model;
 pub mod render;
 pub mod resolve;
 pub mod serve;
+pub mod translation;
 pub mod write;
 pub mod yaml;
 
@@ -27,6 +29,7 @@ pub struct Build {
     pub site: Site,
     pub documents: Vec<Document>,
     pub resolution: resolve::Resolution,
+    pub translation_status: translation::Translations,
     pub diagnostics: Diagnostics,
     pub output_dir: std::path::PathBuf,
 }
@@ -37,6 +40,7 @@ pub struct Analysis {
     pub sources: load::Sources,
     pub documents: Vec<Document>,
     pub translations: Vec<Document>,
+    pub translation_status: translation::Translations,
     pub resolution: resolve::Resolution,
     pub diagnostics: Diagnostics,
 }
@@ -71,11 +75,14 @@ pub fn analyse(root: &Path) -> Result<Analysis, Diagnostics> {
     // Documents are listed in the order of their sources, then by slug.
     documents.sort_by(|a, b| (&a.front.source, &a.slug).cmp(&(&b.front.source, &b.slug)));
     translations.sort_by(|a, b| (&a.slug, &a.lang).cmp(&(&b.slug, &b.lang)));
-    for translation in &translations {
-        if let Some(original) = documents.iter().find(|d| d.slug == translation.slug) {
-            diagnostics.extend(model::align::check_alignment(original, translation));
-        }
-    }
+    let translation_status = translation::check(
+        &sources.config.languages,
+        &documents,
+        &translations,
+        &sources.standards,
+        sources.termbase.as_ref(),
+        &mut diagnostics,
+    );
     let resolution = resolve::resolve(
         &mut documents,
         &mut translations,
@@ -88,6 +95,7 @@ pub fn analyse(root: &Path) -> Result<Analysis, Diagnostics> {
         sources,
         documents,
         translations,
+        translation_status,
         resolution,
         diagnostics,
     })
@@ -99,9 +107,10 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
     let Analysis {
         sources,
         documents,
+        translations,
+        translation_status,
         resolution,
         mut diagnostics,
-        ..
     } = analyse(root)?;
     if diagnostics.has_errors() {
         return Err(diagnostics);
@@ -110,7 +119,9 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
         &sources.config,
         &sources.theme,
         &documents,
+        &translations,
         &resolution,
+        &translation_status,
         options,
     );
     let site = match rendered {
@@ -125,6 +136,7 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
         site,
         documents,
         resolution,
+        translation_status,
         diagnostics,
         output_dir: root.join(&sources.config.output_dir),
     })

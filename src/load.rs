@@ -14,6 +14,11 @@ use crate::model::parse::SourceFile;
 /// The file beside a standard's language folders that lists explicit and
 /// suppressed references (docs/references.md).
 pub const REFERENCES_FILE: &str = "references.yaml";
+/// In a translation's folder: the fingerprint of the original each
+/// translated unit was made from (written by `dengji stamp`).
+pub const FINGERPRINTS_FILE: &str = "fingerprints.yaml";
+/// In the content folder: the terms every translation must render alike.
+pub const TERMBASE_FILE: &str = "termbase.yaml";
 
 /// All sources of one standard: its Markdown files per language, in reading order.
 pub struct StandardSources {
@@ -22,6 +27,8 @@ pub struct StandardSources {
     pub languages: BTreeMap<String, Vec<SourceFile>>,
     /// `references.yaml`: explicit references and suppressed phrases.
     pub references: Option<SourceFile>,
+    /// Per translation language, its fingerprints file if it has one.
+    pub fingerprints: BTreeMap<String, SourceFile>,
 }
 
 pub struct Theme {
@@ -38,6 +45,8 @@ pub struct Sources {
     pub root: PathBuf,
     pub config: Config,
     pub standards: Vec<StandardSources>,
+    /// `content/termbase.yaml`, if the site has one.
+    pub termbase: Option<SourceFile>,
     pub theme: Theme,
 }
 
@@ -56,6 +65,8 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
         &config.default_language,
         &mut diags,
     );
+    let termbase_path = root.join(&config.content_dir).join(TERMBASE_FILE);
+    let termbase = read_optional(&termbase_path, &mut diags);
     let theme = load_theme(&root.join("themes").join(&config.theme), &mut diags);
     if diags.has_errors() {
         return Err(diags);
@@ -64,6 +75,7 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
         root: root.to_path_buf(),
         config,
         standards,
+        termbase,
         theme,
     })
 }
@@ -110,6 +122,17 @@ fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
     }
 }
 
+/// Reads a file that may be absent.
+fn read_optional(path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
+    path.is_file()
+        .then(|| read_text(path, diags))
+        .flatten()
+        .map(|text| SourceFile {
+            path: path.to_path_buf(),
+            text,
+        })
+}
+
 fn is_markdown(path: &Path) -> bool {
     path.is_file() && path.extension().is_some_and(|e| e == "md")
 }
@@ -143,6 +166,7 @@ fn load_standards(
             continue;
         }
         let mut languages = BTreeMap::new();
+        let mut fingerprints = BTreeMap::new();
         for lang_dir in read_dir_sorted(&dir, diags) {
             if !lang_dir.is_dir() {
                 continue;
@@ -159,6 +183,9 @@ fn load_standards(
                 .filter(|p| is_markdown(p))
                 .filter_map(|path| read_text(&path, diags).map(|text| SourceFile { path, text }))
                 .collect();
+            if let Some(file) = read_optional(&lang_dir.join(FINGERPRINTS_FILE), diags) {
+                fingerprints.insert(lang.clone(), file);
+            }
             if !files.is_empty() {
                 languages.insert(lang, files);
             }
@@ -175,20 +202,13 @@ fn load_standards(
             );
             continue;
         }
-        let references_path = dir.join(REFERENCES_FILE);
-        let references = references_path
-            .is_file()
-            .then(|| read_text(&references_path, diags))
-            .flatten()
-            .map(|text| SourceFile {
-                path: references_path,
-                text,
-            });
+        let references = read_optional(&dir.join(REFERENCES_FILE), diags);
         out.push(StandardSources {
             slug,
             dir,
             languages,
             references,
+            fingerprints,
         });
     }
     out

@@ -4,7 +4,6 @@
 //! Text is kept as inline Markdown ([`Text`]); rendering it to HTML is the
 //! render stage's job.
 
-pub mod align;
 pub mod inline;
 mod numbering;
 pub mod parse;
@@ -299,6 +298,90 @@ impl Document {
 pub struct Unit<'a> {
     pub anchor: &'a str,
     pub location: &'a Location,
+    pub source: UnitSource<'a>,
+}
+
+/// The part of the model a [`Unit`] stands for.
+#[derive(Clone, Copy, Debug)]
+pub enum UnitSource<'a> {
+    /// A clause's heading (and its unanchored examples).
+    Clause(&'a Clause),
+    Block(&'a Block),
+    Item(&'a ListItem),
+    ChecklistItem(&'a ChecklistItem),
+}
+
+impl Unit<'_> {
+    /// The unit's own words, as written in the source, with runs of white
+    /// space collapsed: what a translation of the unit translates. Text of
+    /// sub-units (nested list items, child clauses) is not included.
+    pub fn content(&self) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        match self.source {
+            UnitSource::Clause(c) => {
+                parts.push(&c.number_text);
+                parts.extend(c.title.as_ref().map(|t| t.markdown.as_str()));
+                if let ClauseKind::Term { english: Some(e) } = &c.kind {
+                    parts.push(e);
+                }
+                for b in &c.blocks {
+                    if let Block::Example { text } = b {
+                        parts.push(&text.markdown);
+                    }
+                }
+            }
+            UnitSource::Block(b) => match b {
+                Block::Paragraph { text, .. } | Block::Note { text, .. } => {
+                    parts.push(&text.markdown)
+                }
+                Block::Table(t) => {
+                    parts.extend(t.number.as_deref());
+                    parts.extend(t.caption.as_ref().map(|c| c.markdown.as_str()));
+                    for row in t.header_rows.iter().chain(&t.body_rows) {
+                        parts.extend(row.iter().map(|c| c.text.markdown.as_str()));
+                    }
+                }
+                Block::Figure {
+                    number,
+                    caption,
+                    description,
+                    ..
+                } => {
+                    parts.extend(number.as_deref());
+                    parts.extend(caption.as_ref().map(|c| c.markdown.as_str()));
+                    parts.extend(description.iter().map(|d| d.markdown.as_str()));
+                }
+                Block::Formula { number, tex, .. } => {
+                    parts.extend(number.as_deref());
+                    parts.push(tex);
+                }
+                Block::Editorial { paragraphs, .. } => {
+                    parts.extend(paragraphs.iter().map(|p| p.markdown.as_str()))
+                }
+                Block::Example { .. } | Block::List { .. } | Block::Checklist { .. } => {}
+            },
+            UnitSource::Item(i) => {
+                parts.push(&i.marker);
+                parts.push(&i.text.markdown);
+            }
+            UnitSource::ChecklistItem(i) => {
+                parts.push(&i.phase);
+                parts.extend(i.level.as_deref());
+                parts.push(&i.requirement);
+                parts.extend(i.evidence.iter().map(String::as_str));
+            }
+        }
+        let mut out = String::new();
+        for part in parts {
+            for word in part.split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(word);
+            }
+        }
+        out
+    }
 }
 
 impl Document {
@@ -310,6 +393,7 @@ impl Document {
             out.push(Unit {
                 anchor: &clause.anchor,
                 location: &clause.location,
+                source: UnitSource::Clause(clause),
             });
             collect_block_units(&clause.blocks, &mut out);
         }
@@ -330,24 +414,31 @@ fn collect_block_units<'a>(blocks: &'a [Block], out: &mut Vec<Unit<'a>>) {
             Block::Paragraph { anchor, text } | Block::Note { anchor, text } => out.push(Unit {
                 anchor,
                 location: &text.location,
+                source: UnitSource::Block(block),
             }),
             Block::Example { .. } => {}
             Block::List { items } => collect_items(items, out),
             Block::Table(table) => out.push(Unit {
                 anchor: &table.anchor,
                 location: &table.location,
+                source: UnitSource::Block(block),
             }),
             Block::Figure {
                 anchor, location, ..
             }
             | Block::Formula {
                 anchor, location, ..
-            } => out.push(Unit { anchor, location }),
+            } => out.push(Unit {
+                anchor,
+                location,
+                source: UnitSource::Block(block),
+            }),
             Block::Editorial { anchor, paragraphs } => {
                 if let Some(first) = paragraphs.first() {
                     out.push(Unit {
                         anchor,
                         location: &first.location,
+                        source: UnitSource::Block(block),
                     });
                 }
             }
@@ -356,6 +447,7 @@ fn collect_block_units<'a>(blocks: &'a [Block], out: &mut Vec<Unit<'a>>) {
                     out.push(Unit {
                         anchor: &item.anchor,
                         location,
+                        source: UnitSource::ChecklistItem(item),
                     });
                 }
             }
@@ -369,6 +461,7 @@ fn collect_items<'a>(items: &'a [ListItem], out: &mut Vec<Unit<'a>>) {
             out.push(Unit {
                 anchor,
                 location: &item.text.location,
+                source: UnitSource::Item(item),
             });
         }
         collect_items(&item.children, out);

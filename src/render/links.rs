@@ -3,6 +3,9 @@
 //! render per link.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use pulldown_cmark_escape::{escape_href, escape_html};
 use tera::{Context, Tera};
@@ -69,6 +72,8 @@ pub struct InlineTemplates {
     standard: MicroTemplate,
     term: MicroTemplate,
     obligation: MicroTemplate,
+    /// A run of text in another language than its surroundings.
+    foreign: MicroTemplate,
 }
 
 impl InlineTemplates {
@@ -95,6 +100,7 @@ impl InlineTemplates {
                 "inline/obligation.html",
                 &["class", "text", "label"],
             )?,
+            foreign: MicroTemplate::compile(tera, "inline/foreign.html", &["lang", "text"])?,
         })
     }
 }
@@ -114,6 +120,7 @@ pub fn pages_of(doc: &Document) -> BTreeMap<String, String> {
 }
 
 /// Makes URLs and inline markup for one document's pages.
+#[derive(Clone, Copy)]
 pub struct Linker<'a> {
     /// The site's base path, ending in `/`.
     pub base: &'a str,
@@ -121,6 +128,11 @@ pub struct Linker<'a> {
     pub pages: &'a BTreeMap<String, String>,
     pub templates: &'a InlineTemplates,
     pub strings: &'a BTreeMap<String, String>,
+    /// Slug → the URL of each hosted standard in this language.
+    pub hosted: &'a BTreeMap<String, String>,
+    /// In a translation: the language tag to mark runs of Chinese with
+    /// (names given in the original beside their translation).
+    pub foreign_tag: Option<&'a str>,
 }
 
 fn html(text: &str) -> String {
@@ -136,18 +148,44 @@ fn href(url: &str) -> String {
     out
 }
 
-impl Linker<'_> {
-    pub fn doc_url(&self, slug: &str) -> String {
-        format!("{}standards/{slug}/", self.base)
+/// Matches a run of Chinese: a Han character, then Han characters and CJK
+/// punctuation.
+static CHINESE_RUN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\p{Han}[\p{Han}\u{3000}-\u{303F}\u{FF01}-\u{FF0F}\u{FF1A}-\u{FF1F}]*")
+        .expect("static regex")
+});
+
+impl<'a> Linker<'a> {
+    /// This document's cover in the current edition.
+    pub fn doc_url(&self) -> String {
+        format!("{}standards/{}/", self.base, self.slug)
     }
 
     /// The URL of an anchor of this document.
     pub fn url(&self, anchor: &str) -> String {
         match self.pages.get(anchor) {
-            Some(top) if top == anchor => format!("{}{top}/", self.doc_url(self.slug)),
-            Some(top) => format!("{}{top}/#{anchor}", self.doc_url(self.slug)),
-            None => format!("{}#{anchor}", self.doc_url(self.slug)),
+            Some(top) if top == anchor => format!("{}{top}/", self.doc_url()),
+            Some(top) => format!("{}{top}/#{anchor}", self.doc_url()),
+            None => format!("{}#{anchor}", self.doc_url()),
         }
+    }
+
+    /// Plain text as HTML, with runs of Chinese in a translation marked with
+    /// their language (`None` when nothing needs marking).
+    pub fn mark_foreign(&self, text: &str) -> Option<String> {
+        let tag = self.foreign_tag?;
+        if !CHINESE_RUN.is_match(text) {
+            return None;
+        }
+        let mut out = String::new();
+        let mut pos = 0;
+        for m in CHINESE_RUN.find_iter(text) {
+            out.push_str(&html(&text[pos..m.start()]));
+            out.push_str(&self.templates.foreign.fill(&[tag, &html(m.as_str())]));
+            pos = m.end();
+        }
+        out.push_str(&html(&text[pos..]));
+        Some(out)
     }
 
     fn string<'s>(&'s self, key: &'s str) -> &'s str {
@@ -189,7 +227,10 @@ impl Linker<'_> {
             AnnotationKind::Standard { entry, hosted } => {
                 let url = match (entry, hosted) {
                     (Some(anchor), _) => self.url(anchor),
-                    (None, Some(slug)) => self.doc_url(slug),
+                    (None, Some(slug)) => match self.hosted.get(slug) {
+                        Some(url) => url.clone(),
+                        None => return text,
+                    },
                     (None, None) => return text,
                 };
                 self.templates.standard.fill(&[&href(&url), &text])

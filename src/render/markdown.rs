@@ -112,7 +112,7 @@ fn flush<'s>(
                 continue;
             }
             if a.range.start > pos {
-                events.push(Event::Text(CowStr::Borrowed(&source[pos..a.range.start])));
+                push_text(&source[pos..a.range.start], Some(linker), events);
             }
             events.push(Event::InlineHtml(CowStr::from(
                 linker.annotation(source, a),
@@ -121,7 +121,15 @@ fn flush<'s>(
         }
     }
     if pos < run.end {
-        events.push(Event::Text(CowStr::Borrowed(&source[pos..run.end])));
+        push_text(&source[pos..run.end], linker, events);
+    }
+}
+
+/// Plain text, with Chinese in a translation marked with its language.
+fn push_text<'s>(text: &'s str, linker: Option<&Linker>, events: &mut Vec<Event<'s>>) {
+    match linker.and_then(|l| l.mark_foreign(text)) {
+        Some(html) => events.push(Event::InlineHtml(CowStr::from(html))),
+        None => events.push(Event::Text(CowStr::Borrowed(text))),
     }
 }
 

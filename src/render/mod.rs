@@ -1,5 +1,12 @@
 //! Stage: render the model into the files of the site, in memory.
 //!
+//! The site is published in *editions*: one per language (the default
+//! language at the root, others under `/<lang>/`) and, for each, a
+//! side-by-side edition (`side-by-side/`) that shows the original and a
+//! translation clause by clause. A page has the same edition-neutral key
+//! (`standards/<slug>/7/`) in every edition it exists in, which gives the
+//! language switch, hreflang alternates and the sitemap.
+//!
 //! Pages are rendered in parallel with rayon and collected into a sorted
 //! map, so output is the same whatever order threads finish in.
 
@@ -7,7 +14,7 @@ mod links;
 pub mod markdown;
 mod view;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,6 +25,7 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::load::Theme;
 use crate::model::Document;
 use crate::resolve::Resolution;
+use crate::translation::Translations;
 use crate::yaml;
 
 /// The built site: output path (relative, `/`-separated) → bytes.
@@ -34,22 +42,78 @@ pub struct RenderOptions {
     pub base_url: Option<String>,
 }
 
+/// Where the side-by-side view lives inside a language's root.
+const SIDE_BY_SIDE: &str = "side-by-side/";
+
 /// Site-wide values every template sees as `site`.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct SiteView<'a> {
     title: &'a str,
     description: &'a str,
+    /// The UI language code ("zh") and its BCP 47 tag ("zh-CN").
     lang: &'a str,
+    lang_tag: &'a str,
+    /// The path every link starts with ("/" or "/sub/").
     base_path: String,
+    /// This edition's root ("/", "/en/", "/side-by-side/", "/en/side-by-side/").
+    root: String,
+    /// This language's root, without the view ("/" or "/en/").
+    lang_root: String,
     base_url: &'a str,
+    side_by_side: bool,
     live_reload: bool,
 }
 
-/// One page to render: template, output path and page-specific context.
+/// One way the site is published: a UI language, and single or side by side.
+struct Edition<'a> {
+    lang: &'a str,
+    side_by_side: bool,
+    /// Path prefix inside the site ("", "en/", "side-by-side/", ...).
+    prefix: String,
+    strings: &'a BTreeMap<String, String>,
+}
+
+/// One page to render: template, edition, key and page-specific context.
 struct PageJob {
     template: &'static str,
-    path: String,
+    edition: usize,
+    /// The edition-neutral path ("standards/x/7/", "" for the home page).
+    key: String,
     context: Context,
+}
+
+/// An entry of the language and view switch.
+#[derive(Clone, Serialize)]
+struct SwitchLink {
+    label: String,
+    /// Language of the label, as a BCP 47 tag (empty for the view entry).
+    lang_tag: String,
+    url: String,
+    current: bool,
+}
+
+/// Another language version of a page, for hreflang and the sitemap.
+#[derive(Clone, Serialize)]
+struct Alternate {
+    hreflang: String,
+    url: String,
+}
+
+/// What `base.html` needs to know about the page being rendered.
+#[derive(Clone, Serialize)]
+struct PageView {
+    /// Path from the base URL, e.g. "en/standards/x/7/".
+    path: String,
+    switch: Vec<SwitchLink>,
+    alternates: Vec<Alternate>,
+    /// The page in the normative language, on pages that show a translation.
+    original_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SitemapEntry {
+    url: String,
+    alternates: Vec<Alternate>,
 }
 
 /// The path part of the base URL ("/" or "/sub/"), which every link starts with.
@@ -99,7 +163,34 @@ fn load_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, D
         )
         .with_hint(format!("add themes/<theme>/i18n/{lang}.yaml")));
     };
-    yaml::from_file_text(text, path)
+    let strings: BTreeMap<String, String> = yaml::from_file_text(text, path)?;
+    for key in ["lang_tag", "language_name"] {
+        if !strings.contains_key(key) {
+            return Err(Diagnostic::error(
+                Location::file(path),
+                format!("UI strings for `{lang}` lack `{key}`"),
+            )
+            .with_hint("see themes/default/i18n/en.yaml for every key a theme needs"));
+        }
+    }
+    Ok(strings)
+}
+
+/// Everything the page builders share.
+struct Renderer<'a> {
+    config: &'a Config,
+    base: String,
+    base_url: &'a str,
+    live_reload: bool,
+    documents: &'a [Document],
+    translations: &'a [Document],
+    resolution: &'a Resolution,
+    status: &'a Translations,
+    templates: &'a links::InlineTemplates,
+    /// BCP 47 tag per language code.
+    tags: BTreeMap<String, String>,
+    /// Each language's name in itself ("中文", "English").
+    names: BTreeMap<String, String>,
 }
 
 /// Renders every page of the site.
@@ -107,7 +198,9 @@ pub fn render(
     config: &Config,
     theme: &Theme,
     documents: &[Document],
+    translations: &[Document],
     resolution: &Resolution,
+    status: &Translations,
     options: RenderOptions,
 ) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::new();
@@ -125,174 +218,107 @@ pub fn render(
             return Err(diags);
         }
     };
-    let lang = config.default_language.as_str();
-    let strings = match load_strings(theme, lang) {
-        Ok(s) => s,
-        Err(d) => {
-            diags.push(d);
-            return Err(diags);
-        }
-    };
-    let base_url = options.base_url.as_deref().unwrap_or(&config.base_url);
-    let base = base_path(base_url);
-    let site_view = SiteView {
-        title: config.title.get(lang),
-        description: config.description.as_ref().map_or("", |d| d.get(lang)),
-        lang,
-        base_path: base.clone(),
-        base_url,
-        live_reload: options.live_reload,
-    };
-    let mut common = Context::new();
-    common.insert("site", &site_view);
-    common.insert("t", &strings);
-
-    let doc_url = |slug: &str| format!("{base}standards/{slug}/");
-    let summaries: Vec<view::DocSummary> = documents
-        .iter()
-        .map(|d| view::summary(d, doc_url(&d.slug)))
-        .collect();
-
-    let mut jobs: Vec<PageJob> = Vec::new();
-    let page = |template: &'static str, path: String, extra: Context| {
-        let mut context = common.clone();
-        context.extend(extra);
-        PageJob {
-            template,
-            path,
-            context,
-        }
-    };
-
-    let mut ctx = Context::new();
-    ctx.insert("documents", &summaries);
-    ctx.insert("page_path", "");
-    jobs.push(page("home.html", "index.html".into(), ctx.clone()));
-    ctx.insert("page_path", "standards/");
-    jobs.push(page("standards.html", "standards/index.html".into(), ctx));
-    let mut ctx = Context::new();
-    ctx.insert("page_path", "404.html");
-    jobs.push(page("404.html", "404.html".into(), ctx));
-
-    for (doc, summary) in documents.iter().zip(&summaries) {
-        let slug = doc.slug.as_str();
-        let section_url = |top: &str| format!("{}{}/", doc_url(slug), top);
-        let toc = view::toc(&doc.clauses, &section_url, None);
-        let key = (doc.slug.clone(), doc.lang.clone());
-        let pages = links::pages_of(doc);
-        let cx = view::ViewContext {
-            linker: links::Linker {
-                base: &base,
-                slug,
-                pages: &pages,
-                templates: &inline_templates,
-                strings: &strings,
-            },
-            backlinks: resolution.backlinks.get(&key),
-        };
-        let preamble = view::blocks(&doc.preamble, &cx);
-        let glossary = view::glossary(resolution.glossaries.get(&key), &cx);
-        let level_groups = view::level_groups(resolution.levels.get(&key), &cx);
-        let extras = view::DocExtras {
-            glossary_url: (!glossary.is_empty()).then(|| format!("{}terms/", doc_url(slug))),
-            levels_url: (!level_groups.is_empty()).then(|| format!("{}levels/", doc_url(slug))),
-        };
-
-        let mut ctx = Context::new();
-        ctx.insert("doc", summary);
-        ctx.insert("extras", &extras);
-        ctx.insert("toc", &toc);
-        ctx.insert("preamble", &preamble);
-        ctx.insert("page_path", &format!("standards/{slug}/"));
-        jobs.push(page(
-            "standard.html",
-            format!("standards/{slug}/index.html"),
-            ctx,
-        ));
-
-        if !glossary.is_empty() {
-            let mut ctx = Context::new();
-            ctx.insert("doc", summary);
-            ctx.insert("extras", &extras);
-            ctx.insert("terms", &glossary);
-            ctx.insert("page_path", &format!("standards/{slug}/terms/"));
-            jobs.push(page(
-                "glossary.html",
-                format!("standards/{slug}/terms/index.html"),
-                ctx,
-            ));
-        }
-        if !level_groups.is_empty() {
-            let mut ctx = Context::new();
-            ctx.insert("doc", summary);
-            ctx.insert("extras", &extras);
-            ctx.insert("groups", &level_groups);
-            ctx.insert("page_path", &format!("standards/{slug}/levels/"));
-            jobs.push(page(
-                "levels.html",
-                format!("standards/{slug}/levels/index.html"),
-                ctx,
-            ));
-            for group in &level_groups {
-                let mut ctx = Context::new();
-                ctx.insert("doc", summary);
-                ctx.insert("extras", &extras);
-                ctx.insert("group", group);
-                ctx.insert(
-                    "page_path",
-                    &format!("standards/{slug}/levels/{}/", group.anchor),
-                );
-                jobs.push(page(
-                    "level_group.html",
-                    format!("standards/{slug}/levels/{}/index.html", group.anchor),
-                    ctx,
-                ));
+    let mut strings: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::new();
+    for lang in &config.languages {
+        match load_strings(theme, lang) {
+            Ok(s) => {
+                strings.insert(lang, s);
             }
-        }
-
-        let sections: Vec<view::ClauseView> =
-            doc.clauses.iter().map(|c| view::clause(c, &cx)).collect();
-        let mut ctx = Context::new();
-        ctx.insert("doc", summary);
-        ctx.insert("toc", &toc);
-        ctx.insert("preamble", &preamble);
-        ctx.insert("sections", &sections);
-        ctx.insert("page_path", &format!("standards/{slug}/all/"));
-        jobs.push(page(
-            "full.html",
-            format!("standards/{slug}/all/index.html"),
-            ctx,
-        ));
-
-        for (i, section) in sections.iter().enumerate() {
-            let link = |s: &view::ClauseView| Neighbour {
-                url: section_url(&s.anchor),
-                number_text: s.number_text.clone(),
-                title_html: s.title_html.clone(),
-            };
-            let mut ctx = Context::new();
-            ctx.insert("doc", summary);
-            ctx.insert("toc", &toc);
-            ctx.insert("section", section);
-            ctx.insert("prev", &i.checked_sub(1).map(|p| link(&sections[p])));
-            ctx.insert("next", &sections.get(i + 1).map(link));
-            ctx.insert(
-                "page_path",
-                &format!("standards/{slug}/{}/", section.anchor),
-            );
-            jobs.push(page(
-                "section.html",
-                format!("standards/{slug}/{}/index.html", section.anchor),
-                ctx,
-            ));
+            Err(d) => diags.push(d),
         }
     }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let default_lang = config.default_language.as_str();
+    let has_translations = config.languages.len() > 1;
+    let mut editions: Vec<Edition> = Vec::new();
+    for side_by_side in [false, true] {
+        if side_by_side && !has_translations {
+            continue;
+        }
+        for lang in &config.languages {
+            let Some(strings) = strings.get(lang.as_str()) else {
+                continue;
+            };
+            let lang_prefix = if lang == default_lang {
+                String::new()
+            } else {
+                format!("{lang}/")
+            };
+            editions.push(Edition {
+                lang,
+                side_by_side,
+                prefix: if side_by_side {
+                    format!("{lang_prefix}{SIDE_BY_SIDE}")
+                } else {
+                    lang_prefix
+                },
+                strings,
+            });
+        }
+    }
+    let base_url = options.base_url.as_deref().unwrap_or(&config.base_url);
+    let renderer = Renderer {
+        config,
+        base: base_path(base_url),
+        base_url,
+        live_reload: options.live_reload,
+        documents,
+        translations,
+        resolution,
+        status,
+        templates: &inline_templates,
+        tags: strings
+            .iter()
+            .map(|(lang, s)| (lang.to_string(), s["lang_tag"].clone()))
+            .collect(),
+        names: strings
+            .iter()
+            .map(|(lang, s)| (lang.to_string(), s["language_name"].clone()))
+            .collect(),
+    };
+
+    let mut jobs: Vec<PageJob> = Vec::new();
+    for (index, edition) in editions.iter().enumerate() {
+        renderer.edition_pages(index, edition, &mut jobs);
+    }
+    let keys: Vec<BTreeSet<&str>> = (0..editions.len())
+        .map(|e| {
+            jobs.iter()
+                .filter(|j| j.edition == e)
+                .map(|j| j.key.as_str())
+                .collect()
+        })
+        .collect();
+    let pages: Vec<PageView> = jobs
+        .iter()
+        .map(|job| renderer.page_view(&editions, &keys, job))
+        .collect();
+
+    let sitemap: Vec<SitemapEntry> = jobs
+        .iter()
+        .zip(&pages)
+        .filter(|(job, _)| job.template != "404.html")
+        .map(|(_, page)| SitemapEntry {
+            url: format!("{base_url}{}", page.path),
+            alternates: page.alternates.clone(),
+        })
+        .collect();
 
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
         .into_par_iter()
-        .map(|job| {
+        .zip(pages.into_par_iter())
+        .map(|(mut job, page)| {
+            let path = if job.template == "404.html" {
+                format!("{}404.html", editions[job.edition].prefix)
+            } else {
+                format!("{}index.html", page.path)
+            };
+            job.context.insert("page", &page);
+            job.context.insert("page_path", &page.path);
             tera.render(job.template, &job.context)
-                .map(|html| (job.path, html.into_bytes()))
+                .map(|html| (path, html.into_bytes()))
                 .map_err(|e| tera_error(theme, &e))
         })
         .collect();
@@ -305,6 +331,14 @@ pub fn render(
             Err(d) => diags.push(d),
         }
     }
+    let mut ctx = Context::new();
+    ctx.insert("pages", &sitemap);
+    match tera.render("sitemap.xml", &ctx) {
+        Ok(xml) => {
+            site.files.insert("sitemap.xml".into(), xml.into_bytes());
+        }
+        Err(e) => diags.push(tera_error(theme, &e)),
+    }
     for (path, bytes) in &theme.static_files {
         site.files.insert(format!("static/{path}"), bytes.clone());
     }
@@ -312,6 +346,381 @@ pub fn render(
         return Err(diags);
     }
     Ok(site)
+}
+
+impl Renderer<'_> {
+    fn tag(&self, lang: &str) -> String {
+        self.tags
+            .get(lang)
+            .cloned()
+            .unwrap_or_else(|| lang.to_string())
+    }
+
+    fn lang_root(&self, lang: &str) -> String {
+        if lang == self.config.default_language {
+            self.base.clone()
+        } else {
+            format!("{}{lang}/", self.base)
+        }
+    }
+
+    /// The translation of `slug` into `lang`, or the original when `lang`
+    /// is the default language.
+    fn doc_in(&self, slug: &str, lang: &str) -> Option<&Document> {
+        if lang == self.config.default_language {
+            self.documents.iter().find(|d| d.slug == slug)
+        } else {
+            self.translations
+                .iter()
+                .find(|d| d.slug == slug && d.lang == lang)
+        }
+    }
+
+    /// The language a side-by-side edition pairs with the original.
+    fn partner<'e>(&'e self, edition: &'e Edition) -> Option<&'e str> {
+        if edition.lang != self.config.default_language {
+            return Some(edition.lang);
+        }
+        self.config
+            .languages
+            .iter()
+            .find(|l| **l != self.config.default_language)
+            .map(String::as_str)
+    }
+
+    fn page_view(&self, editions: &[Edition], keys: &[BTreeSet<&str>], job: &PageJob) -> PageView {
+        let edition = &editions[job.edition];
+        let has = |e: usize| keys[e].contains(job.key.as_str());
+        let url = |e: &Edition| format!("{}{}{}", self.base, e.prefix, job.key);
+        let alternates: Vec<Alternate> = editions
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| e.side_by_side == edition.side_by_side && has(*i))
+            .map(|(_, e)| Alternate {
+                hreflang: self.tag(e.lang),
+                url: format!("{}{}{}", self.base_url, e.prefix, job.key),
+            })
+            .collect();
+        // Text-language entries, then the side-by-side view of this UI language.
+        let mut switch: Vec<SwitchLink> = editions
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| !e.side_by_side)
+            .map(|(i, e)| SwitchLink {
+                label: e.strings["language_name"].clone(),
+                lang_tag: self.tag(e.lang),
+                url: if has(i) {
+                    url(e)
+                } else {
+                    format!("{}{}", self.base, e.prefix)
+                },
+                current: !edition.side_by_side && e.lang == edition.lang,
+            })
+            .collect();
+        if let Some((i, e)) = editions
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.side_by_side && e.lang == edition.lang)
+            && has(i)
+        {
+            switch.push(SwitchLink {
+                label: edition.strings["view_side_by_side"].clone(),
+                lang_tag: String::new(),
+                url: url(e),
+                current: edition.side_by_side,
+            });
+        }
+        let shows_translation = edition.side_by_side || edition.lang != self.config.default_language;
+        let original_url = shows_translation.then(|| {
+            let original = editions
+                .iter()
+                .enumerate()
+                .find(|(_, e)| !e.side_by_side && e.lang == self.config.default_language);
+            match original {
+                Some((i, e)) if has(i) => url(e),
+                _ => self.base.clone(),
+            }
+        });
+        PageView {
+            path: format!("{}{}", edition.prefix, job.key),
+            switch,
+            alternates,
+            original_url,
+        }
+    }
+
+    fn site_view(&self, edition: &Edition) -> SiteView<'_> {
+        SiteView {
+            title: self.config.title.get(edition.lang),
+            description: self
+                .config
+                .description
+                .as_ref()
+                .map_or("", |d| d.get(edition.lang)),
+            lang: self.tags.get_key_value(edition.lang).map_or("", |(k, _)| k),
+            lang_tag: self.tags.get(edition.lang).map_or("", String::as_str),
+            base_path: self.base.clone(),
+            root: format!("{}{}", self.base, edition.prefix),
+            lang_root: self.lang_root(edition.lang),
+            base_url: self.base_url,
+            side_by_side: edition.side_by_side,
+            live_reload: self.live_reload,
+        }
+    }
+
+    /// Slug → the URL of each standard's cover in `lang`'s single view,
+    /// falling back to the original for standards not translated.
+    fn hosted(&self, lang: &str) -> BTreeMap<String, String> {
+        self.documents
+            .iter()
+            .map(|d| {
+                let root = if self.doc_in(&d.slug, lang).is_some() {
+                    self.lang_root(lang)
+                } else {
+                    self.base.clone()
+                };
+                (d.slug.clone(), format!("{root}standards/{}/", d.slug))
+            })
+            .collect()
+    }
+
+    fn edition_pages(&self, index: usize, edition: &Edition, jobs: &mut Vec<PageJob>) {
+        let mut common = Context::new();
+        common.insert("site", &self.site_view(edition));
+        common.insert("t", edition.strings);
+        let page = |template: &'static str, key: String, extra: Context| {
+            let mut context = common.clone();
+            context.extend(extra);
+            PageJob {
+                template,
+                edition: index,
+                key,
+                context,
+            }
+        };
+        let root = format!("{}{}", self.base, edition.prefix);
+        let single_root = self.lang_root(edition.lang);
+        let doc_url = |slug: &str| format!("{root}standards/{slug}/");
+
+        if !edition.side_by_side {
+            // Each standard in this language, or in the original if untranslated.
+            let summaries: Vec<view::DocSummary> = self
+                .documents
+                .iter()
+                .map(|original| match self.doc_in(&original.slug, edition.lang) {
+                    Some(doc) => view::summary(doc, doc_url(&doc.slug), true),
+                    None => view::summary(
+                        original,
+                        format!("{}standards/{}/", self.base, original.slug),
+                        false,
+                    ),
+                })
+                .collect();
+            let mut ctx = Context::new();
+            ctx.insert("documents", &summaries);
+            jobs.push(page("home.html", String::new(), ctx.clone()));
+            jobs.push(page("standards.html", "standards/".into(), ctx));
+            jobs.push(page("404.html", "404.html".into(), Context::new()));
+        }
+
+        let hosted = self.hosted(edition.lang);
+        for original in self.documents {
+            let slug = original.slug.as_str();
+            let partner = if edition.side_by_side {
+                match self.partner(edition).and_then(|l| self.doc_in(slug, l)) {
+                    Some(t) => Some(t),
+                    None => continue,
+                }
+            } else {
+                None
+            };
+            // The cover and headings are in the UI language where possible.
+            let Some(doc) = self.doc_in(slug, edition.lang) else {
+                continue;
+            };
+            let single_doc_url = format!("{single_root}standards/{slug}/");
+            let mut summary = view::summary(doc, doc_url(slug), true);
+            if edition.side_by_side {
+                summary.full_url = format!("{single_doc_url}all/");
+            }
+            let section_url = |top: &str| format!("{}{}/", doc_url(slug), top);
+            let toc = view::toc(&doc.clauses, &section_url, None);
+            let pages = links::pages_of(original);
+            let stale_original = links::Linker {
+                base: &self.base,
+                slug,
+                pages: &pages,
+                templates: self.templates,
+                strings: edition.strings,
+                hosted: &hosted,
+                foreign_tag: None,
+            };
+            let cx_for = |d: &'_ Document| -> view::ViewContext<'_> {
+                let key = (d.slug.clone(), d.lang.clone());
+                let is_translation = d.lang != self.config.default_language;
+                view::ViewContext {
+                    linker: links::Linker {
+                        base: &root,
+                        slug,
+                        pages: &pages,
+                        templates: self.templates,
+                        strings: edition.strings,
+                        hosted: &hosted,
+                        foreign_tag: is_translation
+                            .then(|| self.tags.get(&self.config.default_language))
+                            .flatten()
+                            .map(String::as_str),
+                    },
+                    backlinks: self.resolution.backlinks.get(&key),
+                    stale: if is_translation {
+                        self.status.get(&key).map(|s| view::StaleContext {
+                            anchors: &s.stale,
+                            original: &stale_original,
+                        })
+                    } else {
+                        None
+                    },
+                }
+            };
+            let cx = cx_for(doc);
+            let preamble = view::blocks(&doc.preamble, &cx);
+            let glossary = view::glossary(self.resolution.glossaries.get(&(slug.to_string(), doc.lang.clone())), &cx);
+            let level_groups =
+                view::level_groups(self.resolution.levels.get(&(slug.to_string(), doc.lang.clone())), &cx);
+            // Units named on the status page open in the side-by-side view.
+            let side_by_side = links::Linker {
+                base: &format!("{single_root}{SIDE_BY_SIDE}"),
+                ..stale_original
+            };
+            let translation_status: Vec<view::TranslationStatusView> = self
+                .status
+                .iter()
+                .filter(|((s, _), _)| s == slug)
+                .map(|(_, status)| {
+                    view::translation_status(
+                        status,
+                        &side_by_side,
+                        self.tag(&status.lang),
+                        self.names.get(&status.lang).cloned().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            let extras = view::DocExtras {
+                glossary_url: (!glossary.is_empty()).then(|| format!("{single_doc_url}terms/")),
+                levels_url: (!level_groups.is_empty()).then(|| format!("{single_doc_url}levels/")),
+                translation_url: (!translation_status.is_empty())
+                    .then(|| format!("{single_doc_url}translation/")),
+                doc_lang_tag: self.tag(&doc.lang),
+            };
+            let key = |rest: &str| format!("standards/{slug}/{rest}");
+
+            let mut ctx = Context::new();
+            ctx.insert("doc", &summary);
+            ctx.insert("extras", &extras);
+            ctx.insert("toc", &toc);
+            ctx.insert("preamble", &preamble);
+            ctx.insert("translation_status", &translation_status);
+            jobs.push(page("standard.html", key(""), ctx));
+
+            if let Some(translation) = partner {
+                let original_cx = cx_for(original);
+                let translation_cx = cx_for(translation);
+                let translated: BTreeMap<&str, &crate::model::Clause> = translation
+                    .all_clauses()
+                    .into_iter()
+                    .map(|c| (c.anchor.as_str(), c))
+                    .collect();
+                let pairs: Vec<view::PairView> = original
+                    .clauses
+                    .iter()
+                    .map(|c| view::pair(c, &translated, &original_cx, &translation_cx))
+                    .collect();
+                let langs = view::PairLangs {
+                    original: self.tag(&original.lang),
+                    translation: self.tag(&translation.lang),
+                };
+                for (i, p) in pairs.iter().enumerate() {
+                    let link = |p: &view::PairView| Neighbour {
+                        url: section_url(&p.anchor),
+                        number_text: p.original.number_text.clone(),
+                        title_html: p.original.title_html.clone(),
+                    };
+                    let mut ctx = Context::new();
+                    ctx.insert("doc", &summary);
+                    ctx.insert("toc", &toc);
+                    ctx.insert("pair", p);
+                    ctx.insert("langs", &langs);
+                    ctx.insert("prev", &i.checked_sub(1).map(|p| link(&pairs[p])));
+                    ctx.insert("next", &pairs.get(i + 1).map(link));
+                    jobs.push(page("side_by_side.html", key(&format!("{}/", p.anchor)), ctx));
+                }
+                continue;
+            }
+
+            if !translation_status.is_empty() {
+                let mut ctx = Context::new();
+                ctx.insert("doc", &summary);
+                ctx.insert("extras", &extras);
+                ctx.insert("statuses", &translation_status);
+                jobs.push(page("translation.html", key("translation/"), ctx));
+            }
+            if !glossary.is_empty() {
+                let mut ctx = Context::new();
+                ctx.insert("doc", &summary);
+                ctx.insert("extras", &extras);
+                ctx.insert("terms", &glossary);
+                jobs.push(page("glossary.html", key("terms/"), ctx));
+            }
+            if !level_groups.is_empty() {
+                let mut ctx = Context::new();
+                ctx.insert("doc", &summary);
+                ctx.insert("extras", &extras);
+                ctx.insert("groups", &level_groups);
+                jobs.push(page("levels.html", key("levels/"), ctx));
+                for group in &level_groups {
+                    let mut ctx = Context::new();
+                    ctx.insert("doc", &summary);
+                    ctx.insert("extras", &extras);
+                    ctx.insert("group", group);
+                    jobs.push(page(
+                        "level_group.html",
+                        key(&format!("levels/{}/", group.anchor)),
+                        ctx,
+                    ));
+                }
+            }
+
+            let sections: Vec<view::ClauseView> =
+                doc.clauses.iter().map(|c| view::clause(c, &cx)).collect();
+            let mut ctx = Context::new();
+            ctx.insert("doc", &summary);
+            ctx.insert("extras", &extras);
+            ctx.insert("toc", &toc);
+            ctx.insert("preamble", &preamble);
+            ctx.insert("sections", &sections);
+            jobs.push(page("full.html", key("all/"), ctx));
+
+            for (i, section) in sections.iter().enumerate() {
+                let link = |s: &view::ClauseView| Neighbour {
+                    url: section_url(&s.anchor),
+                    number_text: s.number_text.clone(),
+                    title_html: s.title_html.clone(),
+                };
+                let mut ctx = Context::new();
+                ctx.insert("doc", &summary);
+                ctx.insert("extras", &extras);
+                ctx.insert("toc", &toc);
+                ctx.insert("section", section);
+                ctx.insert("prev", &i.checked_sub(1).map(|p| link(&sections[p])));
+                ctx.insert("next", &sections.get(i + 1).map(link));
+                jobs.push(page(
+                    "section.html",
+                    key(&format!("{}/", section.anchor)),
+                    ctx,
+                ));
+            }
+        }
+    }
 }
 
 #[derive(Serialize)]

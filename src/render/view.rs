@@ -16,6 +16,24 @@ use crate::resolve::Backlink;
 pub struct ViewContext<'a> {
     pub linker: Linker<'a>,
     pub backlinks: Option<&'a BTreeMap<String, BTreeSet<Backlink>>>,
+    /// In a translation: which units are stale, and where their original is.
+    pub stale: Option<StaleContext<'a>>,
+}
+
+pub struct StaleContext<'a> {
+    pub anchors: &'a BTreeSet<String>,
+    /// Links to the original text.
+    pub original: &'a Linker<'a>,
+}
+
+impl ViewContext<'_> {
+    /// For a stale translated unit, the URL of its original.
+    fn stale(&self, anchor: &str) -> Option<String> {
+        self.stale
+            .as_ref()
+            .filter(|s| s.anchors.contains(anchor))
+            .map(|s| s.original.url(anchor))
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -39,6 +57,8 @@ pub struct DocSummary {
     pub full_url: String,
     pub clause_count: usize,
     pub editorial_count: usize,
+    /// False when listed in a language it has no translation into.
+    pub translated: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -65,6 +85,8 @@ pub struct ClauseView {
     pub children: Vec<ClauseView>,
     /// Clauses that refer to this one.
     pub backlinks: Vec<LinkView>,
+    /// In a translation whose original has changed: the original's URL.
+    pub stale: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -73,6 +95,7 @@ pub struct ItemView {
     pub anchor: Option<String>,
     pub html: String,
     pub children: Vec<ItemView>,
+    pub stale: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -92,6 +115,7 @@ pub struct ChecklistView {
     pub level: Option<String>,
     pub requirement_html: String,
     pub evidence: Vec<String>,
+    pub stale: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -100,10 +124,12 @@ pub enum BlockView {
     Paragraph {
         anchor: String,
         html: String,
+        stale: Option<String>,
     },
     Note {
         anchor: String,
         html: String,
+        stale: Option<String>,
     },
     Example {
         html: String,
@@ -117,21 +143,25 @@ pub enum BlockView {
         caption_html: String,
         header_rows: Vec<Vec<CellView>>,
         body_rows: Vec<Vec<CellView>>,
+        stale: Option<String>,
     },
     Figure {
         anchor: String,
         number: Option<String>,
         caption_html: String,
         description: Vec<String>,
+        stale: Option<String>,
     },
     Formula {
         anchor: String,
         number: Option<String>,
         mathml: String,
+        stale: Option<String>,
     },
     Editorial {
         anchor: String,
         paragraphs: Vec<String>,
+        stale: Option<String>,
     },
     Checklist {
         items: Vec<ChecklistView>,
@@ -150,7 +180,7 @@ fn opt_html(text: &Option<Text>) -> String {
         .unwrap_or_default()
 }
 
-pub fn summary(doc: &Document, url: String) -> DocSummary {
+pub fn summary(doc: &Document, url: String, translated: bool) -> DocSummary {
     let clauses = doc.all_clauses();
     let editorial_count = clauses
         .iter()
@@ -172,6 +202,7 @@ pub fn summary(doc: &Document, url: String) -> DocSummary {
         url,
         clause_count: clauses.len(),
         editorial_count,
+        translated,
     }
 }
 
@@ -197,6 +228,11 @@ pub fn toc(
 }
 
 pub fn clause(c: &Clause, cx: &ViewContext) -> ClauseView {
+    clause_view(c, cx, true)
+}
+
+/// A clause's view, with or without the clauses below it.
+fn clause_view(c: &Clause, cx: &ViewContext, with_children: bool) -> ClauseView {
     let (kind, designation, english) = match &c.kind {
         ClauseKind::Numbered => ("numbered", None, None),
         ClauseKind::Annex { designation } => ("annex", designation.clone(), None),
@@ -217,7 +253,11 @@ pub fn clause(c: &Clause, cx: &ViewContext) -> ClauseView {
         english,
         depth: c.depth,
         blocks: blocks(&c.blocks, cx),
-        children: c.children.iter().map(|child| clause(child, cx)).collect(),
+        children: if with_children {
+            c.children.iter().map(|child| clause(child, cx)).collect()
+        } else {
+            Vec::new()
+        },
         backlinks: cx
             .backlinks
             .and_then(|b| b.get(&c.anchor))
@@ -230,6 +270,7 @@ pub fn clause(c: &Clause, cx: &ViewContext) -> ClauseView {
                     .collect()
             })
             .unwrap_or_default(),
+        stale: cx.stale(&c.anchor),
     }
 }
 
@@ -240,6 +281,7 @@ fn items(list: &[ListItem], cx: &ViewContext) -> Vec<ItemView> {
             anchor: i.anchor.clone(),
             html: html(&i.text, cx),
             children: items(&i.children, cx),
+            stale: i.anchor.as_deref().and_then(|a| cx.stale(a)),
         })
         .collect()
 }
@@ -258,7 +300,7 @@ fn cells(rows: &[Vec<crate::model::Cell>], cx: &ViewContext) -> Vec<Vec<CellView
         .collect()
 }
 
-fn checklist(list: &[ChecklistItem]) -> Vec<ChecklistView> {
+fn checklist(list: &[ChecklistItem], cx: &ViewContext) -> Vec<ChecklistView> {
     let mut out: Vec<ChecklistView> = Vec::with_capacity(list.len());
     let mut phase_start = 0;
     for (i, item) in list.iter().enumerate() {
@@ -274,6 +316,7 @@ fn checklist(list: &[ChecklistItem]) -> Vec<ChecklistView> {
             level: item.level.clone(),
             requirement_html: inline_html(&item.requirement),
             evidence: item.evidence.iter().map(|e| inline_html(e)).collect(),
+            stale: cx.stale(&item.anchor),
         });
         if same_phase {
             out[phase_start].phase_rowspan += 1;
@@ -288,10 +331,12 @@ pub fn blocks(list: &[Block], cx: &ViewContext) -> Vec<BlockView> {
             Block::Paragraph { anchor, text } => BlockView::Paragraph {
                 anchor: anchor.clone(),
                 html: html(text, cx),
+                stale: cx.stale(anchor),
             },
             Block::Note { anchor, text } => BlockView::Note {
                 anchor: anchor.clone(),
                 html: html(text, cx),
+                stale: cx.stale(anchor),
             },
             Block::Example { text } => BlockView::Example {
                 html: html(text, cx),
@@ -305,6 +350,7 @@ pub fn blocks(list: &[Block], cx: &ViewContext) -> Vec<BlockView> {
                 caption_html: opt_html(&t.caption),
                 header_rows: cells(&t.header_rows, cx),
                 body_rows: cells(&t.body_rows, cx),
+                stale: cx.stale(&t.anchor),
             },
             Block::Figure {
                 anchor,
@@ -317,6 +363,7 @@ pub fn blocks(list: &[Block], cx: &ViewContext) -> Vec<BlockView> {
                 number: number.clone(),
                 caption_html: opt_html(caption),
                 description: description.iter().map(|d| html(d, cx)).collect(),
+                stale: cx.stale(anchor),
             },
             Block::Formula {
                 anchor,
@@ -327,13 +374,15 @@ pub fn blocks(list: &[Block], cx: &ViewContext) -> Vec<BlockView> {
                 anchor: anchor.clone(),
                 number: number.clone(),
                 mathml: mathml(tex, true),
+                stale: cx.stale(anchor),
             },
             Block::Editorial { anchor, paragraphs } => BlockView::Editorial {
                 anchor: anchor.clone(),
                 paragraphs: paragraphs.iter().map(|p| html(p, cx)).collect(),
+                stale: cx.stale(anchor),
             },
             Block::Checklist { items, .. } => BlockView::Checklist {
-                items: checklist(items),
+                items: checklist(items, cx),
             },
         })
         .collect()
@@ -344,6 +393,9 @@ pub fn blocks(list: &[Block], cx: &ViewContext) -> Vec<BlockView> {
 pub struct DocExtras {
     pub glossary_url: Option<String>,
     pub levels_url: Option<String>,
+    pub translation_url: Option<String>,
+    /// The language of the document's text, as a BCP 47 tag.
+    pub doc_lang_tag: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -431,7 +483,7 @@ pub fn level_groups(
     cx: &ViewContext,
 ) -> Vec<LevelGroupView> {
     use crate::resolve::levels::Anomaly;
-    let doc_url = cx.linker.doc_url(cx.linker.slug);
+    let doc_url = cx.linker.doc_url();
     groups
         .into_iter()
         .flatten()
@@ -539,4 +591,145 @@ pub fn level_groups(
             }
         })
         .collect()
+}
+
+/// A translation's state, for the cover and the status page.
+#[derive(Clone, Debug, Serialize)]
+pub struct TranslationStatusView {
+    pub lang: String,
+    pub lang_tag: String,
+    /// The language's name in that language ("English").
+    pub name: String,
+    pub units: usize,
+    pub current: usize,
+    pub coverage: String,
+    pub complete: bool,
+    pub missing: Vec<LinkView>,
+    pub stale: Vec<LinkView>,
+    pub unstamped: Vec<LinkView>,
+    pub extra: Vec<String>,
+    pub term_mismatches: usize,
+}
+
+/// `linker` gives the page each named unit opens on.
+pub fn translation_status(
+    status: &crate::translation::TranslationStatus,
+    linker: &Linker,
+    lang_tag: String,
+    name: String,
+) -> TranslationStatusView {
+    let links = |anchors: &mut dyn Iterator<Item = &String>| -> Vec<LinkView> {
+        anchors
+            .map(|a| LinkView {
+                url: linker.url(a),
+                label: a.clone(),
+            })
+            .collect()
+    };
+    TranslationStatusView {
+        lang: status.lang.clone(),
+        lang_tag,
+        name,
+        units: status.units,
+        current: status.current(),
+        coverage: status.coverage_percent(),
+        complete: status.is_complete(),
+        missing: links(&mut status.missing.iter()),
+        stale: links(&mut status.stale.iter()),
+        unstamped: links(&mut status.unstamped.iter()),
+        extra: status.extra.clone(),
+        term_mismatches: status.term_mismatches.len(),
+    }
+}
+
+/// BCP 47 tags of the two columns of the side-by-side view.
+#[derive(Clone, Debug, Serialize)]
+pub struct PairLangs {
+    pub original: String,
+    pub translation: String,
+}
+
+/// A clause of the original beside its translation; its blocks are paired
+/// row by row where both have the same units, else shown as one row.
+#[derive(Clone, Debug, Serialize)]
+pub struct PairView {
+    pub anchor: String,
+    pub depth: usize,
+    /// The clause without its children (they are pairs of their own).
+    pub original: ClauseView,
+    pub translation: Option<ClauseView>,
+    pub rows: Vec<BlockPair>,
+    pub children: Vec<PairView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BlockPair {
+    pub original: Vec<BlockView>,
+    pub translation: Vec<BlockView>,
+}
+
+/// What identifies a block across languages: its anchor, or its kind.
+fn block_key(b: &BlockView) -> String {
+    match b {
+        BlockView::Paragraph { anchor, .. }
+        | BlockView::Note { anchor, .. }
+        | BlockView::Table { anchor, .. }
+        | BlockView::Figure { anchor, .. }
+        | BlockView::Formula { anchor, .. }
+        | BlockView::Editorial { anchor, .. } => anchor.clone(),
+        BlockView::List { items } => items
+            .first()
+            .and_then(|i| i.anchor.clone())
+            .unwrap_or_else(|| "list".into()),
+        BlockView::Example { .. } => "example".into(),
+        BlockView::Checklist { .. } => "checklist".into(),
+    }
+}
+
+pub fn pair(
+    original: &Clause,
+    translated: &BTreeMap<&str, &Clause>,
+    original_cx: &ViewContext,
+    translation_cx: &ViewContext,
+) -> PairView {
+    let shallow = |c: &Clause, cx: &ViewContext| clause_view(c, cx, false);
+    let original_view = shallow(original, original_cx);
+    let translation_view = translated
+        .get(original.anchor.as_str())
+        .map(|t| shallow(t, translation_cx));
+    let theirs = translation_view
+        .as_ref()
+        .map(|t| t.blocks.clone())
+        .unwrap_or_default();
+    let ours = original_view.blocks.clone();
+    let same_units = ours.len() == theirs.len()
+        && ours.iter().zip(&theirs).all(|(a, b)| block_key(a) == block_key(b));
+    let rows = if same_units {
+        ours.into_iter()
+            .zip(theirs)
+            .map(|(o, t)| BlockPair {
+                original: vec![o],
+                translation: vec![t],
+            })
+            .collect()
+    } else if ours.is_empty() && theirs.is_empty() {
+        Vec::new()
+    } else {
+        vec![BlockPair {
+            original: ours,
+            translation: theirs,
+        }]
+    };
+    PairView {
+        anchor: original.anchor.clone(),
+        depth: original.depth,
+        original: original_view,
+        translation: translation_view,
+        rows,
+        children: original
+            .children
+            .iter()
+            .map(|c| pair(c, translated, original_cx, translation_cx))
+            .collect(),
+    }
 }

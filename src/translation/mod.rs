@@ -1,0 +1,432 @@
+//! Stage: the state of every translation against its original.
+//!
+//! Runs after the model stage and before rendering. For each standard and
+//! each configured translation language it aligns units by anchor
+//! ([`align`]), compares each translated unit's recorded fingerprint with
+//! the original's current words ([`fingerprint`]), checks terms against the
+//! termbase ([`termbase`]) and counts coverage. Rendering shows stale units;
+//! `check` prints the report; `--strict` fails on anything incomplete.
+
+pub mod align;
+pub mod fingerprint;
+pub mod report;
+pub mod termbase;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::load::{FINGERPRINTS_FILE, StandardSources};
+use crate::model::Document;
+use crate::model::parse::SourceFile;
+use termbase::Termbase;
+
+/// The state of one translation of one standard.
+#[derive(Clone, Debug, Serialize)]
+pub struct TranslationStatus {
+    pub slug: String,
+    pub lang: String,
+    pub original_lang: String,
+    /// Where `dengji stamp` records fingerprints.
+    pub fingerprints_file: PathBuf,
+    /// Units of the original.
+    pub units: usize,
+    /// Of those, units the translation has.
+    pub translated: usize,
+    /// Units of the original the translation lacks, in document order.
+    pub missing: Vec<String>,
+    /// Units only the translation has.
+    pub extra: Vec<String>,
+    /// Translated units whose original has changed since they were stamped.
+    pub stale: BTreeSet<String>,
+    /// Translated units with no recorded fingerprint.
+    pub unstamped: BTreeSet<String>,
+    pub term_mismatches: Vec<TermMismatch>,
+}
+
+/// A termbase term in the original that the translation renders otherwise.
+#[derive(Clone, Debug, Serialize)]
+pub struct TermMismatch {
+    pub anchor: String,
+    pub zh: String,
+    pub en: String,
+    pub location: Location,
+}
+
+impl TranslationStatus {
+    /// Translated units whose fingerprint matches the original.
+    pub fn current(&self) -> usize {
+        self.translated
+            .saturating_sub(self.stale.len() + self.unstamped.len())
+    }
+
+    /// Everything translated, nothing stale, unstamped or extra.
+    pub fn is_complete(&self) -> bool {
+        self.units > 0
+            && self.missing.is_empty()
+            && self.extra.is_empty()
+            && self.stale.is_empty()
+            && self.unstamped.is_empty()
+    }
+
+    /// Coverage as a percentage with one decimal, rounded down so that
+    /// "100%" is only ever printed for a complete translation.
+    pub fn coverage_percent(&self) -> String {
+        percent(self.current(), self.units)
+    }
+}
+
+/// `part / whole` as a percentage with one decimal, rounded down, in
+/// integer arithmetic.
+pub fn percent(part: usize, whole: usize) -> String {
+    if whole == 0 {
+        return "0%".into();
+    }
+    let tenths = part * 1000 / whole;
+    if tenths % 10 == 0 {
+        format!("{}%", tenths / 10)
+    } else {
+        format!("{}.{}%", tenths / 10, tenths % 10)
+    }
+}
+
+/// Statuses keyed by (slug, language).
+pub type Translations = BTreeMap<(String, String), TranslationStatus>;
+
+/// Checks every translation of every document into each of `languages`
+/// (the default language excluded).
+pub fn check(
+    languages: &[String],
+    documents: &[Document],
+    translations: &[Document],
+    standards: &[StandardSources],
+    termbase_file: Option<&SourceFile>,
+    diags: &mut Diagnostics,
+) -> Translations {
+    let termbase = match termbase_file.map(termbase::parse) {
+        Some(Ok(t)) => t,
+        Some(Err(d)) => {
+            diags.push(d);
+            Termbase::default()
+        }
+        None => Termbase::default(),
+    };
+    let mut out = Translations::new();
+    for original in documents {
+        let Some(sources) = standards.iter().find(|s| s.slug == original.slug) else {
+            continue;
+        };
+        for lang in languages.iter().filter(|l| **l != original.lang) {
+            let translation = translations
+                .iter()
+                .find(|t| t.slug == original.slug && &t.lang == lang);
+            let status = check_one(original, translation, lang, sources, &termbase, diags);
+            out.insert((original.slug.clone(), lang.clone()), status);
+        }
+    }
+    out
+}
+
+fn check_one(
+    original: &Document,
+    translation: Option<&Document>,
+    lang: &str,
+    sources: &StandardSources,
+    termbase: &Termbase,
+    diags: &mut Diagnostics,
+) -> TranslationStatus {
+    let fingerprints_file = sources.dir.join(lang).join(FINGERPRINTS_FILE);
+    let original_units = original.units();
+    let mut status = TranslationStatus {
+        slug: original.slug.clone(),
+        lang: lang.to_string(),
+        original_lang: original.lang.clone(),
+        fingerprints_file: fingerprints_file.clone(),
+        units: original_units.len(),
+        translated: 0,
+        missing: Vec::new(),
+        extra: Vec::new(),
+        stale: BTreeSet::new(),
+        unstamped: BTreeSet::new(),
+        term_mismatches: Vec::new(),
+    };
+    let Some(translation) = translation else {
+        status.missing = original_units.iter().map(|u| u.anchor.to_string()).collect();
+        diags.push(
+            Diagnostic::warning(
+                Location::file(&sources.dir),
+                format!("`{}` has no `{lang}` translation", original.slug),
+            )
+            .with_hint(format!(
+                "translate it in {}/{lang}/*.md (see docs/translation.md)",
+                sources.dir.display()
+            )),
+        );
+        return status;
+    };
+    let translated_units = translation.units();
+    let alignment = align::align(&original_units, &translated_units);
+    diags.extend(align::diagnostics(
+        &alignment,
+        &original.slug,
+        &original.lang,
+        lang,
+    ));
+    status.translated = alignment.pairs.len();
+    status.missing = alignment.missing.iter().map(|u| u.anchor.to_string()).collect();
+    status.extra = alignment.extra.iter().map(|u| u.anchor.to_string()).collect();
+
+    let recorded = match sources.fingerprints.get(lang).map(fingerprint::parse) {
+        Some(Ok(r)) => r,
+        Some(Err(d)) => {
+            diags.push(d);
+            BTreeMap::new()
+        }
+        None => BTreeMap::new(),
+    };
+    let stamp_hint = |anchor: &str| {
+        format!(
+            "once the translation matches the original, run `dengji stamp {} {anchor}` to record it",
+            original.slug
+        )
+    };
+    for (original_unit, translated_unit) in &alignment.pairs {
+        let content = original_unit.content();
+        match recorded.get(original_unit.anchor) {
+            Some(r) if r.fingerprint == fingerprint::of(&content) => {}
+            Some(_) => {
+                status.stale.insert(original_unit.anchor.to_string());
+                diags.push(
+                    Diagnostic::warning(
+                        translated_unit.location.clone(),
+                        format!(
+                            "the `{lang}` translation of `{}` may be out of date: the original has changed since it was translated",
+                            original_unit.anchor
+                        ),
+                    )
+                    .with_hint(stamp_hint(original_unit.anchor)),
+                );
+            }
+            None => {
+                status.unstamped.insert(original_unit.anchor.to_string());
+            }
+        }
+        for term in termbase.mismatches(&content, &translated_unit.content()) {
+            status.term_mismatches.push(TermMismatch {
+                anchor: original_unit.anchor.to_string(),
+                zh: term.zh.clone(),
+                en: term.en.clone(),
+                location: translated_unit.location.clone(),
+            });
+            diags.push(
+                Diagnostic::warning(
+                    translated_unit.location.clone(),
+                    format!(
+                        "`{}` uses the term {} but its translation does not say \"{}\"",
+                        original_unit.anchor, term.zh, term.en
+                    ),
+                )
+                .with_hint(
+                    "use the termbase rendering, or add this wording to the term's `also:` in content/termbase.yaml if it is right",
+                ),
+            );
+        }
+    }
+    if !status.unstamped.is_empty() {
+        let location = if sources.fingerprints.contains_key(lang) {
+            Location::file(&fingerprints_file)
+        } else {
+            Location::file(sources.dir.join(lang))
+        };
+        diags.push(
+            Diagnostic::warning(
+                location,
+                format!(
+                    "{} translated unit(s) of `{}` have no fingerprint, so staleness cannot be checked (first: `{}`)",
+                    status.unstamped.len(),
+                    original.slug,
+                    status.unstamped.iter().next().map_or("", String::as_str)
+                ),
+            )
+            .with_hint(format!(
+                "run `dengji stamp {}` to record the original each unit translates",
+                original.slug
+            )),
+        );
+    }
+    let translated_anchors: BTreeSet<&str> = translated_units.iter().map(|u| u.anchor).collect();
+    for (anchor, r) in &recorded {
+        if !translated_anchors.contains(anchor.as_str()) {
+            diags.push(
+                Diagnostic::warning(
+                    r.location.clone(),
+                    format!("fingerprint for `{anchor}`, which the translation does not have"),
+                )
+                .with_hint(format!(
+                    "run `dengji stamp {}` to drop it",
+                    original.slug
+                )),
+            );
+        }
+    }
+    status
+}
+
+/// Errors for `--strict`: any translation below 100% or with stale,
+/// unstamped or extra units.
+pub fn strict_errors(translations: &Translations) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for status in translations.values().filter(|s| !s.is_complete()) {
+        diags.push(
+            Diagnostic::error(
+                Location::file(status.fingerprints_file.parent().unwrap_or(&status.fingerprints_file)),
+                format!(
+                    "the `{}` translation of `{}` is {} current ({} of {} units; {} missing, {} stale, {} without fingerprint, {} extra)",
+                    status.lang,
+                    status.slug,
+                    status.coverage_percent(),
+                    status.current(),
+                    status.units,
+                    status.missing.len(),
+                    status.stale.len(),
+                    status.unstamped.len(),
+                    status.extra.len()
+                ),
+            )
+            .with_hint(
+                "--strict requires every unit translated and stamped; see `dengji check --translations`",
+            ),
+        );
+    }
+    diags
+}
+
+/// What `dengji stamp` changed.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct StampOutcome {
+    /// Units given a fingerprint for the first time.
+    pub added: Vec<String>,
+    /// Units whose fingerprint was replaced (they were stale).
+    pub renewed: Vec<String>,
+    /// Entries dropped because the translation no longer has the unit.
+    pub dropped: Vec<String>,
+    /// Stale units left stale because they were not named.
+    pub still_stale: Vec<String>,
+    /// Named anchors the translation does not have.
+    pub unknown: Vec<String>,
+    /// The new file, entries in document order.
+    pub entries: Vec<(String, String)>,
+}
+
+/// Which units to stamp.
+pub enum StampScope<'a> {
+    /// Units with no fingerprint yet; stale ones stay stale.
+    New,
+    /// These anchors (and units with no fingerprint yet).
+    Anchors(&'a [String]),
+    /// Every translated unit.
+    All,
+}
+
+/// Computes the new fingerprints of `translation` against `original`.
+/// `recorded` is the current file (anchor → fingerprint).
+pub fn stamp(
+    original: &Document,
+    translation: &Document,
+    recorded: &BTreeMap<String, String>,
+    scope: StampScope,
+) -> StampOutcome {
+    let original_units = original.units();
+    let translated_units = translation.units();
+    let alignment = align::align(&original_units, &translated_units);
+    let mut outcome = StampOutcome::default();
+    let named: BTreeSet<&str> = match &scope {
+        StampScope::Anchors(a) => a.iter().map(String::as_str).collect(),
+        _ => BTreeSet::new(),
+    };
+    let translated: BTreeSet<&str> = alignment.pairs.iter().map(|(o, _)| o.anchor).collect();
+    outcome.unknown = named
+        .iter()
+        .filter(|a| !translated.contains(*a))
+        .map(|a| a.to_string())
+        .collect();
+    for (unit, _) in &alignment.pairs {
+        let now = fingerprint::of(&unit.content());
+        let anchor = unit.anchor.to_string();
+        let fingerprint = match recorded.get(&anchor) {
+            None => {
+                outcome.added.push(anchor.clone());
+                now
+            }
+            Some(old) if *old == now => now,
+            Some(old) => {
+                let renew = match scope {
+                    StampScope::All => true,
+                    StampScope::Anchors(_) => named.contains(unit.anchor),
+                    StampScope::New => false,
+                };
+                if renew {
+                    outcome.renewed.push(anchor.clone());
+                    now
+                } else {
+                    outcome.still_stale.push(anchor.clone());
+                    old.clone()
+                }
+            }
+        };
+        outcome.entries.push((anchor, fingerprint));
+    }
+    outcome.dropped = recorded
+        .keys()
+        .filter(|a| !translated.contains(a.as_str()))
+        .cloned()
+        .collect();
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::parse::parse_standard;
+
+    fn doc(lang: &str, body: &str) -> Document {
+        let text = format!("---\ntitle: t\nkind: standard\n---\n\n{body}");
+        let files = [SourceFile {
+            path: format!("{lang}.md").into(),
+            text,
+        }];
+        let (doc, _) = parse_standard("s", lang, &files);
+        doc.expect("document")
+    }
+
+    #[test]
+    fn percentages_round_down_in_integers() {
+        assert_eq!(percent(0, 0), "0%");
+        assert_eq!(percent(812, 812), "100%");
+        assert_eq!(percent(811, 812), "99.8%");
+        assert_eq!(percent(1, 3), "33.3%");
+        assert_eq!(percent(1, 2), "50%");
+    }
+
+    #[test]
+    fn stamping_records_new_units_and_leaves_stale_ones_unless_named() {
+        let zh = doc("zh", "# 1 范围\n\n本文件。\n\n# 2 术语\n");
+        let en = doc("en", "# 1 Scope\n\nThis document.\n\n# 2 Terms\n");
+        let first = stamp(&zh, &en, &BTreeMap::new(), StampScope::New);
+        assert_eq!(first.added, ["1", "1-p1", "2"]);
+        let recorded: BTreeMap<String, String> = first.entries.into_iter().collect();
+
+        let zh2 = doc("zh", "# 1 范围\n\n本文件规定。\n\n# 2 术语\n");
+        let again = stamp(&zh2, &en, &recorded, StampScope::New);
+        assert_eq!(again.still_stale, ["1-p1"]);
+        assert!(again.added.is_empty() && again.renewed.is_empty());
+
+        let named = ["1-p1".to_string(), "9".to_string()];
+        let fixed = stamp(&zh2, &en, &recorded, StampScope::Anchors(&named));
+        assert_eq!(fixed.renewed, ["1-p1"]);
+        assert_eq!(fixed.unknown, ["9"]);
+        assert!(fixed.still_stale.is_empty());
+    }
+}
