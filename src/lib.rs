@@ -101,43 +101,46 @@ pub fn analyse(root: &Path) -> Result<Analysis, Diagnostics> {
     })
 }
 
+/// Renders an analysis without errors into a site in memory. Errors from
+/// rendering (templates, UI strings) are returned located relative to `root`.
+pub fn render_analysis(
+    root: &Path,
+    analysis: &Analysis,
+    options: RenderOptions,
+) -> Result<Site, Diagnostics> {
+    render::render(
+        &analysis.sources.config,
+        &analysis.sources.theme,
+        &analysis.documents,
+        &analysis.translations,
+        &analysis.resolution,
+        &analysis.translation_status,
+        options,
+    )
+    .map_err(|d| d.relative_to(root))
+}
+
 /// Loads, models, resolves and renders the site at `root`. On any error,
 /// returns all diagnostics (errors and warnings) and no site.
 pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnostics> {
-    let Analysis {
-        sources,
-        documents,
-        translations,
-        translation_status,
-        resolution,
-        mut diagnostics,
-    } = analyse(root)?;
-    if diagnostics.has_errors() {
-        return Err(diagnostics);
+    let mut analysis = analyse(root)?;
+    if analysis.diagnostics.has_errors() {
+        return Err(analysis.diagnostics);
     }
-    let rendered = render::render(
-        &sources.config,
-        &sources.theme,
-        &documents,
-        &translations,
-        &resolution,
-        &translation_status,
-        options,
-    );
-    let site = match rendered {
+    let site = match render_analysis(root, &analysis, options) {
         Ok(site) => site,
         Err(d) => {
-            diagnostics.extend(d.relative_to(root));
-            diagnostics.sort();
-            return Err(diagnostics);
+            analysis.diagnostics.extend(d);
+            analysis.diagnostics.sort();
+            return Err(analysis.diagnostics);
         }
     };
     Ok(Build {
         site,
-        documents,
-        resolution,
-        translation_status,
-        diagnostics,
-        output_dir: root.join(&sources.config.output_dir),
+        output_dir: root.join(&analysis.sources.config.output_dir),
+        documents: analysis.documents,
+        resolution: analysis.resolution,
+        translation_status: analysis.translation_status,
+        diagnostics: analysis.diagnostics,
     })
 }

@@ -1,5 +1,6 @@
 //! The `dengji` command line.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -8,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use dengji::diag::Diagnostics;
 use dengji::render::RenderOptions;
+use dengji::translation::{self, StampScope};
 use dengji::{build_site, serve, write};
 
 #[derive(Parser)]
@@ -39,13 +41,43 @@ enum MessageFormat {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site into the output folder (atomically).
-    Build,
-    /// Check everything a build would, without writing anything.
+    Build {
+        /// Fail on anything a release must not have: a translation below
+        /// 100% or with a stale or unstamped unit.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Check everything a build would, without writing anything, and print
+    /// the translation coverage of every standard.
     Check {
         /// Also print the reference report of every standard: links by
         /// kind, suppressed and unresolved phrases, and the level graph.
         #[arg(long)]
         references: bool,
+        /// Also print the translation report: every missing, stale and
+        /// unstamped unit and every termbase mismatch.
+        #[arg(long)]
+        translations: bool,
+        /// Fail on anything a release must not have: a translation below
+        /// 100% or with a stale or unstamped unit.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Record which original text each translated unit translates, after
+    /// a translator has written or checked it.
+    Stamp {
+        /// The standard (folder name under content/); every standard if omitted.
+        slug: Option<String>,
+        /// Units to record again after updating their translation (stale
+        /// units are otherwise left stale). Units never recorded are always
+        /// recorded.
+        anchors: Vec<String>,
+        /// Record every translated unit again, stale ones included.
+        #[arg(long)]
+        all: bool,
+        /// Only this translation language.
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Serve the site on 127.0.0.1 with live reload while you edit.
     Serve {
@@ -81,87 +113,30 @@ fn summary_line(cli: &Cli, what: &str, diagnostics: &Diagnostics, started: Insta
     );
 }
 
+fn exit(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let started = Instant::now();
     match &cli.command {
-        Command::Check { references: true } => {
-            let analysis = match dengji::analyse(&cli.root) {
-                Ok(a) => a,
-                Err(diagnostics) => {
-                    report(&cli, &diagnostics);
-                    summary_line(&cli, "check failed", &diagnostics, started);
-                    return ExitCode::FAILURE;
-                }
-            };
-            report(&cli, &analysis.diagnostics);
-            match cli.message_format {
-                MessageFormat::Text => {
-                    print!("{}", dengji::resolve::report::text(&analysis.resolution))
-                }
-                MessageFormat::Json => match dengji::resolve::report::json(&analysis.resolution) {
-                    Ok(json) => println!("{json}"),
-                    Err(e) => eprintln!("error: cannot encode the report: {e}"),
-                },
-            }
-            let failed = analysis.diagnostics.has_errors();
-            summary_line(
-                &cli,
-                if failed { "check failed" } else { "check" },
-                &analysis.diagnostics,
-                started,
-            );
-            if failed {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Command::Build | Command::Check { .. } => {
-            let is_build = matches!(cli.command, Command::Build);
-            match build_site(&cli.root, RenderOptions::default()) {
-                Ok(build) => {
-                    report(&cli, &build.diagnostics);
-                    if is_build {
-                        if let Err(e) = write::write_site(&build.site, &build.output_dir) {
-                            eprintln!(
-                                "{}: error: cannot write the site: {e}\n  hint: check free space and permissions; the previous site is unchanged",
-                                build.output_dir.display()
-                            );
-                            return ExitCode::FAILURE;
-                        }
-                        if !cli.quiet && cli.message_format == MessageFormat::Text {
-                            eprintln!(
-                                "wrote {} files to {}",
-                                build.site.files.len(),
-                                build.output_dir.display()
-                            );
-                        }
-                    }
-                    summary_line(
-                        &cli,
-                        if is_build { "build" } else { "check" },
-                        &build.diagnostics,
-                        started,
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(diagnostics) => {
-                    report(&cli, &diagnostics);
-                    summary_line(
-                        &cli,
-                        if is_build {
-                            "build failed"
-                        } else {
-                            "check failed"
-                        },
-                        &diagnostics,
-                        started,
-                    );
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        Command::Check {
+            references,
+            translations,
+            strict,
+        } => check(&cli, *references, *translations, *strict, started),
+        Command::Build { strict } => build(&cli, *strict, started),
+        Command::Stamp {
+            slug,
+            anchors,
+            all,
+            lang,
+        } => stamp(&cli, slug.as_deref(), anchors, *all, lang.as_deref()),
         Command::Serve { port } => match serve::serve(&cli.root, *port, cli.quiet) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -169,5 +144,227 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+    }
+}
+
+/// `check`: everything but rendering and writing, then the reports.
+fn check(
+    cli: &Cli,
+    references: bool,
+    translations: bool,
+    strict: bool,
+    started: Instant,
+) -> ExitCode {
+    let mut analysis = match dengji::analyse(&cli.root) {
+        Ok(a) => a,
+        Err(diagnostics) => {
+            report(cli, &diagnostics);
+            summary_line(cli, "check failed", &diagnostics, started);
+            return ExitCode::FAILURE;
+        }
+    };
+    if strict {
+        analysis.diagnostics.extend(
+            translation::strict_errors(&analysis.translation_status).relative_to(&cli.root),
+        );
+    }
+    // Rendering can fail too (templates), so a check renders in memory.
+    if !analysis.diagnostics.has_errors()
+        && let Err(d) = dengji::render_analysis(&cli.root, &analysis, RenderOptions::default())
+    {
+        analysis.diagnostics.extend(d);
+    }
+    report(cli, &analysis.diagnostics);
+    match cli.message_format {
+        MessageFormat::Text => {
+            if references {
+                print!("{}", dengji::resolve::report::text(&analysis.resolution));
+            }
+            if translations {
+                print!("{}", translation::report::text(&analysis.translation_status));
+            } else if !cli.quiet {
+                print!(
+                    "{}",
+                    translation::report::coverage_text(&analysis.translation_status)
+                );
+            }
+        }
+        MessageFormat::Json => {
+            if references {
+                match dengji::resolve::report::json(&analysis.resolution) {
+                    Ok(json) => println!("{json}"),
+                    Err(e) => eprintln!("error: cannot encode the report: {e}"),
+                }
+            }
+            if translations {
+                match translation::report::json(&analysis.translation_status) {
+                    Ok(json) => println!("{json}"),
+                    Err(e) => eprintln!("error: cannot encode the report: {e}"),
+                }
+            }
+        }
+    }
+    let failed = analysis.diagnostics.has_errors();
+    summary_line(
+        cli,
+        if failed { "check failed" } else { "check" },
+        &analysis.diagnostics,
+        started,
+    );
+    exit(failed)
+}
+
+fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
+    let build = match build_site(&cli.root, RenderOptions::default()) {
+        Ok(build) => build,
+        Err(diagnostics) => {
+            report(cli, &diagnostics);
+            summary_line(cli, "build failed", &diagnostics, started);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut diagnostics = build.diagnostics;
+    if strict {
+        diagnostics
+            .extend(translation::strict_errors(&build.translation_status).relative_to(&cli.root));
+    }
+    report(cli, &diagnostics);
+    if diagnostics.has_errors() {
+        summary_line(cli, "build failed", &diagnostics, started);
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = write::write_site(&build.site, &build.output_dir) {
+        eprintln!(
+            "{}: error: cannot write the site: {e}\n  hint: check free space and permissions; the previous site is unchanged",
+            build.output_dir.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    if !cli.quiet && cli.message_format == MessageFormat::Text {
+        eprintln!(
+            "wrote {} files to {}",
+            build.site.files.len(),
+            build.output_dir.display()
+        );
+    }
+    summary_line(cli, "build", &diagnostics, started);
+    ExitCode::SUCCESS
+}
+
+/// `stamp`: write the fingerprints files of the chosen translations.
+fn stamp(
+    cli: &Cli,
+    slug: Option<&str>,
+    anchors: &[String],
+    all: bool,
+    lang: Option<&str>,
+) -> ExitCode {
+    let analysis = match dengji::analyse(&cli.root) {
+        Ok(a) if !a.diagnostics.has_errors() => a,
+        Ok(a) => {
+            report(cli, &a.diagnostics);
+            eprintln!("stamp failed: fix the errors first; nothing was recorded");
+            return ExitCode::FAILURE;
+        }
+        Err(diagnostics) => {
+            report(cli, &diagnostics);
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(slug) = slug
+        && !analysis.documents.iter().any(|d| d.slug == slug)
+    {
+        eprintln!("error: there is no standard `{slug}` under content/\n  hint: give the name of a folder under content/, e.g. `dengji stamp csi-grading`");
+        return ExitCode::FAILURE;
+    }
+    if slug.is_none() && !anchors.is_empty() {
+        eprintln!("error: anchors need a standard\n  hint: `dengji stamp <standard> <anchor>...`");
+        return ExitCode::FAILURE;
+    }
+    let scope = if all {
+        StampScope::All
+    } else if anchors.is_empty() {
+        StampScope::New
+    } else {
+        StampScope::Anchors(anchors)
+    };
+    let mut failed = false;
+    for translated in analysis.translations.iter().filter(|t| {
+        slug.is_none_or(|s| s == t.slug) && lang.is_none_or(|l| l == t.lang)
+    }) {
+        let Some(original) = analysis.documents.iter().find(|d| d.slug == translated.slug) else {
+            continue;
+        };
+        let Some(status) = analysis
+            .translation_status
+            .get(&(translated.slug.clone(), translated.lang.clone()))
+        else {
+            continue;
+        };
+        let sources = analysis
+            .sources
+            .standards
+            .iter()
+            .find(|s| s.slug == translated.slug);
+        let recorded: BTreeMap<String, String> =
+            match sources.and_then(|s| s.fingerprints.get(&translated.lang)) {
+                Some(file) => match translation::fingerprint::parse(file) {
+                    Ok(r) => r.into_iter().map(|(a, r)| (a, r.fingerprint)).collect(),
+                    Err(d) => {
+                        let mut diagnostics = Diagnostics::new();
+                        diagnostics.push(d);
+                        report(cli, &diagnostics.relative_to(&cli.root));
+                        failed = true;
+                        continue;
+                    }
+                },
+                None => BTreeMap::new(),
+            };
+        let outcome = translation::stamp(original, translated, &recorded, scope_ref(&scope));
+        let name = format!("{} ({})", translated.slug, translated.lang);
+        for anchor in &outcome.unknown {
+            eprintln!("error: {name}: the translation has no unit `{anchor}`");
+            failed = true;
+        }
+        let text = translation::fingerprint::render(
+            &translated.slug,
+            &translated.lang,
+            &outcome.entries,
+        );
+        let path = &status.fingerprints_file;
+        let unchanged = std::fs::read_to_string(path).is_ok_and(|old| old == text);
+        if !unchanged && let Err(e) = translation::fingerprint::write_atomically(path, &text) {
+            eprintln!("{}: error: cannot write: {e}", path.display());
+            failed = true;
+            continue;
+        }
+        if !cli.quiet {
+            eprintln!(
+                "{name}: {} recorded, {} renewed, {} dropped, {} still stale{}",
+                outcome.added.len(),
+                outcome.renewed.len(),
+                outcome.dropped.len(),
+                outcome.still_stale.len(),
+                if outcome.still_stale.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({}): update them, then name them: dengji stamp {} {}",
+                        outcome.still_stale.join(" "),
+                        translated.slug,
+                        outcome.still_stale.join(" ")
+                    )
+                }
+            );
+        }
+    }
+    exit(failed)
+}
+
+fn scope_ref<'a>(scope: &'a StampScope<'a>) -> StampScope<'a> {
+    match scope {
+        StampScope::New => StampScope::New,
+        StampScope::All => StampScope::All,
+        StampScope::Anchors(a) => StampScope::Anchors(a),
     }
 }
