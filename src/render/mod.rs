@@ -191,6 +191,8 @@ struct Renderer<'a> {
     tags: BTreeMap<String, String>,
     /// Each language's name in itself ("中文", "English").
     names: BTreeMap<String, String>,
+    /// UI strings per language.
+    strings: &'a BTreeMap<&'a str, BTreeMap<String, String>>,
 }
 
 /// Renders every page of the site.
@@ -277,6 +279,7 @@ pub fn render(
             .iter()
             .map(|(lang, s)| (lang.to_string(), s["language_name"].clone()))
             .collect(),
+        strings: &strings,
     };
 
     let mut jobs: Vec<PageJob> = Vec::new();
@@ -564,7 +567,7 @@ impl Renderer<'_> {
                         slug,
                         pages: &pages,
                         templates: self.templates,
-                        strings: edition.strings,
+                        strings: self.strings.get(d.lang.as_str()).unwrap_or(edition.strings),
                         hosted: &hosted,
                         foreign_tag: is_translation
                             .then(|| self.tags.get(&self.config.default_language))
@@ -635,6 +638,10 @@ impl Renderer<'_> {
                     .iter()
                     .map(|c| view::pair(c, &translated, &original_cx, &translation_cx))
                     .collect();
+                let translation_strings = self
+                    .strings
+                    .get(translation.lang.as_str())
+                    .unwrap_or(edition.strings);
                 let langs = view::PairLangs {
                     original: self.tag(&original.lang),
                     translation: self.tag(&translation.lang),
@@ -650,6 +657,8 @@ impl Renderer<'_> {
                     ctx.insert("toc", &toc);
                     ctx.insert("pair", p);
                     ctx.insert("langs", &langs);
+                    // The translation column's fixed labels are in its language.
+                    ctx.insert("tt", &translation_strings);
                     ctx.insert("prev", &i.checked_sub(1).map(|p| link(&pairs[p])));
                     ctx.insert("next", &pairs.get(i + 1).map(link));
                     jobs.push(page("side_by_side.html", key(&format!("{}/", p.anchor)), ctx));
