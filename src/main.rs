@@ -181,7 +181,10 @@ fn check(
                 print!("{}", dengji::resolve::report::text(&analysis.resolution));
             }
             if translations {
-                print!("{}", translation::report::text(&analysis.translation_status));
+                print!(
+                    "{}",
+                    translation::report::text(&analysis.translation_status)
+                );
             } else if !cli.quiet {
                 print!(
                     "{}",
@@ -274,7 +277,9 @@ fn stamp(
     if let Some(slug) = slug
         && !analysis.documents.iter().any(|d| d.slug == slug)
     {
-        eprintln!("error: there is no standard `{slug}` under content/\n  hint: give the name of a folder under content/, e.g. `dengji stamp csi-grading`");
+        eprintln!(
+            "error: there is no standard `{slug}` under content/\n  hint: give the name of a folder under content/, e.g. `dengji stamp csi-grading`"
+        );
         return ExitCode::FAILURE;
     }
     if slug.is_none() && !anchors.is_empty() {
@@ -289,10 +294,16 @@ fn stamp(
         StampScope::Anchors(anchors)
     };
     let mut failed = false;
-    for translated in analysis.translations.iter().filter(|t| {
-        slug.is_none_or(|s| s == t.slug) && lang.is_none_or(|l| l == t.lang)
-    }) {
-        let Some(original) = analysis.documents.iter().find(|d| d.slug == translated.slug) else {
+    for translated in analysis
+        .translations
+        .iter()
+        .filter(|t| slug.is_none_or(|s| s == t.slug) && lang.is_none_or(|l| l == t.lang))
+    {
+        let Some(original) = analysis
+            .documents
+            .iter()
+            .find(|d| d.slug == translated.slug)
+        else {
             continue;
         };
         let Some(status) = analysis
@@ -326,11 +337,8 @@ fn stamp(
             eprintln!("error: {name}: the translation has no unit `{anchor}`");
             failed = true;
         }
-        let text = translation::fingerprint::render(
-            &translated.slug,
-            &translated.lang,
-            &outcome.entries,
-        );
+        let text =
+            translation::fingerprint::render(&translated.slug, &translated.lang, &outcome.entries);
         let path = &status.fingerprints_file;
         let unchanged = std::fs::read_to_string(path).is_ok_and(|old| old == text);
         if !unchanged && let Err(e) = translation::fingerprint::write_atomically(path, &text) {

@@ -190,9 +190,14 @@ colour: red",
     let out = dengji(tmp.path(), &["check", "--message-format", "json"]);
     assert!(!out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let first: serde_json::Value =
-        serde_json::from_str(stdout.lines().next().expect("a line")).expect("JSON diagnostics");
-    assert_eq!(first["severity"], "error");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every line is a JSON diagnostic"))
+        .collect();
+    let first = lines
+        .iter()
+        .find(|d| d["severity"] == "error")
+        .expect("an error diagnostic");
     assert!(
         first["message"]
             .as_str()

@@ -155,6 +155,29 @@ static CHINESE_RUN: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// `text` as HTML with each run of Chinese wrapped in the theme's
+/// `inline/foreign.html` with `tag`; `None` if it has no Chinese.
+pub fn mark_foreign(templates: &InlineTemplates, tag: &str, text: &str) -> Option<String> {
+    if !CHINESE_RUN.is_match(text) {
+        return None;
+    }
+    let mut out = String::new();
+    let mut pos = 0;
+    for m in CHINESE_RUN.find_iter(text) {
+        out.push_str(&html(&text[pos..m.start()]));
+        out.push_str(&templates.foreign.fill(&[tag, &html(m.as_str())]));
+        pos = m.end();
+    }
+    out.push_str(&html(&text[pos..]));
+    Some(out)
+}
+
+/// `text` as HTML, with Chinese marked when `tag` is given.
+pub fn text_html(templates: &InlineTemplates, tag: Option<&str>, text: &str) -> String {
+    tag.and_then(|tag| mark_foreign(templates, tag, text))
+        .unwrap_or_else(|| html(text))
+}
+
 impl<'a> Linker<'a> {
     /// This document's cover in the current edition.
     pub fn doc_url(&self) -> String {
@@ -173,19 +196,7 @@ impl<'a> Linker<'a> {
     /// Plain text as HTML, with runs of Chinese in a translation marked with
     /// their language (`None` when nothing needs marking).
     pub fn mark_foreign(&self, text: &str) -> Option<String> {
-        let tag = self.foreign_tag?;
-        if !CHINESE_RUN.is_match(text) {
-            return None;
-        }
-        let mut out = String::new();
-        let mut pos = 0;
-        for m in CHINESE_RUN.find_iter(text) {
-            out.push_str(&html(&text[pos..m.start()]));
-            out.push_str(&self.templates.foreign.fill(&[tag, &html(m.as_str())]));
-            pos = m.end();
-        }
-        out.push_str(&html(&text[pos..]));
-        Some(out)
+        mark_foreign(self.templates, self.foreign_tag?, text)
     }
 
     fn string<'s>(&'s self, key: &'s str) -> &'s str {

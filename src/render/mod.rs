@@ -433,7 +433,8 @@ impl Renderer<'_> {
                 current: edition.side_by_side,
             });
         }
-        let shows_translation = edition.side_by_side || edition.lang != self.config.default_language;
+        let shows_translation =
+            edition.side_by_side || edition.lang != self.config.default_language;
         let original_url = shows_translation.then(|| {
             let original = editions
                 .iter()
@@ -504,6 +505,14 @@ impl Renderer<'_> {
         let root = format!("{}{}", self.base, edition.prefix);
         let single_root = self.lang_root(edition.lang);
         let doc_url = |slug: &str| format!("{root}standards/{slug}/");
+        // Chinese names in a translation's front matter are marked as Chinese.
+        let front_html = |doc: &Document| {
+            let tag = (doc.lang != self.config.default_language)
+                .then(|| self.tags.get(&self.config.default_language))
+                .flatten()
+                .cloned();
+            move |text: &str| links::text_html(self.templates, tag.as_deref(), text)
+        };
 
         if !edition.side_by_side {
             // Each standard in this language, or in the original if untranslated.
@@ -511,11 +520,12 @@ impl Renderer<'_> {
                 .documents
                 .iter()
                 .map(|original| match self.doc_in(&original.slug, edition.lang) {
-                    Some(doc) => view::summary(doc, doc_url(&doc.slug), true),
+                    Some(doc) => view::summary(doc, doc_url(&doc.slug), true, &front_html(doc)),
                     None => view::summary(
                         original,
                         format!("{}standards/{}/", self.base, original.slug),
                         false,
+                        &front_html(original),
                     ),
                 })
                 .collect();
@@ -542,7 +552,7 @@ impl Renderer<'_> {
                 continue;
             };
             let single_doc_url = format!("{single_root}standards/{slug}/");
-            let mut summary = view::summary(doc, doc_url(slug), true);
+            let mut summary = view::summary(doc, doc_url(slug), true, &front_html(doc));
             if edition.side_by_side {
                 summary.full_url = format!("{single_doc_url}all/");
             }
@@ -587,9 +597,18 @@ impl Renderer<'_> {
             };
             let cx = cx_for(doc);
             let preamble = view::blocks(&doc.preamble, &cx);
-            let glossary = view::glossary(self.resolution.glossaries.get(&(slug.to_string(), doc.lang.clone())), &cx);
-            let level_groups =
-                view::level_groups(self.resolution.levels.get(&(slug.to_string(), doc.lang.clone())), &cx);
+            let glossary = view::glossary(
+                self.resolution
+                    .glossaries
+                    .get(&(slug.to_string(), doc.lang.clone())),
+                &cx,
+            );
+            let level_groups = view::level_groups(
+                self.resolution
+                    .levels
+                    .get(&(slug.to_string(), doc.lang.clone())),
+                &cx,
+            );
             // Units named on the status page open in the side-by-side view.
             let side_by_side = links::Linker {
                 base: &format!("{single_root}{SIDE_BY_SIDE}"),
@@ -661,7 +680,11 @@ impl Renderer<'_> {
                     ctx.insert("tt", &translation_strings);
                     ctx.insert("prev", &i.checked_sub(1).map(|p| link(&pairs[p])));
                     ctx.insert("next", &pairs.get(i + 1).map(link));
-                    jobs.push(page("side_by_side.html", key(&format!("{}/", p.anchor)), ctx));
+                    jobs.push(page(
+                        "side_by_side.html",
+                        key(&format!("{}/", p.anchor)),
+                        ctx,
+                    ));
                 }
                 continue;
             }

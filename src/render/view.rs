@@ -48,7 +48,7 @@ pub struct DocSummary {
     pub title: String,
     pub code: Option<String>,
     pub kind: DocumentKind,
-    pub publisher: Option<String>,
+    pub publisher_html: Option<String>,
     pub edition: Option<String>,
     pub published: Option<String>,
     pub effective: Option<String>,
@@ -180,7 +180,14 @@ fn opt_html(text: &Option<Text>) -> String {
         .unwrap_or_default()
 }
 
-pub fn summary(doc: &Document, url: String, translated: bool) -> DocSummary {
+/// `text_html` turns front-matter text into HTML (marking Chinese in a
+/// translation).
+pub fn summary(
+    doc: &Document,
+    url: String,
+    translated: bool,
+    text_html: &dyn Fn(&str) -> String,
+) -> DocSummary {
     let clauses = doc.all_clauses();
     let editorial_count = clauses
         .iter()
@@ -193,7 +200,7 @@ pub fn summary(doc: &Document, url: String, translated: bool) -> DocSummary {
         title: doc.front.title.clone(),
         code: doc.front.code.clone(),
         kind: doc.front.kind,
-        publisher: doc.front.publisher.clone(),
+        publisher_html: doc.front.publisher.as_deref().map(text_html),
         edition: doc.front.edition.clone(),
         published: doc.front.published.map(|d| d.to_string()),
         effective: doc.front.effective.map(|d| d.to_string()),
@@ -703,7 +710,10 @@ pub fn pair(
         .unwrap_or_default();
     let ours = original_view.blocks.clone();
     let same_units = ours.len() == theirs.len()
-        && ours.iter().zip(&theirs).all(|(a, b)| block_key(a) == block_key(b));
+        && ours
+            .iter()
+            .zip(&theirs)
+            .all(|(a, b)| block_key(a) == block_key(b));
     let rows = if same_units {
         ours.into_iter()
             .zip(theirs)

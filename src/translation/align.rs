@@ -21,8 +21,7 @@ pub struct Alignment<'a> {
 }
 
 pub fn align<'a>(original: &[Unit<'a>], translation: &[Unit<'a>]) -> Alignment<'a> {
-    let translated: BTreeMap<&str, Unit<'a>> =
-        translation.iter().map(|u| (u.anchor, *u)).collect();
+    let translated: BTreeMap<&str, Unit<'a>> = translation.iter().map(|u| (u.anchor, *u)).collect();
     let originals: BTreeMap<&str, Unit<'a>> = original.iter().map(|u| (u.anchor, *u)).collect();
     let mut alignment = Alignment {
         pairs: Vec::new(),

@@ -153,7 +153,10 @@ fn check_one(
         term_mismatches: Vec::new(),
     };
     let Some(translation) = translation else {
-        status.missing = original_units.iter().map(|u| u.anchor.to_string()).collect();
+        status.missing = original_units
+            .iter()
+            .map(|u| u.anchor.to_string())
+            .collect();
         diags.push(
             Diagnostic::warning(
                 Location::file(&sources.dir),
@@ -175,8 +178,16 @@ fn check_one(
         lang,
     ));
     status.translated = alignment.pairs.len();
-    status.missing = alignment.missing.iter().map(|u| u.anchor.to_string()).collect();
-    status.extra = alignment.extra.iter().map(|u| u.anchor.to_string()).collect();
+    status.missing = alignment
+        .missing
+        .iter()
+        .map(|u| u.anchor.to_string())
+        .collect();
+    status.extra = alignment
+        .extra
+        .iter()
+        .map(|u| u.anchor.to_string())
+        .collect();
 
     let recorded = match sources.fingerprints.get(lang).map(fingerprint::parse) {
         Some(Ok(r)) => r,
@@ -264,10 +275,7 @@ fn check_one(
                     r.location.clone(),
                     format!("fingerprint for `{anchor}`, which the translation does not have"),
                 )
-                .with_hint(format!(
-                    "run `dengji stamp {}` to drop it",
-                    original.slug
-                )),
+                .with_hint(format!("run `dengji stamp {}` to drop it", original.slug)),
             );
         }
     }

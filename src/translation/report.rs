@@ -47,7 +47,10 @@ fn problems(s: &TranslationStatus) -> String {
 pub fn text(translations: &Translations) -> String {
     let mut out = coverage_text(translations);
     for s in translations.values() {
-        out.push_str(&format!("\n{} ({} → {})\n", s.slug, s.original_lang, s.lang));
+        out.push_str(&format!(
+            "\n{} ({} → {})\n",
+            s.slug, s.original_lang, s.lang
+        ));
         let list = |out: &mut String, label: &str, anchors: &mut dyn Iterator<Item = &String>| {
             let anchors: Vec<&str> = anchors.map(String::as_str).collect();
             if !anchors.is_empty() {

@@ -72,7 +72,9 @@ pub fn parse(file: &SourceFile) -> Result<Termbase, Diagnostic> {
 
 /// Lower case, hyphens as spaces, runs of white space as one space.
 fn normalise(text: &str) -> String {
-    let lowered = text.to_lowercase().replace(['-', '\u{2010}', '\u{2011}'], " ");
+    let lowered = text
+        .to_lowercase()
+        .replace(['-', '\u{2010}', '\u{2011}'], " ");
     lowered.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -142,7 +144,10 @@ mod tests {
     #[test]
     fn renderings_match_whatever_the_case_hyphens_or_plural() {
         let tb = termbase();
-        assert!(tb.mismatches("服务机构应", "Service-Providers shall").is_empty());
+        assert!(
+            tb.mismatches("服务机构应", "Service-Providers shall")
+                .is_empty()
+        );
         assert!(tb.mismatches("服务机构应", "The provider shall").is_empty());
         let found = tb.mismatches("服务机构应", "The organization shall");
         assert_eq!(found.len(), 1);
