@@ -108,6 +108,19 @@ struct PageView {
     alternates: Vec<Alternate>,
     /// The page in the normative language, on pages that show a translation.
     original_url: Option<String>,
+    /// The same page in the other language, for the link beside each clause
+    /// heading (a reader deep in a page switches where they are).
+    counterpart: Option<Counterpart>,
+}
+
+#[derive(Clone, Serialize)]
+struct Counterpart {
+    url: String,
+    /// The other language's short name, in that language ("EN", "中文").
+    label: String,
+    lang_tag: String,
+    /// "This clause in English", in the page's language.
+    aria_label: String,
 }
 
 #[derive(Serialize)]
@@ -164,7 +177,13 @@ fn load_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, D
         .with_hint(format!("add themes/<theme>/i18n/{lang}.yaml")));
     };
     let strings: BTreeMap<String, String> = yaml::from_file_text(text, path)?;
-    for key in ["lang_tag", "language_name"] {
+    for key in [
+        "lang_tag",
+        "language_name",
+        "language_short",
+        "clause_in_other_language",
+        "view_side_by_side",
+    ] {
         if !strings.contains_key(key) {
             return Err(Diagnostic::error(
                 Location::file(path),
@@ -445,11 +464,30 @@ impl Renderer<'_> {
                 _ => self.base.clone(),
             }
         });
+        // The other language: the original from a translation, the first
+        // translation from the original.
+        let other_lang = if edition.lang == self.config.default_language {
+            self.config.languages.get(1).map(String::as_str)
+        } else {
+            Some(self.config.default_language.as_str())
+        };
+        let counterpart = editions
+            .iter()
+            .enumerate()
+            .find(|(i, e)| !e.side_by_side && Some(e.lang) == other_lang && has(*i))
+            .filter(|_| !edition.side_by_side)
+            .map(|(_, e)| Counterpart {
+                url: url(e),
+                label: e.strings["language_short"].clone(),
+                lang_tag: self.tag(e.lang),
+                aria_label: edition.strings["clause_in_other_language"].clone(),
+            });
         PageView {
             path: format!("{}{}", edition.prefix, job.key),
             switch,
             alternates,
             original_url,
+            counterpart,
         }
     }
 

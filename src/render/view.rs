@@ -143,6 +143,8 @@ pub enum BlockView {
         caption_html: String,
         header_rows: Vec<Vec<CellView>>,
         body_rows: Vec<Vec<CellView>>,
+        /// Too many columns to squeeze into a phone's width.
+        wide: bool,
         stale: Option<String>,
     },
     Figure {
@@ -357,6 +359,14 @@ pub fn blocks(list: &[Block], cx: &ViewContext) -> Vec<BlockView> {
                 caption_html: opt_html(&t.caption),
                 header_rows: cells(&t.header_rows, cx),
                 body_rows: cells(&t.body_rows, cx),
+                wide: t
+                    .header_rows
+                    .iter()
+                    .chain(&t.body_rows)
+                    .map(|r| r.iter().map(|c| c.colspan).sum::<usize>())
+                    .max()
+                    .unwrap_or(0)
+                    >= WIDE_TABLE_COLUMNS,
                 stale: cx.stale(&t.anchor),
             },
             Block::Figure {
@@ -673,6 +683,30 @@ pub struct PairView {
 pub struct BlockPair {
     pub original: Vec<BlockView>,
     pub translation: Vec<BlockView>,
+    /// Holds a table too wide to halve: the two are shown one above the other.
+    pub wide: bool,
+}
+
+/// Tables with this many columns or more are shown full width.
+const WIDE_TABLE_COLUMNS: usize = 4;
+
+fn is_wide(b: &BlockView) -> bool {
+    match b {
+        BlockView::Table { wide, .. } => *wide,
+        BlockView::Checklist { .. } => true,
+        _ => false,
+    }
+}
+
+impl BlockPair {
+    fn new(original: Vec<BlockView>, translation: Vec<BlockView>) -> Self {
+        let wide = original.iter().chain(&translation).any(is_wide);
+        BlockPair {
+            original,
+            translation,
+            wide,
+        }
+    }
 }
 
 /// What identifies a block across languages: its anchor, or its kind.
@@ -717,18 +751,12 @@ pub fn pair(
     let rows = if same_units {
         ours.into_iter()
             .zip(theirs)
-            .map(|(o, t)| BlockPair {
-                original: vec![o],
-                translation: vec![t],
-            })
+            .map(|(o, t)| BlockPair::new(vec![o], vec![t]))
             .collect()
     } else if ours.is_empty() && theirs.is_empty() {
         Vec::new()
     } else {
-        vec![BlockPair {
-            original: ours,
-            translation: theirs,
-        }]
+        vec![BlockPair::new(ours, theirs)]
     };
     PairView {
         anchor: original.anchor.clone(),
