@@ -5,19 +5,10 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::process::Command;
 
 use scraper::{Html, Selector};
 
-fn dengji(root: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_dengji"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .expect("run dengji")
-}
+use common::dengji;
 
 fn selector(s: &str) -> Selector {
     Selector::parse(s).expect("selector")

@@ -4,19 +4,10 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
-use std::process::Command;
 
 use dengji::render::RenderOptions;
 
-fn dengji(root: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_dengji"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .output()
-        .expect("run dengji")
-}
+use common::dengji;
 
 #[test]
 fn two_builds_are_byte_identical() {

@@ -8,6 +8,16 @@ use std::sync::OnceLock;
 
 use dengji::render::{RenderOptions, Site};
 
+/// Runs the `dengji` binary on the site at `root`.
+pub fn dengji(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dengji"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("run dengji")
+}
+
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
