@@ -1,6 +1,5 @@
 //! The `dengji` command line.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -312,26 +311,7 @@ fn stamp(
         else {
             continue;
         };
-        let sources = analysis
-            .sources
-            .standards
-            .iter()
-            .find(|s| s.slug == translated.slug);
-        let recorded: BTreeMap<String, String> =
-            match sources.and_then(|s| s.fingerprints.get(&translated.lang)) {
-                Some(file) => match translation::fingerprint::parse(file) {
-                    Ok(r) => r.into_iter().map(|(a, r)| (a, r.fingerprint)).collect(),
-                    Err(d) => {
-                        let mut diagnostics = Diagnostics::new();
-                        diagnostics.push(d);
-                        report(cli, &diagnostics.relative_to(&cli.root));
-                        failed = true;
-                        continue;
-                    }
-                },
-                None => BTreeMap::new(),
-            };
-        let outcome = translation::stamp(original, translated, &recorded, scope_ref(&scope));
+        let outcome = translation::stamp(original, translated, &status.recorded, scope);
         let name = format!("{} ({})", translated.slug, translated.lang);
         for anchor in &outcome.unknown {
             eprintln!("error: {name}: the translation has no unit `{anchor}`");
@@ -367,12 +347,4 @@ fn stamp(
         }
     }
     exit(failed)
-}
-
-fn scope_ref<'a>(scope: &'a StampScope<'a>) -> StampScope<'a> {
-    match scope {
-        StampScope::New => StampScope::New,
-        StampScope::All => StampScope::All,
-        StampScope::Anchors(a) => StampScope::Anchors(a),
-    }
 }

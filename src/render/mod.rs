@@ -378,6 +378,15 @@ impl Renderer<'_> {
             .unwrap_or_else(|| lang.to_string())
     }
 
+    /// In text of `lang`, the tag runs of the original language are marked
+    /// with (none in the original itself).
+    fn foreign_tag(&self, lang: &str) -> Option<&str> {
+        (lang != self.config.default_language)
+            .then(|| self.tags.get(&self.config.default_language))
+            .flatten()
+            .map(String::as_str)
+    }
+
     fn lang_root(&self, lang: &str) -> String {
         if lang == self.config.default_language {
             self.base.clone()
@@ -491,7 +500,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn site_view(&self, edition: &Edition) -> SiteView<'_> {
+    fn site_view<'s>(&'s self, edition: &Edition<'s>) -> SiteView<'s> {
         SiteView {
             title: self.config.title.get(edition.lang),
             description: self
@@ -499,7 +508,7 @@ impl Renderer<'_> {
                 .description
                 .as_ref()
                 .map_or("", |d| d.get(edition.lang)),
-            lang: self.tags.get_key_value(edition.lang).map_or("", |(k, _)| k),
+            lang: edition.lang,
             lang_tag: self.tags.get(edition.lang).map_or("", String::as_str),
             base_path: self.base.clone(),
             root: format!("{}{}", self.base, edition.prefix),
@@ -545,11 +554,8 @@ impl Renderer<'_> {
         let doc_url = |slug: &str| format!("{root}standards/{slug}/");
         // Chinese names in a translation's front matter are marked as Chinese.
         let front_html = |doc: &Document| {
-            let tag = (doc.lang != self.config.default_language)
-                .then(|| self.tags.get(&self.config.default_language))
-                .flatten()
-                .cloned();
-            move |text: &str| links::text_html(self.templates, tag.as_deref(), text)
+            let tag = self.foreign_tag(&doc.lang);
+            move |text: &str| links::text_html(self.templates, tag, text)
         };
 
         if !edition.side_by_side {
@@ -617,10 +623,7 @@ impl Renderer<'_> {
                         templates: self.templates,
                         strings: self.strings.get(d.lang.as_str()).unwrap_or(edition.strings),
                         hosted: &hosted,
-                        foreign_tag: is_translation
-                            .then(|| self.tags.get(&self.config.default_language))
-                            .flatten()
-                            .map(String::as_str),
+                        foreign_tag: self.foreign_tag(&d.lang),
                     },
                     backlinks: self.resolution.backlinks.get(&key),
                     stale: if is_translation {
@@ -635,18 +638,9 @@ impl Renderer<'_> {
             };
             let cx = cx_for(doc);
             let preamble = view::blocks(&doc.preamble, &cx);
-            let glossary = view::glossary(
-                self.resolution
-                    .glossaries
-                    .get(&(slug.to_string(), doc.lang.clone())),
-                &cx,
-            );
-            let level_groups = view::level_groups(
-                self.resolution
-                    .levels
-                    .get(&(slug.to_string(), doc.lang.clone())),
-                &cx,
-            );
+            let doc_key = (slug.to_string(), doc.lang.clone());
+            let glossary_entries = self.resolution.glossaries.get(&doc_key);
+            let level_entries = self.resolution.levels.get(&doc_key);
             // Units named on the status page open in the side-by-side view.
             let side_by_side = links::Linker {
                 base: &format!("{single_root}{SIDE_BY_SIDE}"),
@@ -666,8 +660,12 @@ impl Renderer<'_> {
                 })
                 .collect();
             let extras = view::DocExtras {
-                glossary_url: (!glossary.is_empty()).then(|| format!("{single_doc_url}terms/")),
-                levels_url: (!level_groups.is_empty()).then(|| format!("{single_doc_url}levels/")),
+                glossary_url: glossary_entries
+                    .is_some_and(|g| !g.is_empty())
+                    .then(|| format!("{single_doc_url}terms/")),
+                levels_url: level_entries
+                    .is_some_and(|l| !l.is_empty())
+                    .then(|| format!("{single_doc_url}levels/")),
                 translation_url: (!translation_status.is_empty())
                     .then(|| format!("{single_doc_url}translation/")),
                 doc_lang_tag: self.tag(&doc.lang),
@@ -703,12 +701,11 @@ impl Renderer<'_> {
                     original: self.tag(&original.lang),
                     translation: self.tag(&translation.lang),
                 };
+                let neighbours: Vec<Neighbour> = pairs
+                    .iter()
+                    .map(|p| Neighbour::of(&p.original, &section_url))
+                    .collect();
                 for (i, p) in pairs.iter().enumerate() {
-                    let link = |p: &view::PairView| Neighbour {
-                        url: section_url(&p.anchor),
-                        number_text: p.original.number_text.clone(),
-                        title_html: p.original.title_html.clone(),
-                    };
                     let mut ctx = Context::new();
                     ctx.insert("doc", &summary);
                     ctx.insert("toc", &toc);
@@ -716,8 +713,7 @@ impl Renderer<'_> {
                     ctx.insert("langs", &langs);
                     // The translation column's fixed labels are in its language.
                     ctx.insert("tt", &translation_strings);
-                    ctx.insert("prev", &i.checked_sub(1).map(|p| link(&pairs[p])));
-                    ctx.insert("next", &pairs.get(i + 1).map(link));
+                    insert_neighbours(&mut ctx, &neighbours, i);
                     jobs.push(page(
                         "side_by_side.html",
                         key(&format!("{}/", p.anchor)),
@@ -727,6 +723,9 @@ impl Renderer<'_> {
                 continue;
             }
 
+            // The glossary and level pages exist in single-language editions only.
+            let glossary = view::glossary(glossary_entries, &cx);
+            let level_groups = view::level_groups(level_entries, &cx);
             if !translation_status.is_empty() {
                 let mut ctx = Context::new();
                 ctx.insert("doc", &summary);
@@ -770,19 +769,17 @@ impl Renderer<'_> {
             ctx.insert("sections", &sections);
             jobs.push(page("full.html", key("all/"), ctx));
 
+            let neighbours: Vec<Neighbour> = sections
+                .iter()
+                .map(|s| Neighbour::of(s, &section_url))
+                .collect();
             for (i, section) in sections.iter().enumerate() {
-                let link = |s: &view::ClauseView| Neighbour {
-                    url: section_url(&s.anchor),
-                    number_text: s.number_text.clone(),
-                    title_html: s.title_html.clone(),
-                };
                 let mut ctx = Context::new();
                 ctx.insert("doc", &summary);
                 ctx.insert("extras", &extras);
                 ctx.insert("toc", &toc);
                 ctx.insert("section", section);
-                ctx.insert("prev", &i.checked_sub(1).map(|p| link(&sections[p])));
-                ctx.insert("next", &sections.get(i + 1).map(link));
+                insert_neighbours(&mut ctx, &neighbours, i);
                 jobs.push(page(
                     "section.html",
                     key(&format!("{}/", section.anchor)),
@@ -793,11 +790,28 @@ impl Renderer<'_> {
     }
 }
 
+/// The previous or next chapter, for the pager.
 #[derive(Serialize)]
 struct Neighbour {
     url: String,
     number_text: String,
     title_html: String,
+}
+
+impl Neighbour {
+    fn of(clause: &view::ClauseView, page_url: &dyn Fn(&str) -> String) -> Self {
+        Neighbour {
+            url: page_url(&clause.anchor),
+            number_text: clause.number_text.clone(),
+            title_html: clause.title_html.clone(),
+        }
+    }
+}
+
+/// `prev` and `next` for the `i`th chapter page.
+fn insert_neighbours(ctx: &mut Context, neighbours: &[Neighbour], i: usize) {
+    ctx.insert("prev", &i.checked_sub(1).and_then(|p| neighbours.get(p)));
+    ctx.insert("next", &neighbours.get(i + 1));
 }
 
 #[cfg(test)]

@@ -672,7 +672,8 @@ pub struct PairLangs {
 pub struct PairView {
     pub anchor: String,
     pub depth: usize,
-    /// The clause without its children (they are pairs of their own).
+    /// The clause's heading: no blocks (they are in `rows`) and no children
+    /// (they are pairs of their own).
     pub original: ClauseView,
     pub translation: Option<ClauseView>,
     pub rows: Vec<BlockPair>,
@@ -734,15 +735,16 @@ pub fn pair(
     translation_cx: &ViewContext,
 ) -> PairView {
     let shallow = |c: &Clause, cx: &ViewContext| clause_view(c, cx, false);
-    let original_view = shallow(original, original_cx);
-    let translation_view = translated
+    // The blocks move into the rows; the clause views keep the heading.
+    let mut original_view = shallow(original, original_cx);
+    let mut translation_view = translated
         .get(original.anchor.as_str())
         .map(|t| shallow(t, translation_cx));
     let theirs = translation_view
-        .as_ref()
-        .map(|t| t.blocks.clone())
+        .as_mut()
+        .map(|t| std::mem::take(&mut t.blocks))
         .unwrap_or_default();
-    let ours = original_view.blocks.clone();
+    let ours = std::mem::take(&mut original_view.blocks);
     let same_units = ours.len() == theirs.len()
         && ours
             .iter()

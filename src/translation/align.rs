@@ -79,7 +79,7 @@ pub fn diagnostics(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::model::Document;
     use crate::model::parse::{SourceFile, parse_standard};

@@ -44,6 +44,9 @@ pub struct TranslationStatus {
     /// Translated units with no recorded fingerprint.
     pub unstamped: BTreeSet<String>,
     pub term_mismatches: Vec<TermMismatch>,
+    /// The fingerprints file as read: anchor → fingerprint (for `stamp`).
+    #[serde(skip)]
+    pub recorded: BTreeMap<String, String>,
 }
 
 /// A termbase term in the original that the translation renders otherwise.
@@ -151,6 +154,7 @@ fn check_one(
         stale: BTreeSet::new(),
         unstamped: BTreeSet::new(),
         term_mismatches: Vec::new(),
+        recorded: BTreeMap::new(),
     };
     let Some(translation) = translation else {
         status.missing = original_units
@@ -279,6 +283,10 @@ fn check_one(
             );
         }
     }
+    status.recorded = recorded
+        .into_iter()
+        .map(|(anchor, r)| (anchor, r.fingerprint))
+        .collect();
     status
 }
 
@@ -329,6 +337,7 @@ pub struct StampOutcome {
 }
 
 /// Which units to stamp.
+#[derive(Clone, Copy)]
 pub enum StampScope<'a> {
     /// Units with no fingerprint yet; stale ones stay stale.
     New,
@@ -397,17 +406,8 @@ pub fn stamp(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::parse::parse_standard;
 
-    fn doc(lang: &str, body: &str) -> Document {
-        let text = format!("---\ntitle: t\nkind: standard\n---\n\n{body}");
-        let files = [SourceFile {
-            path: format!("{lang}.md").into(),
-            text,
-        }];
-        let (doc, _) = parse_standard("s", lang, &files);
-        doc.expect("document")
-    }
+    use align::tests::doc;
 
     #[test]
     fn percentages_round_down_in_integers() {
