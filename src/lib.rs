@@ -7,10 +7,12 @@
 
 pub mod config;
 pub mod diag;
+pub mod exact;
 pub mod load;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod rules;
 pub mod serve;
 pub mod translation;
 pub mod write;
@@ -42,6 +44,7 @@ pub struct Analysis {
     pub translations: Vec<Document>,
     pub translation_status: translation::Translations,
     pub resolution: resolve::Resolution,
+    pub schemes: rules::Schemes,
     pub diagnostics: Diagnostics,
 }
 
@@ -89,6 +92,9 @@ pub fn analyse(root: &Path) -> Result<Analysis, Diagnostics> {
         &sources.standards,
         &mut diagnostics,
     );
+    let (schemes, rule_diagnostics) = rules::load(&sources.standards, &documents);
+    diagnostics.extend(rule_diagnostics);
+    rules::check(&schemes, &documents, &mut diagnostics);
     diagnostics.sort();
     let diagnostics = diagnostics.relative_to(root);
     Ok(Analysis {
@@ -97,6 +103,7 @@ pub fn analyse(root: &Path) -> Result<Analysis, Diagnostics> {
         translations,
         translation_status,
         resolution,
+        schemes,
         diagnostics,
     })
 }

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 
 use crate::diag::{Diagnostic, Location};
 
@@ -58,6 +58,160 @@ fn hint_for(message: &str) -> String {
     }
 }
 
+/// One step of a path into a YAML document: a mapping key or a sequence index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for Step {
+    fn from(key: &str) -> Self {
+        Step::Key(key.to_string())
+    }
+}
+
+impl From<usize> for Step {
+    fn from(index: usize) -> Self {
+        Step::Index(index)
+    }
+}
+
+/// The 1-based line and column of the value at `path` in `text`, if present.
+///
+/// Checks that need other files (is this category defined by the standard?)
+/// run after deserialization, when positions are gone; this re-reads the
+/// text and stops at the value, so serde_yaml reports where it is.
+pub fn locate(text: &str, path: &[Step]) -> Option<(usize, usize)> {
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    let locator = Locator { path };
+    match locator.deserialize(deserializer) {
+        Err(err) if err.to_string().contains(FOUND) => {
+            err.location().map(|l| (l.line(), l.column()))
+        }
+        _ => None,
+    }
+}
+
+/// A [`Location`] in `file` for the value at `path`, or the file's first
+/// line when the path is absent.
+pub fn location_of(file: &Path, text: &str, path: &[Step]) -> Location {
+    match locate(text, path) {
+        Some((line, column)) => Location::new(file, line, column),
+        None => Location::new(file, 1, 1),
+    }
+}
+
+const FOUND: &str = "dengji: value found";
+
+struct Locator<'p> {
+    path: &'p [Step],
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Locator<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Locator<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Some((first, rest)) = self.path.split_first() else {
+            return Err(serde::de::Error::custom(FOUND));
+        };
+        while let Some(key) = map.next_key::<ScalarKey>()? {
+            if matches!(first, Step::Key(k) if *k == key.0) {
+                return map.next_value_seed(Locator { path: rest });
+            }
+            map.next_value::<serde::de::IgnoredAny>()?;
+        }
+        Ok(())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let Some((first, rest)) = self.path.split_first() else {
+            return Err(serde::de::Error::custom(FOUND));
+        };
+        let mut index = 0;
+        loop {
+            if matches!(first, Step::Index(i) if *i == index) {
+                return seq.next_element_seed(Locator { path: rest }).map(|_| ());
+            }
+            if seq.next_element::<serde::de::IgnoredAny>()?.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.scalar()
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.scalar()
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.scalar()
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.scalar()
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.scalar()
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.scalar()
+    }
+}
+
+impl Locator<'_> {
+    fn scalar<E: serde::de::Error>(self) -> Result<(), E> {
+        if self.path.is_empty() {
+            Err(E::custom(FOUND))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A mapping key read as text, whatever scalar type YAML gives it.
+struct ScalarKey(String);
+
+impl<'de> serde::Deserialize<'de> for ScalarKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = ScalarKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a scalar key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<ScalarKey, E> {
+                Ok(ScalarKey(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<ScalarKey, E> {
+                Ok(ScalarKey(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<ScalarKey, E> {
+                Ok(ScalarKey(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<ScalarKey, E> {
+                Ok(ScalarKey(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<ScalarKey, E> {
+                Ok(ScalarKey(v.to_string()))
+            }
+        }
+        d.deserialize_any(KeyVisitor)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,5 +241,20 @@ mod tests {
     fn valid_yaml_parses() {
         let s: Sample = from_file_text("title: 标准\n", Path::new("x.yaml")).expect("valid");
         assert_eq!(s.title, "标准");
+    }
+
+    #[test]
+    fn locate_finds_values_by_path() {
+        let text = "name: a\nlist:\n  - x: 1\n  - x: 2\n    y: [3, 4]\n";
+        let at = |p: &[Step]| locate(text, p);
+        assert_eq!(at(&["name".into()]), Some((1, 7)));
+        assert_eq!(at(&["list".into(), 1.into(), "x".into()]), Some((4, 8)));
+        assert_eq!(
+            at(&["list".into(), 1.into(), "y".into(), 1.into()]),
+            Some((5, 12))
+        );
+        assert_eq!(at(&["list".into(), 1.into()]).map(|p| p.0), Some(4));
+        assert_eq!(at(&["missing".into()]), None);
+        assert_eq!(at(&["list".into(), 5.into()]), None);
     }
 }

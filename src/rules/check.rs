@@ -1,0 +1,558 @@
+//! Checks grading rules against the standard they grade and against
+//! themselves: every clause must exist, every level, category, figure and
+//! project type must be defined, and score weights must add up.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::exact::Num;
+use crate::model::Document;
+use crate::yaml::Step;
+
+use super::{Kind, Measure, Requirement, Scheme, Schemes, Threshold};
+
+/// Checks every scheme; `documents` are the normative (Chinese) documents.
+pub fn check(schemes: &Schemes, documents: &[Document], diagnostics: &mut Diagnostics) {
+    for scheme in &schemes.schemes {
+        let Some(document) = documents.iter().find(|d| d.slug == scheme.slug) else {
+            continue;
+        };
+        let anchors: BTreeSet<&str> = document.units().iter().map(|u| u.anchor).collect();
+        let mut checker = Checker {
+            scheme,
+            schemes,
+            anchors,
+            diagnostics,
+        };
+        checker.check_scheme(document);
+    }
+}
+
+struct Checker<'a> {
+    scheme: &'a Scheme,
+    schemes: &'a Schemes,
+    anchors: BTreeSet<&'a str>,
+    diagnostics: &'a mut Diagnostics,
+}
+
+type Path = Vec<Step>;
+
+fn at(path: &[Step], step: impl Into<Step>) -> Path {
+    let mut p = path.to_vec();
+    p.push(step.into());
+    p
+}
+
+impl Checker<'_> {
+    fn error(&mut self, path: &[Step], message: String, hint: &str) {
+        let location = self.scheme.location(path);
+        self.diagnostics
+            .push(Diagnostic::error(location, message).with_hint(hint));
+    }
+
+    fn clause(&mut self, path: &[Step], anchor: &str) {
+        if !self.anchors.contains(anchor) {
+            self.error(
+                path,
+                format!("clause `{anchor}` does not exist in {}", self.scheme.slug),
+                "cite an anchor of the Chinese text, e.g. `7.1.4-a` for list item a) of 7.1.4",
+            );
+        }
+    }
+
+    fn level(&mut self, path: &[Step], id: &str) {
+        if self.scheme.level_index(id).is_none() {
+            let known = self.level_list();
+            self.error(
+                path,
+                format!("unknown level `{id}`"),
+                &format!("levels of this standard: {known}"),
+            );
+        }
+    }
+
+    fn level_list(&self) -> String {
+        let ids: Vec<&str> = self
+            .scheme
+            .rules
+            .levels
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect();
+        ids.join(", ")
+    }
+
+    fn category(&mut self, path: &[Step], id: &str) {
+        if self.scheme.category(id).is_none() {
+            let ids: Vec<&str> = self
+                .scheme
+                .rules
+                .categories
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect();
+            self.error(
+                path,
+                format!("unknown category `{id}`"),
+                &format!("categories of this standard: {}", ids.join(", ")),
+            );
+        }
+    }
+
+    fn check_scheme(&mut self, document: &Document) {
+        let rules = &self.scheme.rules;
+        let front = &document.front.levels;
+        let ids: Vec<&str> = rules.levels.iter().map(|l| l.id.as_str()).collect();
+        if rules.levels.is_empty() {
+            self.error(
+                &[],
+                "no levels declared".into(),
+                "add `levels:` (lowest first)",
+            );
+        } else if !front.is_empty() && front.iter().map(String::as_str).ne(ids.iter().copied()) {
+            self.error(
+                &["levels".into()],
+                format!(
+                    "levels {} differ from the standard's front matter ({})",
+                    ids.join(", "),
+                    front.join(", ")
+                ),
+                "list the standard's levels in the same order, lowest first",
+            );
+        } else if front.is_empty() && rules.levels.len() > 1 {
+            self.error(
+                &["levels".into()],
+                "the standard declares no levels, so its rules can have only one (pass)".into(),
+                "declare a single level, e.g. `{id: 通过, en: Pass}`",
+            );
+        }
+        self.unique(
+            &["levels"],
+            rules.levels.iter().map(|l| l.id.as_str()),
+            "level",
+        );
+        self.unique(
+            &["categories"],
+            rules.categories.iter().map(|c| c.id.as_str()),
+            "category",
+        );
+        for (list, named) in [
+            ("categories", &rules.categories),
+            ("project_types", &rules.project_types),
+        ] {
+            for (i, c) in named.iter().enumerate() {
+                let path = vec![list.into(), i.into(), "clause".into()];
+                self.clause(&path, &c.clause);
+                if !is_registry_id(&c.id) {
+                    self.error(
+                        &[list.into(), i.into(), "id".into()],
+                        format!("`{}` is not a valid id", c.id),
+                        "use lowercase letters, digits and hyphens",
+                    );
+                }
+            }
+        }
+        if rules.parts.is_empty() {
+            self.error(
+                &[],
+                "no parts declared".into(),
+                "add `parts:` with the requirements",
+            );
+        }
+        self.unique(
+            &["parts"],
+            rules.parts.iter().map(|p| p.id.as_str()),
+            "part",
+        );
+        for (i, part) in rules.parts.iter().enumerate() {
+            self.check_part(&["parts".into(), i.into()], i);
+            let _ = part;
+        }
+        match &rules.combine {
+            Some(c) => self.clause(&["combine".into(), "clause".into()], &c.clause),
+            None if rules.parts.len() > 1 => self.error(
+                &["parts".into()],
+                "several parts but no `combine`".into(),
+                "add `combine: {rule: lowest, clause: ...}`",
+            ),
+            None => {}
+        }
+        if let Some(life) = &rules.certificates {
+            let base: Path = vec!["certificates".into()];
+            self.clause(&at(&base, "clause"), &life.clause);
+            if let Some(a) = &life.annual_confirmation {
+                self.clause(
+                    &[
+                        base.clone(),
+                        vec!["annual_confirmation".into(), "clause".into()],
+                    ]
+                    .concat(),
+                    &a.clause,
+                );
+            }
+            if let Some(r) = &life.renewal {
+                self.clause(
+                    &[base.clone(), vec!["renewal".into(), "clause".into()]].concat(),
+                    &r.clause,
+                );
+            }
+            if let Some(s) = &life.sanctions_clause {
+                self.clause(&at(&base, "sanctions_clause"), s);
+            }
+            if life.validity.is_some_and(|v| v.is_empty()) {
+                self.error(
+                    &at(&base, "validity"),
+                    "validity is zero".into(),
+                    "write e.g. `{years: 3}`",
+                );
+            }
+        }
+    }
+
+    fn unique<'s>(&mut self, path: &[&str], ids: impl Iterator<Item = &'s str>, what: &str) {
+        let mut seen = BTreeSet::new();
+        for (i, id) in ids.enumerate() {
+            if !seen.insert(id) {
+                let mut p: Path = path.iter().map(|s| Step::from(*s)).collect();
+                p.push(i.into());
+                self.error(
+                    &p,
+                    format!("duplicate {what} `{id}`"),
+                    "give each a different id",
+                );
+            }
+        }
+    }
+
+    fn check_part(&mut self, path: &[Step], index: usize) {
+        let part = &self.scheme.rules.parts[index];
+        self.clause(&at(path, "clause"), &part.clause);
+        if let Some(categories) = &part.categories {
+            for (i, c) in categories.iter().enumerate() {
+                self.category(
+                    &[path.to_vec(), vec!["categories".into(), i.into()]].concat(),
+                    c,
+                );
+            }
+        }
+        let mut ids = BTreeMap::new();
+        match &part.score {
+            Some(score) => {
+                if !part.levels.is_empty() || !part.all_levels.is_empty() {
+                    self.error(
+                        &at(path, "score"),
+                        "a part is either scored or graded by levels, not both".into(),
+                        "move the level requirements to another part",
+                    );
+                }
+                if self.scheme.rules.levels.len() != 1 {
+                    self.error(
+                        &at(path, "score"),
+                        "a scored part needs a standard with exactly one level (pass)".into(),
+                        "declare a single level",
+                    );
+                }
+                let sp = at(path, "score");
+                self.clause(&at(&sp, "clause"), &score.clause);
+                for (g, group) in score.groups.iter().enumerate() {
+                    let gp = [sp.clone(), vec!["groups".into(), g.into()]].concat();
+                    self.clause(&at(&gp, "clause"), &group.clause);
+                    if let Some(categories) = &group.categories {
+                        for (i, c) in categories.iter().enumerate() {
+                            self.category(
+                                &[gp.clone(), vec!["categories".into(), i.into()]].concat(),
+                                c,
+                            );
+                        }
+                    }
+                    if group.items.is_empty() {
+                        self.error(
+                            &gp,
+                            format!("group `{}` has no items", group.id),
+                            "add its items",
+                        );
+                    }
+                    for (i, item) in group.items.iter().enumerate() {
+                        self.requirement(
+                            &[gp.clone(), vec!["items".into(), i.into()]].concat(),
+                            item,
+                            &mut ids,
+                            true,
+                        );
+                    }
+                }
+                // The weights of the groups that count for one category make 100%.
+                for category in &self.scheme.rules.categories {
+                    if part
+                        .categories
+                        .as_ref()
+                        .is_some_and(|c| !c.contains(&category.id))
+                    {
+                        continue;
+                    }
+                    let total = score
+                        .groups
+                        .iter()
+                        .filter(|g| g.applies_to(&category.id))
+                        .fold(Num::zero(), |sum, g| sum.add(&g.weight));
+                    if total != Num::integer(1) {
+                        self.error(
+                            &at(&sp, "groups"),
+                            format!(
+                                "the weights of the groups scoring `{}` add up to {}%, not 100%",
+                                category.id,
+                                total.percent()
+                            ),
+                            "check each group's `weight` and `categories`",
+                        );
+                    }
+                }
+            }
+            None => {
+                if part.levels.is_empty() && part.all_levels.is_empty() {
+                    self.error(
+                        path,
+                        format!("part `{}` has no requirements", part.id),
+                        "add `levels:` or `score:`",
+                    );
+                }
+                for (level, block) in &part.levels {
+                    let lp = [path.to_vec(), vec!["levels".into(), level.as_str().into()]].concat();
+                    if self.scheme.level_index(level).is_none() {
+                        let known = self.level_list();
+                        self.error(
+                            &lp,
+                            format!("unknown level `{level}`"),
+                            &format!("levels of this standard: {known}"),
+                        );
+                        continue;
+                    }
+                    self.clause(&at(&lp, "clause"), &block.clause);
+                    if let Some(parent) = &block.inherits {
+                        self.level(&at(&lp, "inherits"), parent);
+                        if let (Some(p), Some(l)) = (
+                            self.scheme.level_index(parent),
+                            self.scheme.level_index(level),
+                        ) && p >= l
+                        {
+                            self.error(
+                                &at(&lp, "inherits"),
+                                format!("`{level}` inherits `{parent}`, which is not lower"),
+                                "a level can inherit only a lower level",
+                            );
+                        }
+                        if !part.levels.contains_key(parent) {
+                            self.error(
+                                &at(&lp, "inherits"),
+                                format!("`{parent}` has no requirements in this part"),
+                                "define the inherited level too",
+                            );
+                        }
+                    }
+                    if let Some(c) = &block.inherits_clause {
+                        self.clause(&at(&lp, "inherits_clause"), c);
+                    }
+                    if block.undefined.is_some() && !block.requirements.is_empty() {
+                        self.error(
+                            &at(&lp, "undefined"),
+                            "an undefined level cannot have requirements".into(),
+                            "remove one of them",
+                        );
+                    }
+                    for (i, r) in block.requirements.iter().enumerate() {
+                        self.requirement(
+                            &[lp.clone(), vec!["requirements".into(), i.into()]].concat(),
+                            r,
+                            &mut ids,
+                            false,
+                        );
+                    }
+                }
+                for (i, r) in part.all_levels.iter().enumerate() {
+                    let rp = [path.to_vec(), vec!["all_levels".into(), i.into()]].concat();
+                    self.requirement(&rp, r, &mut ids, false);
+                    for (j, level) in r.only_at.iter().enumerate() {
+                        self.level(
+                            &[rp.clone(), vec!["only_at".into(), j.into()]].concat(),
+                            level,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn requirement(
+        &mut self,
+        path: &[Step],
+        r: &Requirement,
+        ids: &mut BTreeMap<String, ()>,
+        scored: bool,
+    ) {
+        self.clause(&at(path, "clause"), &r.clause);
+        if ids.insert(r.id().to_string(), ()).is_some()
+            && !path
+                .iter()
+                .any(|s| matches!(s, Step::Key(k) if k == "any_of"))
+        {
+            self.error(
+                path,
+                format!("duplicate requirement id `{}` in this part", r.id()),
+                "give it a distinct `id`",
+            );
+        }
+        if r.mandatory && !scored {
+            self.error(
+                &at(path, "mandatory"),
+                "`mandatory` applies only to score items".into(),
+                "remove it",
+            );
+        }
+        if r.kinds().len() > 1 {
+            self.error(path, "a requirement can have only one kind (at_least, at_most, duration, holds_certificate, any_of)".into(), "split it into several requirements");
+        }
+        match r.kind() {
+            Kind::Documentary | Kind::Duration(_) => {}
+            Kind::AtLeast(c) | Kind::AtMost(c) => {
+                let key = if r.at_least.is_some() {
+                    "at_least"
+                } else {
+                    "at_most"
+                };
+                let cp = at(path, key);
+                if c.measure.counts_projects() {
+                    if c.within.is_none_or(|w| w.is_empty()) {
+                        self.error(
+                            &cp,
+                            format!("measure `{}` needs a window", c.measure.name()),
+                            "add `within: {years: N}`",
+                        );
+                    }
+                    if let Some(t) = &c.of_type
+                        && !self.schemes.knows_project_type(t)
+                    {
+                        self.error(
+                            &at(&cp, "of_type"),
+                            format!("unknown project type `{t}`"),
+                            "declare it under `project_types:` or use a category id",
+                        );
+                    }
+                } else if c.within.is_some()
+                    || c.of_type.is_some()
+                    || c.any_type
+                    || c.completed_only
+                {
+                    self.error(
+                        &cp,
+                        format!("measure `{}` does not count projects", c.measure.name()),
+                        "remove `within`, `of_type`, `any_type` and `completed_only`",
+                    );
+                }
+                if (c.measure == Measure::QualifiedStaff) != c.qualification.is_some() {
+                    self.error(
+                        &cp,
+                        "`qualification` goes with measure `qualified-staff`, and only with it"
+                            .into(),
+                        "e.g. `measure: qualified-staff, qualification: CISP`",
+                    );
+                }
+                match (&c.figure, c.measure == Measure::Figure) {
+                    (Some(f), true) if !self.scheme.rules.figures.iter().any(|x| &x.id == f) => {
+                        self.error(
+                            &at(&cp, "figure"),
+                            format!("unknown figure `{f}`"),
+                            "declare it under `figures:`",
+                        );
+                    }
+                    (None, true) | (Some(_), false) => {
+                        self.error(
+                            &cp,
+                            "`figure` goes with measure `figure`, and only with it".into(),
+                            "e.g. `measure: figure, figure: <id>`",
+                        );
+                    }
+                    _ => {}
+                }
+                if let Threshold::ByCategory(map) = &c.value {
+                    for key in map.keys() {
+                        if key != "default" && self.scheme.category(key).is_none() {
+                            self.error(
+                                &at(&cp, "value"),
+                                format!("unknown category `{key}` in thresholds"),
+                                "use a category id or `default`",
+                            );
+                        }
+                    }
+                    let uncovered: Vec<&str> = self
+                        .scheme
+                        .rules
+                        .categories
+                        .iter()
+                        .filter(|cat| c.value.for_category(&cat.id).is_none())
+                        .map(|cat| cat.id.as_str())
+                        .collect();
+                    if !uncovered.is_empty() {
+                        self.error(
+                            &at(&cp, "value"),
+                            format!("no threshold for {}", uncovered.join(", ")),
+                            "add a `default`",
+                        );
+                    }
+                }
+            }
+            Kind::HoldsCertificate(h) => {
+                let hp = at(path, "holds_certificate");
+                let target = match &h.standard {
+                    Some(slug) => match self.schemes.get(slug) {
+                        Some(s) => Some(s),
+                        None => {
+                            self.error(
+                                &at(&hp, "standard"),
+                                format!("no grading rules for standard `{slug}`"),
+                                "name a standard with a rules.yaml",
+                            );
+                            None
+                        }
+                    },
+                    None => Some(self.scheme),
+                };
+                if let Some(target) = target
+                    && target.level_index(&h.level).is_none()
+                {
+                    self.error(
+                        &at(&hp, "level"),
+                        format!("unknown level `{}` of {}", h.level, target.slug),
+                        "use one of that standard's levels",
+                    );
+                }
+            }
+            Kind::AnyOf(alternatives) => {
+                if alternatives.len() < 2 {
+                    self.error(
+                        &at(path, "any_of"),
+                        "`any_of` needs at least two alternatives".into(),
+                        "add the alternative or drop `any_of`",
+                    );
+                }
+                for (i, alt) in alternatives.iter().enumerate() {
+                    self.requirement(
+                        &[path.to_vec(), vec!["any_of".into(), i.into()]].concat(),
+                        alt,
+                        ids,
+                        false,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Ids used in registry files: lowercase ASCII letters, digits, hyphens.
+pub fn is_registry_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}

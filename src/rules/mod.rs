@@ -1,0 +1,542 @@
+//! Grading rules: the data in `content/<slug>/rules.yaml` that says how the
+//! standard grades an organisation. Loaded here, checked against the
+//! standard's text in [`check`], applied by the `grade` stage.
+//!
+//! The vocabulary is documented in `docs/grading-rules.md`; no standard has
+//! code of its own.
+
+mod check;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::exact::Num;
+use crate::load::StandardSources;
+use crate::model::Document;
+
+pub use check::check;
+
+pub const RULES_FILE: &str = "rules.yaml";
+
+/// One standard's rules, with where they came from (for located errors).
+#[derive(Debug, Clone)]
+pub struct Scheme {
+    pub slug: String,
+    pub file: PathBuf,
+    pub text: String,
+    pub rules: Rules,
+    /// Titles of the standard in each language (from its documents).
+    pub title: BTreeMap<String, String>,
+}
+
+impl Scheme {
+    /// Index of a level id, 0 = lowest.
+    pub fn level_index(&self, id: &str) -> Option<usize> {
+        self.rules.levels.iter().position(|l| l.id == id)
+    }
+
+    pub fn category(&self, id: &str) -> Option<&Named> {
+        self.rules.categories.iter().find(|c| c.id == id)
+    }
+
+    pub fn location(&self, path: &[crate::yaml::Step]) -> Location {
+        crate::yaml::location_of(&self.file, &self.text, path)
+    }
+
+    /// The parts that grade `category`.
+    pub fn parts_for<'a>(&'a self, category: &'a str) -> impl Iterator<Item = &'a Part> + 'a {
+        self.rules.parts.iter().filter(move |p| {
+            p.categories
+                .as_ref()
+                .is_none_or(|c| c.iter().any(|c| c == category))
+        })
+    }
+}
+
+/// Every standard's rules, sorted by slug.
+#[derive(Debug, Clone, Default)]
+pub struct Schemes {
+    pub schemes: Vec<Scheme>,
+}
+
+impl Schemes {
+    pub fn get(&self, slug: &str) -> Option<&Scheme> {
+        self.schemes.iter().find(|s| s.slug == slug)
+    }
+
+    /// Is `id` a category or project type of any standard?
+    pub fn knows_project_type(&self, id: &str) -> bool {
+        self.schemes.iter().any(|s| {
+            s.rules
+                .categories
+                .iter()
+                .chain(&s.rules.project_types)
+                .any(|c| c.id == id)
+        })
+    }
+
+    /// Names of a category or project type, from the first standard defining it.
+    pub fn type_names(&self, id: &str) -> Option<&Named> {
+        self.schemes.iter().find_map(|s| {
+            s.rules
+                .categories
+                .iter()
+                .chain(&s.rules.project_types)
+                .find(|c| c.id == id)
+        })
+    }
+
+    pub fn knows_figure(&self, id: &str) -> bool {
+        self.schemes
+            .iter()
+            .any(|s| s.rules.figures.iter().any(|f| f.id == id))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    pub levels: Vec<LevelDef>,
+    pub categories: Vec<Named>,
+    #[serde(default)]
+    pub project_types: Vec<Named>,
+    #[serde(default)]
+    pub figures: Vec<Figure>,
+    pub parts: Vec<Part>,
+    #[serde(default)]
+    pub combine: Option<Combine>,
+    #[serde(default)]
+    pub certificates: Option<Lifecycle>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelDef {
+    pub id: String,
+    pub en: String,
+}
+
+/// A category or project type.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Named {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub clause: String,
+    #[serde(default)]
+    pub categories: Option<Vec<String>>,
+    #[serde(default)]
+    pub levels: BTreeMap<String, LevelBlock>,
+    #[serde(default)]
+    pub all_levels: Vec<Requirement>,
+    #[serde(default)]
+    pub score: Option<Score>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelBlock {
+    pub clause: String,
+    #[serde(default)]
+    pub inherits: Option<String>,
+    #[serde(default)]
+    pub inherits_clause: Option<String>,
+    #[serde(default)]
+    pub requirements: Vec<Requirement>,
+    #[serde(default)]
+    pub undefined: Option<Text>,
+}
+
+/// Text in both languages.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Score {
+    pub pass_mark: Num,
+    pub clause: String,
+    pub groups: Vec<Group>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    pub weight: Num,
+    pub clause: String,
+    #[serde(default)]
+    pub categories: Option<Vec<String>>,
+    pub items: Vec<Requirement>,
+}
+
+impl Group {
+    pub fn applies_to(&self, category: &str) -> bool {
+        self.categories
+            .as_ref()
+            .is_none_or(|c| c.iter().any(|c| c == category))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Combine {
+    pub rule: CombineRule,
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum CombineRule {
+    /// The lowest level among the parts (000 clause 5.5).
+    Lowest,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lifecycle {
+    pub clause: String,
+    #[serde(default)]
+    pub validity: Option<Span>,
+    #[serde(default)]
+    pub annual_confirmation: Option<AnnualConfirmation>,
+    #[serde(default)]
+    pub renewal: Option<Renewal>,
+    #[serde(default)]
+    pub sanctions_clause: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnualConfirmation {
+    pub days_before_anniversary: u32,
+    pub clause: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Renewal {
+    pub days_before_expiry: u32,
+    pub clause: String,
+}
+
+/// A length of time: years, months and days, added in that order.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Span {
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub years: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub months: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub days: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl Span {
+    pub fn jiff(&self) -> jiff::Span {
+        jiff::Span::new()
+            .years(i64::from(self.years))
+            .months(i64::from(self.months))
+            .days(i64::from(self.days))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.years == 0 && self.months == 0 && self.days == 0
+    }
+}
+
+/// How an ambiguous or defective text is read.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    pub zh: ReadingText,
+    pub en: ReadingText,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingText {
+    pub chosen: String,
+    pub alternative: String,
+    pub reason: String,
+}
+
+/// One atomic requirement. At most one kind key is set; none means
+/// documentary (met unless an assessment records it unmet).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub clause: String,
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub zh: Option<String>,
+    #[serde(default)]
+    pub en: Option<String>,
+    #[serde(default)]
+    pub mandatory: bool,
+    #[serde(default)]
+    pub only_at: Vec<String>,
+    #[serde(default)]
+    pub reading: Option<Reading>,
+    #[serde(default)]
+    pub at_least: Option<Comparison>,
+    #[serde(default)]
+    pub at_most: Option<Comparison>,
+    #[serde(default)]
+    pub duration: Option<Duration>,
+    #[serde(default)]
+    pub holds_certificate: Option<HoldsCertificate>,
+    #[serde(default)]
+    pub any_of: Option<Vec<Requirement>>,
+}
+
+/// What a requirement asks, once its kind key is known.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind<'a> {
+    Documentary,
+    AtLeast(&'a Comparison),
+    AtMost(&'a Comparison),
+    Duration(&'a Duration),
+    HoldsCertificate(&'a HoldsCertificate),
+    AnyOf(&'a [Requirement]),
+}
+
+impl Requirement {
+    pub fn id(&self) -> &str {
+        self.id.as_deref().unwrap_or(&self.clause)
+    }
+
+    /// The requirement's kind; with several kind keys (an error reported by
+    /// [`check`]) the first wins.
+    pub fn kind(&self) -> Kind<'_> {
+        self.kinds().into_iter().next().unwrap_or(Kind::Documentary)
+    }
+
+    fn kinds(&self) -> Vec<Kind<'_>> {
+        let mut kinds = Vec::new();
+        kinds.extend(self.at_least.as_ref().map(Kind::AtLeast));
+        kinds.extend(self.at_most.as_ref().map(Kind::AtMost));
+        kinds.extend(self.duration.as_ref().map(Kind::Duration));
+        kinds.extend(self.holds_certificate.as_ref().map(Kind::HoldsCertificate));
+        kinds.extend(self.any_of.as_deref().map(Kind::AnyOf));
+        kinds
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comparison {
+    pub measure: Measure,
+    pub value: Threshold,
+    #[serde(default)]
+    pub within: Option<Span>,
+    #[serde(default)]
+    pub of_type: Option<String>,
+    #[serde(default)]
+    pub any_type: bool,
+    #[serde(default)]
+    pub completed_only: bool,
+    #[serde(default)]
+    pub qualification: Option<String>,
+    #[serde(default)]
+    pub figure: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Measure {
+    Staff,
+    CertifiedStaff,
+    QualifiedStaff,
+    BachelorShare,
+    RegisteredCapital,
+    Projects,
+    ProjectTotal,
+    LargestProject,
+    FailedAcceptances,
+    Figure,
+}
+
+impl Measure {
+    pub fn counts_projects(self) -> bool {
+        matches!(
+            self,
+            Measure::Projects
+                | Measure::ProjectTotal
+                | Measure::LargestProject
+                | Measure::FailedAcceptances
+        )
+    }
+
+    /// Unit shown after the value (a key into the UI strings).
+    pub fn unit(self) -> &'static str {
+        match self {
+            Measure::Staff
+            | Measure::CertifiedStaff
+            | Measure::QualifiedStaff
+            | Measure::FailedAcceptances => "unit_people",
+            Measure::Projects => "unit_projects",
+            Measure::BachelorShare => "unit_percent",
+            Measure::RegisteredCapital | Measure::ProjectTotal | Measure::LargestProject => {
+                "unit_wan_yuan"
+            }
+            Measure::Figure => "unit_none",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Staff => "staff",
+            Measure::CertifiedStaff => "certified-staff",
+            Measure::QualifiedStaff => "qualified-staff",
+            Measure::BachelorShare => "bachelor-share",
+            Measure::RegisteredCapital => "registered-capital",
+            Measure::Projects => "projects",
+            Measure::ProjectTotal => "project-total",
+            Measure::LargestProject => "largest-project",
+            Measure::FailedAcceptances => "failed-acceptances",
+            Measure::Figure => "figure",
+        }
+    }
+}
+
+/// A threshold: one number, or one per category with a default.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Threshold {
+    Number(Num),
+    ByCategory(BTreeMap<String, Num>),
+}
+
+impl Threshold {
+    /// The threshold for `category`; `None` when a by-category threshold has
+    /// neither the category nor a default (an error [`check`] reports).
+    pub fn for_category(&self, category: &str) -> Option<&Num> {
+        match self {
+            Threshold::Number(n) => Some(n),
+            Threshold::ByCategory(map) => map.get(category).or_else(|| map.get("default")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Duration {
+    pub of: Since,
+    pub at_least: Span,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Since {
+    Service,
+    HeadManagement,
+    TechnicalLead,
+    Founded,
+}
+
+impl Since {
+    pub fn name(self) -> &'static str {
+        match self {
+            Since::Service => "service",
+            Since::HeadManagement => "head-management",
+            Since::TechnicalLead => "technical-lead",
+            Since::Founded => "founded",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoldsCertificate {
+    pub level: String,
+    #[serde(rename = "for")]
+    pub held_for: Span,
+    #[serde(default)]
+    pub standard: Option<String>,
+}
+
+/// Loads every standard's `rules.yaml` (a standard without one is not
+/// graded). `documents` supply the titles.
+pub fn load(standards: &[StandardSources], documents: &[Document]) -> (Schemes, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let mut schemes = Vec::new();
+    for standard in standards {
+        let file = standard.dir.join(RULES_FILE);
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(
+                    Location::file(&file),
+                    format!("cannot read grading rules: {e}"),
+                ));
+                continue;
+            }
+        };
+        match crate::yaml::from_file_text::<Rules>(&text, &file) {
+            Ok(rules) => {
+                let title = documents
+                    .iter()
+                    .filter(|d| d.slug == standard.slug)
+                    .map(|d| (d.lang.clone(), d.front.title.clone()))
+                    .collect();
+                schemes.push(Scheme {
+                    slug: standard.slug.clone(),
+                    file,
+                    text,
+                    rules,
+                    title,
+                })
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    schemes.sort_by(|a, b| a.slug.cmp(&b.slug));
+    (Schemes { schemes }, diagnostics)
+}
+
+/// Reads rules from text, for tests of the engine.
+pub fn from_text(slug: &str, text: &str) -> Result<Scheme, Diagnostic> {
+    let file = Path::new("content").join(slug).join(RULES_FILE);
+    let rules = crate::yaml::from_file_text::<Rules>(text, &file)?;
+    Ok(Scheme {
+        slug: slug.to_string(),
+        file,
+        text: text.to_string(),
+        rules,
+        title: BTreeMap::new(),
+    })
+}
