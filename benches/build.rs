@@ -17,7 +17,11 @@ fn bundled_build(c: &mut Criterion) {
     let root = root();
     c.bench_function("build bundled site (in memory)", |b| {
         b.iter(|| {
-            let build = dengji::build_site(&root, RenderOptions::default());
+            let build = dengji::build_site(
+                &root,
+                jiff::civil::date(2026, 11, 21),
+                RenderOptions::default(),
+            );
             assert!(build.is_ok());
         })
     });

@@ -13,6 +13,8 @@ use serde::Serialize;
 pub enum Severity {
     Error,
     Warning,
+    /// Worth knowing, never a failure (e.g. a grade higher than registered).
+    Info,
 }
 
 /// A position in a source file (1-based line and column, column counted in characters).
@@ -51,6 +53,9 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+    /// A stable name for the kind of finding, for tools and `--strict`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -60,6 +65,7 @@ impl Diagnostic {
             location,
             message: message.into(),
             hint: None,
+            code: None,
         }
     }
 
@@ -69,7 +75,23 @@ impl Diagnostic {
             location,
             message: message.into(),
             hint: None,
+            code: None,
         }
+    }
+
+    pub fn info(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Info,
+            location,
+            message: message.into(),
+            hint: None,
+            code: None,
+        }
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -87,6 +109,7 @@ impl fmt::Display for Diagnostic {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         };
         write!(f, "{}: {}: {}", self.location, label, self.message)?;
         if let Some(hint) = &self.hint {
@@ -106,6 +129,11 @@ impl Diagnostics {
         Diagnostics(Vec::new())
     }
 
+    /// One error without a source position (e.g. a bad environment variable).
+    pub fn from_message(root: &Path, message: String) -> Self {
+        Diagnostics(vec![Diagnostic::error(Location::file(root), message)])
+    }
+
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
     }
@@ -123,7 +151,19 @@ impl Diagnostics {
     }
 
     pub fn warning_count(&self) -> usize {
-        self.0.len() - self.error_count()
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    /// Turns the warnings with `code` into errors (what `--strict` does).
+    pub fn escalate(&mut self, code: &str) {
+        for d in &mut self.0 {
+            if d.severity == Severity::Warning && d.code == Some(code) {
+                d.severity = Severity::Error;
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -160,6 +200,12 @@ impl fmt::Display for Diagnostics {
             writeln!(f, "{d}")?;
         }
         Ok(())
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
     }
 }
 

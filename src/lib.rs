@@ -8,8 +8,10 @@
 pub mod config;
 pub mod diag;
 pub mod exact;
+pub mod grade;
 pub mod load;
 pub mod model;
+pub mod registry;
 pub mod render;
 pub mod resolve;
 pub mod rules;
@@ -45,12 +47,14 @@ pub struct Analysis {
     pub translation_status: translation::Translations,
     pub resolution: resolve::Resolution,
     pub schemes: rules::Schemes,
+    pub registry: registry::Registry,
+    pub grades: grade::Grades,
     pub diagnostics: Diagnostics,
 }
 
 /// Loads, models and resolves the site at `root`. Only a failure to load
 /// stops early; otherwise errors are collected in the analysis.
-pub fn analyse(root: &Path) -> Result<Analysis, Diagnostics> {
+pub fn analyse(root: &Path, as_of: jiff::civil::Date) -> Result<Analysis, Diagnostics> {
     let sources = load::load(root).map_err(|d| d.relative_to(root))?;
     let mut diagnostics = Diagnostics::new();
 
@@ -95,6 +99,12 @@ pub fn analyse(root: &Path) -> Result<Analysis, Diagnostics> {
     let (schemes, rule_diagnostics) = rules::load(&sources.standards, &documents);
     diagnostics.extend(rule_diagnostics);
     rules::check(&schemes, &documents, &mut diagnostics);
+    let (registry, registry_diagnostics) =
+        registry::load(&sources.root.join(&sources.config.registry_dir));
+    diagnostics.extend(registry_diagnostics);
+    registry::check(&registry, &schemes, &documents, &mut diagnostics);
+    let grades = grade::grade(&registry, &schemes, as_of);
+    diagnostics.extend(grade::findings(&registry, &schemes, &grades));
     diagnostics.sort();
     let diagnostics = diagnostics.relative_to(root);
     Ok(Analysis {
@@ -104,6 +114,8 @@ pub fn analyse(root: &Path) -> Result<Analysis, Diagnostics> {
         translation_status,
         resolution,
         schemes,
+        registry,
+        grades,
         diagnostics,
     })
 }
@@ -129,8 +141,12 @@ pub fn render_analysis(
 
 /// Loads, models, resolves and renders the site at `root`. On any error,
 /// returns all diagnostics (errors and warnings) and no site.
-pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnostics> {
-    let mut analysis = analyse(root)?;
+pub fn build_site(
+    root: &Path,
+    as_of: jiff::civil::Date,
+    options: RenderOptions,
+) -> Result<Build, Diagnostics> {
+    let mut analysis = analyse(root, as_of)?;
     if analysis.diagnostics.has_errors() {
         return Err(analysis.diagnostics);
     }
@@ -150,4 +166,23 @@ pub fn build_site(root: &Path, options: RenderOptions) -> Result<Build, Diagnost
         translation_status: analysis.translation_status,
         diagnostics: analysis.diagnostics,
     })
+}
+
+/// The date grades are computed for: `as_of` if given, else the day of
+/// `SOURCE_DATE_EPOCH` (UTC) if set, else today in the local time zone.
+pub fn grading_date(as_of: Option<jiff::civil::Date>) -> Result<jiff::civil::Date, String> {
+    if let Some(date) = as_of {
+        return Ok(date);
+    }
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => {
+            let seconds: i64 = text.trim().parse().map_err(|_| {
+                format!("SOURCE_DATE_EPOCH=`{text}` is not a number of seconds since 1970-01-01")
+            })?;
+            let instant = jiff::Timestamp::from_second(seconds)
+                .map_err(|e| format!("SOURCE_DATE_EPOCH=`{text}` is out of range: {e}"))?;
+            Ok(instant.to_zoned(jiff::tz::TimeZone::UTC).date())
+        }
+        Err(_) => Ok(jiff::Zoned::now().date()),
+    }
 }

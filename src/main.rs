@@ -27,8 +27,22 @@ struct Cli {
     /// How to print diagnostics: `text` for people, `json` for CI tools.
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Text)]
     message_format: MessageFormat,
+    /// Compute grades and certificate statuses for this date (YYYY-MM-DD)
+    /// instead of today; SOURCE_DATE_EPOCH is honoured when this is absent.
+    #[arg(long, global = true, value_parser = parse_date)]
+    as_of: Option<jiff::civil::Date>,
     #[command(subcommand)]
     command: Command,
+}
+
+fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
+    dengji::registry::parse_day(text)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,7 +56,8 @@ enum Command {
     /// Build the site into the output folder (atomically).
     Build {
         /// Fail on anything a release must not have: a translation below
-        /// 100% or with a stale or unstamped unit.
+        /// 100% or with a stale or unstamped unit, or a registered level
+        /// the evidence does not support.
         #[arg(long)]
         strict: bool,
     },
@@ -58,10 +73,26 @@ enum Command {
         #[arg(long)]
         translations: bool,
         /// Fail on anything a release must not have: a translation below
-        /// 100% or with a stale or unstamped unit.
+        /// 100% or with a stale or unstamped unit, or a registered level
+        /// the evidence does not support.
         #[arg(long)]
         strict: bool,
     },
+    /// Explain one organisation's grades: every certificate and its status,
+    /// the level computed for each standard and category, each requirement
+    /// with its clause, and what the next level still needs.
+    Grade {
+        /// The organisation file, e.g. registry/huaan-cyber.yaml.
+        file: PathBuf,
+        /// `text` for people, `json` for tools (see docs/registry.md).
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Language of the text report: `en` or `zh`.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// Print the JSON Schema of organisation files (for editors).
+    Schema,
     /// Record which original text each translated unit translates, after
     /// a translator has written or checked it.
     Stamp {
@@ -112,6 +143,82 @@ fn summary_line(cli: &Cli, what: &str, diagnostics: &Diagnostics, started: Insta
     );
 }
 
+/// The grading date, or `None` after printing why it cannot be had.
+fn as_of(cli: &Cli) -> Option<jiff::civil::Date> {
+    match dengji::grading_date(cli.as_of) {
+        Ok(date) => Some(date),
+        Err(message) => {
+            eprintln!("error: {message}\n  hint: unset it, or pass --as-of YYYY-MM-DD");
+            None
+        }
+    }
+}
+
+/// `grade`: explain one organisation.
+fn grade(cli: &Cli, file: &std::path::Path, format: ReportFormat, lang: &str) -> ExitCode {
+    let Some(as_of) = as_of(cli) else {
+        return ExitCode::FAILURE;
+    };
+    let analysis = match dengji::analyse(&cli.root, as_of) {
+        Ok(a) => a,
+        Err(diagnostics) => {
+            report(cli, &diagnostics);
+            return ExitCode::FAILURE;
+        }
+    };
+    // The file may be given relative to the current folder or to --root.
+    let wanted = std::fs::canonicalize(file)
+        .or_else(|_| std::fs::canonicalize(cli.root.join(file)))
+        .ok();
+    let found = analysis
+        .registry
+        .organisations
+        .iter()
+        .position(|o| wanted.is_some() && std::fs::canonicalize(&o.file).ok() == wanted);
+    // Problems in this file (and errors anywhere) are shown first.
+    let rel = |p: &std::path::Path| p.strip_prefix(&cli.root).unwrap_or(p).to_path_buf();
+    let own: Diagnostics = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.is_error()
+                || found.is_some_and(|i| {
+                    rel(&analysis.registry.organisations[i].file) == d.location.file
+                })
+        })
+        .cloned()
+        .collect();
+    report(cli, &own);
+    let Some(index) = found else {
+        eprintln!(
+            "error: {} is not an organisation file of the registry\n  hint: give a file under the registry folder, e.g. registry/<id>.yaml{}",
+            file.display(),
+            if own.has_errors() {
+                "; if it has errors, they are listed above"
+            } else {
+                ""
+            }
+        );
+        return ExitCode::FAILURE;
+    };
+    let org = &analysis.registry.organisations[index];
+    let Some(og) = analysis.grades.get(&org.id) else {
+        return ExitCode::FAILURE;
+    };
+    let report = dengji::grade::report::report(org, og, &analysis.grades, &analysis.schemes);
+    match format {
+        ReportFormat::Text => print!("{}", dengji::grade::report::text(&report, lang)),
+        ReportFormat::Json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: cannot encode the report: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    }
+    exit(own.has_errors())
+}
+
 fn exit(failed: bool) -> ExitCode {
     if failed {
         ExitCode::FAILURE
@@ -130,6 +237,17 @@ fn main() -> ExitCode {
             strict,
         } => check(&cli, *references, *translations, *strict, started),
         Command::Build { strict } => build(&cli, *strict, started),
+        Command::Grade { file, format, lang } => grade(&cli, file, *format, lang),
+        Command::Schema => match dengji::registry::schema_json() {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot encode the schema: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Stamp {
             slug,
             anchors,
@@ -154,7 +272,10 @@ fn check(
     strict: bool,
     started: Instant,
 ) -> ExitCode {
-    let mut analysis = match dengji::analyse(&cli.root) {
+    let Some(as_of) = as_of(cli) else {
+        return ExitCode::FAILURE;
+    };
+    let mut analysis = match dengji::analyse(&cli.root, as_of) {
         Ok(a) => a,
         Err(diagnostics) => {
             report(cli, &diagnostics);
@@ -166,6 +287,7 @@ fn check(
         analysis.diagnostics.extend(
             translation::strict_errors(&analysis.translation_status).relative_to(&cli.root),
         );
+        analysis.diagnostics.escalate(dengji::grade::UNSUPPORTED);
     }
     // Rendering can fail too (templates), so a check renders in memory.
     if !analysis.diagnostics.has_errors()
@@ -217,7 +339,10 @@ fn check(
 }
 
 fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
-    let build = match build_site(&cli.root, RenderOptions::default()) {
+    let Some(as_of) = as_of(cli) else {
+        return ExitCode::FAILURE;
+    };
+    let build = match build_site(&cli.root, as_of, RenderOptions::default()) {
         Ok(build) => build,
         Err(diagnostics) => {
             report(cli, &diagnostics);
@@ -229,6 +354,7 @@ fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
     if strict {
         diagnostics
             .extend(translation::strict_errors(&build.translation_status).relative_to(&cli.root));
+        diagnostics.escalate(dengji::grade::UNSUPPORTED);
     }
     report(cli, &diagnostics);
     if diagnostics.has_errors() {
@@ -261,7 +387,10 @@ fn stamp(
     all: bool,
     lang: Option<&str>,
 ) -> ExitCode {
-    let analysis = match dengji::analyse(&cli.root) {
+    let Some(as_of) = as_of(cli) else {
+        return ExitCode::FAILURE;
+    };
+    let analysis = match dengji::analyse(&cli.root, as_of) {
         Ok(a) if !a.diagnostics.has_errors() => a,
         Ok(a) => {
             report(cli, &a.diagnostics);

@@ -52,7 +52,10 @@ fn options(port: u16) -> RenderOptions {
 /// Builds and publishes the result into `shared`; returns a one-line summary.
 fn rebuild(root: &Path, port: u16, shared: &Shared) -> String {
     let started = Instant::now();
-    let result = build_site(root, options(port));
+    let result = match crate::grading_date(None) {
+        Ok(date) => build_site(root, date, options(port)),
+        Err(message) => Err(crate::diag::Diagnostics::from_message(root, message)),
+    };
     let elapsed = started.elapsed().as_millis();
     shared.generation.fetch_add(1, Ordering::SeqCst);
     match result {

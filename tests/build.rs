@@ -11,8 +11,12 @@ use common::dengji;
 
 #[test]
 fn two_builds_are_byte_identical() {
-    let first = dengji::build_site(&common::repo_root(), RenderOptions::default())
-        .unwrap_or_else(|d| panic!("{d}"));
+    let first = dengji::build_site(
+        &common::repo_root(),
+        common::as_of(),
+        RenderOptions::default(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
     let second = common::bundled_site();
     let first_paths: Vec<&String> = first.site.files.keys().collect();
     let second_paths: Vec<&String> = second.files.keys().collect();

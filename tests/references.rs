@@ -17,7 +17,7 @@ use dengji::resolve::levels::Anomaly;
 
 fn analysis() -> &'static Analysis {
     static A: OnceLock<Analysis> = OnceLock::new();
-    A.get_or_init(|| match dengji::analyse(&repo_root()) {
+    A.get_or_init(|| match dengji::analyse(&repo_root(), common::as_of()) {
         Ok(a) if !a.diagnostics.has_errors() => a,
         Ok(a) => panic!("bundled content has errors:\n{}", a.diagnostics),
         Err(d) => panic!("bundled content does not load:\n{d}"),

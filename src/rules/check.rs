@@ -401,6 +401,14 @@ impl Checker<'_> {
                 "give it a distinct `id`",
             );
         }
+        if let Some(categories) = &r.categories {
+            for (i, c) in categories.iter().enumerate() {
+                self.category(
+                    &[path.to_vec(), vec!["categories".into(), i.into()]].concat(),
+                    c,
+                );
+            }
+        }
         if r.mandatory && !scored {
             self.error(
                 &at(path, "mandatory"),

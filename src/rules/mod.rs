@@ -17,7 +17,7 @@ use crate::exact::Num;
 use crate::load::StandardSources;
 use crate::model::Document;
 
-pub use check::check;
+pub use check::{check, is_registry_id};
 
 pub const RULES_FILE: &str = "rules.yaml";
 
@@ -152,6 +152,8 @@ pub struct Part {
     pub all_levels: Vec<Requirement>,
     #[serde(default)]
     pub score: Option<Score>,
+    #[serde(default)]
+    pub reading: Option<Reading>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -166,6 +168,8 @@ pub struct LevelBlock {
     pub requirements: Vec<Requirement>,
     #[serde(default)]
     pub undefined: Option<Text>,
+    #[serde(default)]
+    pub reading: Option<Reading>,
 }
 
 /// Text in both languages.
@@ -231,6 +235,8 @@ pub struct Lifecycle {
     pub renewal: Option<Renewal>,
     #[serde(default)]
     pub sanctions_clause: Option<String>,
+    #[serde(default)]
+    pub readings: Vec<Reading>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -309,6 +315,8 @@ pub struct Requirement {
     #[serde(default)]
     pub only_at: Vec<String>,
     #[serde(default)]
+    pub categories: Option<Vec<String>>,
+    #[serde(default)]
     pub reading: Option<Reading>,
     #[serde(default)]
     pub at_least: Option<Comparison>,
@@ -334,6 +342,13 @@ pub enum Kind<'a> {
 }
 
 impl Requirement {
+    /// Does the requirement apply when grading `category`?
+    pub fn applies_to(&self, category: &str) -> bool {
+        self.categories
+            .as_ref()
+            .is_none_or(|c| c.iter().any(|c| c == category))
+    }
+
     pub fn id(&self) -> &str {
         self.id.as_deref().unwrap_or(&self.clause)
     }

@@ -8,14 +8,22 @@ use std::sync::OnceLock;
 
 use dengji::render::{RenderOptions, Site};
 
-/// Runs the `dengji` binary on the site at `root`.
+/// Runs the `dengji` binary on the site at `root`, grading as of [`as_of`]
+/// (through SOURCE_DATE_EPOCH, as a reproducible build would).
 pub fn dengji(root: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_dengji"))
+        .env("SOURCE_DATE_EPOCH", "1795219200")
         .arg("--root")
         .arg(root)
         .args(args)
         .output()
         .expect("run dengji")
+}
+
+/// The date the tests grade the bundled registry on: fixed, so that
+/// results do not change as time passes.
+pub fn as_of() -> jiff::civil::Date {
+    jiff::civil::date(2026, 11, 21)
 }
 
 pub fn repo_root() -> PathBuf {
@@ -26,7 +34,7 @@ pub fn repo_root() -> PathBuf {
 pub fn bundled_site() -> &'static Site {
     static SITE: OnceLock<Site> = OnceLock::new();
     SITE.get_or_init(
-        || match dengji::build_site(&repo_root(), RenderOptions::default()) {
+        || match dengji::build_site(&repo_root(), as_of(), RenderOptions::default()) {
             Ok(build) => build.site,
             Err(diagnostics) => panic!("the bundled site must build:\n{diagnostics}"),
         },

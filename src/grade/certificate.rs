@@ -1,0 +1,227 @@
+//! A certificate's status on a date, from its dated events and the
+//! standard's certificate lifecycle.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::registry::{Certificate, EventKind};
+use crate::rules::Lifecycle;
+
+/// Days before expiry from which a certificate is "expiring soon".
+pub const EXPIRING_SOON_DAYS: i64 = 90;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Valid,
+    ExpiringSoon,
+    ConfirmationDue,
+    ConfirmationOverdue,
+    Suspended,
+    Revoked,
+    Expired,
+    NotYetIssued,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Valid => "valid",
+            Status::ExpiringSoon => "expiring-soon",
+            Status::ConfirmationDue => "confirmation-due",
+            Status::ConfirmationOverdue => "confirmation-overdue",
+            Status::Suspended => "suspended",
+            Status::Revoked => "revoked",
+            Status::Expired => "expired",
+            Status::NotYetIssued => "not-yet-issued",
+        }
+    }
+
+    /// Does the certificate still attest its level on the date?
+    pub fn in_force(self) -> bool {
+        matches!(
+            self,
+            Status::Valid
+                | Status::ExpiringSoon
+                | Status::ConfirmationDue
+                | Status::ConfirmationOverdue
+        )
+    }
+}
+
+/// What a certificate's events say on the grading date.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateState {
+    pub status: Status,
+    pub issued: Date,
+    /// Last day of validity (after renewals up to the date).
+    pub valid_until: Date,
+    /// The date the status started: suspension, revocation, expiry; the
+    /// anniversary a confirmation is due by; `None` for valid.
+    pub status_date: Option<Date>,
+    /// Renewal may be applied for on the date (the standard's window).
+    pub renewal_window_open: bool,
+    /// Warnings and rectification orders in the current validity period.
+    pub sanctions: Vec<(EventKind, Date)>,
+    /// Next annual confirmation: the anniversary it is due by.
+    pub next_confirmation: Option<Date>,
+}
+
+/// The state of `cert` on `date`. `lifecycle` is the standard's, if any.
+/// Returns `None` for a certificate without an `issued` event (an error the
+/// registry check reports).
+pub fn state(
+    cert: &Certificate,
+    lifecycle: Option<&Lifecycle>,
+    date: Date,
+) -> Option<CertificateState> {
+    let first = cert.events.first()?;
+    if first.kind != EventKind::Issued {
+        return None;
+    }
+    let issued = first.date.0;
+    let validity = lifecycle.and_then(|l| l.validity);
+    let end_of = |start: Date| -> Option<Date> {
+        // Valid for the period, i.e. through the day before the anniversary.
+        validity
+            .and_then(|v| start.checked_add(v.jiff()).ok())
+            .and_then(|d| d.yesterday().ok())
+    };
+    let mut period_start = issued;
+    let mut valid_until = cert.valid_until.map(|d| d.0).or_else(|| end_of(issued))?;
+    let mut status = Status::Valid;
+    let mut status_date = None;
+    let mut sanctions = Vec::new();
+    let mut terminal: Option<(Status, Date)> = None;
+    for event in cert.events.iter().skip(1).filter(|e| e.date.0 <= date) {
+        let on = event.date.0;
+        match event.kind {
+            EventKind::Renewed => {
+                // Renewed in time: the new period follows on; late: it starts on the day.
+                let start = if on <= valid_until {
+                    valid_until.tomorrow().ok()?
+                } else {
+                    on
+                };
+                valid_until = match event.valid_until {
+                    Some(until) => until.0,
+                    None => end_of(start)?,
+                };
+                period_start = start;
+                sanctions.clear();
+                if status == Status::Suspended {
+                    status = Status::Valid;
+                }
+            }
+            EventKind::Suspended => {
+                status = Status::Suspended;
+                status_date = Some(on);
+            }
+            EventKind::Reinstated => {
+                status = Status::Valid;
+                status_date = None;
+            }
+            EventKind::Revoked => terminal = terminal.or(Some((Status::Revoked, on))),
+            EventKind::Expired => terminal = terminal.or(Some((Status::Expired, on))),
+            EventKind::Warning | EventKind::RectificationOrdered => {
+                sanctions.push((event.kind, on))
+            }
+            EventKind::AnnualConfirmation | EventKind::Issued => {}
+        }
+    }
+    let renewal_days = lifecycle
+        .and_then(|l| l.renewal.as_ref())
+        .map(|r| i64::from(r.days_before_expiry));
+    let renewal_window_open = renewal_days.is_some_and(|days| {
+        valid_until
+            .checked_sub(days.days())
+            .is_ok_and(|from| from <= date && date <= valid_until)
+    });
+    let confirmation = lifecycle
+        .and_then(|l| l.annual_confirmation.as_ref())
+        .and_then(|a| {
+            confirmation_state(
+                cert,
+                period_start,
+                valid_until,
+                i64::from(a.days_before_anniversary),
+                date,
+            )
+        });
+    let next_confirmation = confirmation.map(|c| c.1);
+
+    let (status, status_date) = if date < issued {
+        (Status::NotYetIssued, Some(issued))
+    } else if let Some((s, on)) = terminal {
+        (s, Some(on))
+    } else if status == Status::Suspended {
+        (status, status_date)
+    } else if date > valid_until {
+        (Status::Expired, valid_until.tomorrow().ok())
+    } else if let Some((Some(s), anniversary)) = confirmation {
+        (s, Some(anniversary))
+    } else if valid_until
+        .checked_sub(EXPIRING_SOON_DAYS.days())
+        .is_ok_and(|from| from <= date)
+    {
+        (Status::ExpiringSoon, Some(valid_until))
+    } else {
+        (Status::Valid, None)
+    };
+    Some(CertificateState {
+        status,
+        issued,
+        valid_until,
+        status_date,
+        renewal_window_open,
+        sanctions,
+        next_confirmation,
+    })
+}
+
+/// Annual confirmation on `date`: the anniversary in question and whether a
+/// confirmation is due (window open) or overdue (anniversary passed without
+/// one); `None` status when confirmed or not yet in a window.
+///
+/// Anniversaries are counted from the start of the validity period; one that
+/// falls on or after the end of validity is replaced by renewal.
+fn confirmation_state(
+    cert: &Certificate,
+    period_start: Date,
+    valid_until: Date,
+    window_days: i64,
+    date: Date,
+) -> Option<(Option<Status>, Date)> {
+    let mut current = None;
+    let mut next = None;
+    for year in 1..=100i64 {
+        let anniversary = period_start.checked_add(year.years()).ok()?;
+        if anniversary > valid_until {
+            break;
+        }
+        let opens = anniversary.checked_sub(window_days.days()).ok()?;
+        if opens <= date {
+            current = Some((anniversary, opens));
+        } else {
+            next = Some(anniversary);
+            break;
+        }
+    }
+    let Some((anniversary, opens)) = current else {
+        return next.map(|n| (None, n));
+    };
+    let confirmed = cert
+        .events
+        .iter()
+        .any(|e| e.kind == EventKind::AnnualConfirmation && e.date.0 >= opens && e.date.0 <= date);
+    let status = match (confirmed, date > anniversary) {
+        (true, _) => None,
+        (false, false) => Some(Status::ConfirmationDue),
+        (false, true) => Some(Status::ConfirmationOverdue),
+    };
+    if status.is_none() {
+        return Some((None, next.unwrap_or(anniversary)));
+    }
+    Some((status, anniversary))
+}

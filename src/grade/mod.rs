@@ -1,0 +1,766 @@
+//! The grading engine: a pure function of (registry, rules, date).
+//!
+//! For every organisation × standard × category it claims (by a
+//! certificate or an assessment), it computes the level the evidence
+//! supports on the date, requirement by requirement, the gap to the next
+//! level, each certificate's status, and how the registered level compares.
+//! Nothing here reads files or knows about pages.
+
+pub mod certificate;
+pub mod report;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::exact::Num;
+use crate::registry::{Assessment, Organisation, OrganisationFile, Registry, Visible};
+use crate::rules::{Comparison, Kind, Measure, Part, Requirement, Scheme, Schemes, Since, Span};
+
+pub use certificate::{CertificateState, Status};
+
+/// Every organisation's grades on one date.
+#[derive(Debug, Clone, Serialize)]
+pub struct Grades {
+    pub as_of: Date,
+    /// In registry order (sorted by id).
+    pub organisations: Vec<OrganisationGrades>,
+}
+
+impl Grades {
+    pub fn get(&self, id: &str) -> Option<&OrganisationGrades> {
+        self.organisations.iter().find(|o| o.id == id)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrganisationGrades {
+    pub id: String,
+    /// One per certificate, in file order; `None` state for a malformed one.
+    pub certificates: Vec<Option<CertificateState>>,
+    /// One per standard × category claimed, sorted.
+    pub results: Vec<GradeResult>,
+}
+
+/// How a registered level compares with the computed one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Agreement {
+    /// Registered level equals the computed one.
+    Consistent,
+    /// Registered level is higher than the evidence supports.
+    Unsupported,
+    /// The evidence supports a higher level than registered.
+    Exceeded,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Registered {
+    /// Index of the certificate in the organisation file.
+    pub certificate: usize,
+    pub level: usize,
+    pub agreement: Agreement,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeResult {
+    pub standard: String,
+    pub category: String,
+    /// Computed level (index, 0 = lowest); `None` when not even the lowest is met.
+    pub level: Option<usize>,
+    pub parts: Vec<PartResult>,
+    /// What the next level (or the lowest, when none is met) still needs.
+    pub next: Option<NextLevel>,
+    /// The assessment whose findings were used, if any.
+    pub assessment: Option<usize>,
+    /// Certificates in force (or suspended) for this standard and category.
+    pub registered: Vec<Registered>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NextLevel {
+    pub level: usize,
+    /// Parts whose text defines nothing for that level (so it cannot be reached).
+    pub undefined_in: Vec<String>,
+    /// Unmet requirements on the way, by part.
+    pub missing: Vec<(String, Check)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartResult {
+    pub id: String,
+    pub level: Option<usize>,
+    /// Levels graded by requirements (empty for a scored part).
+    pub levels: Vec<LevelResult>,
+    pub score: Option<ScoreResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelResult {
+    pub level: usize,
+    /// False when the part defines nothing for this level (or marks it undefined).
+    pub defined: bool,
+    pub met: bool,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreResult {
+    pub score: Num,
+    pub pass_mark: Num,
+    pub mandatory_met: bool,
+    pub passed: bool,
+    pub groups: Vec<GroupResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupResult {
+    pub id: String,
+    pub weight: Num,
+    pub met: usize,
+    pub total: usize,
+    /// met / total × weight × 100.
+    pub points: Num,
+    pub checks: Vec<Check>,
+}
+
+/// One requirement, evaluated.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub id: String,
+    pub clause: String,
+    pub met: bool,
+    /// The level whose block defines it, when inherited by a higher level.
+    pub inherited_from: Option<usize>,
+    pub mandatory: bool,
+    pub observed: Observed,
+    pub alternatives: Vec<Check>,
+}
+
+/// What the evidence says for a requirement.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Observed {
+    /// Documentary: met unless the assessment found it unmet.
+    Documentary { unmet_in_assessment: bool },
+    /// A figure compared with a threshold.
+    Figure {
+        measure: Measure,
+        value: Option<Num>,
+        public: bool,
+        threshold: Num,
+        at_most: bool,
+        /// Projects counted (project measures only).
+        projects: Option<usize>,
+        /// Window start (project measures only).
+        window_from: Option<Date>,
+    },
+    /// A duration since a start date.
+    Duration {
+        of: Since,
+        since: Option<Date>,
+        public: bool,
+        required: Span,
+        /// The date the requirement is (or will be) met.
+        reached_on: Option<Date>,
+    },
+    /// A certificate held long enough.
+    Certificate {
+        standard: String,
+        level: usize,
+        required: Span,
+        /// The qualifying certificate's number, if any.
+        number: Option<String>,
+    },
+    /// Any of the alternatives.
+    AnyOf,
+}
+
+/// Grades every organisation of `registry` on `date`.
+pub fn grade(registry: &Registry, schemes: &Schemes, date: Date) -> Grades {
+    let organisations = registry
+        .organisations
+        .iter()
+        .map(|org| grade_organisation(org, registry, schemes, date))
+        .collect();
+    Grades {
+        as_of: date,
+        organisations,
+    }
+}
+
+/// Grades one organisation; `registry` is there for certificates of other
+/// files (not used today: alternatives read the organisation's own).
+pub fn grade_organisation(
+    org: &Organisation,
+    _registry: &Registry,
+    schemes: &Schemes,
+    date: Date,
+) -> OrganisationGrades {
+    let data = &org.data;
+    let certificates: Vec<Option<CertificateState>> = data
+        .certificates
+        .iter()
+        .map(|c| {
+            let lifecycle = schemes
+                .get(&c.standard)
+                .and_then(|s| s.rules.certificates.as_ref());
+            certificate::state(c, lifecycle, date)
+        })
+        .collect();
+    let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for c in &data.certificates {
+        pairs.insert((&c.standard, &c.category));
+    }
+    for a in &data.assessments {
+        if let Some(category) = &a.category {
+            pairs.insert((&a.standard, category));
+        }
+    }
+    let mut results = Vec::new();
+    for (standard, category) in pairs {
+        let Some(scheme) = schemes.get(standard) else {
+            continue;
+        };
+        if scheme.category(category).is_none() {
+            continue;
+        }
+        let ctx = Context {
+            data,
+            schemes,
+            scheme,
+            category,
+            date,
+            certificates: &certificates,
+            assessment: latest_assessment(&data.assessments, standard, category, date),
+        };
+        let mut result = ctx.grade();
+        for (i, (cert, state)) in data.certificates.iter().zip(&certificates).enumerate() {
+            if cert.standard != standard || cert.category != category {
+                continue;
+            }
+            let (Some(state), Some(level)) = (state, scheme.level_index(&cert.level)) else {
+                continue;
+            };
+            if !(state.status.in_force() || state.status == Status::Suspended) {
+                continue;
+            }
+            let agreement = match result.level {
+                Some(computed) if computed == level => Agreement::Consistent,
+                Some(computed) if computed > level => Agreement::Exceeded,
+                _ => Agreement::Unsupported,
+            };
+            result.registered.push(Registered {
+                certificate: i,
+                level,
+                agreement,
+            });
+        }
+        results.push(result);
+    }
+    OrganisationGrades {
+        id: org.id.clone(),
+        certificates,
+        results,
+    }
+}
+
+/// The latest assessment on or before `date` of the standard that covers
+/// the category (or all categories); a later entry wins a tie.
+fn latest_assessment(
+    assessments: &[Assessment],
+    standard: &str,
+    category: &str,
+    date: Date,
+) -> Option<usize> {
+    assessments
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| {
+            a.standard == standard
+                && a.date.0 <= date
+                && a.category.as_deref().is_none_or(|c| c == category)
+        })
+        .max_by_key(|(i, a)| (a.date, *i))
+        .map(|(i, _)| i)
+}
+
+struct Context<'a> {
+    data: &'a OrganisationFile,
+    schemes: &'a Schemes,
+    scheme: &'a Scheme,
+    category: &'a str,
+    date: Date,
+    certificates: &'a [Option<CertificateState>],
+    assessment: Option<usize>,
+}
+
+impl Context<'_> {
+    fn grade(&self) -> GradeResult {
+        let parts: Vec<PartResult> = self
+            .scheme
+            .parts_for(self.category)
+            .map(|p| self.part(p))
+            .collect();
+        // 000 5.5 and its like: the lowest level of the parts.
+        let level = if parts.is_empty() {
+            None
+        } else {
+            parts.iter().map(|p| p.level).min().flatten()
+        };
+        let next_index = level.map_or(0, |l| l + 1);
+        let next = (next_index < self.scheme.rules.levels.len()).then(|| {
+            let mut undefined_in = Vec::new();
+            let mut missing = Vec::new();
+            for part in &parts {
+                if part.level.is_some_and(|l| l >= next_index) {
+                    continue;
+                }
+                if let Some(score) = &part.score {
+                    for g in &score.groups {
+                        missing.extend(
+                            g.checks
+                                .iter()
+                                .filter(|c| !c.met)
+                                .map(|c| (part.id.clone(), c.clone())),
+                        );
+                    }
+                    continue;
+                }
+                for lr in part.levels.iter().filter(|lr| lr.level <= next_index) {
+                    if !lr.defined {
+                        undefined_in.push(part.id.clone());
+                    }
+                    for c in lr.checks.iter().filter(|c| !c.met) {
+                        // An unmet requirement repeated at several levels is listed once.
+                        if !missing
+                            .iter()
+                            .any(|(p, m): &(String, Check)| *p == part.id && m.id == c.id)
+                        {
+                            missing.push((part.id.clone(), c.clone()));
+                        }
+                    }
+                }
+            }
+            NextLevel {
+                level: next_index,
+                undefined_in,
+                missing,
+            }
+        });
+        GradeResult {
+            standard: self.scheme.slug.clone(),
+            category: self.category.to_string(),
+            level,
+            parts,
+            next,
+            assessment: self.assessment,
+            registered: Vec::new(),
+        }
+    }
+
+    fn part(&self, part: &Part) -> PartResult {
+        if let Some(score) = &part.score {
+            let mut groups = Vec::new();
+            let mut total_points = Num::zero();
+            let mut mandatory_met = true;
+            for group in score.groups.iter().filter(|g| g.applies_to(self.category)) {
+                let checks: Vec<Check> = group.items.iter().map(|r| self.check(r, None)).collect();
+                let met = checks.iter().filter(|c| c.met).count();
+                let total = checks.len();
+                mandatory_met &= checks.iter().all(|c| c.met || !c.mandatory);
+                let share = Num::ratio(met as i64, total as i64).unwrap_or_else(Num::zero);
+                let points = share.mul(&group.weight).percent();
+                total_points = total_points.add(&points);
+                groups.push(GroupResult {
+                    id: group.id.clone(),
+                    weight: group.weight.clone(),
+                    met,
+                    total,
+                    points,
+                    checks,
+                });
+            }
+            // 7.4: every mandatory item met, and the score at least the mark (65 passes).
+            let passed = mandatory_met && total_points >= score.pass_mark;
+            return PartResult {
+                id: part.id.clone(),
+                level: passed.then_some(0),
+                levels: Vec::new(),
+                score: Some(ScoreResult {
+                    score: total_points,
+                    pass_mark: score.pass_mark.clone(),
+                    mandatory_met,
+                    passed,
+                    groups,
+                }),
+            };
+        }
+        let mut levels = Vec::new();
+        let mut achieved = None;
+        let mut ladder_intact = true;
+        for (index, def) in self.scheme.rules.levels.iter().enumerate() {
+            let block = part.levels.get(&def.id);
+            let defined = match block {
+                Some(b) => b.undefined.is_none(),
+                None => part
+                    .all_levels
+                    .iter()
+                    .any(|r| r.only_at.is_empty() || r.only_at.contains(&def.id)),
+            };
+            let checks = if defined {
+                self.level_checks(part, index)
+            } else {
+                Vec::new()
+            };
+            let met = defined && checks.iter().all(|c| c.met);
+            ladder_intact &= met;
+            if ladder_intact {
+                achieved = Some(index);
+            }
+            levels.push(LevelResult {
+                level: index,
+                defined,
+                met,
+                checks,
+            });
+        }
+        PartResult {
+            id: part.id.clone(),
+            level: achieved,
+            levels,
+            score: None,
+        }
+    }
+
+    /// Every requirement that applies at level `index` of `part`: its own,
+    /// those it inherits (recursively), and the shared ones.
+    fn level_checks(&self, part: &Part, index: usize) -> Vec<Check> {
+        let levels = &self.scheme.rules.levels;
+        let mut checks = Vec::new();
+        let mut current = Some(index);
+        let mut seen = BTreeSet::new();
+        while let Some(i) = current {
+            if !seen.insert(i) {
+                break; // inheritance cycles are reported by the rules check
+            }
+            let Some(block) = part.levels.get(&levels[i].id) else {
+                break;
+            };
+            let inherited = (i != index).then_some(i);
+            for r in block
+                .requirements
+                .iter()
+                .filter(|r| r.applies_to(self.category))
+            {
+                checks.push(self.check(r, inherited));
+            }
+            current = block
+                .inherits
+                .as_deref()
+                .and_then(|p| self.scheme.level_index(p));
+        }
+        let id = &levels[index].id;
+        for r in &part.all_levels {
+            if (r.only_at.is_empty() || r.only_at.contains(id)) && r.applies_to(self.category) {
+                checks.push(self.check(r, None));
+            }
+        }
+        checks
+    }
+
+    fn check(&self, r: &Requirement, inherited_from: Option<usize>) -> Check {
+        let (met, observed, alternatives) =
+            match r.kind() {
+                Kind::Documentary => {
+                    let unmet = self
+                        .assessment
+                        .and_then(|i| self.data.assessments.get(i))
+                        .is_some_and(|a| a.unmet.iter().any(|u| u == r.id()));
+                    (
+                        !unmet,
+                        Observed::Documentary {
+                            unmet_in_assessment: unmet,
+                        },
+                        Vec::new(),
+                    )
+                }
+                Kind::AtLeast(c) => self.compare(c, false),
+                Kind::AtMost(c) => self.compare(c, true),
+                Kind::Duration(d) => {
+                    let (since, public) = self.since(d.of);
+                    let reached_on = since.and_then(|s| s.checked_add(d.at_least.jiff()).ok());
+                    let met = since.is_some_and(|s| s <= self.date)
+                        && reached_on.is_some_and(|r| r <= self.date);
+                    (
+                        met,
+                        Observed::Duration {
+                            of: d.of,
+                            since,
+                            public,
+                            required: d.at_least,
+                            reached_on,
+                        },
+                        Vec::new(),
+                    )
+                }
+                Kind::HoldsCertificate(h) => {
+                    let standard = h.standard.as_deref().unwrap_or(&self.scheme.slug);
+                    let scheme = self.schemes.get(standard);
+                    let required = scheme
+                        .and_then(|s| s.level_index(&h.level))
+                        .unwrap_or(usize::MAX);
+                    let qualifying = self.data.certificates.iter().zip(self.certificates).find(
+                        |(cert, state)| {
+                            cert.standard == standard
+                                && cert.category == self.category
+                                && scheme
+                                    .and_then(|s| s.level_index(&cert.level))
+                                    .is_some_and(|l| l >= required)
+                                && state.as_ref().is_some_and(|st| {
+                                    st.status.in_force()
+                                        && st
+                                            .issued
+                                            .checked_add(h.held_for.jiff())
+                                            .is_ok_and(|d| d <= self.date)
+                                })
+                        },
+                    );
+                    (
+                        qualifying.is_some(),
+                        Observed::Certificate {
+                            standard: standard.to_string(),
+                            level: required,
+                            required: h.held_for,
+                            number: qualifying.map(|(c, _)| c.number.clone()),
+                        },
+                        Vec::new(),
+                    )
+                }
+                Kind::AnyOf(alternatives) => {
+                    let checks: Vec<Check> =
+                        alternatives.iter().map(|a| self.check(a, None)).collect();
+                    (checks.iter().any(|c| c.met), Observed::AnyOf, checks)
+                }
+            };
+        Check {
+            id: r.id().to_string(),
+            clause: r.clause.clone(),
+            met,
+            inherited_from,
+            mandatory: r.mandatory,
+            observed,
+            alternatives,
+        }
+    }
+
+    fn since(&self, of: Since) -> (Option<Date>, bool) {
+        let e = &self.data.evidence;
+        let visible = |v: Option<&Visible<crate::registry::Day>>| match v {
+            Some(v) => (Some(v.value.0), v.is_public(true)),
+            None => (None, true),
+        };
+        match of {
+            Since::Service => visible(e.services.get(self.category).map(|s| &s.since)),
+            Since::HeadManagement => {
+                visible(e.head.as_ref().and_then(|h| h.management_since.as_ref()))
+            }
+            Since::TechnicalLead => visible(
+                e.technical_lead
+                    .as_ref()
+                    .and_then(|t| t.security_work_since.as_ref()),
+            ),
+            Since::Founded => (Some(self.data.founded.0), true),
+        }
+    }
+
+    fn compare(&self, c: &Comparison, at_most: bool) -> (bool, Observed, Vec<Check>) {
+        let threshold = c
+            .value
+            .for_category(self.category)
+            .cloned()
+            .unwrap_or_else(Num::zero);
+        let mut projects = None;
+        let mut window_from = None;
+        let e = &self.data.evidence;
+        let count = |v: Option<&Visible<u32>>| {
+            v.map(|v| (Num::integer(i64::from(v.value)), v.is_public(true)))
+        };
+        let value: Option<(Num, bool)> = match c.measure {
+            Measure::Staff => count(e.staff.as_ref()),
+            Measure::CertifiedStaff => count(
+                e.services
+                    .get(self.category)
+                    .and_then(|s| s.certified_staff.as_ref()),
+            ),
+            Measure::QualifiedStaff => count(
+                c.qualification
+                    .as_ref()
+                    .and_then(|q| e.qualified_staff.get(q)),
+            ),
+            Measure::BachelorShare => match (&e.bachelor_staff, &e.staff) {
+                (Some(b), Some(s)) => Num::ratio(i64::from(b.value), i64::from(s.value))
+                    .map(|r| (r, b.is_public(true) && s.is_public(true))),
+                _ => None,
+            },
+            Measure::RegisteredCapital => e
+                .registered_capital
+                .as_ref()
+                .map(|v| (v.value.clone(), v.is_public(true))),
+            Measure::Figure => c
+                .figure
+                .as_ref()
+                .and_then(|f| e.figures.get(f))
+                .map(|v| (v.value.clone(), v.is_public(true))),
+            Measure::Projects
+            | Measure::ProjectTotal
+            | Measure::LargestProject
+            | Measure::FailedAcceptances => {
+                let from = c
+                    .within
+                    .and_then(|w| self.date.checked_sub(w.jiff()).ok())
+                    .unwrap_or(self.date);
+                window_from = Some(from);
+                let wanted = c.of_type.as_deref().unwrap_or(self.category);
+                let selected: Vec<_> = e
+                    .projects
+                    .iter()
+                    .filter(|p| c.any_type || p.types.iter().any(|t| t == wanted))
+                    .filter(|p| {
+                        // 近N年内签订并完成: signed and completed in the window,
+                        // unless the rule counts completion only.
+                        p.completed
+                            .is_some_and(|done| from <= done.0 && done.0 <= self.date)
+                            && (c.completed_only || from <= p.signed.0)
+                    })
+                    .collect();
+                projects = Some(selected.len());
+                let amounts_public = selected
+                    .iter()
+                    .all(|p| p.amount.as_ref().is_some_and(|a| a.is_public(false)));
+                match c.measure {
+                    Measure::Projects => Some((Num::integer(selected.len() as i64), true)),
+                    Measure::FailedAcceptances => Some((
+                        Num::integer(selected.iter().filter(|p| !p.accepted).count() as i64),
+                        true,
+                    )),
+                    Measure::ProjectTotal => Some((
+                        selected
+                            .iter()
+                            .filter_map(|p| p.amount.as_ref())
+                            .fold(Num::zero(), |sum, a| sum.add(&a.value)),
+                        amounts_public,
+                    )),
+                    _ => selected
+                        .iter()
+                        .filter_map(|p| p.amount.as_ref())
+                        .max_by(|a, b| a.value.cmp(&b.value))
+                        .map(|a| (a.value.clone(), a.is_public(false))),
+                }
+            }
+        };
+        let met = value.as_ref().is_some_and(|(v, _)| {
+            if at_most {
+                *v <= threshold
+            } else {
+                *v >= threshold
+            }
+        });
+        let public = value.as_ref().is_none_or(|(_, p)| *p);
+        (
+            met,
+            Observed::Figure {
+                measure: c.measure,
+                value: value.map(|(v, _)| v),
+                public,
+                threshold,
+                at_most,
+                projects,
+                window_from,
+            },
+            Vec::new(),
+        )
+    }
+}
+
+/// Every requirement of a scheme by (part id, requirement id), for pages
+/// and reports that show a check with its summary and reading.
+pub fn requirement_index(scheme: &Scheme) -> BTreeMap<(&str, &str), &Requirement> {
+    let mut map = BTreeMap::new();
+    for part in &scheme.rules.parts {
+        let blocks = part.levels.values().flat_map(|b| &b.requirements);
+        let scored = part
+            .score
+            .iter()
+            .flat_map(|s| s.groups.iter().flat_map(|g| &g.items));
+        for r in blocks.chain(&part.all_levels).chain(scored) {
+            map.insert((part.id.as_str(), r.id()), r);
+        }
+    }
+    map
+}
+
+/// The code of a registered level the evidence does not support.
+pub const UNSUPPORTED: &str = "grade-unsupported";
+/// The code of a computed level above the registered one.
+pub const EXCEEDED: &str = "grade-exceeded";
+
+/// Where registered levels and computed ones disagree: a warning (an error
+/// under `--strict`) when the registered level is higher, information when
+/// the evidence supports more.
+pub fn findings(
+    registry: &Registry,
+    schemes: &Schemes,
+    grades: &Grades,
+) -> crate::diag::Diagnostics {
+    use crate::diag::Diagnostic;
+    let mut out = crate::diag::Diagnostics::new();
+    for (org, og) in registry.organisations.iter().zip(&grades.organisations) {
+        for result in &og.results {
+            let Some(scheme) = schemes.get(&result.standard) else {
+                continue;
+            };
+            let name = |level: Option<usize>| match level.and_then(|l| scheme.rules.levels.get(l)) {
+                Some(l) => l.id.clone(),
+                None => "no level".to_string(),
+            };
+            for reg in &result.registered {
+                let Some(cert) = org.data.certificates.get(reg.certificate) else {
+                    continue;
+                };
+                let location = org.location(&[
+                    "certificates".into(),
+                    reg.certificate.into(),
+                    "level".into(),
+                ]);
+                let message = format!(
+                    "certificate {} registers {} ({} / {}); the evidence supports {} on {}",
+                    cert.number,
+                    cert.level,
+                    result.standard,
+                    result.category,
+                    name(result.level),
+                    grades.as_of
+                );
+                match reg.agreement {
+                    Agreement::Consistent => {}
+                    Agreement::Unsupported => out.push(
+                        Diagnostic::warning(location, message)
+                            .with_code(UNSUPPORTED)
+                            .with_hint(format!(
+                                "`dengji grade {}` lists the unmet requirements; correct the evidence or the registered level",
+                                org.file.display()
+                            )),
+                    ),
+                    Agreement::Exceeded => out.push(
+                        Diagnostic::info(location, message)
+                            .with_code(EXCEEDED)
+                            .with_hint("the organisation may apply for the higher level"),
+                    ),
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,862 @@
+//! The public explanation of one organisation's grades: what `dengji grade`
+//! prints (text or JSON) and what the organisation pages show.
+//!
+//! Built from the engine's results with the rules' summaries and readings
+//! attached. Private evidence never enters it: a private value appears as
+//! `null` with `"private": true`, so nothing downstream can leak it.
+
+use serde::Serialize;
+
+use super::{Agreement, Check, GradeResult, Grades, Observed, OrganisationGrades, Status};
+use crate::exact::Num;
+use crate::registry::Organisation;
+use crate::rules::{Reading, Requirement, Scheme, Schemes, Span};
+
+/// Version of the JSON below; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub as_of: String,
+    pub organisation: Identity,
+    pub certificates: Vec<CertificateReport>,
+    pub grades: Vec<GradeReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Identity {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub former_names: Vec<FormerNameReport>,
+    pub credit_code: String,
+    pub region: String,
+    pub region_zh: String,
+    pub region_en: String,
+    pub founded: String,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FormerNameReport {
+    pub zh: String,
+    pub en: Option<String>,
+    pub until: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateReport {
+    pub number: String,
+    pub standard: String,
+    pub edition: Option<String>,
+    pub category: String,
+    pub level: String,
+    pub body: String,
+    pub status: Option<Status>,
+    pub status_date: Option<String>,
+    pub issued: Option<String>,
+    pub valid_until: Option<String>,
+    pub renewal_window_open: bool,
+    pub next_confirmation: Option<String>,
+    pub sanctions: Vec<EventReport>,
+    pub events: Vec<EventReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventReport {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub date: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GradeReport {
+    pub standard: String,
+    pub category: String,
+    /// The computed level as the standard writes it; `null` when none is met.
+    pub level: Option<String>,
+    pub level_index: Option<usize>,
+    pub registered: Vec<RegisteredReport>,
+    pub assessment: Option<AssessmentReport>,
+    pub parts: Vec<PartReport>,
+    pub next_level: Option<NextLevelReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisteredReport {
+    pub certificate: String,
+    pub level: String,
+    pub agreement: Agreement,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentReport {
+    pub date: String,
+    pub body: String,
+    pub unmet: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartReport {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub clause: String,
+    pub level: Option<String>,
+    pub reading: Option<Reading>,
+    /// The requirements of every level up to the next one, by level.
+    pub levels: Vec<LevelReport>,
+    pub score: Option<ScoreReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelReport {
+    pub level: String,
+    pub defined: bool,
+    pub met: bool,
+    pub clause: Option<String>,
+    pub undefined_zh: Option<String>,
+    pub undefined_en: Option<String>,
+    pub reading: Option<Reading>,
+    pub requirements: Vec<RequirementReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScoreReport {
+    /// Exact decimal text (or "≈" and two places when it doesn't terminate).
+    pub score: String,
+    pub pass_mark: String,
+    pub mandatory_met: bool,
+    pub passed: bool,
+    pub groups: Vec<GroupReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupReport {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub clause: String,
+    pub weight_percent: String,
+    pub met: usize,
+    pub total: usize,
+    pub points: String,
+    pub requirements: Vec<RequirementReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NextLevelReport {
+    pub level: String,
+    pub undefined_in: Vec<String>,
+    pub missing: Vec<MissingReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingReport {
+    pub part: String,
+    pub requirement: RequirementReport,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementReport {
+    pub id: String,
+    pub clause: String,
+    pub summary_zh: Option<String>,
+    pub summary_en: Option<String>,
+    pub met: bool,
+    pub mandatory: bool,
+    /// The lower level this requirement is inherited from.
+    pub inherited_from: Option<String>,
+    /// `documentary`, `figure`, `duration`, `certificate` or `any-of`.
+    pub kind: &'static str,
+    /// For figures: the measure (`staff`, `project-total`, …).
+    pub measure: Option<&'static str>,
+    /// The observed value as exact text; `null` when private or missing.
+    pub value: Option<String>,
+    pub private: bool,
+    pub missing_evidence: bool,
+    /// `at-least` or `at-most` for figures.
+    pub comparison: Option<&'static str>,
+    pub threshold: Option<String>,
+    /// For durations and certificates held: the length required.
+    pub required_span: Option<Span>,
+    /// For durations: the start date (null when private) and the day the
+    /// requirement is (or will be) met.
+    pub since: Option<String>,
+    pub reached_on: Option<String>,
+    /// For project measures: projects counted, and the window's first day.
+    pub projects: Option<usize>,
+    pub window_from: Option<String>,
+    /// For certificates held: the level required and the qualifying certificate.
+    pub standard: Option<String>,
+    pub certificate_level: Option<String>,
+    pub certificate: Option<String>,
+    pub unmet_in_assessment: bool,
+    pub reading: Option<Reading>,
+    pub alternatives: Vec<RequirementReport>,
+}
+
+/// The report for organisation `org`, whose grades are `og`.
+pub fn report(
+    org: &Organisation,
+    og: &OrganisationGrades,
+    grades: &Grades,
+    schemes: &Schemes,
+) -> Report {
+    let d = &org.data;
+    let certificates = d
+        .certificates
+        .iter()
+        .zip(&og.certificates)
+        .map(|(c, state)| CertificateReport {
+            number: c.number.clone(),
+            standard: c.standard.clone(),
+            edition: c.edition.clone(),
+            category: c.category.clone(),
+            level: c.level.clone(),
+            body: c.body.clone(),
+            status: state.as_ref().map(|s| s.status),
+            status_date: state
+                .as_ref()
+                .and_then(|s| s.status_date)
+                .map(|d| d.to_string()),
+            issued: state.as_ref().map(|s| s.issued.to_string()),
+            valid_until: state.as_ref().map(|s| s.valid_until.to_string()),
+            renewal_window_open: state.as_ref().is_some_and(|s| s.renewal_window_open),
+            next_confirmation: state
+                .as_ref()
+                .and_then(|s| s.next_confirmation)
+                .map(|d| d.to_string()),
+            sanctions: state
+                .as_ref()
+                .map(|s| {
+                    s.sanctions
+                        .iter()
+                        .map(|(k, d)| EventReport {
+                            kind: k.name(),
+                            date: d.to_string(),
+                            note: None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            events: c
+                .events
+                .iter()
+                .filter(|e| e.date.0 <= grades.as_of)
+                .map(|e| EventReport {
+                    kind: e.kind.name(),
+                    date: e.date.to_string(),
+                    note: e.note.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let grade_reports = og
+        .results
+        .iter()
+        .filter_map(|r| schemes.get(&r.standard).map(|s| grade_report(org, r, s)))
+        .collect();
+    Report {
+        schema_version: SCHEMA_VERSION,
+        as_of: grades.as_of.to_string(),
+        organisation: Identity {
+            id: org.id.clone(),
+            name_zh: d.names.zh.clone(),
+            name_en: d.names.en.clone(),
+            former_names: d
+                .former_names
+                .iter()
+                .map(|f| FormerNameReport {
+                    zh: f.zh.clone(),
+                    en: f.en.clone(),
+                    until: f.until.to_string(),
+                })
+                .collect(),
+            credit_code: d.credit_code.0.clone(),
+            region: d.region.id().to_string(),
+            region_zh: d.region.zh().to_string(),
+            region_en: d.region.en().to_string(),
+            founded: d.founded.to_string(),
+            website: d.website.clone(),
+        },
+        certificates,
+        grades: grade_reports,
+    }
+}
+
+fn level_name(scheme: &Scheme, index: Option<usize>) -> Option<String> {
+    index
+        .and_then(|i| scheme.rules.levels.get(i))
+        .map(|l| l.id.clone())
+}
+
+fn grade_report(org: &Organisation, r: &GradeResult, scheme: &Scheme) -> GradeReport {
+    let index = super::requirement_index(scheme);
+    let next_index = r.next.as_ref().map(|n| n.level);
+    let parts = r
+        .parts
+        .iter()
+        .filter_map(|p| {
+            let part = scheme.rules.parts.iter().find(|x| x.id == p.id)?;
+            let lookup = |c: &Check| index.get(&(part.id.as_str(), c.id.as_str())).copied();
+            // Levels up to the one after the part's level: what holds and what comes next.
+            let show_up_to = p.level.map_or(0, |l| l + 1).max(next_index.unwrap_or(0));
+            let levels = p
+                .levels
+                .iter()
+                .filter(|lr| lr.level <= show_up_to)
+                .map(|lr| {
+                    let def = &scheme.rules.levels[lr.level];
+                    let block = part.levels.get(&def.id);
+                    LevelReport {
+                        level: def.id.clone(),
+                        defined: lr.defined,
+                        met: lr.met,
+                        clause: block.map(|b| b.clause.clone()),
+                        undefined_zh: block
+                            .and_then(|b| b.undefined.as_ref())
+                            .map(|t| t.zh.clone()),
+                        undefined_en: block
+                            .and_then(|b| b.undefined.as_ref())
+                            .map(|t| t.en.clone()),
+                        reading: block.and_then(|b| b.reading.clone()),
+                        requirements: lr
+                            .checks
+                            .iter()
+                            .map(|c| requirement_report(c, lookup(c), scheme))
+                            .collect(),
+                    }
+                })
+                .collect();
+            let score = p
+                .score
+                .as_ref()
+                .zip(part.score.as_ref())
+                .map(|(s, def)| ScoreReport {
+                    score: s.score.to_decimal(),
+                    pass_mark: s.pass_mark.to_decimal(),
+                    mandatory_met: s.mandatory_met,
+                    passed: s.passed,
+                    groups: s
+                        .groups
+                        .iter()
+                        .filter_map(|g| {
+                            let gdef = def.groups.iter().find(|x| x.id == g.id)?;
+                            Some(GroupReport {
+                                id: g.id.clone(),
+                                name_zh: gdef.zh.clone(),
+                                name_en: gdef.en.clone(),
+                                clause: gdef.clause.clone(),
+                                weight_percent: g.weight.percent().to_decimal(),
+                                met: g.met,
+                                total: g.total,
+                                points: g.points.to_decimal(),
+                                requirements: g
+                                    .checks
+                                    .iter()
+                                    .map(|c| requirement_report(c, lookup(c), scheme))
+                                    .collect(),
+                            })
+                        })
+                        .collect(),
+                });
+            Some(PartReport {
+                id: p.id.clone(),
+                name_zh: part.zh.clone(),
+                name_en: part.en.clone(),
+                clause: part.clause.clone(),
+                level: level_name(scheme, p.level),
+                reading: part.reading.clone(),
+                levels,
+                score,
+            })
+        })
+        .collect();
+    let next_level = r.next.as_ref().map(|n| NextLevelReport {
+        level: level_name(scheme, Some(n.level)).unwrap_or_default(),
+        undefined_in: n.undefined_in.clone(),
+        missing: n
+            .missing
+            .iter()
+            .map(|(part, c)| MissingReport {
+                part: part.clone(),
+                requirement: requirement_report(
+                    c,
+                    index.get(&(part.as_str(), c.id.as_str())).copied(),
+                    scheme,
+                ),
+            })
+            .collect(),
+    });
+    GradeReport {
+        standard: r.standard.clone(),
+        category: r.category.clone(),
+        level: level_name(scheme, r.level),
+        level_index: r.level,
+        registered: r
+            .registered
+            .iter()
+            .filter_map(|reg| {
+                let cert = org.data.certificates.get(reg.certificate)?;
+                Some(RegisteredReport {
+                    certificate: cert.number.clone(),
+                    level: cert.level.clone(),
+                    agreement: reg.agreement,
+                })
+            })
+            .collect(),
+        assessment: r
+            .assessment
+            .and_then(|i| org.data.assessments.get(i))
+            .map(|a| AssessmentReport {
+                date: a.date.to_string(),
+                body: a.body.clone(),
+                unmet: a.unmet.clone(),
+            }),
+        parts,
+        next_level,
+    }
+}
+
+fn requirement_report(c: &Check, def: Option<&Requirement>, scheme: &Scheme) -> RequirementReport {
+    let mut out = RequirementReport {
+        id: c.id.clone(),
+        clause: c.clause.clone(),
+        summary_zh: def.and_then(|r| r.zh.clone()),
+        summary_en: def.and_then(|r| r.en.clone()),
+        met: c.met,
+        mandatory: c.mandatory,
+        inherited_from: level_name(scheme, c.inherited_from),
+        kind: "documentary",
+        measure: None,
+        value: None,
+        private: false,
+        missing_evidence: false,
+        comparison: None,
+        threshold: None,
+        required_span: None,
+        since: None,
+        reached_on: None,
+        projects: None,
+        window_from: None,
+        standard: None,
+        certificate_level: None,
+        certificate: None,
+        unmet_in_assessment: false,
+        reading: def.and_then(|r| r.reading.clone()),
+        alternatives: Vec::new(),
+    };
+    match &c.observed {
+        Observed::Documentary {
+            unmet_in_assessment,
+        } => out.unmet_in_assessment = *unmet_in_assessment,
+        Observed::Figure {
+            measure,
+            value,
+            public,
+            threshold,
+            at_most,
+            projects,
+            window_from,
+        } => {
+            out.kind = "figure";
+            out.measure = Some(measure.name());
+            out.private = !public;
+            out.missing_evidence = value.is_none();
+            out.value = value
+                .as_ref()
+                .filter(|_| *public)
+                .map(display_value(*measure));
+            out.comparison = Some(if *at_most { "at-most" } else { "at-least" });
+            out.threshold = Some(display_value(*measure)(threshold));
+            out.projects = *projects;
+            out.window_from = window_from.map(|d| d.to_string());
+        }
+        Observed::Duration {
+            since,
+            public,
+            required,
+            reached_on,
+            ..
+        } => {
+            out.kind = "duration";
+            out.private = !public;
+            out.missing_evidence = since.is_none();
+            out.since = since.filter(|_| *public).map(|d| d.to_string());
+            // The day it is met gives the start date away; hide it with it.
+            out.reached_on = reached_on.filter(|_| *public).map(|d| d.to_string());
+            out.required_span = Some(*required);
+        }
+        Observed::Certificate {
+            standard,
+            level,
+            required,
+            number,
+        } => {
+            out.kind = "certificate";
+            out.standard = Some(standard.clone());
+            out.certificate_level = level_name(scheme, Some(*level));
+            out.certificate = number.clone();
+            out.required_span = Some(*required);
+        }
+        Observed::AnyOf => {
+            out.kind = "any-of";
+            let alts = def.and_then(|r| r.any_of.as_deref()).unwrap_or(&[]);
+            out.alternatives = c
+                .alternatives
+                .iter()
+                .enumerate()
+                .map(|(i, a)| requirement_report(a, alts.get(i), scheme))
+                .collect();
+        }
+    }
+    out
+}
+
+/// Ratios are shown as percentages; everything else as it is.
+fn display_value(measure: crate::rules::Measure) -> impl Fn(&Num) -> String {
+    move |n: &Num| {
+        if measure == crate::rules::Measure::BachelorShare {
+            format!("{}%", n.percent().to_decimal())
+        } else {
+            n.to_decimal()
+        }
+    }
+}
+
+/// The report as terminal text, in English (`en`) or Chinese (`zh`).
+pub fn text(report: &Report, lang: &str) -> String {
+    use std::fmt::Write;
+    let zh = lang == "zh";
+    let o = &report.organisation;
+    let mut out = String::new();
+    let (name, other) = if zh {
+        (&o.name_zh, &o.name_en)
+    } else {
+        (&o.name_en, &o.name_zh)
+    };
+    let _ = writeln!(out, "{name} ({other})  [{}]", o.id);
+    let _ = writeln!(
+        out,
+        "{} {}, {}, {} {}",
+        if zh {
+            "统一社会信用代码"
+        } else {
+            "credit code"
+        },
+        o.credit_code,
+        if zh { &o.region_zh } else { &o.region_en },
+        if zh { "成立于" } else { "founded" },
+        o.founded
+    );
+    let _ = writeln!(
+        out,
+        "{} {}",
+        if zh { "评定日期" } else { "graded as of" },
+        report.as_of
+    );
+    let _ = writeln!(out, "\n{}", if zh { "证书" } else { "Certificates" });
+    if report.certificates.is_empty() {
+        let _ = writeln!(out, "  {}", if zh { "（无）" } else { "(none)" });
+    }
+    for c in &report.certificates {
+        let status = c.status.map_or("invalid", |s| s.name());
+        let _ = write!(
+            out,
+            "  {}  {} / {}  {}  {status}",
+            c.number, c.standard, c.category, c.level
+        );
+        if let Some(d) = &c.status_date {
+            let _ = write!(out, " ({d})");
+        }
+        if let Some(until) = &c.valid_until {
+            let _ = write!(
+                out,
+                "  {} {until}",
+                if zh { "有效期至" } else { "valid until" }
+            );
+        }
+        out.push('\n');
+        for s in &c.sanctions {
+            let _ = writeln!(out, "      {} {}", s.kind, s.date);
+        }
+    }
+    let _ = writeln!(out, "\n{}", if zh { "评定结果" } else { "Grades" });
+    for g in &report.grades {
+        let level = g.level.as_deref().unwrap_or(if zh {
+            "未达到任何级别"
+        } else {
+            "no level"
+        });
+        let _ = writeln!(
+            out,
+            "  {} / {}: {} {level}",
+            g.standard,
+            g.category,
+            if zh { "计算等级" } else { "computed" }
+        );
+        for reg in &g.registered {
+            let verdict = match reg.agreement {
+                Agreement::Consistent => {
+                    if zh {
+                        "一致"
+                    } else {
+                        "consistent"
+                    }
+                }
+                Agreement::Unsupported => {
+                    if zh {
+                        "证据不支持登记等级"
+                    } else {
+                        "NOT SUPPORTED by the evidence"
+                    }
+                }
+                Agreement::Exceeded => {
+                    if zh {
+                        "证据支持更高等级"
+                    } else {
+                        "evidence supports a higher level"
+                    }
+                }
+            };
+            let _ = writeln!(
+                out,
+                "    {} {} {}: {verdict}",
+                if zh { "登记" } else { "registered" },
+                reg.level,
+                reg.certificate
+            );
+        }
+        if let Some(a) = &g.assessment {
+            let _ = writeln!(
+                out,
+                "    {} {} {}",
+                if zh { "评估记录" } else { "assessment" },
+                a.date,
+                a.body
+            );
+        }
+        for p in &g.parts {
+            let name = if zh { &p.name_zh } else { &p.name_en };
+            let _ = writeln!(
+                out,
+                "    {name} ({}): {}",
+                p.clause,
+                p.level
+                    .as_deref()
+                    .unwrap_or(if zh { "未达到" } else { "not met" })
+            );
+            if let Some(s) = &p.score {
+                let _ = writeln!(
+                    out,
+                    "      {} {} / {} {}; {} {}",
+                    if zh { "得分" } else { "score" },
+                    s.score,
+                    if zh { "通过线" } else { "pass mark" },
+                    s.pass_mark,
+                    if zh { "必要项" } else { "mandatory items" },
+                    if s.mandatory_met {
+                        if zh { "全部满足" } else { "all met" }
+                    } else if zh {
+                        "存在不满足"
+                    } else {
+                        "NOT all met"
+                    }
+                );
+                for gr in &s.groups {
+                    let _ = writeln!(
+                        out,
+                        "      {} ({}%): {}/{} → {}",
+                        if zh { &gr.name_zh } else { &gr.name_en },
+                        gr.weight_percent,
+                        gr.met,
+                        gr.total,
+                        gr.points
+                    );
+                    for r in gr.requirements.iter().filter(|r| !r.met) {
+                        let _ = writeln!(out, "        {}", line(r, zh));
+                    }
+                }
+                continue;
+            }
+            if let Some(l) = p
+                .levels
+                .iter()
+                .rev()
+                .find(|l| Some(&l.level) == p.level.as_ref())
+            {
+                for r in &l.requirements {
+                    let _ = writeln!(out, "      {}", line(r, zh));
+                }
+            }
+        }
+        if let Some(n) = &g.next_level {
+            let _ = writeln!(
+                out,
+                "    {} {}:",
+                if zh { "距下一级" } else { "for" },
+                n.level
+            );
+            for part in &n.undefined_in {
+                let _ = writeln!(
+                    out,
+                    "      {part}: {}",
+                    if zh {
+                        "原文未规定该级别的要求，无法计算"
+                    } else {
+                        "the text defines no requirements for this level; it cannot be computed"
+                    }
+                );
+            }
+            for m in &n.missing {
+                let _ = writeln!(out, "      {}: {}", m.part, line(&m.requirement, zh));
+            }
+            if n.missing.is_empty() && n.undefined_in.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      {}",
+                    if zh {
+                        "（无缺项）"
+                    } else {
+                        "(nothing missing)"
+                    }
+                );
+            }
+        }
+    }
+    out
+}
+
+/// One requirement on one line: mark, clause, summary, value against threshold.
+fn line(r: &RequirementReport, zh: bool) -> String {
+    let mark = if r.met { "✓" } else { "✗" };
+    let summary = if zh {
+        r.summary_zh.as_ref().or(r.summary_en.as_ref())
+    } else {
+        r.summary_en.as_ref().or(r.summary_zh.as_ref())
+    };
+    let mut s = format!("{mark} {}", r.clause);
+    if let Some(summary) = summary {
+        s.push_str(&format!("  {summary}"));
+    }
+    let value = if r.private {
+        Some(if zh {
+            "（不公开）".to_string()
+        } else {
+            "(private)".to_string()
+        })
+    } else if r.missing_evidence {
+        Some(if zh {
+            "（无证据）".to_string()
+        } else {
+            "(no evidence)".to_string()
+        })
+    } else {
+        None
+    };
+    match r.kind {
+        "figure" => {
+            let op = if r.comparison == Some("at-most") {
+                "≤"
+            } else {
+                "≥"
+            };
+            let v = value.or_else(|| r.value.clone()).unwrap_or_default();
+            s.push_str(&format!(
+                ": {v} ({op} {})",
+                r.threshold.as_deref().unwrap_or("")
+            ));
+            if let (Some(n), Some(from)) = (r.projects, &r.window_from) {
+                s.push_str(&format!(
+                    "{}",
+                    if zh {
+                        format!("，{from} 起的 {n} 个项目")
+                    } else {
+                        format!(", {n} project(s) since {from}")
+                    }
+                ));
+            }
+        }
+        "duration" => {
+            let span = r
+                .required_span
+                .map(|sp| span_text(sp, zh))
+                .unwrap_or_default();
+            match (value, &r.since) {
+                (Some(v), _) => s.push_str(&format!(": {v} (≥ {span})")),
+                (None, Some(since)) => s.push_str(&format!(
+                    ": {} {since} (≥ {span})",
+                    if zh { "始于" } else { "since" }
+                )),
+                (None, None) => {}
+            }
+        }
+        "certificate" => {
+            let span = r
+                .required_span
+                .map(|sp| span_text(sp, zh))
+                .unwrap_or_default();
+            s.push_str(&format!(
+                ": {} {} ≥ {span}{}",
+                r.standard.as_deref().unwrap_or(""),
+                r.certificate_level.as_deref().unwrap_or(""),
+                r.certificate
+                    .as_ref()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default()
+            ));
+        }
+        "documentary" if r.unmet_in_assessment => s.push_str(if zh {
+            "：评估记录为不满足"
+        } else {
+            ": found unmet by the assessment"
+        }),
+        _ => {}
+    }
+    for a in &r.alternatives {
+        s.push_str(&format!(
+            "\n          {} {}",
+            if zh { "或" } else { "or" },
+            line(a, zh)
+        ));
+    }
+    s
+}
+
+/// "3 years", "6 months", "1 year 6 months" / "3年", "6个月".
+pub fn span_text(span: Span, zh: bool) -> String {
+    let mut parts = Vec::new();
+    if span.years > 0 {
+        parts.push(if zh {
+            format!("{}年", span.years)
+        } else {
+            format!(
+                "{} year{}",
+                span.years,
+                if span.years == 1 { "" } else { "s" }
+            )
+        });
+    }
+    if span.months > 0 {
+        parts.push(if zh {
+            format!("{}个月", span.months)
+        } else {
+            format!(
+                "{} month{}",
+                span.months,
+                if span.months == 1 { "" } else { "s" }
+            )
+        });
+    }
+    if span.days > 0 {
+        parts.push(if zh {
+            format!("{}天", span.days)
+        } else {
+            format!("{} day{}", span.days, if span.days == 1 { "" } else { "s" })
+        });
+    }
+    parts.join(if zh { "" } else { " " })
+}

@@ -1,0 +1,485 @@
+//! The registry: one YAML file per organisation under `registry/`.
+//!
+//! Loading checks what a file can say about itself (types, dates, credit
+//! code, region); [`check`] then checks it against the standards' grading
+//! rules (standards, categories, levels, requirement ids) and against the
+//! other files (unique certificate numbers and credit codes).
+
+pub mod credit_code;
+pub mod region;
+pub mod types;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::model::Document;
+use crate::rules::{Kind, Requirement, Schemes};
+use crate::yaml::Step;
+
+pub use types::*;
+
+/// One organisation file, parsed.
+#[derive(Debug, Clone)]
+pub struct Organisation {
+    /// The file name without `.yaml`: the organisation's permanent id.
+    pub id: String,
+    pub file: PathBuf,
+    pub text: String,
+    pub data: OrganisationFile,
+}
+
+impl Organisation {
+    pub fn location(&self, path: &[Step]) -> Location {
+        crate::yaml::location_of(&self.file, &self.text, path)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Registry {
+    /// Sorted by id.
+    pub organisations: Vec<Organisation>,
+}
+
+impl Registry {
+    pub fn get(&self, id: &str) -> Option<&Organisation> {
+        self.organisations.iter().find(|o| o.id == id)
+    }
+}
+
+/// Reads every `*.yaml` file of `dir` (a missing folder is an empty registry).
+pub fn load(dir: &Path) -> (Registry, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let mut organisations = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return (Registry::default(), diagnostics);
+        }
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                Location::file(dir),
+                format!("cannot read the registry folder: {e}"),
+            ));
+            return (Registry::default(), diagnostics);
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    for file in files {
+        match load_file(&file) {
+            Ok(org) => organisations.push(org),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    (Registry { organisations }, diagnostics)
+}
+
+/// Parses one organisation file.
+pub fn load_file(file: &Path) -> Result<Organisation, Diagnostic> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Diagnostic::error(Location::file(file), format!("cannot read: {e}")))?;
+    parse(file, text)
+}
+
+/// Parses organisation text as if read from `file`.
+pub fn parse(file: &Path, text: String) -> Result<Organisation, Diagnostic> {
+    let id = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    if !crate::rules::is_registry_id(&id) {
+        return Err(Diagnostic::error(
+            Location::file(file),
+            format!("`{id}` is not a valid organisation id"),
+        )
+        .with_hint("name the file with lowercase letters, digits and hyphens, e.g. `huaan-cyber.yaml`; the name is the organisation's permanent id"));
+    }
+    let data = crate::yaml::from_file_text::<OrganisationFile>(&text, file)?;
+    Ok(Organisation {
+        id,
+        file: file.to_path_buf(),
+        text,
+        data,
+    })
+}
+
+fn p(steps: &[Step]) -> Vec<Step> {
+    steps.to_vec()
+}
+
+/// Checks the registry against the grading rules and itself.
+pub fn check(
+    registry: &Registry,
+    schemes: &Schemes,
+    documents: &[Document],
+    diagnostics: &mut Diagnostics,
+) {
+    let mut numbers: BTreeMap<&str, &Organisation> = BTreeMap::new();
+    let mut codes: BTreeMap<&str, &Organisation> = BTreeMap::new();
+    for org in &registry.organisations {
+        let d = &org.data;
+        let mut error = |path: Vec<Step>, message: String, hint: &str| {
+            diagnostics.push(Diagnostic::error(org.location(&path), message).with_hint(hint));
+        };
+        if let Some(other) = codes.insert(&d.credit_code.0, org) {
+            error(
+                p(&["credit_code".into()]),
+                format!(
+                    "credit code {} is also used by `{}`",
+                    d.credit_code, other.id
+                ),
+                "one organisation, one file: merge the two files or correct the code",
+            );
+        }
+        let founded = d.founded.0;
+        for (i, former) in d.former_names.iter().enumerate() {
+            if former.until.0 < founded {
+                error(
+                    p(&["former_names".into(), i.into(), "until".into()]),
+                    format!(
+                        "former name used until {}, before the founding date {}",
+                        former.until, d.founded
+                    ),
+                    "check both dates",
+                );
+            }
+        }
+        // Evidence: known categories, types and figures; dates in order.
+        for (category, service) in &d.evidence.services {
+            if !schemes.knows_project_type(category) {
+                error(
+                    p(&[
+                        "evidence".into(),
+                        "services".into(),
+                        category.as_str().into(),
+                    ]),
+                    format!("unknown service category `{category}`"),
+                    "use a category id from a standard's rules.yaml (see docs/registry.md)",
+                );
+            }
+            if service.since.value.0 < founded {
+                error(
+                    p(&[
+                        "evidence".into(),
+                        "services".into(),
+                        category.as_str().into(),
+                        "since".into(),
+                    ]),
+                    format!(
+                        "service since {}, before the founding date {}",
+                        service.since.value, d.founded
+                    ),
+                    "a service cannot start before the organisation exists",
+                );
+            }
+        }
+        for id in d.evidence.figures.keys() {
+            if !schemes.knows_figure(id) {
+                error(
+                    p(&["evidence".into(), "figures".into(), id.as_str().into()]),
+                    format!("unknown figure `{id}`"),
+                    "use a figure id declared by a standard's rules.yaml",
+                );
+            }
+        }
+        if let (Some(staff), Some(bachelor)) = (&d.evidence.staff, &d.evidence.bachelor_staff)
+            && bachelor.value > staff.value
+        {
+            error(
+                p(&["evidence".into(), "bachelor_staff".into()]),
+                format!(
+                    "{} staff with a degree, but only {} staff",
+                    bachelor.value, staff.value
+                ),
+                "bachelor_staff counts part of staff",
+            );
+        }
+        for (i, project) in d.evidence.projects.iter().enumerate() {
+            let base = p(&["evidence".into(), "projects".into(), i.into()]);
+            if project.types.is_empty() {
+                error(
+                    base.clone(),
+                    "a project needs at least one type".into(),
+                    "add `types: [<category id>]`",
+                );
+            }
+            for (j, t) in project.types.iter().enumerate() {
+                if !schemes.knows_project_type(t) {
+                    error(
+                        [base.clone(), vec!["types".into(), j.into()]].concat(),
+                        format!("unknown project type `{t}`"),
+                        "use a category or project type id from a standard's rules.yaml",
+                    );
+                }
+            }
+            if let Some(done) = project.completed
+                && done < project.signed
+            {
+                error(
+                    [base.clone(), vec!["completed".into()]].concat(),
+                    format!("completed {done} before it was signed ({})", project.signed),
+                    "check the two dates",
+                );
+            }
+            if project.signed.0 < founded {
+                error(
+                    [base.clone(), vec!["signed".into()]].concat(),
+                    format!(
+                        "signed {} before the founding date {}",
+                        project.signed, d.founded
+                    ),
+                    "check the date",
+                );
+            }
+            if let Some(amount) = &project.amount
+                && amount.value < crate::exact::Num::zero()
+            {
+                error(
+                    [base, vec!["amount".into()]].concat(),
+                    "negative contract amount".into(),
+                    "amounts are in 万元",
+                );
+            }
+        }
+        for (i, a) in d.assessments.iter().enumerate() {
+            let base = p(&["assessments".into(), i.into()]);
+            let Some(scheme) = schemes.get(&a.standard) else {
+                error(
+                    [base, vec!["standard".into()]].concat(),
+                    format!("unknown standard `{}`", a.standard),
+                    &standards_hint(schemes),
+                );
+                continue;
+            };
+            if let Some(category) = &a.category
+                && scheme.category(category).is_none()
+            {
+                error(
+                    [base.clone(), vec!["category".into()]].concat(),
+                    format!("`{category}` is not a category of {}", a.standard),
+                    &categories_hint(scheme),
+                );
+            }
+            if a.date.0 < founded {
+                error(
+                    [base.clone(), vec!["date".into()]].concat(),
+                    "assessment before the founding date".into(),
+                    "check the date",
+                );
+            }
+            let ids = documentary_ids(scheme, a.category.as_deref());
+            for (j, unmet) in a.unmet.iter().enumerate() {
+                if !ids.contains(&unmet.as_str()) {
+                    error(
+                        [base.clone(), vec!["unmet".into(), j.into()]].concat(),
+                        format!(
+                            "`{unmet}` is not a documentary requirement of {}",
+                            a.standard
+                        ),
+                        "list the ids of documentary requirements from the standard's rules.yaml (usually the clause anchor, e.g. `7.1.7-a`)",
+                    );
+                }
+            }
+        }
+        for (i, cert) in d.certificates.iter().enumerate() {
+            let base = p(&["certificates".into(), i.into()]);
+            if let Some(other) = numbers.insert(&cert.number, org) {
+                error(
+                    [base.clone(), vec!["number".into()]].concat(),
+                    format!(
+                        "certificate number {} is also registered to `{}`",
+                        cert.number, other.id
+                    ),
+                    "certificate numbers are unique; correct one of them",
+                );
+            }
+            let Some(scheme) = schemes.get(&cert.standard) else {
+                error(
+                    [base, vec!["standard".into()]].concat(),
+                    format!("unknown standard `{}`", cert.standard),
+                    &standards_hint(schemes),
+                );
+                continue;
+            };
+            if scheme.category(&cert.category).is_none() {
+                error(
+                    [base.clone(), vec!["category".into()]].concat(),
+                    format!("`{}` is not a category of {}", cert.category, cert.standard),
+                    &categories_hint(scheme),
+                );
+            }
+            if scheme.level_index(&cert.level).is_none() {
+                let levels: Vec<&str> = scheme.rules.levels.iter().map(|l| l.id.as_str()).collect();
+                error(
+                    [base.clone(), vec!["level".into()]].concat(),
+                    format!("`{}` is not a level of {}", cert.level, cert.standard),
+                    &format!("levels of {}: {}", cert.standard, levels.join(", ")),
+                );
+            }
+            if let Some(edition) = &cert.edition {
+                let known = documents
+                    .iter()
+                    .find(|doc| doc.slug == cert.standard)
+                    .and_then(|doc| doc.front.edition.clone());
+                if known.as_deref() != Some(edition.as_str()) {
+                    error(
+                        [base.clone(), vec!["edition".into()]].concat(),
+                        format!("{} has no edition `{edition}`", cert.standard),
+                        &match known {
+                            Some(k) => format!("the published edition is `{k}`"),
+                            None => "this standard names no editions; remove `edition`".into(),
+                        },
+                    );
+                }
+            }
+            let has_validity = scheme
+                .rules
+                .certificates
+                .as_ref()
+                .is_some_and(|l| l.validity.is_some());
+            if !has_validity && cert.valid_until.is_none() {
+                error(
+                    base.clone(),
+                    format!(
+                        "{} does not define how long a certificate is valid",
+                        cert.standard
+                    ),
+                    "add `valid_until: YYYY-MM-DD` as printed on the certificate",
+                );
+            }
+            match cert.events.first() {
+                None => error(
+                    [base.clone(), vec!["events".into()]].concat(),
+                    "a certificate needs its events, starting with `issued`".into(),
+                    "add `- {date: YYYY-MM-DD, type: issued}`",
+                ),
+                Some(first) if first.kind != EventKind::Issued => error(
+                    [base.clone(), vec!["events".into(), 0.into(), "type".into()]].concat(),
+                    format!("the first event is `{}`, not `issued`", first.kind.name()),
+                    "list events oldest first, starting with the issue",
+                ),
+                Some(first) if first.date.0 < founded => error(
+                    [base.clone(), vec!["events".into(), 0.into(), "date".into()]].concat(),
+                    "issued before the organisation was founded".into(),
+                    "check the date",
+                ),
+                Some(_) => {}
+            }
+            for (j, event) in cert.events.iter().enumerate() {
+                if event.kind == EventKind::Renewed && !has_validity && event.valid_until.is_none()
+                {
+                    error(
+                        [base.clone(), vec!["events".into(), j.into()]].concat(),
+                        "renewal without a new end of validity".into(),
+                        "add `valid_until: YYYY-MM-DD` to the `renewed` event",
+                    );
+                }
+                if event.valid_until.is_some() && event.kind != EventKind::Renewed {
+                    error(
+                        [
+                            base.clone(),
+                            vec!["events".into(), j.into(), "valid_until".into()],
+                        ]
+                        .concat(),
+                        "only a `renewed` event sets a new end of validity".into(),
+                        "remove `valid_until` from this event",
+                    );
+                }
+            }
+            for (j, pair) in cert.events.windows(2).enumerate() {
+                if pair[1].date < pair[0].date {
+                    error(
+                        [
+                            base.clone(),
+                            vec!["events".into(), (j + 1).into(), "date".into()],
+                        ]
+                        .concat(),
+                        format!(
+                            "event dated {} comes after one dated {}",
+                            pair[1].date, pair[0].date
+                        ),
+                        "list events oldest first",
+                    );
+                }
+                if pair[1].kind == EventKind::Issued {
+                    error(
+                        [
+                            base.clone(),
+                            vec!["events".into(), (j + 1).into(), "type".into()],
+                        ]
+                        .concat(),
+                        "a certificate is issued once".into(),
+                        "a re-issue is `renewed`; a new certificate is a new entry",
+                    );
+                }
+            }
+            if let (Some(until), Some(first)) = (cert.valid_until, cert.events.first())
+                && until <= first.date
+            {
+                error(
+                    [base, vec!["valid_until".into()]].concat(),
+                    format!(
+                        "valid until {until}, not after the issue date {}",
+                        first.date
+                    ),
+                    "check the dates",
+                );
+            }
+        }
+    }
+}
+
+fn standards_hint(schemes: &Schemes) -> String {
+    let slugs: Vec<&str> = schemes.schemes.iter().map(|s| s.slug.as_str()).collect();
+    format!("standards with grading rules: {}", slugs.join(", "))
+}
+
+fn categories_hint(scheme: &crate::rules::Scheme) -> String {
+    let ids: Vec<&str> = scheme
+        .rules
+        .categories
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    format!("categories of {}: {}", scheme.slug, ids.join(", "))
+}
+
+/// Ids of the documentary requirements that grade `category` (all
+/// categories when `None`).
+fn documentary_ids<'a>(scheme: &'a crate::rules::Scheme, category: Option<&str>) -> Vec<&'a str> {
+    fn collect<'a>(r: &'a Requirement, out: &mut Vec<&'a str>) {
+        match r.kind() {
+            Kind::Documentary => out.push(r.id()),
+            Kind::AnyOf(alts) => alts.iter().for_each(|a| collect(a, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for part in &scheme.rules.parts {
+        if let (Some(c), Some(cats)) = (category, &part.categories)
+            && !cats.iter().any(|x| x == c)
+        {
+            continue;
+        }
+        let blocks = part.levels.values().flat_map(|b| &b.requirements);
+        let scored = part
+            .score
+            .iter()
+            .flat_map(|s| s.groups.iter().flat_map(|g| &g.items));
+        for r in blocks.chain(&part.all_levels).chain(scored) {
+            collect(r, &mut out);
+        }
+    }
+    out
+}
+
+/// The JSON Schema of organisation files, generated from the types above.
+pub fn schema_json() -> Result<String, serde_json::Error> {
+    let schema = schemars::schema_for!(OrganisationFile);
+    serde_json::to_string_pretty(&schema)
+}

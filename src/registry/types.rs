@@ -1,0 +1,386 @@
+//! The organisation file format. The JSON Schema published for editors is
+//! generated from these same types (`dengji schema`), so the two cannot
+//! drift apart.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::civil::Date;
+use schemars::JsonSchema;
+use serde::de::{self, IntoDeserializer};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::credit_code::CreditCode;
+use super::region::Region;
+use crate::exact::Num;
+
+/// One organisation: `registry/<id>.yaml`, where the file name is its id.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "dengji registry organisation")]
+pub struct OrganisationFile {
+    /// Registered names.
+    pub names: Names,
+    /// Names the organisation was known by before, newest first.
+    #[serde(default)]
+    pub former_names: Vec<FormerName>,
+    /// Unified social credit code (统一社会信用代码, GB 32100), 18 characters,
+    /// check digit verified.
+    pub credit_code: CreditCode,
+    /// Province-level region of registration (an id such as `beijing`).
+    pub region: Region,
+    /// Date of incorporation (成立日期).
+    pub founded: Day,
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Facts the grades are computed from.
+    #[serde(default)]
+    pub evidence: Evidence,
+    /// Assessment records: documentary requirements found unmet.
+    #[serde(default)]
+    pub assessments: Vec<Assessment>,
+    #[serde(default)]
+    pub certificates: Vec<Certificate>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormerName {
+    pub zh: String,
+    #[serde(default)]
+    pub en: Option<String>,
+    /// Last day the name was used.
+    pub until: Day,
+}
+
+/// Evidence. Every value can be written plainly (`staff: 42`) or with its
+/// visibility (`staff: {value: 42, public: false}`). Private values are used
+/// for grading but never published; the defaults are public for counts and
+/// dates, private for names, clients and contract amounts.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// Staff engaged in security services (服务人员).
+    #[serde(default)]
+    pub staff: Option<Visible<u32>>,
+    /// Of the staff, those with a bachelor's degree or above.
+    #[serde(default)]
+    pub bachelor_staff: Option<Visible<u32>>,
+    /// Registered capital, 万元.
+    #[serde(default)]
+    pub registered_capital: Option<Visible<Num>>,
+    /// The head of the organisation (机构负责人).
+    #[serde(default)]
+    pub head: Option<Head>,
+    /// The technical lead (技术负责人).
+    #[serde(default)]
+    pub technical_lead: Option<TechnicalLead>,
+    /// Per service category id: since when the service has been provided,
+    /// and staff holding professional certificates for it.
+    #[serde(default)]
+    pub services: BTreeMap<String, Service>,
+    /// Staff holding a named qualification, e.g. `CISP: 6`.
+    #[serde(default)]
+    pub qualified_staff: BTreeMap<String, Visible<u32>>,
+    /// Service projects.
+    #[serde(default)]
+    pub projects: Vec<Project>,
+    /// Further figures some standards declare (see their rules).
+    #[serde(default)]
+    pub figures: BTreeMap<String, Visible<Num>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Head {
+    /// Private unless marked public.
+    #[serde(default)]
+    pub name: Option<Visible<String>>,
+    /// Start of management experience in information technology.
+    #[serde(default)]
+    pub management_since: Option<Visible<Day>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TechnicalLead {
+    /// Private unless marked public.
+    #[serde(default)]
+    pub name: Option<Visible<String>>,
+    /// Start of security technical work.
+    #[serde(default)]
+    pub security_work_since: Option<Visible<Day>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub since: Visible<Day>,
+    #[serde(default)]
+    pub certified_staff: Option<Visible<u32>>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// Category and project type ids the project counts for.
+    pub types: Vec<String>,
+    /// Private unless marked public.
+    #[serde(default)]
+    pub name: Option<Visible<String>>,
+    /// Private unless marked public.
+    #[serde(default)]
+    pub client: Option<Visible<String>>,
+    pub signed: Day,
+    /// Absent while the project is running.
+    #[serde(default)]
+    pub completed: Option<Day>,
+    /// Contract amount, 万元; private unless marked public.
+    #[serde(default)]
+    pub amount: Option<Visible<Num>>,
+    /// `false` when the client's acceptance failed.
+    #[serde(default = "yes")]
+    pub accepted: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    pub date: Day,
+    /// The assessing body.
+    pub body: String,
+    /// Standard slug.
+    pub standard: String,
+    /// Category id; absent when the assessment covers every category.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Ids of the documentary requirements found unmet.
+    #[serde(default)]
+    pub unmet: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Certificate {
+    /// Standard slug.
+    pub standard: String,
+    /// Edition of the standard, when the standard names editions.
+    #[serde(default)]
+    pub edition: Option<String>,
+    pub category: String,
+    /// Registered level, as the standard writes it (e.g. 三级).
+    pub level: String,
+    /// Certificate number, unique in the registry.
+    pub number: String,
+    /// Issuing body.
+    pub body: String,
+    /// End of validity, for standards that don't define a validity period.
+    #[serde(default)]
+    pub valid_until: Option<Day>,
+    /// Dated events, oldest first; the first is `issued`.
+    pub events: Vec<Event>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub date: Day,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    /// For `renewed`, under standards that don't define a validity period:
+    /// the new end of validity.
+    #[serde(default)]
+    pub valid_until: Option<Day>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKind {
+    Issued,
+    AnnualConfirmation,
+    Warning,
+    RectificationOrdered,
+    Suspended,
+    Reinstated,
+    Revoked,
+    Renewed,
+    Expired,
+}
+
+impl EventKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::Issued => "issued",
+            EventKind::AnnualConfirmation => "annual-confirmation",
+            EventKind::Warning => "warning",
+            EventKind::RectificationOrdered => "rectification-ordered",
+            EventKind::Suspended => "suspended",
+            EventKind::Reinstated => "reinstated",
+            EventKind::Revoked => "revoked",
+            EventKind::Renewed => "renewed",
+            EventKind::Expired => "expired",
+        }
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`; impossible dates (2025-02-29) are
+/// errors at their position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Day(pub Date);
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        parse_day(&text).map(Day).map_err(de::Error::custom)
+    }
+}
+
+/// Parses `YYYY-MM-DD` strictly.
+pub fn parse_day(text: &str) -> Result<Date, String> {
+    let shape_ok = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shape_ok {
+        return Err(format!("`{text}` is not a date: write YYYY-MM-DD"));
+    }
+    text.parse::<Date>()
+        .map_err(|_| format!("`{text}` is not a date that exists (check the month and day)"))
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Serialize for Day {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl JsonSchema for Day {
+    fn schema_name() -> Cow<'static, str> {
+        "Date".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+    }
+}
+
+/// A value with its visibility. `public: None` means the field's default.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visible<T> {
+    pub value: T,
+    pub public: Option<bool>,
+}
+
+impl<T> Visible<T> {
+    pub fn is_public(&self, default: bool) -> bool {
+        self.public.unwrap_or(default)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Visible<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(VisibleVisitor(std::marker::PhantomData))
+    }
+}
+
+struct VisibleVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T> VisibleVisitor<T> {
+    fn plain<'de, E: de::Error, V: IntoDeserializer<'de, E>>(v: V) -> Result<Visible<T>, E>
+    where
+        T: Deserialize<'de>,
+    {
+        T::deserialize(v.into_deserializer()).map(|value| Visible {
+            value,
+            public: None,
+        })
+    }
+}
+
+impl<'de, T: Deserialize<'de>> de::Visitor<'de> for VisibleVisitor<T> {
+    type Value = Visible<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value, or `{value: ..., public: true|false}`")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Visible<T>, E> {
+        Self::plain(v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Visible<T>, E> {
+        Self::plain(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Visible<T>, E> {
+        Self::plain(v)
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Visible<T>, E> {
+        Self::plain(v)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Visible<T>, E> {
+        Self::plain(v)
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Visible<T>, E> {
+        Self::plain(v)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Visible<T>, A::Error> {
+        let mut value = None;
+        let mut public = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "value" => value = Some(map.next_value::<T>()?),
+                "public" => public = Some(map.next_value::<bool>()?),
+                other => {
+                    return Err(de::Error::unknown_field(other, &["value", "public"]));
+                }
+            }
+        }
+        match value {
+            Some(value) => Ok(Visible { value, public }),
+            None => Err(de::Error::missing_field("value")),
+        }
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Visible<T> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("Visible_{}", T::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let inner = generator.subschema_for::<T>();
+        schemars::json_schema!({
+            "anyOf": [
+                inner,
+                {
+                    "type": "object",
+                    "properties": {"value": inner, "public": {"type": "boolean"}},
+                    "required": ["value"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
