@@ -8,6 +8,8 @@
 
 pub mod certificate;
 pub mod report;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 

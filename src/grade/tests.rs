@@ -1,0 +1,422 @@
+//! Engine tests: every rule kind, and the boundaries (exactly at a
+//! threshold, one below, window edges, 29 February, a score of exactly 65).
+
+use std::path::Path;
+
+use jiff::civil::{Date, date};
+
+use super::*;
+use crate::registry::{Registry, parse};
+use crate::rules::{Schemes, from_text};
+
+const RULES: &str = r#"
+levels: [{id: 一级, en: Level 1}, {id: 二级, en: Level 2}, {id: 三级, en: Level 3}]
+categories:
+  - {id: consulting, zh: 咨询, en: Consulting, clause: "1"}
+  - {id: integration, zh: 集成, en: Integration, clause: "1"}
+project_types:
+  - {id: planning, zh: 规划, en: Planning, clause: "1"}
+figures:
+  - {id: response-hours, zh: 响应时间, en: Response hours}
+parts:
+  - id: basic
+    zh: 基本
+    en: Basic
+    clause: "1"
+    levels:
+      一级:
+        clause: "1"
+        requirements:
+          - {clause: "1", id: staff, at_least: {measure: staff, value: 5}}
+          - {clause: "1", id: policy}
+          - {clause: "1", id: head, duration: {of: head-management, at_least: {years: 1}}}
+      二级:
+        clause: "1"
+        inherits: 一级
+        requirements:
+          - {clause: "1", id: staff-2, at_least: {measure: staff, value: 10}}
+          - clause: "1"
+            id: total
+            at_least: {measure: project-total, within: {years: 2}, value: {default: 50, consulting: 20}}
+          - {clause: "1", id: count, at_least: {measure: projects, within: {years: 2}, value: 2}}
+          - {clause: "1", id: hours, at_most: {measure: figure, figure: response-hours, value: 4}}
+          - {clause: "1", id: share, at_least: {measure: bachelor-share, value: "70%"}}
+      三级:
+        clause: "1"
+        inherits: 二级
+        requirements:
+          - clause: "1"
+            id: years
+            any_of:
+              - {clause: "1", duration: {of: service, at_least: {years: 3}}}
+              - {clause: "1", holds_certificate: {level: 二级, for: {years: 1}}}
+  - id: extra
+    zh: 专业
+    en: Professional
+    clause: "1"
+    categories: [consulting]
+    levels:
+      一级: {clause: "1", requirements: [{clause: "1", id: plan}]}
+      二级: {clause: "1", inherits: 一级, requirements: [{clause: "1", id: review}]}
+      三级: {clause: "1", undefined: {zh: 空, en: Empty}}
+combine: {rule: lowest, clause: "1"}
+certificates:
+  clause: "1"
+  validity: {years: 3}
+  annual_confirmation: {days_before_anniversary: 30, clause: "1"}
+  renewal: {days_before_expiry: 90, clause: "1"}
+"#;
+
+const ORG: &str = r#"
+names: {zh: 示例, en: Example}
+credit_code: 91350100M000100Y43
+region: fujian
+founded: 2010-01-01
+evidence:
+  staff: 10
+  bachelor_staff: 7
+  head: {management_since: 2024-02-29}
+  services: {consulting: {since: 2023-11-21}}
+  figures: {response-hours: 4}
+  projects:
+    - {types: [consulting], signed: 2024-11-21, completed: 2025-01-10, amount: 12.5}
+    - {types: [consulting, planning], signed: 2025-02-01, completed: 2026-11-21, amount: 7.5}
+    - {types: [integration], signed: 2025-02-01, completed: 2025-03-01, amount: 100}
+certificates:
+  - standard: demo
+    category: consulting
+    level: 二级
+    number: D-1
+    body: 示例中心
+    events:
+      - {date: 2025-11-20, type: issued}
+"#;
+
+fn scheme(rules: &str) -> Schemes {
+    Schemes {
+        schemes: vec![from_text("demo", rules).expect("rules parse")],
+    }
+}
+
+fn org(text: &str) -> Registry {
+    let o = parse(Path::new("registry/example.yaml"), text.to_string()).expect("org parses");
+    Registry { organisations: vec![o] }
+}
+
+fn result(rules: &str, org_text: &str, on: Date, category: &str) -> GradeResult {
+    let grades = grade(&org(org_text), &scheme(rules), on);
+    grades.organisations[0]
+        .results
+        .iter()
+        .find(|r| r.category == category)
+        .cloned()
+        .expect("graded")
+}
+
+fn check<'a>(r: &'a GradeResult, part: &str, level: usize, id: &str) -> &'a Check {
+    r.parts
+        .iter()
+        .find(|p| p.id == part)
+        .and_then(|p| p.levels.get(level))
+        .and_then(|l| l.checks.iter().find(|c| c.id == id))
+        .expect("check present")
+}
+
+fn with(from: &str, to: &str) -> String {
+    assert!(ORG.contains(from), "fixture has {from}");
+    ORG.replacen(from, to, 1)
+}
+
+const DAY: Date = date(2026, 11, 21);
+
+#[test]
+fn threshold_is_inclusive_and_one_below_fails() {
+    let r = result(RULES, ORG, DAY, "consulting");
+    assert!(check(&r, "basic", 1, "staff-2").met, "10 staff meets ≥ 10");
+    let r = result(RULES, &with("staff: 10", "staff: 9"), DAY, "consulting");
+    assert!(!check(&r, "basic", 1, "staff-2").met, "9 staff fails ≥ 10");
+    assert!(check(&r, "basic", 0, "staff").met);
+}
+
+#[test]
+fn at_most_is_inclusive() {
+    let r = result(RULES, ORG, DAY, "consulting");
+    assert!(check(&r, "basic", 1, "hours").met, "4 ≤ 4");
+    let r = result(RULES, &with("response-hours: 4", "response-hours: 4.01"), DAY, "consulting");
+    assert!(!check(&r, "basic", 1, "hours").met, "4.01 > 4");
+}
+
+#[test]
+fn ratio_is_exact() {
+    // 7/10 = 70% exactly meets "70%".
+    let r = result(RULES, ORG, DAY, "consulting");
+    assert!(check(&r, "basic", 1, "share").met);
+    let r = result(RULES, &with("bachelor_staff: 7", "bachelor_staff: 6"), DAY, "consulting");
+    assert!(!check(&r, "basic", 1, "share").met);
+}
+
+#[test]
+fn category_dependent_money_threshold_sums_exactly() {
+    // Consulting: 12.5 + 7.5 = 20 万元 meets its own threshold of 20.
+    let r = result(RULES, ORG, DAY, "consulting");
+    let total = check(&r, "basic", 1, "total");
+    assert!(total.met);
+    match &total.observed {
+        Observed::Figure { value, threshold, .. } => {
+            assert_eq!(value.as_ref(), Some(&"20".parse().expect("n")));
+            assert_eq!(threshold, &"20".parse().expect("n"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    // Integration has the default threshold, 50: its 100 meets it.
+    let r = result(RULES, &ORG.replace("category: consulting", "category: integration"), DAY, "integration");
+    assert!(check(&r, "basic", 1, "total").met);
+}
+
+#[test]
+fn window_includes_its_first_and_last_day() {
+    // 近二年内 on 2026-11-21: from 2024-11-21 through 2026-11-21, both included.
+    let r = result(RULES, ORG, DAY, "consulting");
+    assert!(check(&r, "basic", 1, "count").met, "both consulting projects count");
+    // A day later, the first project (signed 2024-11-21) falls out of the window.
+    let r = result(RULES, ORG, DAY.tomorrow().expect("day"), "consulting");
+    assert!(!check(&r, "basic", 1, "count").met);
+    // A project completed after the grading date does not count yet.
+    let r = result(RULES, ORG, DAY.yesterday().expect("day"), "consulting");
+    assert!(!check(&r, "basic", 1, "count").met);
+}
+
+#[test]
+fn duration_from_29_february_reaches_its_anniversary_on_28_february() {
+    // head since 2024-02-29: one year is reached on 2025-02-28.
+    let r = result(RULES, ORG, date(2025, 2, 28), "consulting");
+    assert!(check(&r, "basic", 0, "head").met);
+    let r = result(RULES, ORG, date(2025, 2, 27), "consulting");
+    assert!(!check(&r, "basic", 0, "head").met);
+}
+
+#[test]
+fn documentary_requirement_is_met_unless_the_latest_assessment_lists_it() {
+    let r = result(RULES, ORG, DAY, "consulting");
+    assert!(check(&r, "basic", 0, "policy").met);
+    let text = format!(
+        "{ORG}assessments:\n  - {{date: 2026-01-01, body: 中心, standard: demo, category: consulting, unmet: [policy]}}\n"
+    );
+    let r = result(RULES, &text, DAY, "consulting");
+    assert!(!check(&r, "basic", 0, "policy").met);
+    assert_eq!(r.level, None, "level 1 unmet, nothing achieved");
+    // A later assessment without the finding supersedes it.
+    let text = format!("{text}  - {{date: 2026-06-01, body: 中心, standard: demo}}\n");
+    let r = result(RULES, &text, DAY, "consulting");
+    assert!(check(&r, "basic", 0, "policy").met);
+}
+
+#[test]
+fn levels_are_cumulative_and_combined_by_the_lowest_part() {
+    let r = result(RULES, ORG, DAY, "consulting");
+    let basic = r.parts.iter().find(|p| p.id == "basic").expect("basic");
+    // 二级 inherits 一级: its checks include the inherited ones.
+    assert!(basic.levels[1].checks.iter().any(|c| c.id == "staff" && c.inherited_from == Some(0)));
+    assert_eq!(basic.level, Some(2));
+    let extra = r.parts.iter().find(|p| p.id == "extra").expect("extra");
+    assert_eq!(extra.level, Some(1), "三级 of the professional part is undefined");
+    assert!(!extra.levels[2].defined);
+    // 000 5.5: the lower of the two.
+    assert_eq!(r.level, Some(1));
+    // Integration is graded by the basic part only.
+    let r = result(RULES, &ORG.replace("category: consulting", "category: integration"), DAY, "integration");
+    assert_eq!(r.parts.len(), 1);
+}
+
+#[test]
+fn next_level_lists_what_is_missing_and_undefined_parts() {
+    // Neither three years of service nor a 二级 certificate held for a year.
+    let text = with("services: {consulting: {since: 2023-11-21}}", "services: {consulting: {since: 2025-11-21}}")
+        .replace("level: 二级", "level: 一级");
+    let r = result(RULES, &text, DAY, "consulting");
+    let next = r.next.as_ref().expect("三级 is above");
+    assert_eq!(next.level, 2);
+    assert_eq!(next.undefined_in, vec!["extra".to_string()]);
+    let missing: Vec<&str> = next.missing.iter().map(|(p, c)| (p.as_str(), c.id.as_str())).map(|(_, id)| id).collect();
+    assert_eq!(missing, vec!["years"]);
+}
+
+#[test]
+fn alternative_lower_grade_held_for_a_year() {
+    // Service since 2023-11-21: 3 years reached exactly on 2026-11-21.
+    let r = result(RULES, ORG, DAY, "consulting");
+    let years = check(&r, "basic", 2, "years");
+    assert!(years.met && years.alternatives[0].met);
+    // Without the service years, the 二级 certificate issued 2025-11-20 has
+    // been held a year (and a day) on 2026-11-21.
+    let text = with("services: {consulting: {since: 2023-11-21}}", "services: {consulting: {since: 2024-11-21}}");
+    let r = result(RULES, &text, DAY, "consulting");
+    let years = check(&r, "basic", 2, "years");
+    assert!(years.met && !years.alternatives[0].met && years.alternatives[1].met);
+    let r = result(RULES, &text, date(2026, 11, 19), "consulting");
+    assert!(!check(&r, "basic", 2, "years").met, "held one day short of a year");
+}
+
+#[test]
+fn missing_evidence_fails_and_private_evidence_still_counts() {
+    let r = result(RULES, &with("  staff: 10\n", ""), DAY, "consulting");
+    assert!(!check(&r, "basic", 0, "staff").met);
+    let r = result(RULES, &with("staff: 10", "staff: {value: 10, public: false}"), DAY, "consulting");
+    let c = check(&r, "basic", 1, "staff-2");
+    assert!(c.met);
+    assert!(matches!(c.observed, Observed::Figure { public: false, .. }));
+    // Amounts are private by default, so their sum is private.
+    let total = check(&r, "basic", 1, "total");
+    assert!(matches!(total.observed, Observed::Figure { public: false, .. }));
+}
+
+#[test]
+fn registered_level_is_compared_with_the_computed_one() {
+    let grades = grade(&org(ORG), &scheme(RULES), DAY);
+    let r = &grades.organisations[0].results[0];
+    assert_eq!(r.registered[0].agreement, Agreement::Consistent);
+    let registry = org(&ORG.replace("level: 二级", "level: 三级"));
+    let grades = grade(&registry, &scheme(RULES), DAY);
+    assert_eq!(grades.organisations[0].results[0].registered[0].agreement, Agreement::Unsupported);
+    let findings = findings(&registry, &scheme(RULES), &grades);
+    let f = findings.iter().next().expect("one finding");
+    assert_eq!(f.code, Some(UNSUPPORTED));
+    assert_eq!(f.location.line, ORG.lines().position(|l| l.contains("level: 二级")).expect("line") + 1);
+    let registry = org(&ORG.replace("level: 二级", "level: 一级"));
+    let grades = grade(&registry, &scheme(RULES), DAY);
+    assert_eq!(grades.organisations[0].results[0].registered[0].agreement, Agreement::Exceeded);
+}
+
+const SCORE: &str = r#"
+levels: [{id: 通过, en: Pass}]
+categories: [{id: consulting, zh: 咨询, en: Consulting, clause: "1"}]
+parts:
+  - id: score
+    zh: 评分
+    en: Score
+    clause: "1"
+    score:
+      pass_mark: 65
+      clause: "1"
+      groups:
+        - id: a
+          zh: 甲
+          en: A
+          weight: "50%"
+          clause: "1"
+          items:
+            - {clause: "1", id: a1, mandatory: true}
+            - {clause: "1", id: a2}
+        - id: b
+          zh: 乙
+          en: B
+          weight: "50%"
+          clause: "1"
+          items:
+            - {clause: "1", id: b1}
+            - {clause: "1", id: b2}
+            - {clause: "1", id: b3}
+            - {clause: "1", id: b4}
+            - {clause: "1", id: b5}
+"#;
+
+fn scored(unmet: &str) -> PartResult {
+    let text = format!(
+        "{ORG}assessments:\n  - {{date: 2026-01-01, body: 中心, standard: demo, unmet: [{unmet}]}}\n"
+    )
+    .replace("level: 二级", "level: 通过");
+    let r = result(SCORE, &text, DAY, "consulting");
+    r.parts[0].clone()
+}
+
+#[test]
+fn score_of_exactly_65_passes() {
+    // a2 and b1 unmet: a 1/2 × 50% × 100 = 25, b 4/5 × 50% × 100 = 40; 65.
+    let part = scored("a2, b1");
+    let score = part.score.expect("scored");
+    assert_eq!(score.score, "65".parse().expect("n"));
+    assert!(score.passed, "65 passes");
+    assert_eq!(part.level, Some(0));
+    // One more unmet item: 25 + 30 = 55 < 65.
+    let score = scored("a2, b1, b2").score.expect("scored");
+    assert!(!score.passed);
+}
+
+#[test]
+fn an_unmet_mandatory_item_fails_whatever_the_score() {
+    // a1 unmet: 25 + 50 = 75 ≥ 65, but a1 is mandatory.
+    let part = scored("a1");
+    let score = part.score.expect("scored");
+    assert_eq!(score.score, "75".parse().expect("n"));
+    assert!(!score.mandatory_met && !score.passed);
+    assert_eq!(part.level, None);
+}
+
+mod certificates {
+    use super::*;
+    use crate::grade::certificate::{Status, state};
+
+    fn status(events: &str, on: Date) -> (Status, Option<Date>) {
+        let text = ORG.replace(
+            "      - {date: 2025-11-20, type: issued}\n",
+            &format!("{events}\n"),
+        );
+        let registry = org(&text);
+        let schemes = scheme(RULES);
+        let lifecycle = schemes.schemes[0].rules.certificates.as_ref();
+        let st = state(&registry.organisations[0].data.certificates[0], lifecycle, on).expect("state");
+        (st.status, st.status_date)
+    }
+
+    const ISSUED: &str = "      - {date: 2024-01-10, type: issued}";
+
+    #[test]
+    fn validity_runs_three_years_to_the_day_before() {
+        let events = format!("{ISSUED}\n      - {{date: 2024-12-20, type: annual-confirmation}}\n      - {{date: 2025-12-20, type: annual-confirmation}}");
+        assert_eq!(status(&events, date(2027, 1, 9)).0, Status::ExpiringSoon);
+        assert_eq!(status(&events, date(2027, 1, 10)), (Status::Expired, Some(date(2027, 1, 10))));
+    }
+
+    #[test]
+    fn expiring_soon_starts_90_days_before_the_end() {
+        // Confirmations recorded so that only expiry matters.
+        let events = format!("{ISSUED}\n      - {{date: 2024-12-20, type: annual-confirmation}}\n      - {{date: 2025-12-20, type: annual-confirmation}}");
+        // Valid until 2027-01-09; 90 days earlier is 2026-10-11.
+        assert_eq!(status(&events, date(2026, 10, 10)).0, Status::Valid);
+        assert_eq!(status(&events, date(2026, 10, 11)).0, Status::ExpiringSoon);
+    }
+
+    #[test]
+    fn annual_confirmation_window_opens_30_days_before_the_anniversary() {
+        // First anniversary 2025-01-10; window opens 2024-12-11.
+        assert_eq!(status(ISSUED, date(2024, 12, 10)).0, Status::Valid);
+        assert_eq!(status(ISSUED, date(2024, 12, 11)), (Status::ConfirmationDue, Some(date(2025, 1, 10))));
+        assert_eq!(status(ISSUED, date(2025, 1, 10)).0, Status::ConfirmationDue);
+        assert_eq!(status(ISSUED, date(2025, 1, 11)).0, Status::ConfirmationOverdue);
+        let confirmed = format!("{ISSUED}\n      - {{date: 2024-12-15, type: annual-confirmation}}");
+        assert_eq!(status(&confirmed, date(2025, 6, 1)).0, Status::Valid);
+        // Confirmed in year one, due again before the second anniversary.
+        assert_eq!(status(&confirmed, date(2025, 12, 12)).0, Status::ConfirmationDue);
+    }
+
+    #[test]
+    fn suspension_reinstatement_and_revocation() {
+        let events = format!("{ISSUED}\n      - {{date: 2024-06-01, type: suspended}}");
+        assert_eq!(status(&events, date(2024, 7, 1)), (Status::Suspended, Some(date(2024, 6, 1))));
+        let events = format!("{events}\n      - {{date: 2024-08-01, type: reinstated}}");
+        assert_eq!(status(&events, date(2024, 9, 1)).0, Status::Valid);
+        let events = format!("{events}\n      - {{date: 2024-10-01, type: revoked}}");
+        assert_eq!(status(&events, date(2024, 10, 1)), (Status::Revoked, Some(date(2024, 10, 1))));
+        // Events after the grading date have not happened yet.
+        assert_eq!(status(&events, date(2024, 9, 30)).0, Status::Valid);
+    }
+
+    #[test]
+    fn renewal_in_time_continues_the_validity() {
+        let events = format!("{ISSUED}\n      - {{date: 2026-12-01, type: renewed}}");
+        // Valid until 2027-01-09, renewed: next period 2027-01-10 .. 2030-01-09.
+        let (s, _) = status(&events, date(2027, 6, 1));
+        assert_eq!(s, Status::Valid);
+        assert_eq!(status(&events, date(2030, 1, 10)).0, Status::Expired);
+    }
+}
