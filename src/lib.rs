@@ -134,6 +134,11 @@ pub fn render_analysis(
         &analysis.translations,
         &analysis.resolution,
         &analysis.translation_status,
+        render::registry::RegistryInput {
+            registry: &analysis.registry,
+            schemes: &analysis.schemes,
+            grades: &analysis.grades,
+        },
         options,
     )
     .map_err(|d| d.relative_to(root))

@@ -12,6 +12,7 @@
 
 mod links;
 pub mod markdown;
+pub mod registry;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -212,6 +213,7 @@ struct Renderer<'a> {
     names: BTreeMap<String, String>,
     /// UI strings per language.
     strings: &'a BTreeMap<&'a str, BTreeMap<String, String>>,
+    registry: registry::RegistryInput<'a>,
 }
 
 /// Renders every page of the site.
@@ -222,6 +224,7 @@ pub fn render(
     translations: &[Document],
     resolution: &Resolution,
     status: &Translations,
+    registry_input: registry::RegistryInput,
     options: RenderOptions,
 ) -> Result<Site, Diagnostics> {
     let mut diags = Diagnostics::new();
@@ -299,6 +302,7 @@ pub fn render(
             .map(|(lang, s)| (lang.to_string(), s["language_name"].clone()))
             .collect(),
         strings: &strings,
+        registry: registry_input,
     };
 
     let mut jobs: Vec<PageJob> = Vec::new();
@@ -360,6 +364,16 @@ pub fn render(
             site.files.insert("sitemap.xml".into(), xml.into_bytes());
         }
         Err(e) => diags.push(tera_error(theme, &e)),
+    }
+    match crate::registry::schema_json() {
+        Ok(json) => {
+            site.files
+                .insert("registry.schema.json".into(), format!("{json}\n").into_bytes());
+        }
+        Err(e) => diags.push(Diagnostic::error(
+            crate::diag::Location::file("registry"),
+            format!("cannot encode the registry schema: {e}"),
+        )),
     }
     for (path, bytes) in &theme.static_files {
         site.files.insert(format!("static/{path}"), bytes.clone());
@@ -578,6 +592,27 @@ impl Renderer<'_> {
             jobs.push(page("home.html", String::new(), ctx.clone()));
             jobs.push(page("standards.html", "standards/".into(), ctx));
             jobs.push(page("404.html", "404.html".into(), Context::new()));
+
+            // The registry: a list and one page per organisation.
+            let views = registry::Views {
+                input: self.registry,
+                lang: edition.lang,
+                strings: edition.strings,
+                root: &root,
+                documents: self.documents,
+                pages: registry::pages(self.documents),
+            };
+            let mut ctx = Context::new();
+            ctx.insert("organisations", &views.summaries());
+            ctx.insert("as_of", &self.registry.grades.as_of.to_string());
+            jobs.push(page("registry.html", "registry/".into(), ctx));
+            for (i, org) in self.registry.registry.organisations.iter().enumerate() {
+                if let Some(view) = views.organisation(i) {
+                    let mut ctx = Context::new();
+                    ctx.insert("org", &view);
+                    jobs.push(page("organisation.html", format!("registry/{}/", org.id), ctx));
+                }
+            }
         }
 
         let hosted = self.hosted(edition.lang);

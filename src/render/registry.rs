@@ -1,0 +1,528 @@
+//! Views of the registry for the templates: the organisation list and one
+//! page per organisation, in one UI language. Everything comes from the
+//! grade report, which holds no private value.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::grade::report::{self, CertificateReport, GradeReport, Report, RequirementReport};
+use crate::grade::{Agreement, Grades};
+use crate::model::Document;
+use crate::registry::Registry;
+use crate::rules::{Reading, Schemes};
+
+use super::links;
+
+/// What the registry pages need from the earlier stages.
+#[derive(Clone, Copy)]
+pub struct RegistryInput<'a> {
+    pub registry: &'a Registry,
+    pub schemes: &'a Schemes,
+    pub grades: &'a Grades,
+}
+
+/// Builds views for one edition.
+pub struct Views<'a> {
+    pub input: RegistryInput<'a>,
+    pub lang: &'a str,
+    pub strings: &'a BTreeMap<String, String>,
+    /// The edition's root ("/", "/en/"), where `standards/` and `registry/` live.
+    pub root: &'a str,
+    /// Normative documents, for clause pages.
+    pub documents: &'a [Document],
+    pub pages: BTreeMap<&'a str, BTreeMap<String, String>>,
+}
+
+#[derive(Serialize)]
+pub struct OrgSummary {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub region: String,
+    /// "csi-grading 三级 (安全咨询服务)", one per certificate in force.
+    pub holdings: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct OrgView {
+    pub id: String,
+    pub name: String,
+    pub other_name: String,
+    pub other_lang: &'static str,
+    pub former_names: Vec<String>,
+    pub credit_code: String,
+    pub region: String,
+    pub founded: String,
+    pub website: Option<String>,
+    pub as_of: String,
+    pub certificates: Vec<CertView>,
+    pub grades: Vec<GradeView>,
+    /// Any registered level the evidence does not support.
+    pub has_unsupported: bool,
+}
+
+#[derive(Serialize)]
+pub struct CertView {
+    pub number: String,
+    pub standard: String,
+    pub standard_url: String,
+    pub category: String,
+    pub level: String,
+    pub body: String,
+    /// Status key (`valid`, `revoked`, …) for styling, and its sentence.
+    pub status: String,
+    pub status_text: String,
+    pub valid_until: String,
+    pub renewal_window_open: bool,
+    pub next_confirmation: Option<String>,
+    pub sanctions: Vec<String>,
+    pub events: Vec<EventView>,
+}
+
+#[derive(Serialize)]
+pub struct EventView {
+    pub date: String,
+    pub label: String,
+    pub note: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct GradeView {
+    pub anchor: String,
+    pub standard: String,
+    pub standard_url: String,
+    pub category: String,
+    pub level: Option<String>,
+    pub registered: Vec<RegisteredView>,
+    pub assessment: Option<String>,
+    pub parts: Vec<PartView>,
+    pub next: Option<NextView>,
+}
+
+#[derive(Serialize)]
+pub struct RegisteredView {
+    pub certificate: String,
+    pub level: String,
+    pub agreement: String,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct PartView {
+    pub name: String,
+    pub clause: LinkView,
+    pub level: Option<String>,
+    pub reading: Option<ReadingView>,
+    /// The level whose requirements are listed (the part's own level).
+    pub shown_level: Option<String>,
+    pub requirements: Vec<RequirementView>,
+    pub score: Option<ScoreView>,
+    pub undefined: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ScoreView {
+    pub score: String,
+    pub pass_mark: String,
+    pub mandatory_met: bool,
+    pub passed: bool,
+    pub groups: Vec<GroupView>,
+}
+
+#[derive(Serialize)]
+pub struct GroupView {
+    pub name: String,
+    pub clause: LinkView,
+    pub weight: String,
+    pub met: usize,
+    pub total: usize,
+    pub points: String,
+    pub requirements: Vec<RequirementView>,
+}
+
+#[derive(Serialize)]
+pub struct NextView {
+    pub level: String,
+    pub undefined: Vec<String>,
+    pub missing: Vec<RequirementView>,
+}
+
+#[derive(Serialize)]
+pub struct LinkView {
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct RequirementView {
+    pub clause: LinkView,
+    pub summary: Option<String>,
+    pub met: bool,
+    pub mandatory: bool,
+    pub inherited_from: Option<String>,
+    /// "42 (at least 10)" and the like; empty for documentary requirements.
+    pub evidence: String,
+    pub reading: Option<ReadingView>,
+    pub alternatives: Vec<RequirementView>,
+}
+
+#[derive(Serialize)]
+pub struct ReadingView {
+    pub chosen: String,
+    pub alternative: String,
+    pub reason: String,
+}
+
+impl<'a> Views<'a> {
+    fn t(&self, key: &str) -> String {
+        self.strings.get(key).cloned().unwrap_or_else(|| key.to_string())
+    }
+
+    fn zh(&self) -> bool {
+        self.lang == "zh"
+    }
+
+    pub fn org_url(&self, id: &str) -> String {
+        format!("{}registry/{id}/", self.root)
+    }
+
+    fn standard_title(&self, slug: &str) -> String {
+        self.input
+            .schemes
+            .get(slug)
+            .and_then(|s| s.title.get(self.lang).or_else(|| s.title.get("zh")))
+            .cloned()
+            .unwrap_or_else(|| slug.to_string())
+    }
+
+    fn category_name(&self, slug: &str, id: &str) -> String {
+        self.input
+            .schemes
+            .get(slug)
+            .and_then(|s| s.category(id))
+            .map(|c| if self.zh() { c.zh.clone() } else { c.en.clone() })
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn level_name(&self, slug: &str, id: &str) -> String {
+        if self.zh() {
+            return id.to_string();
+        }
+        self.input
+            .schemes
+            .get(slug)
+            .and_then(|s| s.rules.levels.iter().find(|l| l.id == id))
+            .map(|l| l.en.clone())
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn clause(&self, slug: &str, anchor: &str) -> LinkView {
+        let pages = self.pages.get(slug);
+        let base = format!("{}standards/{slug}/", self.root);
+        let url = match pages.and_then(|p| p.get(anchor)) {
+            Some(top) if top == anchor => format!("{base}{top}/"),
+            Some(top) => format!("{base}{top}/#{anchor}"),
+            None => format!("{base}#{anchor}"),
+        };
+        LinkView {
+            label: clause_label(anchor, self.zh()),
+            url,
+        }
+    }
+
+    pub fn summaries(&self) -> Vec<OrgSummary> {
+        self.input
+            .registry
+            .organisations
+            .iter()
+            .zip(&self.input.grades.organisations)
+            .map(|(org, og)| {
+                let holdings = org
+                    .data
+                    .certificates
+                    .iter()
+                    .zip(&og.certificates)
+                    .filter(|(_, s)| s.as_ref().is_some_and(|s| s.status.in_force()))
+                    .map(|(c, _)| {
+                        format!(
+                            "{} · {} · {}",
+                            self.standard_title(&c.standard),
+                            self.category_name(&c.standard, &c.category),
+                            self.level_name(&c.standard, &c.level)
+                        )
+                    })
+                    .collect();
+                OrgSummary {
+                    id: org.id.clone(),
+                    url: self.org_url(&org.id),
+                    name: if self.zh() { org.data.names.zh.clone() } else { org.data.names.en.clone() },
+                    region: org.data.region.name(self.lang).to_string(),
+                    holdings,
+                }
+            })
+            .collect()
+    }
+
+    pub fn organisation(&self, index: usize) -> Option<OrgView> {
+        let org = self.input.registry.organisations.get(index)?;
+        let og = self.input.grades.organisations.get(index)?;
+        let r: Report = report::report(org, og, self.input.grades, self.input.schemes);
+        let o = &r.organisation;
+        let (name, other_name, other_lang) = if self.zh() {
+            (o.name_zh.clone(), o.name_en.clone(), "en")
+        } else {
+            (o.name_en.clone(), o.name_zh.clone(), "zh-CN")
+        };
+        let grades: Vec<GradeView> = r.grades.iter().map(|g| self.grade(g)).collect();
+        Some(OrgView {
+            id: o.id.clone(),
+            name,
+            other_name,
+            other_lang,
+            former_names: o
+                .former_names
+                .iter()
+                .map(|f| {
+                    let n = if self.zh() { &f.zh } else { f.en.as_ref().unwrap_or(&f.zh) };
+                    format!("{n} ({} {})", self.t("org_until"), f.until)
+                })
+                .collect(),
+            credit_code: o.credit_code.clone(),
+            region: if self.zh() { o.region_zh.clone() } else { o.region_en.clone() },
+            founded: o.founded.clone(),
+            website: o.website.clone(),
+            as_of: r.as_of.clone(),
+            certificates: r.certificates.iter().map(|c| self.certificate(c)).collect(),
+            has_unsupported: r
+                .grades
+                .iter()
+                .any(|g| g.registered.iter().any(|x| x.agreement == Agreement::Unsupported)),
+            grades,
+        })
+    }
+
+    fn certificate(&self, c: &CertificateReport) -> CertView {
+        let status = c.status.map_or("invalid", |s| s.name()).to_string();
+        let date = c.status_date.clone().unwrap_or_default();
+        let until = c.valid_until.clone().unwrap_or_default();
+        let status_text = match status.as_str() {
+            "valid" => self.t("cert_valid_until").replace("{date}", &until),
+            "expiring-soon" => self.t("cert_expiring_on").replace("{date}", &until),
+            "confirmation-due" => self.t("cert_confirmation_due").replace("{date}", &date),
+            "confirmation-overdue" => self.t("cert_confirmation_overdue").replace("{date}", &date),
+            "suspended" => self.t("cert_suspended_since").replace("{date}", &date),
+            "revoked" => self.t("cert_revoked_on").replace("{date}", &date),
+            "expired" => self.t("cert_expired_on").replace("{date}", &date),
+            "not-yet-issued" => self.t("cert_not_yet_issued").replace("{date}", &date),
+            _ => self.t("cert_invalid"),
+        };
+        let event_label = |kind: &str| self.t(&format!("event_{}", kind.replace('-', "_")));
+        CertView {
+            number: c.number.clone(),
+            standard: self.standard_title(&c.standard),
+            standard_url: format!("{}standards/{}/", self.root, c.standard),
+            category: self.category_name(&c.standard, &c.category),
+            level: self.level_name(&c.standard, &c.level),
+            body: c.body.clone(),
+            status,
+            status_text,
+            valid_until: until,
+            renewal_window_open: c.renewal_window_open,
+            next_confirmation: c.next_confirmation.clone(),
+            sanctions: c.sanctions.iter().map(|s| format!("{} {}", event_label(s.kind), s.date)).collect(),
+            events: c
+                .events
+                .iter()
+                .map(|e| EventView {
+                    date: e.date.clone(),
+                    label: event_label(e.kind),
+                    note: e.note.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    fn grade(&self, g: &GradeReport) -> GradeView {
+        let slug = g.standard.as_str();
+        let parts = g
+            .parts
+            .iter()
+            .map(|p| {
+                let shown = p.levels.iter().rev().find(|l| Some(&l.level) == p.level.as_ref());
+                let undefined = p
+                    .levels
+                    .iter()
+                    .filter(|l| !l.defined)
+                    .filter_map(|l| if self.zh() { l.undefined_zh.clone() } else { l.undefined_en.clone() })
+                    .collect();
+                PartView {
+                    name: if self.zh() { p.name_zh.clone() } else { p.name_en.clone() },
+                    clause: self.clause(slug, &p.clause),
+                    level: p.level.as_ref().map(|l| self.level_name(slug, l)),
+                    reading: p.reading.as_ref().map(|r| self.reading(r)),
+                    shown_level: shown.map(|l| self.level_name(slug, &l.level)),
+                    requirements: shown
+                        .map(|l| l.requirements.iter().map(|r| self.requirement(slug, r)).collect())
+                        .unwrap_or_default(),
+                    score: p.score.as_ref().map(|s| ScoreView {
+                        score: s.score.clone(),
+                        pass_mark: s.pass_mark.clone(),
+                        mandatory_met: s.mandatory_met,
+                        passed: s.passed,
+                        groups: s
+                            .groups
+                            .iter()
+                            .map(|gr| GroupView {
+                                name: if self.zh() { gr.name_zh.clone() } else { gr.name_en.clone() },
+                                clause: self.clause(slug, &gr.clause),
+                                weight: gr.weight_percent.clone(),
+                                met: gr.met,
+                                total: gr.total,
+                                points: gr.points.clone(),
+                                requirements: gr.requirements.iter().map(|r| self.requirement(slug, r)).collect(),
+                            })
+                            .collect(),
+                    }),
+                    undefined,
+                }
+            })
+            .collect();
+        GradeView {
+            anchor: format!("{}-{}", g.standard, g.category),
+            standard: self.standard_title(slug),
+            standard_url: format!("{}standards/{slug}/", self.root),
+            category: self.category_name(slug, &g.category),
+            level: g.level.as_ref().map(|l| self.level_name(slug, l)),
+            registered: g
+                .registered
+                .iter()
+                .map(|x| {
+                    let key = match x.agreement {
+                        Agreement::Consistent => "consistent",
+                        Agreement::Unsupported => "unsupported",
+                        Agreement::Exceeded => "exceeded",
+                    };
+                    RegisteredView {
+                        certificate: x.certificate.clone(),
+                        level: self.level_name(slug, &x.level),
+                        agreement: key.to_string(),
+                        text: self.t(&format!("grade_{key}")),
+                    }
+                })
+                .collect(),
+            assessment: g.assessment.as_ref().map(|a| format!("{} {}", a.date, a.body)),
+            parts,
+            next: g.next_level.as_ref().map(|n| NextView {
+                level: self.level_name(slug, &n.level),
+                undefined: n.undefined_in.clone(),
+                missing: n.missing.iter().map(|m| self.requirement(slug, &m.requirement)).collect(),
+            }),
+        }
+    }
+
+    fn reading(&self, r: &Reading) -> ReadingView {
+        let t = if self.zh() { &r.zh } else { &r.en };
+        ReadingView {
+            chosen: t.chosen.clone(),
+            alternative: t.alternative.clone(),
+            reason: t.reason.clone(),
+        }
+    }
+
+    fn requirement(&self, slug: &str, r: &RequirementReport) -> RequirementView {
+        let summary = if self.zh() {
+            r.summary_zh.clone().or_else(|| r.summary_en.clone())
+        } else {
+            r.summary_en.clone().or_else(|| r.summary_zh.clone())
+        };
+        RequirementView {
+            clause: self.clause(slug, &r.clause),
+            summary,
+            met: r.met,
+            mandatory: r.mandatory,
+            inherited_from: r.inherited_from.as_ref().map(|l| self.level_name(slug, l)),
+            evidence: self.evidence(r),
+            reading: r.reading.as_ref().map(|x| self.reading(x)),
+            alternatives: r.alternatives.iter().map(|a| self.requirement(slug, a)).collect(),
+        }
+    }
+
+    /// The observed value against the threshold, in words.
+    fn evidence(&self, r: &RequirementReport) -> String {
+        let value = if r.private {
+            self.t("value_private")
+        } else if r.missing_evidence {
+            self.t("value_missing")
+        } else {
+            String::new()
+        };
+        match r.kind {
+            "figure" => {
+                let unit = match r.measure {
+                    Some("staff" | "certified-staff" | "qualified-staff" | "failed-acceptances") => self.t("unit_people"),
+                    Some("projects") => self.t("unit_projects"),
+                    Some("registered-capital" | "project-total" | "largest-project") => self.t("unit_wan_yuan"),
+                    _ => String::new(),
+                };
+                let shown = if value.is_empty() {
+                    format!("{}{unit}", r.value.clone().unwrap_or_default())
+                } else {
+                    value
+                };
+                let key = if r.comparison == Some("at-most") { "threshold_at_most" } else { "threshold_at_least" };
+                let threshold = self
+                    .t(key)
+                    .replace("{value}", &format!("{}{unit}", r.threshold.clone().unwrap_or_default()));
+                let window = match (&r.window_from, r.projects) {
+                    (Some(from), Some(n)) => format!(
+                        "; {}",
+                        self.t("window_projects").replace("{count}", &n.to_string()).replace("{from}", from)
+                    ),
+                    _ => String::new(),
+                };
+                format!("{shown} ({threshold}){window}")
+            }
+            "duration" => {
+                let span = r.required_span.map(|s| report::span_text(s, self.zh())).unwrap_or_default();
+                let required = self.t("threshold_at_least").replace("{value}", &span);
+                match (&r.since, value.is_empty()) {
+                    (Some(since), true) => format!("{} {since} ({required})", self.t("since")),
+                    _ => format!("{value} ({required})"),
+                }
+            }
+            "certificate" => {
+                let span = r.required_span.map(|s| report::span_text(s, self.zh())).unwrap_or_default();
+                let level = r.certificate_level.clone().unwrap_or_default();
+                let held = self.t("held_for").replace("{level}", &level).replace("{span}", &span);
+                match &r.certificate {
+                    Some(n) => format!("{held}: {n}"),
+                    None => held,
+                }
+            }
+            "documentary" if r.unmet_in_assessment => self.t("unmet_in_assessment"),
+            "documentary" => self.t("documentary_met"),
+            _ => String::new(),
+        }
+    }
+}
+
+/// "7.1.4-a" → "7.1.4 a)", "item-12" → "第12项"/"item 12", else the anchor.
+pub fn clause_label(anchor: &str, zh: bool) -> String {
+    if let Some(n) = anchor.strip_prefix("item-") {
+        return if zh { format!("第{n}项") } else { format!("item {n}") };
+    }
+    if let Some((clause, item)) = anchor.rsplit_once('-')
+        && !clause.is_empty()
+        && (item.len() == 1 && item.bytes().all(|b| b.is_ascii_lowercase())
+            || item.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return format!("{clause} {item})");
+    }
+    anchor.to_string()
+}
+
+/// Where each anchor of each normative document lives.
+pub fn pages(documents: &[Document]) -> BTreeMap<&str, BTreeMap<String, String>> {
+    documents.iter().map(|d| (d.slug.as_str(), links::pages_of(d))).collect()
+}
