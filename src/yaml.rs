@@ -18,17 +18,107 @@ pub fn from_str_at<T: DeserializeOwned>(
     first_column: usize,
 ) -> Result<T, Diagnostic> {
     serde_yaml::from_str(text).map_err(|err| {
-        let (line, column) = match err.location() {
-            Some(loc) if loc.line() == 1 => (first_line, first_column + loc.column() - 1),
-            Some(loc) => (first_line + loc.line() - 1, loc.column()),
+        let full = err.to_string();
+        let mut position = err.location().map(|l| (l.line(), l.column()));
+        let message = strip_position(&full);
+        // Errors our own types raise for a value (a bad check digit, an
+        // impossible date) carry the value's path; serde_yaml places them
+        // at the enclosing mapping, so find the value itself.
+        let (path, detail) = split_path(&message);
+        if let Some(steps) = path.as_deref().and_then(parse_path)
+            && let Some(found) = locate(text, &steps)
+            && position.is_none_or(|p| found > p)
+        {
+            position = Some(found);
+        }
+        // Our own value checks quote the offending value in backticks: find
+        // it after the enclosing mapping, where it really is.
+        if !is_structural(detail)
+            && let Some(token) = detail.split('`').nth(1).filter(|t| !t.is_empty())
+            && let Some(found) = find_after(text, position.unwrap_or((1, 1)), token)
+        {
+            position = Some(found);
+        }
+        let (line, column) = match position {
+            Some((1, c)) => (first_line, first_column + c - 1),
+            Some((l, c)) => (first_line + l - 1, c),
             None => (first_line, first_column),
         };
-        Diagnostic::error(
-            Location::new(file, line, column),
-            format!("invalid YAML: {}", strip_position(&err.to_string())),
-        )
-        .with_hint(hint_for(&err.to_string()))
+        // Scanner errors have no path and quote nothing.
+        let syntax = path.is_none() && !detail.contains('`');
+        let message = match &path {
+            _ if syntax || is_structural(detail) => format!("invalid YAML: {message}"),
+            Some(p) => format!("`{p}`: {detail}"),
+            None => detail.to_string(),
+        };
+        Diagnostic::error(Location::new(file, line, column), message)
+            .with_hint(hint_for(&full, syntax))
     })
+}
+
+/// The line and column of the first `token` at or after `from`.
+fn find_after(text: &str, from: (usize, usize), token: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == from.0 {
+            offset += line
+                .chars()
+                .take(from.1.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum::<usize>();
+            break;
+        }
+        offset += line.len();
+    }
+    let at = offset + text.get(offset..)?.find(token)?;
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Some((line, column))
+}
+
+/// serde_yaml prefixes messages with the path of the value, e.g.
+/// "certificates[0].level: …".
+fn split_path(message: &str) -> (Option<String>, &str) {
+    match message.split_once(": ") {
+        Some((path, rest))
+            if !path.is_empty()
+                && !path.contains(' ')
+                && path
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || "_-.[]".contains(c)) =>
+        {
+            (Some(path.to_string()), rest)
+        }
+        _ => (None, message),
+    }
+}
+
+fn parse_path(path: &str) -> Option<Vec<Step>> {
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (key, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            steps.push(Step::Key(key.to_string()));
+        }
+        while let Some(inner) = rest.strip_prefix('[') {
+            let end = inner.find(']')?;
+            steps.push(Step::Index(inner[..end].parse().ok()?));
+            rest = &inner[end + 1..];
+        }
+    }
+    Some(steps)
+}
+
+/// Messages about the shape of the document rather than one value.
+fn is_structural(detail: &str) -> bool {
+    detail.contains("unknown field")
+        || detail.contains("missing field")
+        || detail.contains("invalid type")
+        || detail.contains("unknown variant")
 }
 
 /// Deserializes a whole YAML file.
@@ -45,7 +135,7 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-fn hint_for(message: &str) -> String {
+fn hint_for(message: &str, syntax: bool) -> String {
     if message.contains("unknown field") {
         "remove the field or correct its spelling; the allowed fields are listed in the message"
             .into()
@@ -53,8 +143,12 @@ fn hint_for(message: &str) -> String {
         "add the missing field".into()
     } else if message.contains("invalid type") {
         "check the value's type (quote text that looks like a number or a date)".into()
-    } else {
+    } else if message.contains("unknown variant") {
+        "use one of the values listed in the message".into()
+    } else if syntax {
         "check the YAML syntax at this position (indentation, quotes, colons)".into()
+    } else {
+        "correct the value as the message says".into()
     }
 }
 

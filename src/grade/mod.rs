@@ -708,6 +708,18 @@ pub const UNSUPPORTED: &str = "grade-unsupported";
 /// The code of a computed level above the registered one.
 pub const EXCEEDED: &str = "grade-exceeded";
 
+/// "registry/x.yaml" from any path to a registry file.
+fn short_path(file: &std::path::Path) -> String {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    match file.parent().and_then(|p| p.file_name()) {
+        Some(dir) => format!("{}/{name}", dir.to_string_lossy()),
+        None => name.into_owned(),
+    }
+}
+
 /// Where registered levels and computed ones disagree: a warning (an error
 /// under `--strict`) when the registered level is higher, information when
 /// the evidence supports more.
@@ -752,7 +764,7 @@ pub fn findings(
                             .with_code(UNSUPPORTED)
                             .with_hint(format!(
                                 "`dengji grade {}` lists the unmet requirements; correct the evidence or the registered level",
-                                org.file.display()
+                                short_path(&org.file)
                             )),
                     ),
                     Agreement::Exceeded => out.push(

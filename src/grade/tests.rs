@@ -100,7 +100,9 @@ fn scheme(rules: &str) -> Schemes {
 
 fn org(text: &str) -> Registry {
     let o = parse(Path::new("registry/example.yaml"), text.to_string()).expect("org parses");
-    Registry { organisations: vec![o] }
+    Registry {
+        organisations: vec![o],
+    }
 }
 
 fn result(rules: &str, org_text: &str, on: Date, category: &str) -> GradeResult {
@@ -142,7 +144,12 @@ fn threshold_is_inclusive_and_one_below_fails() {
 fn at_most_is_inclusive() {
     let r = result(RULES, ORG, DAY, "consulting");
     assert!(check(&r, "basic", 1, "hours").met, "4 ≤ 4");
-    let r = result(RULES, &with("response-hours: 4", "response-hours: 4.01"), DAY, "consulting");
+    let r = result(
+        RULES,
+        &with("response-hours: 4", "response-hours: 4.01"),
+        DAY,
+        "consulting",
+    );
     assert!(!check(&r, "basic", 1, "hours").met, "4.01 > 4");
 }
 
@@ -151,7 +158,12 @@ fn ratio_is_exact() {
     // 7/10 = 70% exactly meets "70%".
     let r = result(RULES, ORG, DAY, "consulting");
     assert!(check(&r, "basic", 1, "share").met);
-    let r = result(RULES, &with("bachelor_staff: 7", "bachelor_staff: 6"), DAY, "consulting");
+    let r = result(
+        RULES,
+        &with("bachelor_staff: 7", "bachelor_staff: 6"),
+        DAY,
+        "consulting",
+    );
     assert!(!check(&r, "basic", 1, "share").met);
 }
 
@@ -162,14 +174,21 @@ fn category_dependent_money_threshold_sums_exactly() {
     let total = check(&r, "basic", 1, "total");
     assert!(total.met);
     match &total.observed {
-        Observed::Figure { value, threshold, .. } => {
+        Observed::Figure {
+            value, threshold, ..
+        } => {
             assert_eq!(value.as_ref(), Some(&"20".parse().expect("n")));
             assert_eq!(threshold, &"20".parse().expect("n"));
         }
         other => panic!("unexpected {other:?}"),
     }
     // Integration has the default threshold, 50: its 100 meets it.
-    let r = result(RULES, &ORG.replace("category: consulting", "category: integration"), DAY, "integration");
+    let r = result(
+        RULES,
+        &ORG.replace("category: consulting", "category: integration"),
+        DAY,
+        "integration",
+    );
     assert!(check(&r, "basic", 1, "total").met);
 }
 
@@ -177,7 +196,10 @@ fn category_dependent_money_threshold_sums_exactly() {
 fn window_includes_its_first_and_last_day() {
     // 近二年内 on 2026-11-21: from 2024-11-21 through 2026-11-21, both included.
     let r = result(RULES, ORG, DAY, "consulting");
-    assert!(check(&r, "basic", 1, "count").met, "both consulting projects count");
+    assert!(
+        check(&r, "basic", 1, "count").met,
+        "both consulting projects count"
+    );
     // A day later, the first project (signed 2024-11-21) falls out of the window.
     let r = result(RULES, ORG, DAY.tomorrow().expect("day"), "consulting");
     assert!(!check(&r, "basic", 1, "count").met);
@@ -216,28 +238,50 @@ fn levels_are_cumulative_and_combined_by_the_lowest_part() {
     let r = result(RULES, ORG, DAY, "consulting");
     let basic = r.parts.iter().find(|p| p.id == "basic").expect("basic");
     // 二级 inherits 一级: its checks include the inherited ones.
-    assert!(basic.levels[1].checks.iter().any(|c| c.id == "staff" && c.inherited_from == Some(0)));
+    assert!(
+        basic.levels[1]
+            .checks
+            .iter()
+            .any(|c| c.id == "staff" && c.inherited_from == Some(0))
+    );
     assert_eq!(basic.level, Some(2));
     let extra = r.parts.iter().find(|p| p.id == "extra").expect("extra");
-    assert_eq!(extra.level, Some(1), "三级 of the professional part is undefined");
+    assert_eq!(
+        extra.level,
+        Some(1),
+        "三级 of the professional part is undefined"
+    );
     assert!(!extra.levels[2].defined);
     // 000 5.5: the lower of the two.
     assert_eq!(r.level, Some(1));
     // Integration is graded by the basic part only.
-    let r = result(RULES, &ORG.replace("category: consulting", "category: integration"), DAY, "integration");
+    let r = result(
+        RULES,
+        &ORG.replace("category: consulting", "category: integration"),
+        DAY,
+        "integration",
+    );
     assert_eq!(r.parts.len(), 1);
 }
 
 #[test]
 fn next_level_lists_what_is_missing_and_undefined_parts() {
     // Neither three years of service nor a 二级 certificate held for a year.
-    let text = with("services: {consulting: {since: 2023-11-21}}", "services: {consulting: {since: 2025-11-21}}")
-        .replace("level: 二级", "level: 一级");
+    let text = with(
+        "services: {consulting: {since: 2023-11-21}}",
+        "services: {consulting: {since: 2025-11-21}}",
+    )
+    .replace("level: 二级", "level: 一级");
     let r = result(RULES, &text, DAY, "consulting");
     let next = r.next.as_ref().expect("三级 is above");
     assert_eq!(next.level, 2);
     assert_eq!(next.undefined_in, vec!["extra".to_string()]);
-    let missing: Vec<&str> = next.missing.iter().map(|(p, c)| (p.as_str(), c.id.as_str())).map(|(_, id)| id).collect();
+    let missing: Vec<&str> = next
+        .missing
+        .iter()
+        .map(|(p, c)| (p.as_str(), c.id.as_str()))
+        .map(|(_, id)| id)
+        .collect();
     assert_eq!(missing, vec!["years"]);
 }
 
@@ -249,25 +293,39 @@ fn alternative_lower_grade_held_for_a_year() {
     assert!(years.met && years.alternatives[0].met);
     // Without the service years, the 二级 certificate issued 2025-11-20 has
     // been held a year (and a day) on 2026-11-21.
-    let text = with("services: {consulting: {since: 2023-11-21}}", "services: {consulting: {since: 2024-11-21}}");
+    let text = with(
+        "services: {consulting: {since: 2023-11-21}}",
+        "services: {consulting: {since: 2024-11-21}}",
+    );
     let r = result(RULES, &text, DAY, "consulting");
     let years = check(&r, "basic", 2, "years");
     assert!(years.met && !years.alternatives[0].met && years.alternatives[1].met);
     let r = result(RULES, &text, date(2026, 11, 19), "consulting");
-    assert!(!check(&r, "basic", 2, "years").met, "held one day short of a year");
+    assert!(
+        !check(&r, "basic", 2, "years").met,
+        "held one day short of a year"
+    );
 }
 
 #[test]
 fn missing_evidence_fails_and_private_evidence_still_counts() {
     let r = result(RULES, &with("  staff: 10\n", ""), DAY, "consulting");
     assert!(!check(&r, "basic", 0, "staff").met);
-    let r = result(RULES, &with("staff: 10", "staff: {value: 10, public: false}"), DAY, "consulting");
+    let r = result(
+        RULES,
+        &with("staff: 10", "staff: {value: 10, public: false}"),
+        DAY,
+        "consulting",
+    );
     let c = check(&r, "basic", 1, "staff-2");
     assert!(c.met);
     assert!(matches!(c.observed, Observed::Figure { public: false, .. }));
     // Amounts are private by default, so their sum is private.
     let total = check(&r, "basic", 1, "total");
-    assert!(matches!(total.observed, Observed::Figure { public: false, .. }));
+    assert!(matches!(
+        total.observed,
+        Observed::Figure { public: false, .. }
+    ));
 }
 
 #[test]
@@ -277,14 +335,26 @@ fn registered_level_is_compared_with_the_computed_one() {
     assert_eq!(r.registered[0].agreement, Agreement::Consistent);
     let registry = org(&ORG.replace("level: 二级", "level: 三级"));
     let grades = grade(&registry, &scheme(RULES), DAY);
-    assert_eq!(grades.organisations[0].results[0].registered[0].agreement, Agreement::Unsupported);
+    assert_eq!(
+        grades.organisations[0].results[0].registered[0].agreement,
+        Agreement::Unsupported
+    );
     let findings = findings(&registry, &scheme(RULES), &grades);
     let f = findings.iter().next().expect("one finding");
     assert_eq!(f.code, Some(UNSUPPORTED));
-    assert_eq!(f.location.line, ORG.lines().position(|l| l.contains("level: 二级")).expect("line") + 1);
+    assert_eq!(
+        f.location.line,
+        ORG.lines()
+            .position(|l| l.contains("level: 二级"))
+            .expect("line")
+            + 1
+    );
     let registry = org(&ORG.replace("level: 二级", "level: 一级"));
     let grades = grade(&registry, &scheme(RULES), DAY);
-    assert_eq!(grades.organisations[0].results[0].registered[0].agreement, Agreement::Exceeded);
+    assert_eq!(
+        grades.organisations[0].results[0].registered[0].agreement,
+        Agreement::Exceeded
+    );
 }
 
 const SCORE: &str = r#"
@@ -364,7 +434,12 @@ mod certificates {
         let registry = org(&text);
         let schemes = scheme(RULES);
         let lifecycle = schemes.schemes[0].rules.certificates.as_ref();
-        let st = state(&registry.organisations[0].data.certificates[0], lifecycle, on).expect("state");
+        let st = state(
+            &registry.organisations[0].data.certificates[0],
+            lifecycle,
+            on,
+        )
+        .expect("state");
         (st.status, st.status_date)
     }
 
@@ -372,15 +447,22 @@ mod certificates {
 
     #[test]
     fn validity_runs_three_years_to_the_day_before() {
-        let events = format!("{ISSUED}\n      - {{date: 2024-12-20, type: annual-confirmation}}\n      - {{date: 2025-12-20, type: annual-confirmation}}");
+        let events = format!(
+            "{ISSUED}\n      - {{date: 2024-12-20, type: annual-confirmation}}\n      - {{date: 2025-12-20, type: annual-confirmation}}"
+        );
         assert_eq!(status(&events, date(2027, 1, 9)).0, Status::ExpiringSoon);
-        assert_eq!(status(&events, date(2027, 1, 10)), (Status::Expired, Some(date(2027, 1, 10))));
+        assert_eq!(
+            status(&events, date(2027, 1, 10)),
+            (Status::Expired, Some(date(2027, 1, 10)))
+        );
     }
 
     #[test]
     fn expiring_soon_starts_90_days_before_the_end() {
         // Confirmations recorded so that only expiry matters.
-        let events = format!("{ISSUED}\n      - {{date: 2024-12-20, type: annual-confirmation}}\n      - {{date: 2025-12-20, type: annual-confirmation}}");
+        let events = format!(
+            "{ISSUED}\n      - {{date: 2024-12-20, type: annual-confirmation}}\n      - {{date: 2025-12-20, type: annual-confirmation}}"
+        );
         // Valid until 2027-01-09; 90 days earlier is 2026-10-11.
         assert_eq!(status(&events, date(2026, 10, 10)).0, Status::Valid);
         assert_eq!(status(&events, date(2026, 10, 11)).0, Status::ExpiringSoon);
@@ -390,23 +472,39 @@ mod certificates {
     fn annual_confirmation_window_opens_30_days_before_the_anniversary() {
         // First anniversary 2025-01-10; window opens 2024-12-11.
         assert_eq!(status(ISSUED, date(2024, 12, 10)).0, Status::Valid);
-        assert_eq!(status(ISSUED, date(2024, 12, 11)), (Status::ConfirmationDue, Some(date(2025, 1, 10))));
+        assert_eq!(
+            status(ISSUED, date(2024, 12, 11)),
+            (Status::ConfirmationDue, Some(date(2025, 1, 10)))
+        );
         assert_eq!(status(ISSUED, date(2025, 1, 10)).0, Status::ConfirmationDue);
-        assert_eq!(status(ISSUED, date(2025, 1, 11)).0, Status::ConfirmationOverdue);
-        let confirmed = format!("{ISSUED}\n      - {{date: 2024-12-15, type: annual-confirmation}}");
+        assert_eq!(
+            status(ISSUED, date(2025, 1, 11)).0,
+            Status::ConfirmationOverdue
+        );
+        let confirmed =
+            format!("{ISSUED}\n      - {{date: 2024-12-15, type: annual-confirmation}}");
         assert_eq!(status(&confirmed, date(2025, 6, 1)).0, Status::Valid);
         // Confirmed in year one, due again before the second anniversary.
-        assert_eq!(status(&confirmed, date(2025, 12, 12)).0, Status::ConfirmationDue);
+        assert_eq!(
+            status(&confirmed, date(2025, 12, 12)).0,
+            Status::ConfirmationDue
+        );
     }
 
     #[test]
     fn suspension_reinstatement_and_revocation() {
         let events = format!("{ISSUED}\n      - {{date: 2024-06-01, type: suspended}}");
-        assert_eq!(status(&events, date(2024, 7, 1)), (Status::Suspended, Some(date(2024, 6, 1))));
+        assert_eq!(
+            status(&events, date(2024, 7, 1)),
+            (Status::Suspended, Some(date(2024, 6, 1)))
+        );
         let events = format!("{events}\n      - {{date: 2024-08-01, type: reinstated}}");
         assert_eq!(status(&events, date(2024, 9, 1)).0, Status::Valid);
         let events = format!("{events}\n      - {{date: 2024-10-01, type: revoked}}");
-        assert_eq!(status(&events, date(2024, 10, 1)), (Status::Revoked, Some(date(2024, 10, 1))));
+        assert_eq!(
+            status(&events, date(2024, 10, 1)),
+            (Status::Revoked, Some(date(2024, 10, 1)))
+        );
         // Events after the grading date have not happened yet.
         assert_eq!(status(&events, date(2024, 9, 30)).0, Status::Valid);
     }

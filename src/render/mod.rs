@@ -367,8 +367,10 @@ pub fn render(
     }
     match crate::registry::schema_json() {
         Ok(json) => {
-            site.files
-                .insert("registry.schema.json".into(), format!("{json}\n").into_bytes());
+            site.files.insert(
+                "registry.schema.json".into(),
+                format!("{json}\n").into_bytes(),
+            );
         }
         Err(e) => diags.push(Diagnostic::error(
             crate::diag::Location::file("registry"),
@@ -610,7 +612,11 @@ impl Renderer<'_> {
                 if let Some(view) = views.organisation(i) {
                     let mut ctx = Context::new();
                     ctx.insert("org", &view);
-                    jobs.push(page("organisation.html", format!("registry/{}/", org.id), ctx));
+                    jobs.push(page(
+                        "organisation.html",
+                        format!("registry/{}/", org.id),
+                        ctx,
+                    ));
                 }
             }
         }

@@ -176,7 +176,10 @@ pub struct ReadingView {
 
 impl<'a> Views<'a> {
     fn t(&self, key: &str) -> String {
-        self.strings.get(key).cloned().unwrap_or_else(|| key.to_string())
+        self.strings
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
     }
 
     fn zh(&self) -> bool {
@@ -201,7 +204,13 @@ impl<'a> Views<'a> {
             .schemes
             .get(slug)
             .and_then(|s| s.category(id))
-            .map(|c| if self.zh() { c.zh.clone() } else { c.en.clone() })
+            .map(|c| {
+                if self.zh() {
+                    c.zh.clone()
+                } else {
+                    c.en.clone()
+                }
+            })
             .unwrap_or_else(|| id.to_string())
     }
 
@@ -256,7 +265,11 @@ impl<'a> Views<'a> {
                 OrgSummary {
                     id: org.id.clone(),
                     url: self.org_url(&org.id),
-                    name: if self.zh() { org.data.names.zh.clone() } else { org.data.names.en.clone() },
+                    name: if self.zh() {
+                        org.data.names.zh.clone()
+                    } else {
+                        org.data.names.en.clone()
+                    },
                     region: org.data.region.name(self.lang).to_string(),
                     holdings,
                 }
@@ -284,20 +297,29 @@ impl<'a> Views<'a> {
                 .former_names
                 .iter()
                 .map(|f| {
-                    let n = if self.zh() { &f.zh } else { f.en.as_ref().unwrap_or(&f.zh) };
+                    let n = if self.zh() {
+                        &f.zh
+                    } else {
+                        f.en.as_ref().unwrap_or(&f.zh)
+                    };
                     format!("{n} ({} {})", self.t("org_until"), f.until)
                 })
                 .collect(),
             credit_code: o.credit_code.clone(),
-            region: if self.zh() { o.region_zh.clone() } else { o.region_en.clone() },
+            region: if self.zh() {
+                o.region_zh.clone()
+            } else {
+                o.region_en.clone()
+            },
             founded: o.founded.clone(),
             website: o.website.clone(),
             as_of: r.as_of.clone(),
             certificates: r.certificates.iter().map(|c| self.certificate(c)).collect(),
-            has_unsupported: r
-                .grades
-                .iter()
-                .any(|g| g.registered.iter().any(|x| x.agreement == Agreement::Unsupported)),
+            has_unsupported: r.grades.iter().any(|g| {
+                g.registered
+                    .iter()
+                    .any(|x| x.agreement == Agreement::Unsupported)
+            }),
             grades,
         })
     }
@@ -330,7 +352,11 @@ impl<'a> Views<'a> {
             valid_until: until,
             renewal_window_open: c.renewal_window_open,
             next_confirmation: c.next_confirmation.clone(),
-            sanctions: c.sanctions.iter().map(|s| format!("{} {}", event_label(s.kind), s.date)).collect(),
+            sanctions: c
+                .sanctions
+                .iter()
+                .map(|s| format!("{} {}", event_label(s.kind), s.date))
+                .collect(),
             events: c
                 .events
                 .iter()
@@ -349,21 +375,40 @@ impl<'a> Views<'a> {
             .parts
             .iter()
             .map(|p| {
-                let shown = p.levels.iter().rev().find(|l| Some(&l.level) == p.level.as_ref());
+                let shown = p
+                    .levels
+                    .iter()
+                    .rev()
+                    .find(|l| Some(&l.level) == p.level.as_ref());
                 let undefined = p
                     .levels
                     .iter()
                     .filter(|l| !l.defined)
-                    .filter_map(|l| if self.zh() { l.undefined_zh.clone() } else { l.undefined_en.clone() })
+                    .filter_map(|l| {
+                        if self.zh() {
+                            l.undefined_zh.clone()
+                        } else {
+                            l.undefined_en.clone()
+                        }
+                    })
                     .collect();
                 PartView {
-                    name: if self.zh() { p.name_zh.clone() } else { p.name_en.clone() },
+                    name: if self.zh() {
+                        p.name_zh.clone()
+                    } else {
+                        p.name_en.clone()
+                    },
                     clause: self.clause(slug, &p.clause),
                     level: p.level.as_ref().map(|l| self.level_name(slug, l)),
                     reading: p.reading.as_ref().map(|r| self.reading(r)),
                     shown_level: shown.map(|l| self.level_name(slug, &l.level)),
                     requirements: shown
-                        .map(|l| l.requirements.iter().map(|r| self.requirement(slug, r)).collect())
+                        .map(|l| {
+                            l.requirements
+                                .iter()
+                                .map(|r| self.requirement(slug, r))
+                                .collect()
+                        })
                         .unwrap_or_default(),
                     score: p.score.as_ref().map(|s| ScoreView {
                         score: s.score.clone(),
@@ -374,13 +419,21 @@ impl<'a> Views<'a> {
                             .groups
                             .iter()
                             .map(|gr| GroupView {
-                                name: if self.zh() { gr.name_zh.clone() } else { gr.name_en.clone() },
+                                name: if self.zh() {
+                                    gr.name_zh.clone()
+                                } else {
+                                    gr.name_en.clone()
+                                },
                                 clause: self.clause(slug, &gr.clause),
                                 weight: gr.weight_percent.clone(),
                                 met: gr.met,
                                 total: gr.total,
                                 points: gr.points.clone(),
-                                requirements: gr.requirements.iter().map(|r| self.requirement(slug, r)).collect(),
+                                requirements: gr
+                                    .requirements
+                                    .iter()
+                                    .map(|r| self.requirement(slug, r))
+                                    .collect(),
                             })
                             .collect(),
                     }),
@@ -411,12 +464,19 @@ impl<'a> Views<'a> {
                     }
                 })
                 .collect(),
-            assessment: g.assessment.as_ref().map(|a| format!("{} {}", a.date, a.body)),
+            assessment: g
+                .assessment
+                .as_ref()
+                .map(|a| format!("{} {}", a.date, a.body)),
             parts,
             next: g.next_level.as_ref().map(|n| NextView {
                 level: self.level_name(slug, &n.level),
                 undefined: n.undefined_in.clone(),
-                missing: n.missing.iter().map(|m| self.requirement(slug, &m.requirement)).collect(),
+                missing: n
+                    .missing
+                    .iter()
+                    .map(|m| self.requirement(slug, &m.requirement))
+                    .collect(),
             }),
         }
     }
@@ -444,7 +504,11 @@ impl<'a> Views<'a> {
             inherited_from: r.inherited_from.as_ref().map(|l| self.level_name(slug, l)),
             evidence: self.evidence(r),
             reading: r.reading.as_ref().map(|x| self.reading(x)),
-            alternatives: r.alternatives.iter().map(|a| self.requirement(slug, a)).collect(),
+            alternatives: r
+                .alternatives
+                .iter()
+                .map(|a| self.requirement(slug, a))
+                .collect(),
         }
     }
 
@@ -460,9 +524,13 @@ impl<'a> Views<'a> {
         match r.kind {
             "figure" => {
                 let unit = match r.measure {
-                    Some("staff" | "certified-staff" | "qualified-staff" | "failed-acceptances") => self.t("unit_people"),
+                    Some(
+                        "staff" | "certified-staff" | "qualified-staff" | "failed-acceptances",
+                    ) => self.t("unit_people"),
                     Some("projects") => self.t("unit_projects"),
-                    Some("registered-capital" | "project-total" | "largest-project") => self.t("unit_wan_yuan"),
+                    Some("registered-capital" | "project-total" | "largest-project") => {
+                        self.t("unit_wan_yuan")
+                    }
                     _ => String::new(),
                 };
                 let shown = if value.is_empty() {
@@ -470,21 +538,31 @@ impl<'a> Views<'a> {
                 } else {
                     value
                 };
-                let key = if r.comparison == Some("at-most") { "threshold_at_most" } else { "threshold_at_least" };
-                let threshold = self
-                    .t(key)
-                    .replace("{value}", &format!("{}{unit}", r.threshold.clone().unwrap_or_default()));
+                let key = if r.comparison == Some("at-most") {
+                    "threshold_at_most"
+                } else {
+                    "threshold_at_least"
+                };
+                let threshold = self.t(key).replace(
+                    "{value}",
+                    &format!("{}{unit}", r.threshold.clone().unwrap_or_default()),
+                );
                 let window = match (&r.window_from, r.projects) {
                     (Some(from), Some(n)) => format!(
                         "; {}",
-                        self.t("window_projects").replace("{count}", &n.to_string()).replace("{from}", from)
+                        self.t("window_projects")
+                            .replace("{count}", &n.to_string())
+                            .replace("{from}", from)
                     ),
                     _ => String::new(),
                 };
                 format!("{shown} ({threshold}){window}")
             }
             "duration" => {
-                let span = r.required_span.map(|s| report::span_text(s, self.zh())).unwrap_or_default();
+                let span = r
+                    .required_span
+                    .map(|s| report::span_text(s, self.zh()))
+                    .unwrap_or_default();
                 let required = self.t("threshold_at_least").replace("{value}", &span);
                 match (&r.since, value.is_empty()) {
                     (Some(since), true) => format!("{} {since} ({required})", self.t("since")),
@@ -492,9 +570,15 @@ impl<'a> Views<'a> {
                 }
             }
             "certificate" => {
-                let span = r.required_span.map(|s| report::span_text(s, self.zh())).unwrap_or_default();
+                let span = r
+                    .required_span
+                    .map(|s| report::span_text(s, self.zh()))
+                    .unwrap_or_default();
                 let level = r.certificate_level.clone().unwrap_or_default();
-                let held = self.t("held_for").replace("{level}", &level).replace("{span}", &span);
+                let held = self
+                    .t("held_for")
+                    .replace("{level}", &level)
+                    .replace("{span}", &span);
                 match &r.certificate {
                     Some(n) => format!("{held}: {n}"),
                     None => held,
@@ -510,7 +594,11 @@ impl<'a> Views<'a> {
 /// "7.1.4-a" → "7.1.4 a)", "item-12" → "第12项"/"item 12", else the anchor.
 pub fn clause_label(anchor: &str, zh: bool) -> String {
     if let Some(n) = anchor.strip_prefix("item-") {
-        return if zh { format!("第{n}项") } else { format!("item {n}") };
+        return if zh {
+            format!("第{n}项")
+        } else {
+            format!("item {n}")
+        };
     }
     if let Some((clause, item)) = anchor.rsplit_once('-')
         && !clause.is_empty()
@@ -524,5 +612,8 @@ pub fn clause_label(anchor: &str, zh: bool) -> String {
 
 /// Where each anchor of each normative document lives.
 pub fn pages(documents: &[Document]) -> BTreeMap<&str, BTreeMap<String, String>> {
-    documents.iter().map(|d| (d.slug.as_str(), links::pages_of(d))).collect()
+    documents
+        .iter()
+        .map(|d| (d.slug.as_str(), links::pages_of(d)))
+        .collect()
 }

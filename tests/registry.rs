@@ -1,0 +1,455 @@
+//! The registry and grades against the bundled content: the bundled
+//! registry is consistent under --strict and covers every standard,
+//! category, level and status; bad files give located errors; private
+//! values reach no output file; `dengji grade` explains an organisation.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use common::{as_of, bundled_site, copy_site, dengji, page, repo_root};
+use dengji::grade::Status;
+
+fn analysis() -> &'static dengji::Analysis {
+    static A: OnceLock<dengji::Analysis> = OnceLock::new();
+    A.get_or_init(|| match dengji::analyse(&repo_root(), as_of()) {
+        Ok(a) => a,
+        Err(d) => panic!("bundled site must load:\n{d}"),
+    })
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(repo_root().join("tests/fixtures/registry").join(name))
+        .expect("fixture")
+}
+
+/// A copy of the bundled site with extra registry files.
+fn site_with(files: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_site(dir.path());
+    for (name, text) in files {
+        std::fs::write(dir.path().join("registry").join(name), text).expect("write fixture");
+    }
+    dir
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn bundled_registry_passes_the_strict_check() {
+    let out = dengji(
+        &repo_root(),
+        &["check", "--strict", "--message-format", "json"],
+    );
+    let lines = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{lines}\n{}", stderr(&out));
+    assert!(
+        !lines.contains("grade-"),
+        "no grade findings at all:\n{lines}"
+    );
+}
+
+#[test]
+fn bundled_registry_covers_every_standard_category_level_and_status() {
+    let a = analysis();
+    assert!(
+        a.registry.organisations.len() >= 60,
+        "{} organisations",
+        a.registry.organisations.len()
+    );
+    let mut held: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut levels: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut statuses: BTreeSet<Status> = BTreeSet::new();
+    for (org, og) in a.registry.organisations.iter().zip(&a.grades.organisations) {
+        for (c, state) in org.data.certificates.iter().zip(&og.certificates) {
+            held.insert((c.standard.clone(), c.category.clone()));
+            levels.insert((c.standard.clone(), c.level.clone()));
+            statuses.extend(state.as_ref().map(|s| s.status));
+        }
+    }
+    for scheme in &a.schemes.schemes {
+        for category in &scheme.rules.categories {
+            assert!(
+                held.contains(&(scheme.slug.clone(), category.id.clone())),
+                "{} {}",
+                scheme.slug,
+                category.id
+            );
+        }
+        // Every level the rules can reach (not undefined in the source).
+        for level in &scheme.rules.levels {
+            let reachable = scheme.rules.parts.iter().all(|p| {
+                p.score.is_some()
+                    || p.levels
+                        .get(&level.id)
+                        .is_none_or(|b| b.undefined.is_none())
+                        && (p.levels.contains_key(&level.id) || !p.all_levels.is_empty())
+            });
+            if reachable {
+                assert!(
+                    levels.contains(&(scheme.slug.clone(), level.id.clone())),
+                    "{} {}",
+                    scheme.slug,
+                    level.id
+                );
+            }
+        }
+    }
+    for status in [
+        Status::Valid,
+        Status::ExpiringSoon,
+        Status::ConfirmationDue,
+        Status::ConfirmationOverdue,
+        Status::Suspended,
+        Status::Revoked,
+        Status::Expired,
+    ] {
+        assert!(statuses.contains(&status), "no certificate is {status:?}");
+    }
+}
+
+#[test]
+fn invalid_files_give_located_errors_with_hints() {
+    let good = fixture("private-values.yaml");
+    let dir = site_with(&[
+        ("broken.yaml", fixture("broken.yaml")),
+        (
+            "bad-code.yaml",
+            good.replace("91110108TQT0000014", "91110108TQT0000015"),
+        ),
+        (
+            "bad-date.yaml",
+            good.replace("founded: 2015-03-02", "founded: 2025-02-29"),
+        ),
+        (
+            "bad-field.yaml",
+            good.replace("founded:", "founding_date: 2015-03-02\nfounded:"),
+        ),
+        (
+            "bad-region.yaml",
+            good.replace("region: beijing", "region: 北京市"),
+        ),
+        ("Bad_Name.yaml", good.clone()),
+    ]);
+    let out = dengji(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    let line_of = |file: &str, needle: &str| -> usize {
+        let text = std::fs::read_to_string(dir.path().join("registry").join(file)).expect("read");
+        text.lines()
+            .position(|l| l.contains(needle))
+            .expect("needle")
+            + 1
+    };
+    for (file, needle, message) in [
+        (
+            "bad-code.yaml",
+            "credit_code",
+            "its last character should be `4`, not `5`",
+        ),
+        (
+            "bad-date.yaml",
+            "founded",
+            "`2025-02-29` is not a date that exists",
+        ),
+        (
+            "bad-field.yaml",
+            "founding_date",
+            "unknown field `founding_date`",
+        ),
+        ("bad-region.yaml", "region", "did you mean `beijing`?"),
+        (
+            "broken.yaml",
+            "types: [no-such-type]",
+            "unknown project type `no-such-type`",
+        ),
+        (
+            "broken.yaml",
+            "completed: 2025-02-01",
+            "completed 2025-02-01 before it was signed",
+        ),
+        (
+            "broken.yaml",
+            "no-such-requirement",
+            "`no-such-requirement` is not a documentary requirement",
+        ),
+        (
+            "broken.yaml",
+            "category: cloud-computing",
+            "`cloud-computing` is not a category of cnitsec-cloud-l1",
+        ),
+        (
+            "broken.yaml",
+            "level: 六级",
+            "`六级` is not a level of cnitsec-cloud-l1",
+        ),
+        (
+            "broken.yaml",
+            "standard: no-such-standard",
+            "unknown standard `no-such-standard`",
+        ),
+    ] {
+        let prefix = format!("registry/{file}:{}:", line_of(file, needle));
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with(&prefix) && l.contains("error") && l.contains(message)),
+            "expected `{prefix}… {message}` in:\n{err}"
+        );
+    }
+    assert!(
+        err.contains(
+            "registry/Bad_Name.yaml:1:1: error: `Bad_Name` is not a valid organisation id"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("hint: "), "errors carry hints:\n{err}");
+}
+
+#[test]
+fn unsupported_registered_level_warns_and_fails_strict_and_shows_on_the_page() {
+    let dir = site_with(&[("overclaimed.yaml", fixture("overclaimed.yaml"))]);
+    let out = dengji(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "a warning by default:\n{err}");
+    let expected = "registry/overclaimed.yaml:11:12: warning: certificate TEST-OVER-0001 registers 一级 (cnitsec-cloud-l1 / cloud-security); the evidence supports no level on 2026-11-21";
+    assert!(err.contains(expected), "{err}");
+    let strict = dengji(dir.path(), &["check", "--strict"]);
+    assert!(!strict.status.success());
+    assert!(
+        stderr(&strict)
+            .contains("registry/overclaimed.yaml:11:12: error: certificate TEST-OVER-0001")
+    );
+    // The organisation's page says so, and names the unmet requirement.
+    let build = dengji(dir.path(), &["build", "--quiet"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let html =
+        std::fs::read_to_string(dir.path().join("public/en/registry/overclaimed/index.html"))
+            .expect("page");
+    assert!(html.contains("higher than the evidence supports"), "{html}");
+    assert!(
+        html.contains("href=\"/en/standards/cnitsec-cloud-l1/3/#3.2.3-5\""),
+        "the unmet CISP requirement links to its clause"
+    );
+    // A lower registered level than the evidence supports is information only.
+    let dir = site_with(&[("private-values.yaml", fixture("private-values.yaml"))]);
+    let out = dengji(dir.path(), &["check", "--strict"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// Every string a file marks private (or that is private by default).
+const PRIVATE: &[&str] = &[
+    "98765",
+    "保密姓名戊己庚",
+    "保密项目名称癸子丑",
+    "保密客户甲乙丙丁",
+    "4321.0987",
+    "4321",
+];
+
+fn all_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read_dir").flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            all_files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn private_values_appear_in_no_output_file() {
+    let dir = site_with(&[("private-values.yaml", fixture("private-values.yaml"))]);
+    let out = dengji(dir.path(), &["build", "--quiet"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut files = Vec::new();
+    all_files(&dir.path().join("public"), &mut files);
+    assert!(files.len() > 300);
+    let page =
+        std::fs::read_to_string(dir.path().join("public/registry/private-values/index.html"))
+            .expect("page");
+    // The page says the private values are not public…
+    assert!(
+        page.contains("不公开"),
+        "private values are shown as not public"
+    );
+    // …and no file anywhere contains a private value.
+    for file in &files {
+        let bytes = std::fs::read(file).expect("read");
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in PRIVATE {
+            assert!(
+                !text.contains(secret),
+                "{} contains private value {secret}",
+                file.display()
+            );
+        }
+    }
+    // The same for every private string of the bundled registry.
+    let site = bundled_site();
+    for org in &analysis().registry.organisations {
+        let e = &org.data.evidence;
+        let mut secrets: Vec<&str> = Vec::new();
+        for p in &e.projects {
+            secrets.extend(
+                p.client
+                    .iter()
+                    .filter(|v| !v.is_public(false))
+                    .map(|v| v.value.as_str()),
+            );
+            secrets.extend(
+                p.name
+                    .iter()
+                    .filter(|v| !v.is_public(false))
+                    .map(|v| v.value.as_str()),
+            );
+        }
+        secrets.extend(
+            e.head
+                .iter()
+                .flat_map(|h| &h.name)
+                .filter(|v| !v.is_public(false))
+                .map(|v| v.value.as_str()),
+        );
+        secrets.extend(
+            e.technical_lead
+                .iter()
+                .flat_map(|h| &h.name)
+                .filter(|v| !v.is_public(false))
+                .map(|v| v.value.as_str()),
+        );
+        for (path, bytes) in &site.files {
+            let text = String::from_utf8_lossy(bytes);
+            for secret in &secrets {
+                assert!(
+                    !text.contains(secret),
+                    "{path} contains {}'s private value {secret}",
+                    org.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn grade_explains_an_organisation_in_text_and_json() {
+    let dir = site_with(&[("overclaimed.yaml", fixture("overclaimed.yaml"))]);
+    let out = dengji(dir.path(), &["grade", "registry/overclaimed.yaml"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("TEST-OVER-0001"), "{text}");
+    assert!(text.contains("NOT SUPPORTED"), "{text}");
+    assert!(
+        text.contains("✗ 3.2.3-5"),
+        "the unmet requirement with its clause:\n{text}"
+    );
+    assert!(text.contains("3 (≥ 4)"), "value against threshold:\n{text}");
+    let out = dengji(
+        dir.path(),
+        &["grade", "registry/overclaimed.yaml", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["as_of"], "2026-11-21");
+    let grade = &json["grades"][0];
+    assert_eq!(grade["level"], serde_json::Value::Null);
+    assert_eq!(grade["registered"][0]["agreement"], "unsupported");
+    let missing = grade["next_level"]["missing"].as_array().expect("missing");
+    let cisp = missing
+        .iter()
+        .find(|m| m["requirement"]["clause"] == "3.2.3-5")
+        .expect("CISP requirement is missing");
+    assert_eq!(cisp["requirement"]["value"], "3");
+    assert_eq!(cisp["requirement"]["threshold"], "4");
+    // Every bundled organisation can be explained.
+    for org in analysis().registry.organisations.iter().take(5) {
+        let out = dengji(
+            &repo_root(),
+            &["grade", &format!("registry/{}.yaml", org.id)],
+        );
+        assert!(out.status.success(), "{}: {}", org.id, stderr(&out));
+    }
+    // A file outside the registry is a clear error.
+    let out = dengji(&repo_root(), &["grade", "site.yaml"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("is not an organisation file of the registry"));
+}
+
+#[test]
+fn private_values_are_null_in_the_json_report() {
+    let dir = site_with(&[("private-values.yaml", fixture("private-values.yaml"))]);
+    let out = dengji(
+        dir.path(),
+        &["grade", "registry/private-values.yaml", "--format", "json"],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for secret in PRIVATE {
+        assert!(!text.contains(secret), "report contains {secret}");
+    }
+    assert!(text.contains("\"private\": true"));
+}
+
+#[test]
+fn organisation_pages_exist_in_both_languages_and_link_requirements_to_clauses() {
+    let site = bundled_site();
+    let a = analysis();
+    let ids: BTreeSet<String> = site
+        .files
+        .keys()
+        .filter_map(|k| k.strip_prefix("standards/"))
+        .map(|k| k.to_string())
+        .collect();
+    assert!(!ids.is_empty());
+    for org in &a.registry.organisations {
+        let zh = page(site, &format!("registry/{}/index.html", org.id));
+        let en = page(site, &format!("en/registry/{}/index.html", org.id));
+        assert!(zh.contains(&org.data.names.zh) && en.contains(&org.data.names.en));
+        assert!(
+            zh.contains(&format!("href=\"/en/registry/{}/\"", org.id)),
+            "language switch keeps the organisation"
+        );
+        // Every clause link of the explanation goes to an existing anchor.
+        for (html, prefix) in [(&zh, "/"), (&en, "/en/")] {
+            let doc = scraper::Html::parse_document(html);
+            let sel = scraper::Selector::parse("a.req-clause").expect("selector");
+            for link in doc.select(&sel) {
+                let href = link.value().attr("href").expect("href");
+                let path = href.strip_prefix(prefix).expect("same edition");
+                let (page_path, anchor) = path.split_once('#').unwrap_or((path, ""));
+                let target = page(site, &format!("{page_path}index.html"));
+                if !anchor.is_empty() {
+                    assert!(
+                        target.contains(&format!("id=\"{anchor}\"")),
+                        "{href} from {}",
+                        org.id
+                    );
+                }
+            }
+        }
+    }
+    let list = page(site, "registry/index.html");
+    assert_eq!(
+        list.matches("<li><a href=\"/registry/").count(),
+        a.registry.organisations.len()
+    );
+}
+
+#[test]
+fn the_published_schema_is_the_one_the_command_prints() {
+    let out = dengji(&repo_root(), &["schema"]);
+    assert!(out.status.success());
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(page(bundled_site(), "registry.schema.json"), printed);
+    let schema: serde_json::Value = serde_json::from_str(&printed).expect("JSON");
+    let required = schema["required"].as_array().expect("required");
+    for field in ["names", "credit_code", "region", "founded"] {
+        assert!(required.iter().any(|r| r == field), "{field}");
+    }
+    assert_eq!(
+        schema["additionalProperties"], false,
+        "unknown fields are errors for editors too"
+    );
+}
