@@ -128,16 +128,18 @@ pub fn render_analysis(
     options: RenderOptions,
 ) -> Result<Site, Diagnostics> {
     render::render(
-        &analysis.sources.config,
-        &analysis.sources.theme,
-        &analysis.documents,
-        &analysis.translations,
-        &analysis.resolution,
-        &analysis.translation_status,
-        render::registry::RegistryInput {
-            registry: &analysis.registry,
-            schemes: &analysis.schemes,
-            grades: &analysis.grades,
+        render::RenderInput {
+            config: &analysis.sources.config,
+            theme: &analysis.sources.theme,
+            documents: &analysis.documents,
+            translations: &analysis.translations,
+            resolution: &analysis.resolution,
+            status: &analysis.translation_status,
+            registry: render::registry::RegistryInput {
+                registry: &analysis.registry,
+                schemes: &analysis.schemes,
+                grades: &analysis.grades,
+            },
         },
         options,
     )

@@ -770,14 +770,13 @@ fn line(r: &RequirementReport, zh: bool) -> String {
                 r.threshold.as_deref().unwrap_or("")
             ));
             if let (Some(n), Some(from)) = (r.projects, &r.window_from) {
-                s.push_str(&format!(
-                    "{}",
-                    if zh {
+                s.push_str(
+                    &(if zh {
                         format!("，{from} 起的 {n} 个项目")
                     } else {
                         format!(", {n} project(s) since {from}")
-                    }
-                ));
+                    }),
+                );
             }
         }
         "duration" => {

@@ -217,16 +217,27 @@ struct Renderer<'a> {
 }
 
 /// Renders every page of the site.
-pub fn render(
-    config: &Config,
-    theme: &Theme,
-    documents: &[Document],
-    translations: &[Document],
-    resolution: &Resolution,
-    status: &Translations,
-    registry_input: registry::RegistryInput,
-    options: RenderOptions,
-) -> Result<Site, Diagnostics> {
+/// Everything the earlier stages produced that pages show.
+pub struct RenderInput<'a> {
+    pub config: &'a Config,
+    pub theme: &'a Theme,
+    pub documents: &'a [Document],
+    pub translations: &'a [Document],
+    pub resolution: &'a Resolution,
+    pub status: &'a Translations,
+    pub registry: registry::RegistryInput<'a>,
+}
+
+pub fn render(input: RenderInput, options: RenderOptions) -> Result<Site, Diagnostics> {
+    let RenderInput {
+        config,
+        theme,
+        documents,
+        translations,
+        resolution,
+        status,
+        registry: registry_input,
+    } = input;
     let mut diags = Diagnostics::new();
     let tera = match load_templates(theme) {
         Ok(t) => t,
