@@ -691,12 +691,7 @@ impl Context<'_> {
 pub fn requirement_index(scheme: &Scheme) -> BTreeMap<(&str, &str), &Requirement> {
     let mut map = BTreeMap::new();
     for part in &scheme.rules.parts {
-        let blocks = part.levels.values().flat_map(|b| &b.requirements);
-        let scored = part
-            .score
-            .iter()
-            .flat_map(|s| s.groups.iter().flat_map(|g| &g.items));
-        for r in blocks.chain(&part.all_levels).chain(scored) {
+        for r in part.requirements() {
             map.insert((part.id.as_str(), r.id()), r);
         }
     }

@@ -466,12 +466,7 @@ fn documentary_ids<'a>(scheme: &'a crate::rules::Scheme, category: Option<&str>)
         {
             continue;
         }
-        let blocks = part.levels.values().flat_map(|b| &b.requirements);
-        let scored = part
-            .score
-            .iter()
-            .flat_map(|s| s.groups.iter().flat_map(|g| &g.items));
-        for r in blocks.chain(&part.all_levels).chain(scored) {
+        for r in part.requirements() {
             collect(r, &mut out);
         }
     }

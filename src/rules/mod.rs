@@ -201,6 +201,19 @@ pub struct Group {
     pub items: Vec<Requirement>,
 }
 
+impl Part {
+    /// Every top-level requirement of the part: level blocks, shared ones
+    /// and score items (alternatives are inside them).
+    pub fn requirements(&self) -> impl Iterator<Item = &Requirement> {
+        let blocks = self.levels.values().flat_map(|b| &b.requirements);
+        let scored = self
+            .score
+            .iter()
+            .flat_map(|s| s.groups.iter().flat_map(|g| &g.items));
+        blocks.chain(&self.all_levels).chain(scored)
+    }
+}
+
 impl Group {
     pub fn applies_to(&self, category: &str) -> bool {
         self.categories
