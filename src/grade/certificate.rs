@@ -149,7 +149,9 @@ pub fn state(
                 date,
             )
         });
-    let next_confirmation = confirmation.map(|c| c.1);
+    let next_confirmation = confirmation
+        .filter(|c| c.0.is_none() && c.1 >= date)
+        .map(|c| c.1);
 
     let (status, status_date) = if date < issued {
         (Status::NotYetIssued, Some(issued))
@@ -220,8 +222,9 @@ fn confirmation_state(
         (false, false) => Some(Status::ConfirmationDue),
         (false, true) => Some(Status::ConfirmationOverdue),
     };
-    if status.is_none() {
-        return Some((None, next.unwrap_or(anniversary)));
+    match status {
+        // Confirmed: report the next anniversary, if validity reaches one.
+        None => next.map(|n| (None, n)),
+        Some(_) => Some((status, anniversary)),
     }
-    Some((status, anniversary))
 }
