@@ -9,7 +9,7 @@ use std::str::FromStr;
 
 use num_bigint::BigInt;
 use num_rational::BigRational;
-use num_traits::{Signed, ToPrimitive, Zero};
+use num_traits::{Signed, Zero};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An exact rational number.
@@ -77,11 +77,6 @@ impl Num {
         let scaled = &self.0 * BigRational::from_integer(scale);
         let rounded = scaled.round().to_integer();
         format!("≈{}", format_scaled(&rounded, 2))
-    }
-
-    /// Nearest f64, for JSON consumers that want a number beside the exact text.
-    pub fn approx(&self) -> f64 {
-        self.0.to_f64().unwrap_or(f64::NAN)
     }
 }
 

@@ -205,7 +205,8 @@ fn grade(cli: &Cli, file: &std::path::Path, format: ReportFormat, lang: &str) ->
     let Some(og) = analysis.grades.get(&org.id) else {
         return ExitCode::FAILURE;
     };
-    let report = dengji::grade::report::report(org, og, &analysis.grades, &analysis.schemes);
+    let report =
+        dengji::grade::report::Reporter::new(&analysis.schemes, &analysis.grades).report(org, og);
     match format {
         ReportFormat::Text => print!("{}", dengji::grade::report::text(&report, lang)),
         ReportFormat::Json => match serde_json::to_string_pretty(&report) {

@@ -11,7 +11,7 @@ pub mod report;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -684,18 +684,6 @@ impl Context<'_> {
             Vec::new(),
         )
     }
-}
-
-/// Every requirement of a scheme by (part id, requirement id), for pages
-/// and reports that show a check with its summary and reading.
-pub fn requirement_index(scheme: &Scheme) -> BTreeMap<(&str, &str), &Requirement> {
-    let mut map = BTreeMap::new();
-    for part in &scheme.rules.parts {
-        for r in part.requirements() {
-            map.insert((part.id.as_str(), r.id()), r);
-        }
-    }
-    map
 }
 
 /// The code of a registered level the evidence does not support.

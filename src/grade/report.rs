@@ -5,6 +5,8 @@
 //! attached. Private evidence never enters it: a private value appears as
 //! `null` with `"private": true`, so nothing downstream can leak it.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::{Agreement, Check, GradeResult, Grades, Observed, OrganisationGrades, Status};
@@ -198,13 +200,48 @@ pub struct RequirementReport {
     pub alternatives: Vec<RequirementReport>,
 }
 
-/// The report for organisation `org`, whose grades are `og`.
-pub fn report(
-    org: &Organisation,
-    og: &OrganisationGrades,
-    grades: &Grades,
-    schemes: &Schemes,
-) -> Report {
+/// Every requirement of a scheme by (part id, requirement id): how a check
+/// finds its summary and reading.
+type RequirementIndex<'a> = BTreeMap<(&'a str, &'a str), &'a Requirement>;
+
+/// Makes reports on one grading; each standard's requirement index is built
+/// once, not once per organisation.
+pub struct Reporter<'a> {
+    schemes: &'a Schemes,
+    grades: &'a Grades,
+    indexes: BTreeMap<&'a str, RequirementIndex<'a>>,
+}
+
+impl<'a> Reporter<'a> {
+    pub fn new(schemes: &'a Schemes, grades: &'a Grades) -> Self {
+        let indexes = schemes
+            .schemes
+            .iter()
+            .map(|scheme| {
+                let mut index = BTreeMap::new();
+                for part in &scheme.rules.parts {
+                    for r in part.requirements() {
+                        index.insert((part.id.as_str(), r.id()), r);
+                    }
+                }
+                (scheme.slug.as_str(), index)
+            })
+            .collect();
+        Reporter {
+            schemes,
+            grades,
+            indexes,
+        }
+    }
+
+    /// The report for organisation `org`, whose grades are `og`.
+    pub fn report(&self, org: &Organisation, og: &OrganisationGrades) -> Report {
+        report(org, og, self)
+    }
+}
+
+fn report(org: &Organisation, og: &OrganisationGrades, reporter: &Reporter) -> Report {
+    let grades = reporter.grades;
     let d = &org.data;
     let certificates = d
         .certificates
@@ -257,7 +294,11 @@ pub fn report(
     let grade_reports = og
         .results
         .iter()
-        .filter_map(|r| schemes.get(&r.standard).map(|s| grade_report(org, r, s)))
+        .filter_map(|r| {
+            let scheme = reporter.schemes.get(&r.standard)?;
+            let index = reporter.indexes.get(r.standard.as_str())?;
+            Some(grade_report(org, r, scheme, index))
+        })
         .collect();
     Report {
         schema_version: SCHEMA_VERSION,
@@ -293,8 +334,12 @@ fn level_name(scheme: &Scheme, index: Option<usize>) -> Option<String> {
         .map(|l| l.id.clone())
 }
 
-fn grade_report(org: &Organisation, r: &GradeResult, scheme: &Scheme) -> GradeReport {
-    let index = super::requirement_index(scheme);
+fn grade_report(
+    org: &Organisation,
+    r: &GradeResult,
+    scheme: &Scheme,
+    index: &RequirementIndex,
+) -> GradeReport {
     let next_index = r.next.as_ref().map(|n| n.level);
     let parts = r
         .parts

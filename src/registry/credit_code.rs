@@ -59,11 +59,6 @@ impl CreditCode {
         }
         Ok(CreditCode(text.to_string()))
     }
-
-    /// The administrative division code (characters 3–8).
-    pub fn division(&self) -> &str {
-        &self.0[2..8]
-    }
 }
 
 impl<'de> Deserialize<'de> for CreditCode {

@@ -4,42 +4,42 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// (id, Chinese name, English name, GB/T 2260 two-digit code)
-pub const REGIONS: &[(&str, &str, &str, &str)] = &[
-    ("beijing", "北京市", "Beijing", "11"),
-    ("tianjin", "天津市", "Tianjin", "12"),
-    ("hebei", "河北省", "Hebei", "13"),
-    ("shanxi", "山西省", "Shanxi", "14"),
-    ("inner-mongolia", "内蒙古自治区", "Inner Mongolia", "15"),
-    ("liaoning", "辽宁省", "Liaoning", "21"),
-    ("jilin", "吉林省", "Jilin", "22"),
-    ("heilongjiang", "黑龙江省", "Heilongjiang", "23"),
-    ("shanghai", "上海市", "Shanghai", "31"),
-    ("jiangsu", "江苏省", "Jiangsu", "32"),
-    ("zhejiang", "浙江省", "Zhejiang", "33"),
-    ("anhui", "安徽省", "Anhui", "34"),
-    ("fujian", "福建省", "Fujian", "35"),
-    ("jiangxi", "江西省", "Jiangxi", "36"),
-    ("shandong", "山东省", "Shandong", "37"),
-    ("henan", "河南省", "Henan", "41"),
-    ("hubei", "湖北省", "Hubei", "42"),
-    ("hunan", "湖南省", "Hunan", "43"),
-    ("guangdong", "广东省", "Guangdong", "44"),
-    ("guangxi", "广西壮族自治区", "Guangxi", "45"),
-    ("hainan", "海南省", "Hainan", "46"),
-    ("chongqing", "重庆市", "Chongqing", "50"),
-    ("sichuan", "四川省", "Sichuan", "51"),
-    ("guizhou", "贵州省", "Guizhou", "52"),
-    ("yunnan", "云南省", "Yunnan", "53"),
-    ("xizang", "西藏自治区", "Xizang", "54"),
-    ("shaanxi", "陕西省", "Shaanxi", "61"),
-    ("gansu", "甘肃省", "Gansu", "62"),
-    ("qinghai", "青海省", "Qinghai", "63"),
-    ("ningxia", "宁夏回族自治区", "Ningxia", "64"),
-    ("xinjiang", "新疆维吾尔自治区", "Xinjiang", "65"),
-    ("taiwan", "台湾省", "Taiwan", "71"),
-    ("hong-kong", "香港特别行政区", "Hong Kong", "81"),
-    ("macao", "澳门特别行政区", "Macao", "82"),
+/// (id, Chinese name, English name), in GB/T 2260 code order
+pub const REGIONS: &[(&str, &str, &str)] = &[
+    ("beijing", "北京市", "Beijing"),
+    ("tianjin", "天津市", "Tianjin"),
+    ("hebei", "河北省", "Hebei"),
+    ("shanxi", "山西省", "Shanxi"),
+    ("inner-mongolia", "内蒙古自治区", "Inner Mongolia"),
+    ("liaoning", "辽宁省", "Liaoning"),
+    ("jilin", "吉林省", "Jilin"),
+    ("heilongjiang", "黑龙江省", "Heilongjiang"),
+    ("shanghai", "上海市", "Shanghai"),
+    ("jiangsu", "江苏省", "Jiangsu"),
+    ("zhejiang", "浙江省", "Zhejiang"),
+    ("anhui", "安徽省", "Anhui"),
+    ("fujian", "福建省", "Fujian"),
+    ("jiangxi", "江西省", "Jiangxi"),
+    ("shandong", "山东省", "Shandong"),
+    ("henan", "河南省", "Henan"),
+    ("hubei", "湖北省", "Hubei"),
+    ("hunan", "湖南省", "Hunan"),
+    ("guangdong", "广东省", "Guangdong"),
+    ("guangxi", "广西壮族自治区", "Guangxi"),
+    ("hainan", "海南省", "Hainan"),
+    ("chongqing", "重庆市", "Chongqing"),
+    ("sichuan", "四川省", "Sichuan"),
+    ("guizhou", "贵州省", "Guizhou"),
+    ("yunnan", "云南省", "Yunnan"),
+    ("xizang", "西藏自治区", "Xizang"),
+    ("shaanxi", "陕西省", "Shaanxi"),
+    ("gansu", "甘肃省", "Gansu"),
+    ("qinghai", "青海省", "Qinghai"),
+    ("ningxia", "宁夏回族自治区", "Ningxia"),
+    ("xinjiang", "新疆维吾尔自治区", "Xinjiang"),
+    ("taiwan", "台湾省", "Taiwan"),
+    ("hong-kong", "香港特别行政区", "Hong Kong"),
+    ("macao", "澳门特别行政区", "Macao"),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -54,9 +54,6 @@ impl Region {
     }
     pub fn en(self) -> &'static str {
         REGIONS[self.0].2
-    }
-    pub fn code(self) -> &'static str {
-        REGIONS[self.0].3
     }
     pub fn name(self, lang: &str) -> &'static str {
         if lang == "zh" { self.zh() } else { self.en() }

@@ -214,6 +214,8 @@ struct Renderer<'a> {
     /// UI strings per language.
     strings: &'a BTreeMap<&'a str, BTreeMap<String, String>>,
     registry: registry::RegistryInput<'a>,
+    /// Each organisation's public report, shared by the language editions.
+    reports: Vec<crate::grade::report::Report>,
 }
 
 /// Renders every page of the site.
@@ -314,6 +316,17 @@ pub fn render(input: RenderInput, options: RenderOptions) -> Result<Site, Diagno
             .collect(),
         strings: &strings,
         registry: registry_input,
+        reports: {
+            let reporter =
+                crate::grade::report::Reporter::new(registry_input.schemes, registry_input.grades);
+            registry_input
+                .registry
+                .organisations
+                .par_iter()
+                .zip(registry_input.grades.organisations.par_iter())
+                .map(|(org, og)| reporter.report(org, og))
+                .collect()
+        },
     };
 
     let mut jobs: Vec<PageJob> = Vec::new();
@@ -612,7 +625,7 @@ impl Renderer<'_> {
                 lang: edition.lang,
                 strings: edition.strings,
                 root: &root,
-                documents: self.documents,
+                reports: &self.reports,
                 pages: registry::pages(self.documents),
             };
             let mut ctx = Context::new();

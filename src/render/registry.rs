@@ -29,8 +29,8 @@ pub struct Views<'a> {
     pub strings: &'a BTreeMap<String, String>,
     /// The edition's root ("/", "/en/"), where `standards/` and `registry/` live.
     pub root: &'a str,
-    /// Normative documents, for clause pages.
-    pub documents: &'a [Document],
+    /// Each organisation's report, in registry order (built once for all editions).
+    pub reports: &'a [Report],
     pub pages: BTreeMap<&'a str, BTreeMap<String, String>>,
 }
 
@@ -278,9 +278,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn organisation(&self, index: usize) -> Option<OrgView> {
-        let org = self.input.registry.organisations.get(index)?;
-        let og = self.input.grades.organisations.get(index)?;
-        let r: Report = report::report(org, og, self.input.grades, self.input.schemes);
+        let r = self.reports.get(index)?;
         let o = &r.organisation;
         let (name, other_name, other_lang) = if self.zh() {
             (o.name_zh.clone(), o.name_en.clone(), "en")

@@ -164,9 +164,8 @@ impl Checker<'_> {
             rules.parts.iter().map(|p| p.id.as_str()),
             "part",
         );
-        for (i, part) in rules.parts.iter().enumerate() {
+        for i in 0..rules.parts.len() {
             self.check_part(&["parts".into(), i.into()], i);
-            let _ = part;
         }
         match &rules.combine {
             Some(c) => self.clause(&["combine".into(), "clause".into()], &c.clause),

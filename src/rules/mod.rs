@@ -78,17 +78,6 @@ impl Schemes {
         })
     }
 
-    /// Names of a category or project type, from the first standard defining it.
-    pub fn type_names(&self, id: &str) -> Option<&Named> {
-        self.schemes.iter().find_map(|s| {
-            s.rules
-                .categories
-                .iter()
-                .chain(&s.rules.project_types)
-                .find(|c| c.id == id)
-        })
-    }
-
     pub fn knows_figure(&self, id: &str) -> bool {
         self.schemes
             .iter()
@@ -428,22 +417,6 @@ impl Measure {
         )
     }
 
-    /// Unit shown after the value (a key into the UI strings).
-    pub fn unit(self) -> &'static str {
-        match self {
-            Measure::Staff
-            | Measure::CertifiedStaff
-            | Measure::QualifiedStaff
-            | Measure::FailedAcceptances => "unit_people",
-            Measure::Projects => "unit_projects",
-            Measure::BachelorShare => "unit_percent",
-            Measure::RegisteredCapital | Measure::ProjectTotal | Measure::LargestProject => {
-                "unit_wan_yuan"
-            }
-            Measure::Figure => "unit_none",
-        }
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             Measure::Staff => "staff",
@@ -493,17 +466,6 @@ pub enum Since {
     HeadManagement,
     TechnicalLead,
     Founded,
-}
-
-impl Since {
-    pub fn name(self) -> &'static str {
-        match self {
-            Since::Service => "service",
-            Since::HeadManagement => "head-management",
-            Since::TechnicalLead => "technical-lead",
-            Since::Founded => "founded",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
