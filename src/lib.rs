@@ -3,7 +3,7 @@
 //! The pipeline runs forward through one module per stage:
 //! [`load`] → [`model`] → [`translation`] → [`resolve`] → [`render`] →
 //! [`write`]. [`build_site`] runs the stages that produce a site in memory;
-//! `write` puts it on disk.
+//! `dengji build` renders straight into a [`write::Staging`] folder instead.
 
 pub mod config;
 pub mod diag;
@@ -120,13 +120,15 @@ pub fn analyse(root: &Path, as_of: jiff::civil::Date) -> Result<Analysis, Diagno
     })
 }
 
-/// Renders an analysis without errors into a site in memory. Errors from
-/// rendering (templates, UI strings) are returned located relative to `root`.
+/// Renders an analysis without errors into `out` (memory, a staging folder,
+/// or nowhere for `check`); returns how many files were written. Errors from
+/// rendering (templates, UI strings, writing) are located relative to `root`.
 pub fn render_analysis(
     root: &Path,
     analysis: &Analysis,
     options: RenderOptions,
-) -> Result<Site, Diagnostics> {
+    out: &dyn render::Output,
+) -> Result<usize, Diagnostics> {
     render::render(
         render::RenderInput {
             config: &analysis.sources.config,
@@ -142,6 +144,7 @@ pub fn render_analysis(
             },
         },
         options,
+        out,
     )
     .map_err(|d| d.relative_to(root))
 }
@@ -157,8 +160,9 @@ pub fn build_site(
     if analysis.diagnostics.has_errors() {
         return Err(analysis.diagnostics);
     }
-    let site = match render_analysis(root, &analysis, options) {
-        Ok(site) => site,
+    let memory = render::Memory::default();
+    let site = match render_analysis(root, &analysis, options, &memory) {
+        Ok(_) => memory.into_site(),
         Err(d) => {
             analysis.diagnostics.extend(d);
             analysis.diagnostics.sort();

@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use dengji::diag::Diagnostics;
 use dengji::render::RenderOptions;
 use dengji::translation::{self, StampScope};
-use dengji::{build_site, serve, write};
+use dengji::{serve, write};
 
 #[derive(Parser)]
 #[command(
@@ -292,7 +292,12 @@ fn check(
     }
     // Rendering can fail too (templates), so a check renders in memory.
     if !analysis.diagnostics.has_errors()
-        && let Err(d) = dengji::render_analysis(&cli.root, &analysis, RenderOptions::default())
+        && let Err(d) = dengji::render_analysis(
+            &cli.root,
+            &analysis,
+            RenderOptions::default(),
+            &dengji::render::Discard,
+        )
     {
         analysis.diagnostics.extend(d);
     }
@@ -343,40 +348,67 @@ fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
     let Some(as_of) = as_of(cli) else {
         return ExitCode::FAILURE;
     };
-    let build = match build_site(&cli.root, as_of, RenderOptions::default()) {
-        Ok(build) => build,
+    let mut analysis = match dengji::analyse(&cli.root, as_of) {
+        Ok(a) => a,
         Err(diagnostics) => {
             report(cli, &diagnostics);
             summary_line(cli, "build failed", &diagnostics, started);
             return ExitCode::FAILURE;
         }
     };
-    let mut diagnostics = build.diagnostics;
     if strict {
-        diagnostics
-            .extend(translation::strict_errors(&build.translation_status).relative_to(&cli.root));
-        diagnostics.escalate(dengji::grade::UNSUPPORTED);
+        analysis.diagnostics.extend(
+            translation::strict_errors(&analysis.translation_status).relative_to(&cli.root),
+        );
+        analysis.diagnostics.escalate(dengji::grade::UNSUPPORTED);
     }
-    report(cli, &diagnostics);
-    if diagnostics.has_errors() {
-        summary_line(cli, "build failed", &diagnostics, started);
+    if analysis.diagnostics.has_errors() {
+        report(cli, &analysis.diagnostics);
+        summary_line(cli, "build failed", &analysis.diagnostics, started);
         return ExitCode::FAILURE;
     }
-    if let Err(e) = write::write_site(&build.site, &build.output_dir) {
+    // Pages go straight to a staging folder beside the output, which
+    // replaces the output only once every file is written.
+    let output_dir = cli.root.join(&analysis.sources.config.output_dir);
+    let staging = match write::Staging::new(&output_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!(
+                "{}: error: cannot create the staging folder: {e}\n  hint: check free space and permissions; the previous site is unchanged",
+                output_dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let files = match dengji::render_analysis(
+        &cli.root,
+        &analysis,
+        RenderOptions::default(),
+        &staging,
+    ) {
+        Ok(files) => files,
+        Err(d) => {
+            // Dropping the staging folder removes the half-written site.
+            drop(staging);
+            analysis.diagnostics.extend(d);
+            analysis.diagnostics.sort();
+            report(cli, &analysis.diagnostics);
+            summary_line(cli, "build failed", &analysis.diagnostics, started);
+            return ExitCode::FAILURE;
+        }
+    };
+    report(cli, &analysis.diagnostics);
+    if let Err(e) = staging.commit() {
         eprintln!(
             "{}: error: cannot write the site: {e}\n  hint: check free space and permissions; the previous site is unchanged",
-            build.output_dir.display()
+            output_dir.display()
         );
         return ExitCode::FAILURE;
     }
     if !cli.quiet && cli.message_format == MessageFormat::Text {
-        eprintln!(
-            "wrote {} files to {}",
-            build.site.files.len(),
-            build.output_dir.display()
-        );
+        eprintln!("wrote {files} files to {}", output_dir.display());
     }
-    summary_line(cli, "build", &diagnostics, started);
+    summary_line(cli, "build", &analysis.diagnostics, started);
     ExitCode::SUCCESS
 }
 

@@ -1,14 +1,18 @@
 //! Stage: write the rendered site to disk, atomically.
 //!
-//! The site is written to a fresh sibling folder first; only when every file
-//! is written is it swapped into place. A failure at any point leaves the
+//! Pages are written as they are rendered into a fresh sibling folder (a
+//! [`Staging`] area), so a large site never has to sit in memory whole. Only
+//! when every file is written is the folder swapped into place; a failure at
+//! any point (or dropping the staging area without committing) leaves the
 //! previous output untouched.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use crate::render::Site;
+use crate::render::{Output, Site};
 
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
     let name = output
@@ -18,45 +22,93 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!("{name}.{suffix}-{}", std::process::id()))
 }
 
-/// Writes `site` to `output`, replacing what was there only on success.
-pub fn write_site(site: &Site, output: &Path) -> io::Result<()> {
-    let staging = sibling(output, "new");
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
-    }
-    let result = write_all(site, &staging);
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    let previous = sibling(output, "old");
-    if output.exists() {
-        fs::rename(output, &previous)?;
-    }
-    if let Err(e) = fs::rename(&staging, output) {
-        // Put the previous site back before reporting.
-        if previous.exists() {
-            let _ = fs::rename(&previous, output);
-        }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if previous.exists() {
-        fs::remove_dir_all(&previous)?;
-    }
-    Ok(())
+/// A folder beside the output that pages are written into as they are
+/// rendered; [`Staging::commit`] swaps it into place.
+pub struct Staging {
+    dir: PathBuf,
+    output: PathBuf,
+    /// Folders already created, so each is created once.
+    folders: Mutex<BTreeSet<PathBuf>>,
+    committed: bool,
 }
 
-fn write_all(site: &Site, dir: &Path) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
-    for (path, bytes) in &site.files {
-        let target = dir.join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent)?;
+impl Staging {
+    /// Creates an empty staging folder for `output`.
+    pub fn new(output: &Path) -> io::Result<Staging> {
+        let dir = sibling(output, "new");
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
         }
-        fs::write(target, bytes)?;
+        fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+            folders: Mutex::new(BTreeSet::new()),
+            committed: false,
+        })
     }
-    Ok(())
+
+    /// Replaces the output with what was written, keeping the previous
+    /// output if the swap fails.
+    pub fn commit(mut self) -> io::Result<()> {
+        let previous = sibling(&self.output, "old");
+        if previous.exists() {
+            fs::remove_dir_all(&previous)?;
+        }
+        if self.output.exists() {
+            fs::rename(&self.output, &previous)?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.output) {
+            // Put the previous site back before reporting.
+            if previous.exists() {
+                let _ = fs::rename(&previous, &self.output);
+            }
+            return Err(e);
+        }
+        self.committed = true;
+        if previous.exists() {
+            fs::remove_dir_all(&previous)?;
+        }
+        Ok(())
+    }
+}
+
+impl Output for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent() {
+            let known = self
+                .folders
+                .lock()
+                .map(|f| f.contains(parent))
+                .unwrap_or(false);
+            if !known {
+                fs::create_dir_all(parent)?;
+                if let Ok(mut folders) = self.folders.lock() {
+                    folders.insert(parent.to_path_buf());
+                }
+            }
+        }
+        fs::write(target, bytes)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Writes a site held in memory to `output`, replacing what was there only
+/// on success.
+pub fn write_site(site: &Site, output: &Path) -> io::Result<()> {
+    let staging = Staging::new(output)?;
+    for (path, bytes) in &site.files {
+        staging.put(path, bytes)?;
+    }
+    staging.commit()
 }
 
 #[cfg(test)]
@@ -99,5 +151,24 @@ mod tests {
             fs::read_to_string(out.join("index.html")).expect("read"),
             "good"
         );
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).expect("dir").collect();
+        assert_eq!(leftovers.len(), 1, "the staging folder is removed");
+    }
+
+    #[test]
+    fn staging_dropped_without_commit_leaves_output_alone() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        write_site(&site(&[("index.html", "good")]), &out).expect("first");
+        {
+            let staging = Staging::new(&out).expect("staging");
+            staging.put("index.html", b"half").expect("put");
+        }
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).expect("read"),
+            "good"
+        );
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).expect("dir").collect();
+        assert_eq!(leftovers.len(), 1);
     }
 }

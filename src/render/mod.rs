@@ -10,7 +10,9 @@
 //! Pages are rendered in parallel with rayon and collected into a sorted
 //! map, so output is the same whatever order threads finish in.
 
+pub mod directory;
 mod links;
+mod stream;
 pub mod markdown;
 pub mod registry;
 mod view;
@@ -29,10 +31,69 @@ use crate::resolve::Resolution;
 use crate::translation::Translations;
 use crate::yaml;
 
+use stream::Stream;
+
 /// The built site: output path (relative, `/`-separated) → bytes.
 #[derive(Default)]
 pub struct Site {
     pub files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Where rendered files go as soon as they are rendered: memory for tests
+/// and `serve`, a staging folder for `build` (see [`crate::write`]).
+/// Called from several threads at once.
+pub trait Output: Sync {
+    /// Stores the file at `path` (relative, `/`-separated).
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+/// Collects the site in memory.
+#[derive(Default)]
+pub struct Memory(std::sync::Mutex<Site>);
+
+impl Memory {
+    pub fn into_site(self) -> Site {
+        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Output for Memory {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let mut site = self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?;
+        site.files.insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// Renders without keeping anything: what `check` uses to find template
+/// errors without holding a large site in memory.
+pub struct Discard;
+
+impl Output for Discard {
+    fn put(&self, _path: &str, _bytes: &[u8]) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Counts files on their way to an output and turns write failures into
+/// diagnostics.
+struct Counted<'a> {
+    out: &'a dyn Output,
+    files: std::sync::atomic::AtomicUsize,
+}
+
+impl Counted<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.files
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.out.put(path, bytes).map_err(|e| {
+            Diagnostic::error(
+                Location::file(path),
+                format!("cannot write `{path}`: {e}"),
+            )
+            .with_hint("check free space and permissions; the previous site is unchanged")
+        })
+    }
 }
 
 #[derive(Clone, Default)]
@@ -214,8 +275,6 @@ struct Renderer<'a> {
     /// UI strings per language.
     strings: &'a BTreeMap<&'a str, BTreeMap<String, String>>,
     registry: registry::RegistryInput<'a>,
-    /// Each organisation's public report, shared by the language editions.
-    reports: Vec<crate::grade::report::Report>,
 }
 
 /// Renders every page of the site.
@@ -230,7 +289,12 @@ pub struct RenderInput<'a> {
     pub registry: registry::RegistryInput<'a>,
 }
 
-pub fn render(input: RenderInput, options: RenderOptions) -> Result<Site, Diagnostics> {
+/// Renders every file of the site into `out`; returns how many were written.
+pub fn render(
+    input: RenderInput,
+    options: RenderOptions,
+    out: &dyn Output,
+) -> Result<usize, Diagnostics> {
     let RenderInput {
         config,
         theme,
@@ -316,19 +380,12 @@ pub fn render(input: RenderInput, options: RenderOptions) -> Result<Site, Diagno
             .collect(),
         strings: &strings,
         registry: registry_input,
-        reports: {
-            let reporter =
-                crate::grade::report::Reporter::new(registry_input.schemes, registry_input.grades);
-            registry_input
-                .registry
-                .organisations
-                .par_iter()
-                .zip(registry_input.grades.organisations.par_iter())
-                .map(|(org, og)| reporter.report(org, og))
-                .collect()
-        },
     };
 
+    let out = Counted {
+        out,
+        files: std::sync::atomic::AtomicUsize::new(0),
+    };
     let mut jobs: Vec<PageJob> = Vec::new();
     for (index, edition) in editions.iter().enumerate() {
         renderer.edition_pages(index, edition, &mut jobs);
@@ -343,10 +400,10 @@ pub fn render(input: RenderInput, options: RenderOptions) -> Result<Site, Diagno
         .collect();
     let pages: Vec<PageView> = jobs
         .iter()
-        .map(|job| renderer.page_view(&editions, &keys, job))
+        .map(|job| renderer.page_view(&editions, &|e| keys[e].contains(job.key.as_str()), job.edition, &job.key))
         .collect();
 
-    let sitemap: Vec<SitemapEntry> = jobs
+    let mut sitemap: Vec<SitemapEntry> = jobs
         .iter()
         .zip(&pages)
         .filter(|(job, _)| job.template != "404.html")
@@ -356,7 +413,7 @@ pub fn render(input: RenderInput, options: RenderOptions) -> Result<Site, Diagno
         })
         .collect();
 
-    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+    let rendered: Vec<Result<(), Diagnostic>> = jobs
         .into_par_iter()
         .zip(pages.into_par_iter())
         .map(|(mut job, page)| {
@@ -367,34 +424,46 @@ pub fn render(input: RenderInput, options: RenderOptions) -> Result<Site, Diagno
             };
             job.context.insert("page", &page);
             job.context.insert("page_path", &page.path);
-            tera.render(job.template, &job.context)
-                .map(|html| (path, html.into_bytes()))
-                .map_err(|e| tera_error(theme, &e))
+            let html = tera
+                .render(job.template, &job.context)
+                .map_err(|e| tera_error(theme, &e))?;
+            out.put(&path, html.as_bytes())
         })
         .collect();
-    let mut site = Site::default();
-    for result in rendered {
-        match result {
-            Ok((path, bytes)) => {
-                site.files.insert(path, bytes);
-            }
-            Err(d) => diags.push(d),
+    for d in rendered.into_iter().filter_map(Result::err) {
+        diags.push(d);
+    }
+
+    // The registry: pages streamed organisation by organisation, then the
+    // directory listings built from the light entries they leave behind.
+    let stream = Stream {
+        renderer: &renderer,
+        tera: &tera,
+        theme,
+        editions: &editions,
+        out: &out,
+    };
+    let (entries, registry_keys) = stream.organisations(&mut diags);
+    let listing_keys = stream.directory(&entries, &mut diags);
+    let single = |e: usize| !editions[e].side_by_side;
+    for key in registry_keys.iter().chain(&listing_keys) {
+        for e in (0..editions.len()).filter(|&e| single(e)) {
+            let page = renderer.page_view(&editions, &single, e, key);
+            sitemap.push(SitemapEntry {
+                url: format!("{base_url}{}", page.path),
+                alternates: page.alternates,
+            });
         }
     }
-    let mut ctx = Context::new();
-    ctx.insert("pages", &sitemap);
-    match tera.render("sitemap.xml", &ctx) {
-        Ok(xml) => {
-            site.files.insert("sitemap.xml".into(), xml.into_bytes());
-        }
-        Err(e) => diags.push(tera_error(theme, &e)),
-    }
+    drop(entries);
+
+    sitemap.sort_by(|a, b| a.url.cmp(&b.url));
+    stream.sitemap(&sitemap, &mut diags);
     match crate::registry::schema_json() {
         Ok(json) => {
-            site.files.insert(
-                "registry.schema.json".into(),
-                format!("{json}\n").into_bytes(),
-            );
+            if let Err(d) = out.put("registry.schema.json", format!("{json}\n").as_bytes()) {
+                diags.push(d);
+            }
         }
         Err(e) => diags.push(Diagnostic::error(
             crate::diag::Location::file("registry"),
@@ -402,12 +471,14 @@ pub fn render(input: RenderInput, options: RenderOptions) -> Result<Site, Diagno
         )),
     }
     for (path, bytes) in &theme.static_files {
-        site.files.insert(format!("static/{path}"), bytes.clone());
+        if let Err(d) = out.put(&format!("static/{path}"), bytes) {
+            diags.push(d);
+        }
     }
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(site)
+    Ok(out.files.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 impl Renderer<'_> {
@@ -459,17 +530,24 @@ impl Renderer<'_> {
             .map(String::as_str)
     }
 
-    fn page_view(&self, editions: &[Edition], keys: &[BTreeSet<&str>], job: &PageJob) -> PageView {
-        let edition = &editions[job.edition];
-        let has = |e: usize| keys[e].contains(job.key.as_str());
-        let url = |e: &Edition| format!("{}{}{}", self.base, e.prefix, job.key);
+    /// The page `key` of edition `edition`; `has` tells which editions have
+    /// the same page.
+    fn page_view(
+        &self,
+        editions: &[Edition],
+        has: &dyn Fn(usize) -> bool,
+        edition: usize,
+        key: &str,
+    ) -> PageView {
+        let edition = &editions[edition];
+        let url = |e: &Edition| format!("{}{}{}", self.base, e.prefix, key);
         let alternates: Vec<Alternate> = editions
             .iter()
             .enumerate()
             .filter(|(i, e)| e.side_by_side == edition.side_by_side && has(*i))
             .map(|(_, e)| Alternate {
                 hreflang: self.tag(e.lang),
-                url: format!("{}{}{}", self.base_url, e.prefix, job.key),
+                url: format!("{}{}{}", self.base_url, e.prefix, key),
             })
             .collect();
         // Text-language entries, then the side-by-side view of this UI language.
@@ -532,7 +610,7 @@ impl Renderer<'_> {
                 aria_label: edition.strings["clause_in_other_language"].clone(),
             });
         PageView {
-            path: format!("{}{}", edition.prefix, job.key),
+            path: format!("{}{}", edition.prefix, key),
             switch,
             alternates,
             original_url,
@@ -619,30 +697,6 @@ impl Renderer<'_> {
             jobs.push(page("standards.html", "standards/".into(), ctx));
             jobs.push(page("404.html", "404.html".into(), Context::new()));
 
-            // The registry: a list and one page per organisation.
-            let views = registry::Views {
-                input: self.registry,
-                lang: edition.lang,
-                strings: edition.strings,
-                root: &root,
-                reports: &self.reports,
-                pages: registry::pages(self.documents),
-            };
-            let mut ctx = Context::new();
-            ctx.insert("organisations", &views.summaries());
-            ctx.insert("as_of", &self.registry.grades.as_of.to_string());
-            jobs.push(page("registry.html", "registry/".into(), ctx));
-            for (i, org) in self.registry.registry.organisations.iter().enumerate() {
-                if let Some(view) = views.organisation(i) {
-                    let mut ctx = Context::new();
-                    ctx.insert("org", &view);
-                    jobs.push(page(
-                        "organisation.html",
-                        format!("registry/{}/", org.id),
-                        ctx,
-                    ));
-                }
-            }
         }
 
         let hosted = self.hosted(edition.lang);

@@ -28,20 +28,8 @@ pub struct Views<'a> {
     pub lang: &'a str,
     pub strings: &'a BTreeMap<String, String>,
     /// The edition's root ("/", "/en/"), where `standards/` and `registry/` live.
-    pub root: &'a str,
-    /// Each organisation's report, in registry order (built once for all editions).
-    pub reports: &'a [Report],
+    pub root: String,
     pub pages: BTreeMap<&'a str, BTreeMap<String, String>>,
-}
-
-#[derive(Serialize)]
-pub struct OrgSummary {
-    pub id: String,
-    pub url: String,
-    pub name: String,
-    pub region: String,
-    /// "csi-grading 三级 (安全咨询服务)", one per certificate in force.
-    pub holdings: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -240,45 +228,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn summaries(&self) -> Vec<OrgSummary> {
-        self.input
-            .registry
-            .organisations
-            .iter()
-            .zip(&self.input.grades.organisations)
-            .map(|(org, og)| {
-                let holdings = org
-                    .data
-                    .certificates
-                    .iter()
-                    .zip(&og.certificates)
-                    .filter(|(_, s)| s.as_ref().is_some_and(|s| s.status.in_force()))
-                    .map(|(c, _)| {
-                        format!(
-                            "{} · {} · {}",
-                            self.standard_title(&c.standard),
-                            self.category_name(&c.standard, &c.category),
-                            self.level_name(&c.standard, &c.level)
-                        )
-                    })
-                    .collect();
-                OrgSummary {
-                    id: org.id.clone(),
-                    url: self.org_url(&org.id),
-                    name: if self.zh() {
-                        org.data.names.zh.clone()
-                    } else {
-                        org.data.names.en.clone()
-                    },
-                    region: org.data.region.name(self.lang).to_string(),
-                    holdings,
-                }
-            })
-            .collect()
-    }
-
-    pub fn organisation(&self, index: usize) -> Option<OrgView> {
-        let r = self.reports.get(index)?;
+    pub fn organisation(&self, r: &Report) -> OrgView {
         let o = &r.organisation;
         let (name, other_name, other_lang) = if self.zh() {
             (o.name_zh.clone(), o.name_en.clone(), "en")
@@ -286,7 +236,7 @@ impl<'a> Views<'a> {
             (o.name_en.clone(), o.name_zh.clone(), "zh-CN")
         };
         let grades: Vec<GradeView> = r.grades.iter().map(|g| self.grade(g)).collect();
-        Some(OrgView {
+        OrgView {
             id: o.id.clone(),
             name,
             other_name,
@@ -319,10 +269,10 @@ impl<'a> Views<'a> {
                     .any(|x| x.agreement == Agreement::Unsupported)
             }),
             grades,
-        })
+        }
     }
 
-    fn certificate(&self, c: &CertificateReport) -> CertView {
+    pub fn certificate(&self, c: &CertificateReport) -> CertView {
         let status = c.status.map_or("invalid", |s| s.name()).to_string();
         let date = c.status_date.clone().unwrap_or_default();
         let until = c.valid_until.clone().unwrap_or_default();
@@ -614,4 +564,118 @@ pub fn pages(documents: &[Document]) -> BTreeMap<&str, BTreeMap<String, String>>
         .iter()
         .map(|d| (d.slug.as_str(), links::pages_of(d)))
         .collect()
+}
+
+/// One organisation in a directory listing, in one language.
+#[derive(Serialize)]
+pub struct RowView {
+    pub id: String,
+    pub url: String,
+    pub name: String,
+    pub other_name: String,
+    pub other_lang: &'static str,
+    pub region: String,
+    pub holdings: Vec<HoldingView>,
+}
+
+/// A certificate in a listing row: what it certifies and its status.
+#[derive(Serialize)]
+pub struct HoldingView {
+    pub text: String,
+    pub status: String,
+    pub status_label: String,
+    /// The certificate's verification page.
+    pub url: String,
+}
+
+/// The verification page of one certificate.
+#[derive(Serialize)]
+pub struct VerifyView {
+    pub cert: CertView,
+    pub org_name: String,
+    pub org_url: String,
+    /// The level computed for the certificate's standard and category, and
+    /// whether it supports the certificate's level.
+    pub computed_level: Option<String>,
+    pub agreement: Option<String>,
+    pub as_of: String,
+}
+
+impl Views<'_> {
+    /// "网络安全服务机构等级评定规范 · 风险评估服务 · 三级" in this edition's language.
+    pub fn holding_text(&self, standard: &str, category: &str, level: &str) -> String {
+        format!(
+            "{} · {} · {}",
+            self.standard_title(standard),
+            self.category_name(standard, category),
+            self.level_name(standard, level)
+        )
+    }
+
+    /// A status's short name ("有效", "Revoked").
+    pub fn status_label(&self, status: &str) -> String {
+        self.t(&format!("status_{}", status.replace('-', "_")))
+    }
+
+    pub fn verify_url(&self, slug: &str) -> String {
+        format!("{}verify/{slug}/", self.root)
+    }
+
+    pub fn row(&self, e: &super::directory::Entry) -> RowView {
+        let (name, other_name, other_lang) = if self.zh() {
+            (e.name_zh.clone(), e.name_en.clone(), "en")
+        } else {
+            (e.name_en.clone(), e.name_zh.clone(), "zh-CN")
+        };
+        RowView {
+            id: e.id.clone(),
+            url: self.org_url(&e.id),
+            name,
+            other_name,
+            other_lang,
+            region: if self.zh() {
+                e.region_zh.clone()
+            } else {
+                e.region_en.clone()
+            },
+            holdings: e
+                .certificates
+                .iter()
+                .map(|c| HoldingView {
+                    text: self.holding_text(&c.standard, &c.category, &c.level),
+                    status: c.status.clone(),
+                    status_label: self.status_label(&c.status),
+                    url: self.verify_url(&c.slug),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn verification(&self, r: &Report, c: &CertificateReport) -> VerifyView {
+        let grade = r
+            .grades
+            .iter()
+            .find(|g| g.standard == c.standard && g.category == c.category);
+        let agreement = grade
+            .and_then(|g| g.registered.iter().find(|x| x.certificate == c.number))
+            .map(|x| match x.agreement {
+                Agreement::Consistent => "consistent",
+                Agreement::Unsupported => "unsupported",
+                Agreement::Exceeded => "exceeded",
+            });
+        VerifyView {
+            cert: self.certificate(c),
+            org_name: if self.zh() {
+                r.organisation.name_zh.clone()
+            } else {
+                r.organisation.name_en.clone()
+            },
+            org_url: self.org_url(&r.organisation.id),
+            computed_level: grade
+                .and_then(|g| g.level.as_ref())
+                .map(|l| self.level_name(&c.standard, l)),
+            agreement: agreement.map(String::from),
+            as_of: r.as_of.clone(),
+        }
+    }
 }

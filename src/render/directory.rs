@@ -1,0 +1,423 @@
+//! The public directory: one light, language-neutral [`Entry`] per
+//! organisation (taken from its public report), the facets buyers narrow by
+//! (standard, service category, computed level, region, certificate status)
+//! and the paginated listings, sorted by name or by date, that make the
+//! directory work without JavaScript.
+//!
+//! Entries are kept for every organisation while the heavy reports are
+//! dropped after each organisation's pages are written, which is what keeps
+//! a build of 100,000 organisations in bounded memory.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::grade::report::Report;
+use crate::registry::region::REGIONS;
+use crate::rules::Schemes;
+
+/// Organisations per listing page.
+pub const PAGE_SIZE: usize = 50;
+
+/// The facet kinds, in the order the filters show them.
+pub const KINDS: [&str; 5] = ["standard", "category", "level", "region", "status"];
+
+/// What the directory knows of one organisation.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// Former names in both languages, for search.
+    pub former_names: Vec<String>,
+    pub region: String,
+    pub region_zh: String,
+    pub region_en: String,
+    pub certificates: Vec<CertEntry>,
+    pub grades: Vec<GradeEntry>,
+    /// The latest issue or renewal of any certificate: "sort by date".
+    pub date: Option<String>,
+    /// Facet tokens (`region=beijing`, `level=csi-grading/level-3`, …).
+    pub facets: BTreeSet<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CertEntry {
+    pub number: String,
+    /// The number as it appears in URLs (`verify/<slug>/`).
+    pub slug: String,
+    pub standard: String,
+    pub category: String,
+    pub level: String,
+    /// Status name (`valid`, `revoked`, …; `invalid` when the events don't
+    /// make sense, which the registry check reports).
+    pub status: String,
+    pub status_date: Option<String>,
+    pub valid_until: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GradeEntry {
+    pub standard: String,
+    pub category: String,
+    /// The computed level; `None` when no level is met.
+    pub level: Option<String>,
+}
+
+/// A certificate number as a URL path segment: ASCII letters upper-cased,
+/// digits kept, every other run of characters one `-`. Registry numbers are
+/// checked to stay distinct under this mapping.
+pub fn number_slug(number: &str) -> String {
+    let mut slug = String::with_capacity(number.len());
+    for c in number.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_uppercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+/// A level's URL slug, from its English name ("Level 3" → `level-3`).
+pub fn level_slug(schemes: &Schemes, standard: &str, level: &str) -> String {
+    let en = schemes
+        .get(standard)
+        .and_then(|s| s.rules.levels.iter().find(|l| l.id == level))
+        .map_or(level, |l| l.en.as_str());
+    let mut slug = String::new();
+    for c in en.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+/// The directory entry of one organisation's public report.
+pub fn entry(report: &Report, schemes: &Schemes) -> Entry {
+    let o = &report.organisation;
+    let mut facets = BTreeSet::new();
+    facets.insert(format!("region={}", o.region));
+    for c in &report.certificates {
+        facets.insert(format!("standard={}", c.standard));
+        facets.insert(format!("category={}/{}", c.standard, c.category));
+        if let Some(status) = c.status {
+            facets.insert(format!("status={}", status.name()));
+        }
+    }
+    for g in &report.grades {
+        facets.insert(format!("standard={}", g.standard));
+        facets.insert(format!("category={}/{}", g.standard, g.category));
+        if let Some(level) = &g.level {
+            facets.insert(format!(
+                "level={}/{}",
+                g.standard,
+                level_slug(schemes, &g.standard, level)
+            ));
+        }
+    }
+    let date = report
+        .certificates
+        .iter()
+        .flat_map(|c| &c.events)
+        .filter(|e| matches!(e.kind, "issued" | "renewed") && e.date <= report.as_of)
+        .map(|e| e.date.clone())
+        .max();
+    Entry {
+        id: o.id.clone(),
+        name_zh: o.name_zh.clone(),
+        name_en: o.name_en.clone(),
+        former_names: o
+            .former_names
+            .iter()
+            .flat_map(|f| std::iter::once(f.zh.clone()).chain(f.en.clone()))
+            .collect(),
+        region: o.region.clone(),
+        region_zh: o.region_zh.clone(),
+        region_en: o.region_en.clone(),
+        certificates: report
+            .certificates
+            .iter()
+            .map(|c| CertEntry {
+                number: c.number.clone(),
+                slug: number_slug(&c.number),
+                standard: c.standard.clone(),
+                category: c.category.clone(),
+                level: c.level.clone(),
+                status: c.status.map_or("invalid", |s| s.name()).to_string(),
+                status_date: c.status_date.clone(),
+                valid_until: c.valid_until.clone(),
+            })
+            .collect(),
+        grades: report
+            .grades
+            .iter()
+            .map(|g| GradeEntry {
+                standard: g.standard.clone(),
+                category: g.category.clone(),
+                level: g.level.clone(),
+            })
+            .collect(),
+        date,
+        facets,
+    }
+}
+
+/// One value of a facet, with the entries (indices, in name order) that
+/// have it.
+#[derive(Clone, Debug)]
+pub struct FacetValue {
+    pub kind: &'static str,
+    pub token: String,
+    /// Where its listing lives under `registry/` ("region/beijing/").
+    pub path: String,
+    pub zh: String,
+    pub en: String,
+    /// The standard a category or level belongs to, as (zh, en) titles:
+    /// category names repeat across standards.
+    pub group: Option<(String, String)>,
+    pub members: Vec<usize>,
+}
+
+impl FacetValue {
+    pub fn label(&self, lang: &str) -> &str {
+        if lang == "zh" { &self.zh } else { &self.en }
+    }
+
+    pub fn group(&self, lang: &str) -> Option<&str> {
+        self.group
+            .as_ref()
+            .map(|(zh, en)| if lang == "zh" { zh.as_str() } else { en.as_str() })
+    }
+}
+
+/// The statuses a certificate can have, in the order filters list them.
+const STATUSES: [&str; 9] = [
+    "valid",
+    "expiring-soon",
+    "confirmation-due",
+    "confirmation-overdue",
+    "suspended",
+    "revoked",
+    "expired",
+    "not-yet-issued",
+    "invalid",
+];
+
+/// Every facet value that at least one organisation has, grouped by kind in
+/// [`KINDS`] order; within a kind, in the order of the rules (standards,
+/// categories, levels), of the region table, or of [`STATUSES`].
+/// `status_label` names a status in Chinese and English.
+pub fn facets(
+    entries: &[Entry],
+    schemes: &Schemes,
+    status_label: &dyn Fn(&str) -> (String, String),
+) -> Vec<FacetValue> {
+    let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        for token in &e.facets {
+            members.entry(token.as_str()).or_default().push(i);
+        }
+    }
+    let mut values = Vec::new();
+    let mut push = |kind: &'static str,
+                    value: String,
+                    (zh, en): (String, String),
+                    group: Option<(String, String)>| {
+        let token = format!("{kind}={value}");
+        if let Some(m) = members.get(token.as_str()) {
+            values.push(FacetValue {
+                kind,
+                path: format!("{kind}/{value}/"),
+                token,
+                zh,
+                en,
+                group,
+                members: m.clone(),
+            });
+        }
+    };
+    let title = |s: &crate::rules::Scheme, lang: &str| {
+        s.title
+            .get(lang)
+            .or_else(|| s.title.get("zh"))
+            .cloned()
+            .unwrap_or_else(|| s.slug.clone())
+    };
+    let titles = |s: &crate::rules::Scheme| (title(s, "zh"), title(s, "en"));
+    for s in &schemes.schemes {
+        push("standard", s.slug.clone(), titles(s), None);
+    }
+    for s in &schemes.schemes {
+        for c in &s.rules.categories {
+            push(
+                "category",
+                format!("{}/{}", s.slug, c.id),
+                (c.zh.clone(), c.en.clone()),
+                Some(titles(s)),
+            );
+        }
+    }
+    for s in &schemes.schemes {
+        for l in &s.rules.levels {
+            push(
+                "level",
+                format!("{}/{}", s.slug, level_slug(schemes, &s.slug, &l.id)),
+                (l.id.clone(), l.en.clone()),
+                Some(titles(s)),
+            );
+        }
+    }
+    for (id, zh, en) in REGIONS {
+        push("region", id.to_string(), (zh.to_string(), en.to_string()), None);
+    }
+    for status in STATUSES {
+        push("status", status.to_string(), status_label(status), None);
+    }
+    values
+}
+
+/// How a listing is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    /// Registry order: by id, which is the romanised name.
+    Name,
+    /// Latest certificate issue or renewal first; never-certified last.
+    Date,
+}
+
+impl Sort {
+    /// The path segment of the sorted listing ("" for the default).
+    pub fn segment(self) -> &'static str {
+        match self {
+            Sort::Name => "",
+            Sort::Date => "by-date/",
+        }
+    }
+}
+
+/// `members` (indices in name order) in `sort` order.
+pub fn sorted(entries: &[Entry], members: &[usize], sort: Sort) -> Vec<usize> {
+    let mut out = members.to_vec();
+    if sort == Sort::Date {
+        // Stable: equal dates keep name order.
+        out.sort_by(|&a, &b| entries[b].date.cmp(&entries[a].date));
+    }
+    out
+}
+
+/// The path of page `page` (1-based) of a listing rooted at `root`
+/// ("registry/region/beijing/").
+pub fn page_path(root: &str, sort: Sort, page: usize) -> String {
+    if page <= 1 {
+        format!("{root}{}", sort.segment())
+    } else {
+        format!("{root}{}page/{page}/", sort.segment())
+    }
+}
+
+/// Number of pages for `count` organisations (an empty listing has one).
+pub fn page_count(count: usize) -> usize {
+    count.div_ceil(PAGE_SIZE).max(1)
+}
+
+/// Page numbers to offer in a pager: the first, the last, and two either
+/// side of the current one; `None` marks a gap.
+pub fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
+    let mut out = Vec::new();
+    let mut last = 0;
+    for n in 1..=total {
+        let near = n + 2 >= current && n <= current + 2;
+        if n == 1 || n == total || near {
+            if last != 0 && n > last + 1 {
+                out.push(None);
+            }
+            out.push(Some(n));
+            last = n;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_slugs_are_url_safe_and_case_insensitive() {
+        assert_eq!(number_slug("CSI-2021-YJ-0062"), "CSI-2021-YJ-0062");
+        assert_eq!(number_slug(" csi-2021-yj-0062 "), "CSI-2021-YJ-0062");
+        assert_eq!(number_slug("ISV C01/2023 — FP 7"), "ISV-C01-2023-FP-7");
+        assert_eq!(number_slug("--"), "");
+    }
+
+    #[test]
+    fn listing_paths_and_pages() {
+        assert_eq!(page_path("registry/", Sort::Name, 1), "registry/");
+        assert_eq!(page_path("registry/", Sort::Name, 2), "registry/page/2/");
+        assert_eq!(
+            page_path("registry/region/beijing/", Sort::Date, 3),
+            "registry/region/beijing/by-date/page/3/"
+        );
+        assert_eq!(page_count(0), 1);
+        assert_eq!(page_count(PAGE_SIZE), 1);
+        assert_eq!(page_count(PAGE_SIZE + 1), 2);
+    }
+
+    #[test]
+    fn pager_keeps_ends_and_neighbours() {
+        assert_eq!(pager_numbers(1, 1), vec![Some(1)]);
+        assert_eq!(
+            pager_numbers(6, 20),
+            vec![
+                Some(1),
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                None,
+                Some(20)
+            ]
+        );
+        assert_eq!(
+            pager_numbers(2, 4),
+            vec![Some(1), Some(2), Some(3), Some(4)]
+        );
+    }
+
+    fn entry_with(id: &str, date: Option<&str>) -> Entry {
+        Entry {
+            id: id.into(),
+            name_zh: id.into(),
+            name_en: id.into(),
+            former_names: vec![],
+            region: "beijing".into(),
+            region_zh: "北京市".into(),
+            region_en: "Beijing".into(),
+            certificates: vec![],
+            grades: vec![],
+            date: date.map(String::from),
+            facets: BTreeSet::new(),
+        }
+    }
+
+    #[test]
+    fn date_order_is_newest_first_then_name_and_undated_last() {
+        let entries = vec![
+            entry_with("a", Some("2024-01-01")),
+            entry_with("b", None),
+            entry_with("c", Some("2025-06-01")),
+            entry_with("d", Some("2024-01-01")),
+        ];
+        assert_eq!(sorted(&entries, &[0, 1, 2, 3], Sort::Date), vec![2, 0, 3, 1]);
+        assert_eq!(sorted(&entries, &[0, 1, 2, 3], Sort::Name), vec![0, 1, 2, 3]);
+    }
+}

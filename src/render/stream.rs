@@ -1,0 +1,433 @@
+//! The registry's pages, rendered and written one at a time: each
+//! organisation's page and certificate verification pages, the directory
+//! listings (every facet, sorted by name and by date, paginated) and the
+//! sitemap. Nothing here holds more than one organisation's report at once,
+//! so memory grows with the light directory entries only.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::grade::report::Reporter;
+use crate::load::Theme;
+
+use super::directory::{self, Entry, FacetValue, Sort};
+use super::registry::{RowView, Views};
+use super::{Counted, Edition, Renderer, SitemapEntry, tera_error};
+
+/// URLs per sitemap file (the sitemaps.org limit).
+const SITEMAP_LIMIT: usize = 50_000;
+
+pub(super) struct Stream<'a> {
+    pub renderer: &'a Renderer<'a>,
+    pub tera: &'a Tera,
+    pub theme: &'a Theme,
+    pub editions: &'a [Edition<'a>],
+    pub out: &'a Counted<'a>,
+}
+
+/// A listing page of the directory, in one language.
+#[derive(Serialize)]
+struct ListingView {
+    /// The facet value listed, if any ("北京市"), and its kind ("地区").
+    facet: Option<String>,
+    facet_kind: Option<String>,
+    count: usize,
+    rows: Vec<RowView>,
+    sort: &'static str,
+    sort_name_url: String,
+    sort_date_url: String,
+    page: usize,
+    pages: usize,
+    pager: Vec<PagerLink>,
+    prev_url: Option<String>,
+    next_url: Option<String>,
+    /// The first row's position (1-based), for "51–100 of 1,234".
+    first: usize,
+    last: usize,
+    csv_url: String,
+    all_url: String,
+    filters: Vec<FilterGroup>,
+    index_url: String,
+    as_of: String,
+}
+
+#[derive(Serialize)]
+struct PagerLink {
+    /// `None` for a gap ("…").
+    number: Option<usize>,
+    url: String,
+    current: bool,
+}
+
+/// One facet kind of the filters (see `filters.html`).
+#[derive(Clone, Serialize)]
+struct FilterGroup {
+    kind: &'static str,
+    label: String,
+    options: Vec<FilterOption>,
+}
+
+#[derive(Clone, Serialize)]
+struct FilterOption {
+    token: String,
+    label: String,
+    /// The standard of a category or level, on the first option of each
+    /// standard (`group_start`).
+    group: Option<String>,
+    group_start: bool,
+    count: usize,
+    url: String,
+    selected: bool,
+}
+
+impl Stream<'_> {
+    fn single_editions(&self) -> Vec<usize> {
+        (0..self.editions.len())
+            .filter(|&e| !self.editions[e].side_by_side)
+            .collect()
+    }
+
+    fn common(&self, e: usize) -> Context {
+        let edition = &self.editions[e];
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.renderer.site_view(edition));
+        ctx.insert("t", edition.strings);
+        ctx
+    }
+
+    fn views(&self, e: usize) -> Views<'_> {
+        let edition = &self.editions[e];
+        Views {
+            input: self.renderer.registry,
+            lang: edition.lang,
+            strings: edition.strings,
+            root: format!("{}{}", self.renderer.base, edition.prefix),
+            pages: super::registry::pages(self.renderer.documents),
+        }
+    }
+
+    /// Renders `template` as page `key` of edition `e` and writes it.
+    fn emit(
+        &self,
+        common: &Context,
+        e: usize,
+        template: &str,
+        key: &str,
+        extra: Context,
+    ) -> Result<(), Diagnostic> {
+        let single = |i: usize| !self.editions[i].side_by_side;
+        let page = self.renderer.page_view(self.editions, &single, e, key);
+        let mut ctx = common.clone();
+        ctx.extend(extra);
+        ctx.insert("page", &page);
+        ctx.insert("page_path", &page.path);
+        let html = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|err| tera_error(self.theme, &err))?;
+        self.out.put(&format!("{}index.html", page.path), html.as_bytes())
+    }
+
+    /// Writes each organisation's page and its certificates' verification
+    /// pages in every single-language edition; returns the directory
+    /// entries (in registry order) and the page keys written.
+    pub fn organisations(&self, diags: &mut Diagnostics) -> (Vec<Entry>, Vec<String>) {
+        let input = self.renderer.registry;
+        let reporter = Reporter::new(input.schemes, input.grades);
+        let editions: Vec<(usize, Context, Views)> = self
+            .single_editions()
+            .into_iter()
+            .map(|e| (e, self.common(e), self.views(e)))
+            .collect();
+        let results: Vec<(Entry, Vec<String>, Vec<Diagnostic>)> = input
+            .registry
+            .organisations
+            .par_iter()
+            .zip(input.grades.organisations.par_iter())
+            .map(|(org, og)| {
+                let report = reporter.report(org, og);
+                let mut keys = vec![format!("registry/{}/", org.id)];
+                let mut errors = Vec::new();
+                for (e, common, views) in &editions {
+                    let mut ctx = Context::new();
+                    ctx.insert("org", &views.organisation(&report));
+                    if let Err(d) = self.emit(common, *e, "organisation.html", &keys[0], ctx) {
+                        errors.push(d);
+                    }
+                }
+                for c in &report.certificates {
+                    let key = format!("verify/{}/", directory::number_slug(&c.number));
+                    for (e, common, views) in &editions {
+                        let mut ctx = Context::new();
+                        ctx.insert("verify", &views.verification(&report, c));
+                        if let Err(d) = self.emit(common, *e, "certificate.html", &key, ctx) {
+                            errors.push(d);
+                        }
+                    }
+                    keys.push(key);
+                }
+                (directory::entry(&report, input.schemes), keys, errors)
+            })
+            .collect();
+        let mut entries = Vec::with_capacity(results.len());
+        let mut keys = Vec::new();
+        for (entry, k, errors) in results {
+            entries.push(entry);
+            keys.extend(k);
+            for d in errors {
+                diags.push(d);
+            }
+        }
+        (entries, keys)
+    }
+
+    /// Writes the directory listings and the verification form; returns
+    /// the page keys written.
+    pub fn directory(&self, entries: &[Entry], diags: &mut Diagnostics) -> Vec<String> {
+        let input = self.renderer.registry;
+        let strings_of = |lang: &str| {
+            self.editions
+                .iter()
+                .find(|e| e.lang == lang)
+                .map(|e| e.strings)
+        };
+        let label = |lang: &str, key: &str| {
+            strings_of(lang)
+                .and_then(|s| s.get(key))
+                .cloned()
+                .unwrap_or_else(|| key.to_string())
+        };
+        let status_label = |status: &str| {
+            let key = format!("status_{}", status.replace('-', "_"));
+            (label("zh", &key), label("en", &key))
+        };
+        let facets = directory::facets(entries, input.schemes, &status_label);
+        let everyone: Vec<usize> = (0..entries.len()).collect();
+        // The index, then one listing per facet value.
+        let listings: Vec<(Option<&FacetValue>, &[usize])> = std::iter::once((None, &everyone[..]))
+            .chain(facets.iter().map(|f| (Some(f), &f.members[..])))
+            .collect();
+        let mut tasks = Vec::new();
+        for (l, (_, members)) in listings.iter().enumerate() {
+            for sort in [Sort::Name, Sort::Date] {
+                for page in 1..=directory::page_count(members.len()) {
+                    tasks.push((l, sort, page));
+                }
+            }
+        }
+        let editions: Vec<(usize, Context, Views)> = self
+            .single_editions()
+            .into_iter()
+            .map(|e| (e, self.common(e), self.views(e)))
+            .collect();
+        // Orders are computed once per listing, not per page.
+        let orders: Vec<[Vec<usize>; 2]> = listings
+            .par_iter()
+            .map(|(_, members)| {
+                [
+                    directory::sorted(entries, members, Sort::Name),
+                    directory::sorted(entries, members, Sort::Date),
+                ]
+            })
+            .collect();
+        let results: Vec<Result<String, Diagnostic>> = tasks
+            .par_iter()
+            .flat_map_iter(|&(l, sort, page)| {
+                let (facet, _) = listings[l];
+                let order = &orders[l][usize::from(sort == Sort::Date)];
+                let root = match facet {
+                    Some(f) => format!("registry/{}", f.path),
+                    None => "registry/".to_string(),
+                };
+                let key = directory::page_path(&root, sort, page);
+                editions
+                    .iter()
+                    .map(|(e, common, views)| {
+                        let view = self.listing(views, &facets, facet, &root, order, sort, page, entries);
+                        let mut ctx = Context::new();
+                        ctx.insert("listing", &view);
+                        self.emit(common, *e, "directory.html", &key, ctx)?;
+                        Ok(key.clone())
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut keys = Vec::new();
+        for r in results {
+            match r {
+                Ok(key) => {
+                    if keys.last() != Some(&key) {
+                        keys.push(key)
+                    }
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        for (e, common, _) in &editions {
+            let mut ctx = Context::new();
+            ctx.insert("as_of", &input.grades.as_of.to_string());
+            ctx.insert(
+                "certificate_count",
+                &entries.iter().map(|e| e.certificates.len()).sum::<usize>(),
+            );
+            ctx.insert("standards", &self.standards(*e));
+            if let Err(d) = self.emit(common, *e, "verify.html", "verify/", ctx) {
+                diags.push(d);
+            }
+        }
+        keys.push("verify/".into());
+        keys
+    }
+
+    /// The standards the registry covers, as links in edition `e`.
+    fn standards(&self, e: usize) -> Vec<BTreeMap<&'static str, String>> {
+        let lang = self.editions[e].lang;
+        let hosted = self.renderer.hosted(lang);
+        self.renderer
+            .registry
+            .schemes
+            .schemes
+            .iter()
+            .map(|s| {
+                let mut m = BTreeMap::new();
+                m.insert(
+                    "title",
+                    s.title
+                        .get(lang)
+                        .or_else(|| s.title.get("zh"))
+                        .cloned()
+                        .unwrap_or_else(|| s.slug.clone()),
+                );
+                m.insert("url", hosted.get(&s.slug).cloned().unwrap_or_default());
+                m
+            })
+            .collect()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn listing(
+        &self,
+        views: &Views,
+        facets: &[FacetValue],
+        facet: Option<&FacetValue>,
+        root: &str,
+        order: &[usize],
+        sort: Sort,
+        page: usize,
+        entries: &[Entry],
+    ) -> ListingView {
+        let lang = views.lang;
+        let t = |key: &str| {
+            views
+                .strings
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| key.to_string())
+        };
+        let url = |path: &str| format!("{}{path}", views.root);
+        let pages = directory::page_count(order.len());
+        let start = (page - 1) * directory::PAGE_SIZE;
+        let shown = order.iter().skip(start).take(directory::PAGE_SIZE);
+        let rows: Vec<RowView> = shown.map(|&i| views.row(&entries[i])).collect();
+        let first = if rows.is_empty() { 0 } else { start + 1 };
+        let last = start + rows.len();
+        let filters = directory::KINDS
+            .iter()
+            .map(|&kind| FilterGroup {
+                kind,
+                label: t(&format!("facet_{kind}")),
+                options: facets
+                    .iter()
+                    .filter(|f| f.kind == kind)
+                    .scan(None, |previous: &mut Option<String>, f| {
+                        let group = f.group(lang).map(String::from);
+                        let group_start = group.is_some() && *previous != group;
+                        *previous = group.clone();
+                        Some((f, group, group_start))
+                    })
+                    .map(|(f, group, group_start)| FilterOption {
+                        token: f.token.clone(),
+                        label: f.label(lang).to_string(),
+                        group,
+                        group_start,
+                        count: f.members.len(),
+                        url: url(&format!("registry/{}", f.path)),
+                        selected: facet.is_some_and(|c| c.token == f.token),
+                    })
+                    .collect(),
+            })
+            .filter(|g| !g.options.is_empty())
+            .collect();
+        ListingView {
+            facet: facet.map(|f| f.label(lang).to_string()),
+            facet_kind: facet.map(|f| t(&format!("facet_{}", f.kind))),
+            count: order.len(),
+            rows,
+            sort: match sort {
+                Sort::Name => "name",
+                Sort::Date => "date",
+            },
+            sort_name_url: url(&directory::page_path(root, Sort::Name, 1)),
+            sort_date_url: url(&directory::page_path(root, Sort::Date, 1)),
+            page,
+            pages,
+            pager: directory::pager_numbers(page, pages)
+                .into_iter()
+                .map(|n| PagerLink {
+                    number: n,
+                    url: n.map_or(String::new(), |n| {
+                        url(&directory::page_path(root, sort, n))
+                    }),
+                    current: n == Some(page),
+                })
+                .collect(),
+            prev_url: (page > 1).then(|| url(&directory::page_path(root, sort, page - 1))),
+            next_url: (page < pages).then(|| url(&directory::page_path(root, sort, page + 1))),
+            first,
+            last,
+            csv_url: format!("{}{root}organisations.csv", self.renderer.base),
+            all_url: url("registry/"),
+            filters,
+            index_url: format!("{}search/organisations/", self.renderer.base),
+            as_of: self.renderer.registry.grades.as_of.to_string(),
+        }
+    }
+
+    /// `sitemap.xml`: one file, or an index of files of at most
+    /// [`SITEMAP_LIMIT`] URLs each.
+    pub fn sitemap(&self, entries: &[SitemapEntry], diags: &mut Diagnostics) {
+        let base_url = self.renderer.base_url;
+        let mut render = |template: &str, ctx: &Context, path: &str| match self
+            .tera
+            .render(template, ctx)
+        {
+            Ok(xml) => {
+                if let Err(d) = self.out.put(path, xml.as_bytes()) {
+                    diags.push(d);
+                }
+            }
+            Err(e) => diags.push(tera_error(self.theme, &e)),
+        };
+        if entries.len() <= SITEMAP_LIMIT {
+            let mut ctx = Context::new();
+            ctx.insert("pages", entries);
+            render("sitemap.xml", &ctx, "sitemap.xml");
+            return;
+        }
+        let mut files = Vec::new();
+        for (i, chunk) in entries.chunks(SITEMAP_LIMIT).enumerate() {
+            let path = format!("sitemaps/{}.xml", i + 1);
+            let mut ctx = Context::new();
+            ctx.insert("pages", chunk);
+            render("sitemap.xml", &ctx, &path);
+            files.push(format!("{base_url}{path}"));
+        }
+        let mut ctx = Context::new();
+        ctx.insert("sitemaps", &files);
+        render("sitemap_index.xml", &ctx, "sitemap.xml");
+    }
+}

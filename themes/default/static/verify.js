@@ -1,0 +1,62 @@
+// Certificate lookup on the verification page. Every certificate has a
+// static page at verify/<NUMBER>/, so a lookup is one HEAD request: found
+// opens that page, not found says what the registry covers.
+(() => {
+  "use strict";
+  const form = document.getElementById("verify-form");
+  if (!form) return;
+  const input = document.getElementById("verify-number");
+  const result = document.getElementById("verify-result");
+  const message = document.getElementById("verify-message");
+  const detail = result.querySelector(".verify-not-found-detail");
+
+  // Same mapping as the build's number_slug: ASCII letters upper-cased,
+  // digits kept, every other run of characters one "-".
+  const slug = (text) =>
+    text
+      .normalize("NFKC")
+      .toUpperCase()
+      .replace(/[^A-Z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "");
+
+  const show = (text, notFound) => {
+    result.hidden = false;
+    message.textContent = text;
+    detail.hidden = !notFound;
+  };
+
+  async function lookUp(number) {
+    const key = slug(number);
+    const shown = number.trim();
+    if (!key) return;
+    show(form.dataset.checking, false);
+    const url = form.dataset.root + key + "/";
+    let found = false;
+    try {
+      const response = await fetch(url, { method: "HEAD" });
+      found = response.ok;
+    } catch (_) {
+      found = false;
+    }
+    if (found) {
+      show(form.dataset.found.replace("{number}", shown), false);
+      window.location.assign(url);
+    } else {
+      show(form.dataset.notFound.replace("{number}", shown), true);
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const number = input.value;
+    const params = new URLSearchParams({ number });
+    history.replaceState(null, "", "?" + params.toString());
+    lookUp(number);
+  });
+
+  const initial = new URLSearchParams(window.location.search).get("number");
+  if (initial) {
+    input.value = initial;
+    lookUp(initial);
+  }
+})();
