@@ -68,6 +68,8 @@ struct PagerLink {
 struct FilterGroup {
     kind: &'static str,
     label: String,
+    /// Whether one of its options is the listing shown.
+    selected: bool,
     options: Vec<FilterOption>,
 }
 
@@ -340,6 +342,7 @@ impl Stream<'_> {
             .map(|&kind| FilterGroup {
                 kind,
                 label: t(&format!("facet_{kind}")),
+                selected: false,
                 options: facets
                     .iter()
                     .filter(|f| f.kind == kind)
@@ -361,6 +364,10 @@ impl Stream<'_> {
                     .collect(),
             })
             .filter(|g| !g.options.is_empty())
+            .map(|mut g| {
+                g.selected = g.options.iter().any(|o| o.selected);
+                g
+            })
             .collect();
         ListingView {
             facet: facet.map(|f| f.label(lang).to_string()),
