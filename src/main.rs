@@ -380,23 +380,19 @@ fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let files = match dengji::render_analysis(
-        &cli.root,
-        &analysis,
-        RenderOptions::default(),
-        &staging,
-    ) {
-        Ok(files) => files,
-        Err(d) => {
-            // Dropping the staging folder removes the half-written site.
-            drop(staging);
-            analysis.diagnostics.extend(d);
-            analysis.diagnostics.sort();
-            report(cli, &analysis.diagnostics);
-            summary_line(cli, "build failed", &analysis.diagnostics, started);
-            return ExitCode::FAILURE;
-        }
-    };
+    let files =
+        match dengji::render_analysis(&cli.root, &analysis, RenderOptions::default(), &staging) {
+            Ok(files) => files,
+            Err(d) => {
+                // Dropping the staging folder removes the half-written site.
+                drop(staging);
+                analysis.diagnostics.extend(d);
+                analysis.diagnostics.sort();
+                report(cli, &analysis.diagnostics);
+                summary_line(cli, "build failed", &analysis.diagnostics, started);
+                return ExitCode::FAILURE;
+            }
+        };
     report(cli, &analysis.diagnostics);
     if let Err(e) = staging.commit() {
         eprintln!(

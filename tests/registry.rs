@@ -134,6 +134,10 @@ fn invalid_files_give_located_errors_with_hints() {
             good.replace("region: beijing", "region: 北京市"),
         ),
         ("Bad_Name.yaml", good.clone()),
+        (
+            "zz-twin.yaml",
+            good.replace("TEST-PRIVATE-0001", "test private 0001"),
+        ),
     ]);
     let out = dengji(dir.path(), &["check"]);
     let err = stderr(&out);
@@ -191,6 +195,11 @@ fn invalid_files_give_located_errors_with_hints() {
             "broken.yaml",
             "standard: no-such-standard",
             "unknown standard `no-such-standard`",
+        ),
+        (
+            "zz-twin.yaml",
+            "number: test private 0001",
+            "differs from TEST-PRIVATE-0001",
         ),
     ] {
         let prefix = format!("registry/{file}:{}:", line_of(file, needle));

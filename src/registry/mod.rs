@@ -119,7 +119,7 @@ pub fn check(
     documents: &[Document],
     diagnostics: &mut Diagnostics,
 ) {
-    let mut numbers: BTreeMap<&str, &Organisation> = BTreeMap::new();
+    let mut numbers: BTreeMap<String, (&Organisation, &String)> = BTreeMap::new();
     let mut codes: BTreeMap<&str, &Organisation> = BTreeMap::new();
     for org in &registry.organisations {
         let d = &org.data;
@@ -288,14 +288,31 @@ pub fn check(
         }
         for (i, cert) in d.certificates.iter().enumerate() {
             let base = p(&["certificates".into(), i.into()]);
-            if let Some(other) = numbers.insert(&cert.number, org) {
+            let slug = number_slug(&cert.number);
+            if slug.is_empty() {
                 error(
                     [base.clone(), vec!["number".into()]].concat(),
                     format!(
-                        "certificate number {} is also registered to `{}`",
-                        cert.number, other.id
+                        "certificate number `{}` has no letter or digit",
+                        cert.number
                     ),
-                    "certificate numbers are unique; correct one of them",
+                    "write the number as printed on the certificate",
+                );
+            } else if let Some((other, number)) = numbers.insert(slug, (org, &cert.number)) {
+                error(
+                    [base.clone(), vec!["number".into()]].concat(),
+                    if *number == cert.number {
+                        format!(
+                            "certificate number {} is also registered to `{}`",
+                            cert.number, other.id
+                        )
+                    } else {
+                        format!(
+                            "certificate number {} differs from {number} (registered to `{}`) only in case or punctuation",
+                            cert.number, other.id
+                        )
+                    },
+                    "certificate numbers are unique, ignoring case and punctuation (each has its own verification page); correct one of them",
                 );
             }
             let Some(scheme) = schemes.get(&cert.standard) else {
@@ -477,4 +494,35 @@ fn documentary_ids<'a>(scheme: &'a crate::rules::Scheme, category: Option<&str>)
 pub fn schema_json() -> Result<String, serde_json::Error> {
     let schema = schemars::schema_for!(OrganisationFile);
     serde_json::to_string_pretty(&schema)
+}
+/// A certificate number as a URL path segment: ASCII letters upper-cased,
+/// digits kept, every other run of characters one `-`. Registry numbers are
+/// checked to stay distinct under this mapping, since each has its own
+/// verification page.
+pub fn number_slug(number: &str) -> String {
+    let mut slug = String::with_capacity(number.len());
+    for c in number.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_uppercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+#[cfg(test)]
+mod slug_tests {
+    use super::*;
+
+    #[test]
+    fn number_slugs_are_url_safe_and_case_insensitive() {
+        assert_eq!(number_slug("CSI-2021-YJ-0062"), "CSI-2021-YJ-0062");
+        assert_eq!(number_slug(" csi-2021-yj-0062 "), "CSI-2021-YJ-0062");
+        assert_eq!(number_slug("ISV C01/2023 — FP 7"), "ISV-C01-2023-FP-7");
+        assert_eq!(number_slug("--"), "");
+    }
 }

@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::grade::report::Report;
+use crate::registry::number_slug;
 use crate::registry::region::REGIONS;
 use crate::rules::Schemes;
 
@@ -62,24 +63,6 @@ pub struct GradeEntry {
     pub category: String,
     /// The computed level; `None` when no level is met.
     pub level: Option<String>,
-}
-
-/// A certificate number as a URL path segment: ASCII letters upper-cased,
-/// digits kept, every other run of characters one `-`. Registry numbers are
-/// checked to stay distinct under this mapping.
-pub fn number_slug(number: &str) -> String {
-    let mut slug = String::with_capacity(number.len());
-    for c in number.trim().chars() {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c.to_ascii_uppercase());
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    while slug.ends_with('-') {
-        slug.pop();
-    }
-    slug
 }
 
 /// A level's URL slug, from its English name ("Level 3" → `level-3`).
@@ -191,9 +174,13 @@ impl FacetValue {
     }
 
     pub fn group(&self, lang: &str) -> Option<&str> {
-        self.group
-            .as_ref()
-            .map(|(zh, en)| if lang == "zh" { zh.as_str() } else { en.as_str() })
+        self.group.as_ref().map(|(zh, en)| {
+            if lang == "zh" {
+                zh.as_str()
+            } else {
+                en.as_str()
+            }
+        })
     }
 }
 
@@ -275,7 +262,12 @@ pub fn facets(
         }
     }
     for (id, zh, en) in REGIONS {
-        push("region", id.to_string(), (zh.to_string(), en.to_string()), None);
+        push(
+            "region",
+            id.to_string(),
+            (zh.to_string(), en.to_string()),
+            None,
+        );
     }
     for status in STATUSES {
         push("status", status.to_string(), status_label(status), None);
@@ -350,14 +342,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn number_slugs_are_url_safe_and_case_insensitive() {
-        assert_eq!(number_slug("CSI-2021-YJ-0062"), "CSI-2021-YJ-0062");
-        assert_eq!(number_slug(" csi-2021-yj-0062 "), "CSI-2021-YJ-0062");
-        assert_eq!(number_slug("ISV C01/2023 — FP 7"), "ISV-C01-2023-FP-7");
-        assert_eq!(number_slug("--"), "");
-    }
-
-    #[test]
     fn listing_paths_and_pages() {
         assert_eq!(page_path("registry/", Sort::Name, 1), "registry/");
         assert_eq!(page_path("registry/", Sort::Name, 2), "registry/page/2/");
@@ -417,7 +401,13 @@ mod tests {
             entry_with("c", Some("2025-06-01")),
             entry_with("d", Some("2024-01-01")),
         ];
-        assert_eq!(sorted(&entries, &[0, 1, 2, 3], Sort::Date), vec![2, 0, 3, 1]);
-        assert_eq!(sorted(&entries, &[0, 1, 2, 3], Sort::Name), vec![0, 1, 2, 3]);
+        assert_eq!(
+            sorted(&entries, &[0, 1, 2, 3], Sort::Date),
+            vec![2, 0, 3, 1]
+        );
+        assert_eq!(
+            sorted(&entries, &[0, 1, 2, 3], Sort::Name),
+            vec![0, 1, 2, 3]
+        );
     }
 }

@@ -12,9 +12,9 @@
 
 pub mod directory;
 mod links;
-mod stream;
 pub mod markdown;
 pub mod registry;
+mod stream;
 mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -59,7 +59,10 @@ impl Memory {
 
 impl Output for Memory {
     fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let mut site = self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?;
+        let mut site = self
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?;
         site.files.insert(path.to_string(), bytes.to_vec());
         Ok(())
     }
@@ -87,11 +90,8 @@ impl Counted<'_> {
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.out.put(path, bytes).map_err(|e| {
-            Diagnostic::error(
-                Location::file(path),
-                format!("cannot write `{path}`: {e}"),
-            )
-            .with_hint("check free space and permissions; the previous site is unchanged")
+            Diagnostic::error(Location::file(path), format!("cannot write `{path}`: {e}"))
+                .with_hint("check free space and permissions; the previous site is unchanged")
         })
     }
 }
@@ -400,7 +400,14 @@ pub fn render(
         .collect();
     let pages: Vec<PageView> = jobs
         .iter()
-        .map(|job| renderer.page_view(&editions, &|e| keys[e].contains(job.key.as_str()), job.edition, &job.key))
+        .map(|job| {
+            renderer.page_view(
+                &editions,
+                &|e| keys[e].contains(job.key.as_str()),
+                job.edition,
+                &job.key,
+            )
+        })
         .collect();
 
     let mut sitemap: Vec<SitemapEntry> = jobs
@@ -696,7 +703,6 @@ impl Renderer<'_> {
             jobs.push(page("home.html", String::new(), ctx.clone()));
             jobs.push(page("standards.html", "standards/".into(), ctx));
             jobs.push(page("404.html", "404.html".into(), Context::new()));
-
         }
 
         let hosted = self.hosted(edition.lang);

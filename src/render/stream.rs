@@ -131,7 +131,8 @@ impl Stream<'_> {
             .tera
             .render(template, &ctx)
             .map_err(|err| tera_error(self.theme, &err))?;
-        self.out.put(&format!("{}index.html", page.path), html.as_bytes())
+        self.out
+            .put(&format!("{}index.html", page.path), html.as_bytes())
     }
 
     /// Writes each organisation's page and its certificates' verification
@@ -162,7 +163,7 @@ impl Stream<'_> {
                     }
                 }
                 for c in &report.certificates {
-                    let key = format!("verify/{}/", directory::number_slug(&c.number));
+                    let key = format!("verify/{}/", crate::registry::number_slug(&c.number));
                     for (e, common, views) in &editions {
                         let mut ctx = Context::new();
                         ctx.insert("verify", &views.verification(&report, c));
@@ -249,7 +250,8 @@ impl Stream<'_> {
                 editions
                     .iter()
                     .map(|(e, common, views)| {
-                        let view = self.listing(views, &facets, facet, &root, order, sort, page, entries);
+                        let view =
+                            self.listing(views, &facets, facet, &root, order, sort, page, entries);
                         let mut ctx = Context::new();
                         ctx.insert("listing", &view);
                         self.emit(common, *e, "directory.html", &key, ctx)?;
@@ -386,9 +388,7 @@ impl Stream<'_> {
                 .into_iter()
                 .map(|n| PagerLink {
                     number: n,
-                    url: n.map_or(String::new(), |n| {
-                        url(&directory::page_path(root, sort, n))
-                    }),
+                    url: n.map_or(String::new(), |n| url(&directory::page_path(root, sort, n))),
                     current: n == Some(page),
                 })
                 .collect(),
@@ -408,17 +408,15 @@ impl Stream<'_> {
     /// [`SITEMAP_LIMIT`] URLs each.
     pub fn sitemap(&self, entries: &[SitemapEntry], diags: &mut Diagnostics) {
         let base_url = self.renderer.base_url;
-        let mut render = |template: &str, ctx: &Context, path: &str| match self
-            .tera
-            .render(template, ctx)
-        {
-            Ok(xml) => {
-                if let Err(d) = self.out.put(path, xml.as_bytes()) {
-                    diags.push(d);
+        let mut render =
+            |template: &str, ctx: &Context, path: &str| match self.tera.render(template, ctx) {
+                Ok(xml) => {
+                    if let Err(d) = self.out.put(path, xml.as_bytes()) {
+                        diags.push(d);
+                    }
                 }
-            }
-            Err(e) => diags.push(tera_error(self.theme, &e)),
-        };
+                Err(e) => diags.push(tera_error(self.theme, &e)),
+            };
         if entries.len() <= SITEMAP_LIMIT {
             let mut ctx = Context::new();
             ctx.insert("pages", entries);
