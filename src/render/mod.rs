@@ -14,6 +14,7 @@ pub mod directory;
 mod links;
 pub mod markdown;
 pub mod registry;
+mod search_records;
 mod stream;
 mod view;
 

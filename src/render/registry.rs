@@ -187,7 +187,7 @@ impl<'a> Views<'a> {
             .unwrap_or_else(|| slug.to_string())
     }
 
-    fn category_name(&self, slug: &str, id: &str) -> String {
+    pub fn category_name(&self, slug: &str, id: &str) -> String {
         self.input
             .schemes
             .get(slug)
