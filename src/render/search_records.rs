@@ -163,7 +163,7 @@ mod tests {
     fn plain_text_drops_markup_but_keeps_words() {
         assert_eq!(
             plain("应满足 **B.2.2** 的要求，见 [附录 C](#C)。"),
-            "应满足 B.2.2 的要求，见附录 C。"
+            "应满足 B.2.2 的要求，见 附录 C。"
         );
         assert_eq!(plain("a\nb `c`"), "a b c");
     }
