@@ -397,7 +397,7 @@ mod tests {
         assert_eq!(
             first["url"],
             format!(
-                "https://example.org/sub/api/v1/organisations/{}.json",
+                "https://example.org/api/v1/organisations/{}.json",
                 rows[0].id
             )
         );

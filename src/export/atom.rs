@@ -282,7 +282,10 @@ pub fn view(entries: &[FeedEntry], input: &FeedInput) -> FeedView {
                     .replace("{date}", &until)
             };
             let title = fill(t(&format!("feed_{}", e.change.name())));
-            let mut summary = fill(t(if e.valid_until.is_some() {
+            // The end of validity means nothing once suspended or revoked.
+            let shows_until =
+                e.valid_until.is_some() && !matches!(e.change, Change::Suspended | Change::Revoked);
+            let mut summary = fill(t(if shows_until {
                 "feed_summary_until"
             } else {
                 "feed_summary"
@@ -323,23 +326,15 @@ pub fn view(entries: &[FeedEntry], input: &FeedInput) -> FeedView {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
 
     use jiff::civil::date;
     use quick_xml::Reader;
     use quick_xml::events::Event;
 
-    use super::super::fixture::{AS_OF, bundled};
+    use super::super::fixture::{AS_OF, bundled, render_feed as render, strings};
     use super::*;
     use crate::grade::Status;
     use crate::grade::report::{CertificateReport, EventReport};
-
-    fn strings(lang: &str) -> BTreeMap<String, String> {
-        let path =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{lang}.yaml"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
-        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
-    }
 
     fn all_entries() -> Vec<FeedEntry> {
         let b = bundled();
@@ -463,19 +458,6 @@ mod tests {
         let one = one.into_sorted();
         assert_eq!(one, all[..5]);
         assert_eq!(halves.0.merge(halves.1).into_sorted(), one);
-    }
-
-    fn render(view: &FeedView) -> String {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/feed.xml");
-        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
-        let mut tera = tera::Tera::new();
-        tera.autoescape_on(vec![".xml"]);
-        tera.add_raw_template("feed.xml", &text)
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut ctx = tera::Context::new();
-        ctx.insert("feed", view);
-        tera.render("feed.xml", &ctx)
-            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// (element path, text) of every element with text, and every element

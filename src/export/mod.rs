@@ -273,23 +273,77 @@ pub(crate) mod fixture {
     }
 
     pub const URLS: super::Urls<'static> = super::Urls {
-        base_url: "https://example.org/sub/",
+        base_url: "https://example.org/",
         edition: "",
     };
+
+    /// The default theme's UI strings of `lang`.
+    pub fn strings(lang: &str) -> std::collections::BTreeMap<String, String> {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{lang}.yaml"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// `feed.xml` of the default theme rendered with tera as the site does.
+    pub fn render_feed(view: &super::atom::FeedView) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/feed.xml");
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{e}"));
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on(vec![".xml"]);
+        tera.add_raw_template("feed.xml", &text)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut ctx = tera::Context::new();
+        ctx.insert("feed", view);
+        tera.render("feed.xml", &ctx)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The feed of the bundled registry in one edition, as XML.
+    pub fn feed(lang: &str) -> String {
+        use super::atom::{self, FeedInput, LIMIT, Latest};
+        let b = bundled();
+        let mut latest = Latest::new(LIMIT);
+        for r in &b.reports {
+            latest.extend(atom::entries(r, &b.analysis.schemes, AS_OF));
+        }
+        let entries = latest.into_sorted();
+        let strings = strings(lang);
+        let edition = if lang == "zh" { "" } else { "en/" };
+        let path = format!("{edition}registry/feed.xml");
+        render_feed(&atom::view(
+            &entries,
+            &FeedInput {
+                strings: &strings,
+                lang,
+                site_title: "Example",
+                urls: super::Urls {
+                    base_url: URLS.base_url,
+                    edition,
+                },
+                path: &path,
+                as_of: AS_OF,
+            },
+        ))
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::fixture::{URLS, bundled};
+    use super::fixture::bundled;
     use super::*;
 
     #[test]
     fn rows_carry_names_levels_and_urls() {
         let b = bundled();
+        let urls = Urls {
+            base_url: "https://example.org/sub/",
+            edition: "",
+        };
         let rows: Vec<OrganisationRow> = b
             .reports
             .iter()
-            .map(|r| rows(r, &b.analysis.schemes, &URLS))
+            .map(|r| rows(r, &b.analysis.schemes, &urls))
             .collect();
         assert_eq!(rows.len(), b.analysis.registry.organisations.len());
         let certificates: usize = rows.iter().map(|r| r.certificates.len()).sum();
@@ -340,5 +394,234 @@ mod tests {
                 .all(|c| c.agreement.is_none())
         );
         assert!(all.iter().any(|c| c.status == Some(Status::Revoked)));
+    }
+}
+
+/// The examples of the documentation pages are real output: every JSON
+/// example is the code's output for that organisation (arrays may be
+/// shortened, never altered; objects show every field), every CSV and XML
+/// line is a line of the real files, every YAML example is a registry file.
+#[cfg(test)]
+mod doc_examples {
+    use std::path::Path;
+
+    use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+    use serde_json::Value;
+
+    use super::fixture::{URLS, bundled, feed};
+    use super::*;
+
+    const GENERATED_AT: &str = "2026-11-21T00:00:00Z";
+
+    const DOCS: &[(&str, &str)] = &[
+        ("docs/api.md", include_str!("../../docs/api.md")),
+        ("docs/api.zh.md", include_str!("../../docs/api.zh.md")),
+        ("docs/registry.md", include_str!("../../docs/registry.md")),
+        (
+            "docs/registry.zh.md",
+            include_str!("../../docs/registry.zh.md"),
+        ),
+    ];
+
+    /// (language, text) of every fenced code block.
+    fn blocks(markdown: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let mut current: Option<(String, String)> = None;
+        for event in Parser::new(markdown) {
+            match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang))) => {
+                    current = Some((lang.to_string(), String::new()))
+                }
+                Event::Text(t) => {
+                    if let Some((_, text)) = &mut current {
+                        text.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::CodeBlock) => out.extend(current.take()),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// `example` shows `real`: objects with the same keys, arrays as
+    /// subsequences, everything else equal.
+    fn shows(example: &Value, real: &Value, path: &str) -> Result<(), String> {
+        match (example, real) {
+            (Value::Object(e), Value::Object(r)) => {
+                let ek: Vec<&String> = e.keys().collect();
+                let rk: Vec<&String> = r.keys().collect();
+                if ek != rk {
+                    return Err(format!("{path}: fields {ek:?}, the code emits {rk:?}"));
+                }
+                for (k, v) in e {
+                    shows(v, &r[k], &format!("{path}/{k}"))?;
+                }
+                Ok(())
+            }
+            (Value::Array(e), Value::Array(r)) => {
+                let mut rest = r.iter().enumerate();
+                for (i, item) in e.iter().enumerate() {
+                    if !rest
+                        .by_ref()
+                        .any(|(j, x)| shows(item, x, &format!("{path}/{j}")).is_ok())
+                    {
+                        return Err(format!("{path}/{i}: not in the real output, in order"));
+                    }
+                }
+                Ok(())
+            }
+            _ if example == real => Ok(()),
+            _ => Err(format!("{path}: {example} but the code gives {real}")),
+        }
+    }
+
+    fn real_rows() -> Vec<OrganisationRow> {
+        let b = bundled();
+        b.reports
+            .iter()
+            .map(|r| rows(r, &b.analysis.schemes, &URLS))
+            .collect()
+    }
+
+    fn check_json(file: &str, text: &str) {
+        let b = bundled();
+        let example: Value =
+            serde_json::from_str(text).unwrap_or_else(|e| panic!("{file}: JSON example: {e}"));
+        let real: Value = if let Some(id) = example["organisation"]["id"].as_str() {
+            let report = b
+                .reports
+                .iter()
+                .find(|r| r.organisation.id == id)
+                .unwrap_or_else(|| panic!("{file}: no organisation {id}"));
+            if example.get("generated_at").is_some() {
+                let bytes =
+                    api::organisation(report, GENERATED_AT).unwrap_or_else(|e| panic!("{e}"));
+                serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"))
+            } else {
+                serde_json::to_value(report).unwrap_or_else(|e| panic!("{e}"))
+            }
+        } else if example.get("organisations").is_some() {
+            let bytes = api::index(
+                &real_rows(),
+                GENERATED_AT,
+                &b.analysis.grades.as_of.to_string(),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"))
+        } else if let Some(number) = example["number"].as_str() {
+            // The output of the verification recipe.
+            let rows = real_rows();
+            let (org, c) = rows
+                .iter()
+                .flat_map(|o| o.certificates.iter().map(move |c| (o, c)))
+                .find(|(_, c)| c.number == number)
+                .unwrap_or_else(|| panic!("{file}: no certificate {number}"));
+            serde_json::json!({
+                "number": c.number,
+                "organisation": org.name_zh,
+                "status": c.status,
+                "status_date": c.status_date,
+                "valid_until": c.valid_until,
+                "as_of": b.analysis.grades.as_of.to_string(),
+            })
+        } else {
+            panic!("{file}: a JSON example of unknown kind");
+        };
+        if let Err(e) = shows(&example, &real, "") {
+            panic!("{file}: the JSON example is not the code's output: {e}");
+        }
+    }
+
+    fn check_lines(file: &str, text: &str, real: &[String], what: &str) {
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(
+                real.iter().any(|r| r.lines().any(|x| x == line)),
+                "{file}: this {what} line is not in the real output:\n{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn documentation_examples_are_real_output() {
+        let rows = real_rows();
+        let csv_files: Vec<String> = [
+            csv::certificates(rows.iter().flat_map(|r| &r.certificates)),
+            csv::organisations(&rows),
+        ]
+        .into_iter()
+        .map(|r| {
+            let bytes = r.unwrap_or_else(|e| panic!("{e}"));
+            String::from_utf8_lossy(&bytes)
+                .trim_start_matches('\u{feff}')
+                .replace("\r\n", "\n")
+        })
+        .collect();
+        let feeds = [feed("zh"), feed("en")];
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let registry_files: Vec<serde_yaml::Value> = std::fs::read_dir(root.join("registry"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .filter_map(|t| serde_yaml::from_str(&t).ok())
+            .collect();
+        let mut counts = std::collections::BTreeMap::new();
+        for (file, markdown) in DOCS {
+            for (lang, text) in blocks(markdown) {
+                *counts.entry((*file, lang.clone())).or_insert(0) += 1;
+                match lang.as_str() {
+                    "json" => check_json(file, &text),
+                    "csv" => check_lines(file, &text, &csv_files, "CSV"),
+                    "xml" => check_lines(file, &text, &feeds, "feed"),
+                    "yaml" => {
+                        let value: serde_yaml::Value = serde_yaml::from_str(&text)
+                            .unwrap_or_else(|e| panic!("{file}: YAML example: {e}"));
+                        assert!(
+                            registry_files.contains(&value),
+                            "{file}: the YAML example is not a file of registry/"
+                        );
+                    }
+                    "sh" => {}
+                    other => {
+                        panic!("{file}: a code block in `{other}`: give it a checked language")
+                    }
+                }
+            }
+        }
+        // Every page has its examples.
+        for file in ["docs/api.md", "docs/api.zh.md"] {
+            assert_eq!(counts.get(&(file, "json".to_string())), Some(&3), "{file}");
+            assert_eq!(counts.get(&(file, "csv".to_string())), Some(&2), "{file}");
+            assert_eq!(counts.get(&(file, "xml".to_string())), Some(&1), "{file}");
+        }
+        for file in ["docs/registry.md", "docs/registry.zh.md"] {
+            assert_eq!(counts.get(&(file, "yaml".to_string())), Some(&1), "{file}");
+            assert_eq!(counts.get(&(file, "json".to_string())), Some(&1), "{file}");
+        }
+    }
+
+    #[test]
+    fn a_changed_example_is_caught() {
+        let real = serde_json::json!({"a": [1, 2, 3], "b": {"c": "x"}});
+        assert!(
+            shows(
+                &serde_json::json!({"a": [1, 3], "b": {"c": "x"}}),
+                &real,
+                ""
+            )
+            .is_ok()
+        );
+        assert!(
+            shows(
+                &serde_json::json!({"a": [3, 1], "b": {"c": "x"}}),
+                &real,
+                ""
+            )
+            .is_err()
+        );
+        assert!(shows(&serde_json::json!({"a": [1], "b": {"c": "y"}}), &real, "").is_err());
+        assert!(shows(&serde_json::json!({"a": [1], "b": {}}), &real, "").is_err());
+        assert!(shows(&serde_json::json!({"a": [1]}), &real, "").is_err());
     }
 }
