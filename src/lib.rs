@@ -8,6 +8,7 @@
 pub mod config;
 pub mod diag;
 pub mod exact;
+pub mod export;
 pub mod grade;
 pub mod load;
 pub mod model;

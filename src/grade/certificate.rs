@@ -11,7 +11,7 @@ use crate::rules::Lifecycle;
 /// Days before expiry from which a certificate is "expiring soon".
 pub const EXPIRING_SOON_DAYS: i64 = 90;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Valid,

@@ -46,7 +46,7 @@ pub struct OrganisationGrades {
 }
 
 /// How a registered level compares with the computed one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Agreement {
     /// Registered level equals the computed one.

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{Agreement, Check, GradeResult, Grades, Observed, OrganisationGrades, Status};
@@ -17,22 +18,27 @@ use crate::rules::{Reading, Requirement, Scheme, Schemes, Span};
 /// Version of the JSON below; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Report {
+    /// Version of this document's shape; bumped on any incompatible change.
     pub schema_version: u32,
+    /// The grading date (`YYYY-MM-DD`): statuses and levels hold on this day.
     pub as_of: String,
     pub organisation: Identity,
     pub certificates: Vec<CertificateReport>,
     pub grades: Vec<GradeReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Identity {
+    /// Permanent id: the registry file's name without `.yaml`.
     pub id: String,
     pub name_zh: String,
     pub name_en: String,
     pub former_names: Vec<FormerNameReport>,
+    /// Unified social credit code (GB 32100).
     pub credit_code: String,
+    /// Province-level region id (`beijing`, `hong-kong`, …).
     pub region: String,
     pub region_zh: String,
     pub region_en: String,
@@ -40,40 +46,55 @@ pub struct Identity {
     pub website: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FormerNameReport {
     pub zh: String,
     pub en: Option<String>,
+    /// Last day the name was used.
     pub until: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CertificateReport {
+    /// Certificate number, unique in the registry.
     pub number: String,
+    /// Slug of the standard the certificate is issued under.
     pub standard: String,
     pub edition: Option<String>,
+    /// Service category id of the standard.
     pub category: String,
+    /// Registered level as the standard writes it (`三级`).
     pub level: String,
+    /// The body that issued the certificate.
     pub body: String,
+    /// Status on the grading date; `null` only for a malformed certificate.
     pub status: Option<Status>,
+    /// The day the status started (suspension, revocation, expiry), the
+    /// anniversary a confirmation is due by, the end of validity for
+    /// `expiring-soon`, the issue date for `not-yet-issued`; `null` for `valid`.
     pub status_date: Option<String>,
     pub issued: Option<String>,
+    /// Last day of validity, after renewals up to the grading date.
     pub valid_until: Option<String>,
     pub renewal_window_open: bool,
+    /// The anniversary the next annual confirmation is due by.
     pub next_confirmation: Option<String>,
+    /// Warnings and rectification orders in the current validity period.
     pub sanctions: Vec<EventReport>,
+    /// The certificate's dated events up to the grading date, oldest first.
     pub events: Vec<EventReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct EventReport {
     #[serde(rename = "type")]
+    #[schemars(extend("enum" = ["issued", "annual-confirmation", "warning", "rectification-ordered", "suspended", "reinstated", "revoked", "renewed", "expired"]))]
     pub kind: &'static str,
     pub date: String,
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct GradeReport {
     pub standard: String,
     pub category: String,
@@ -86,21 +107,21 @@ pub struct GradeReport {
     pub next_level: Option<NextLevelReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct RegisteredReport {
     pub certificate: String,
     pub level: String,
     pub agreement: Agreement,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct AssessmentReport {
     pub date: String,
     pub body: String,
     pub unmet: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct PartReport {
     pub id: String,
     pub name_zh: String,
@@ -113,7 +134,7 @@ pub struct PartReport {
     pub score: Option<ScoreReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct LevelReport {
     pub level: String,
     pub defined: bool,
@@ -125,7 +146,7 @@ pub struct LevelReport {
     pub requirements: Vec<RequirementReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ScoreReport {
     /// Exact decimal text (or "≈" and two places when it doesn't terminate).
     pub score: String,
@@ -135,7 +156,7 @@ pub struct ScoreReport {
     pub groups: Vec<GroupReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct GroupReport {
     pub id: String,
     pub name_zh: String,
@@ -148,20 +169,20 @@ pub struct GroupReport {
     pub requirements: Vec<RequirementReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct NextLevelReport {
     pub level: String,
     pub undefined_in: Vec<String>,
     pub missing: Vec<MissingReport>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MissingReport {
     pub part: String,
     pub requirement: RequirementReport,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct RequirementReport {
     pub id: String,
     pub clause: String,
@@ -172,6 +193,7 @@ pub struct RequirementReport {
     /// The lower level this requirement is inherited from.
     pub inherited_from: Option<String>,
     /// `documentary`, `figure`, `duration`, `certificate` or `any-of`.
+    #[schemars(extend("enum" = ["documentary", "figure", "duration", "certificate", "any-of"]))]
     pub kind: &'static str,
     /// For figures: the measure (`staff`, `project-total`, …).
     pub measure: Option<&'static str>,
@@ -180,6 +202,7 @@ pub struct RequirementReport {
     pub private: bool,
     pub missing_evidence: bool,
     /// `at-least` or `at-most` for figures.
+    #[schemars(extend("enum" = ["at-least", "at-most", null]))]
     pub comparison: Option<&'static str>,
     pub threshold: Option<String>,
     /// For durations and certificates held: the length required.

@@ -256,7 +256,9 @@ pub struct Renewal {
 }
 
 /// A length of time: years, months and days, added in that order.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Span {
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -285,14 +287,14 @@ impl Span {
 }
 
 /// How an ambiguous or defective text is read.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Reading {
     pub zh: ReadingText,
     pub en: ReadingText,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReadingText {
     pub chosen: String,

@@ -1,0 +1,307 @@
+//! CSV files: every certificate, and listings of organisations.
+//!
+//! UTF-8 *with* a byte order mark: Excel on Chinese Windows opens a CSV
+//! without one in the ANSI code page (GBK) and garbles every Chinese name,
+//! and a buyer double-clicking the file is the common case. Programs read
+//! the mark away (Python `encoding="utf-8-sig"`, pandas, LibreOffice, R's
+//! readr, Go's and Rust's csv readers after trimming it). Records end in
+//! CRLF (RFC 4180); dates are ISO 8601 (`YYYY-MM-DD`); an absent value is an
+//! empty field. Column names are English and stable within the API version;
+//! new columns are only ever appended.
+
+use ::csv::{Terminator, Writer, WriterBuilder};
+
+use super::{CertificateRow, OrganisationRow};
+
+/// The UTF-8 byte order mark every CSV file starts with.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Columns of `certificates.csv`, in order.
+pub const CERTIFICATE_COLUMNS: &[&str] = &[
+    "number",
+    "organisation_id",
+    "organisation_name_zh",
+    "organisation_name_en",
+    "region",
+    "standard",
+    "standard_title_zh",
+    "standard_title_en",
+    "edition",
+    "category",
+    "category_zh",
+    "category_en",
+    "level",
+    "level_en",
+    "computed_level",
+    "agreement",
+    "status",
+    "status_date",
+    "issued",
+    "valid_until",
+    "next_confirmation",
+    "body",
+    "url",
+];
+
+/// Columns of an organisation listing, in order.
+pub const ORGANISATION_COLUMNS: &[&str] = &[
+    "id",
+    "name_zh",
+    "name_en",
+    "former_names_zh",
+    "credit_code",
+    "region",
+    "region_zh",
+    "region_en",
+    "founded",
+    "website",
+    "certificates",
+    "certificates_in_force",
+    "holdings",
+    "computed_levels",
+    "page_url",
+    "json_url",
+];
+
+fn writer() -> Writer<Vec<u8>> {
+    WriterBuilder::new()
+        .terminator(Terminator::CRLF)
+        .from_writer(BOM.to_vec())
+}
+
+fn finish(w: Writer<Vec<u8>>) -> Result<Vec<u8>, ::csv::Error> {
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+fn opt(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("")
+}
+
+/// `registry/certificates.csv`: one record per certificate, in the order
+/// given (registry order: by organisation id, then as the file lists them).
+pub fn certificates<'a>(
+    rows: impl IntoIterator<Item = &'a CertificateRow>,
+) -> Result<Vec<u8>, ::csv::Error> {
+    let mut w = writer();
+    w.write_record(CERTIFICATE_COLUMNS)?;
+    for c in rows {
+        w.write_record([
+            c.number.as_str(),
+            &c.organisation,
+            &c.organisation_zh,
+            &c.organisation_en,
+            &c.region,
+            &c.standard,
+            &c.standard_zh,
+            &c.standard_en,
+            opt(&c.edition),
+            &c.category,
+            &c.category_zh,
+            &c.category_en,
+            &c.level,
+            &c.level_en,
+            opt(&c.computed_level),
+            c.agreement.map_or("", agreement_name),
+            c.status.map_or("", |s| s.name()),
+            opt(&c.status_date),
+            opt(&c.issued),
+            opt(&c.valid_until),
+            opt(&c.next_confirmation),
+            &c.body,
+            &c.url,
+        ])?;
+    }
+    finish(w)
+}
+
+fn agreement_name(a: crate::grade::Agreement) -> &'static str {
+    match a {
+        crate::grade::Agreement::Consistent => "consistent",
+        crate::grade::Agreement::Unsupported => "unsupported",
+        crate::grade::Agreement::Exceeded => "exceeded",
+    }
+}
+
+/// A listing of organisations (all of them, or one facet's), one record
+/// each in the order given. `holdings` lists the certificates in force as
+/// `standard/category/level` separated by `; `; `computed_levels` the level
+/// the evidence supports the same way (`-` where none is met).
+pub fn organisations<'a>(
+    rows: impl IntoIterator<Item = &'a OrganisationRow>,
+) -> Result<Vec<u8>, ::csv::Error> {
+    let mut w = writer();
+    w.write_record(ORGANISATION_COLUMNS)?;
+    for o in rows {
+        let in_force: Vec<&CertificateRow> = o
+            .certificates
+            .iter()
+            .filter(|c| c.status.is_some_and(|s| s.in_force()))
+            .collect();
+        let holdings: Vec<String> = in_force
+            .iter()
+            .map(|c| format!("{}/{}/{}", c.standard, c.category, c.level))
+            .collect();
+        let computed: Vec<String> = o
+            .grades
+            .iter()
+            .map(|g| {
+                format!(
+                    "{}/{}/{}",
+                    g.standard,
+                    g.category,
+                    g.level.as_deref().unwrap_or("-")
+                )
+            })
+            .collect();
+        w.write_record([
+            o.id.as_str(),
+            &o.name_zh,
+            &o.name_en,
+            &o.former_names_zh.join("; "),
+            &o.credit_code,
+            &o.region,
+            &o.region_zh,
+            &o.region_en,
+            &o.founded,
+            opt(&o.website),
+            &o.certificates.len().to_string(),
+            &in_force.len().to_string(),
+            &holdings.join("; "),
+            &computed.join("; "),
+            &o.page_url,
+            &o.json_url,
+        ])?;
+    }
+    finish(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::{URLS, bundled};
+    use super::super::rows;
+    use super::*;
+
+    fn read(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
+        let body = bytes
+            .strip_prefix(BOM)
+            .unwrap_or_else(|| panic!("no byte order mark"));
+        let mut r = ::csv::Reader::from_reader(body);
+        let header = r
+            .headers()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .iter()
+            .map(String::from)
+            .collect();
+        let records = r
+            .records()
+            .map(|rec| {
+                rec.unwrap_or_else(|e| panic!("{e}"))
+                    .iter()
+                    .map(String::from)
+                    .collect()
+            })
+            .collect();
+        (header, records)
+    }
+
+    fn all_rows() -> Vec<OrganisationRow> {
+        let b = bundled();
+        b.reports
+            .iter()
+            .map(|r| rows(r, &b.analysis.schemes, &URLS))
+            .collect()
+    }
+
+    #[test]
+    fn certificates_have_a_bom_stable_columns_and_one_record_each() {
+        let rows = all_rows();
+        let bytes = certificates(rows.iter().flat_map(|r| &r.certificates))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(bytes.starts_with(BOM));
+        let (header, records) = read(&bytes);
+        assert_eq!(header, CERTIFICATE_COLUMNS);
+        let count: usize = rows.iter().map(|r| r.certificates.len()).sum();
+        assert_eq!(records.len(), count);
+        assert!(records.iter().all(|r| r.len() == CERTIFICATE_COLUMNS.len()));
+        // Records end in CRLF.
+        assert!(bytes.ends_with(b"\r\n"));
+        let first = &rows[0].certificates[0];
+        assert_eq!(records[0][0], first.number);
+        assert_eq!(records[0][1], first.organisation);
+        let status = CERTIFICATE_COLUMNS
+            .iter()
+            .position(|c| *c == "status")
+            .unwrap_or(0);
+        assert!(
+            records
+                .iter()
+                .all(|r| !r[status].is_empty() && r[status].is_ascii())
+        );
+        // Dates are ISO.
+        let until = CERTIFICATE_COLUMNS
+            .iter()
+            .position(|c| *c == "valid_until")
+            .unwrap_or(0);
+        assert!(
+            records
+                .iter()
+                .all(|r| r[until].parse::<jiff::civil::Date>().is_ok())
+        );
+    }
+
+    #[test]
+    fn names_with_commas_quotes_and_newlines_round_trip() {
+        let rows = all_rows();
+        let mut org = rows[0].clone();
+        org.name_en = "Comma, \"Quoted\" & Co.,\nLtd.".into();
+        org.name_zh = "逗号，\"引号\"有限公司".into();
+        org.former_names_zh = vec!["甲".into(), "乙, 丙".into()];
+        for c in &mut org.certificates {
+            c.organisation_en = org.name_en.clone();
+        }
+        let bytes = organisations([&org]).unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            text.contains("\"Comma, \"\"Quoted\"\" & Co.,\nLtd.\""),
+            "{text}"
+        );
+        let (header, records) = read(&bytes);
+        assert_eq!(header, ORGANISATION_COLUMNS);
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0][1], org.name_zh);
+        assert_eq!(records[0][2], org.name_en);
+        assert_eq!(records[0][3], "甲; 乙, 丙");
+
+        let bytes = certificates(&org.certificates).unwrap_or_else(|e| panic!("{e}"));
+        let (_, records) = read(&bytes);
+        assert_eq!(records.len(), org.certificates.len());
+        assert!(records.iter().all(|r| r[3] == org.name_en));
+    }
+
+    #[test]
+    fn organisation_listings_count_and_summarise_certificates() {
+        let rows = all_rows();
+        let refs: Vec<&OrganisationRow> = rows.iter().filter(|r| r.region == "beijing").collect();
+        assert!(!refs.is_empty());
+        let bytes = organisations(refs.iter().copied()).unwrap_or_else(|e| panic!("{e}"));
+        let (_, records) = read(&bytes);
+        assert_eq!(records.len(), refs.len());
+        for (rec, row) in records.iter().zip(&refs) {
+            assert_eq!(rec[0], row.id);
+            assert_eq!(rec[5], "beijing");
+            assert_eq!(rec[10], row.certificates.len().to_string());
+            let in_force: usize = rec[11].parse().unwrap_or(usize::MAX);
+            assert!(in_force <= row.certificates.len());
+            assert_eq!(
+                rec[12].split("; ").filter(|s| !s.is_empty()).count(),
+                in_force
+            );
+            assert_eq!(rec[14], row.page_url);
+        }
+        // An empty listing is just the header.
+        let empty = organisations(std::iter::empty()).unwrap_or_else(|e| panic!("{e}"));
+        let (header, records) = read(&empty);
+        assert_eq!(header.len(), ORGANISATION_COLUMNS.len());
+        assert!(records.is_empty());
+    }
+}
