@@ -578,9 +578,10 @@ mod doc_examples {
                         let value: serde_yaml::Value = serde_yaml::from_str(&text)
                             .unwrap_or_else(|e| panic!("{file}: YAML example: {e}"));
                         assert!(
-                            registry_files.contains(&value),
-                            "{file}: the YAML example is not a file of registry/"
+                            registry_files.iter().any(|r| yaml_shows(&value, r)),
+                            "{file}: the YAML example is not (part of) a file of registry/"
                         );
+                        assert_publishable(file, &value);
                     }
                     "sh" => {}
                     other => {
@@ -598,6 +599,41 @@ mod doc_examples {
         for file in ["docs/registry.md", "docs/registry.zh.md"] {
             assert_eq!(counts.get(&(file, "yaml".to_string())), Some(&1), "{file}");
             assert_eq!(counts.get(&(file, "json".to_string())), Some(&1), "{file}");
+        }
+    }
+
+    /// `example` is `real` with keys or list items left out.
+    fn yaml_shows(example: &serde_yaml::Value, real: &serde_yaml::Value) -> bool {
+        use serde_yaml::Value as Y;
+        match (example, real) {
+            (Y::Mapping(e), Y::Mapping(r)) => e
+                .iter()
+                .all(|(k, v)| r.get(k).is_some_and(|x| yaml_shows(v, x))),
+            (Y::Sequence(e), Y::Sequence(r)) => {
+                let mut rest = r.iter();
+                e.iter().all(|item| rest.any(|x| yaml_shows(item, x)))
+            }
+            _ => example == real,
+        }
+    }
+
+    /// A documentation page is published: its YAML example must hold none
+    /// of the values that are private by default.
+    fn assert_publishable(file: &str, example: &serde_yaml::Value) {
+        let evidence = &example["evidence"];
+        for person in ["head", "technical_lead"] {
+            assert!(
+                evidence[person].get("name").is_none(),
+                "{file}: the example publishes {person}.name"
+            );
+        }
+        for project in evidence["projects"].as_sequence().into_iter().flatten() {
+            for key in ["client", "name", "amount"] {
+                assert!(
+                    project.get(key).is_none(),
+                    "{file}: the example publishes a project's {key}"
+                );
+            }
         }
     }
 
@@ -623,5 +659,17 @@ mod doc_examples {
         assert!(shows(&serde_json::json!({"a": [1], "b": {"c": "y"}}), &real, "").is_err());
         assert!(shows(&serde_json::json!({"a": [1], "b": {}}), &real, "").is_err());
         assert!(shows(&serde_json::json!({"a": [1]}), &real, "").is_err());
+
+        let yaml = |t: &str| -> serde_yaml::Value {
+            serde_yaml::from_str(t).unwrap_or_else(|e| panic!("{e}"))
+        };
+        let real = yaml("a: 1\nb: [x, y, z]\nc: {d: 2}");
+        assert!(yaml_shows(&yaml("b: [x, z]\nc: {}"), &real));
+        assert!(!yaml_shows(&yaml("b: [z, x]"), &real));
+        assert!(!yaml_shows(&yaml("a: 2"), &real));
+        assert!(!yaml_shows(&yaml("e: 1"), &real));
+        let private = yaml("evidence: {projects: [{types: [x], amount: 3}]}");
+        let caught = std::panic::catch_unwind(|| assert_publishable("x", &private));
+        assert!(caught.is_err());
     }
 }

@@ -101,6 +101,8 @@ pub fn render_doc(markdown: &str) -> Result<DocHtml, DocError> {
     // A heading or code block being collected.
     let mut heading: Option<(HeadingLevel, Vec<Event>, String)> = None;
     let mut code: Option<(String, String)> = None;
+    // The heading a table is under names its scrolling region.
+    let mut section = String::new();
     for event in Parser::new_ext(markdown, options) {
         if let Some((lang, text)) = &mut code {
             match event {
@@ -122,10 +124,12 @@ pub fn render_doc(markdown: &str) -> Result<DocHtml, DocError> {
                     let inner = std::mem::take(inner);
                     heading = None;
                     if level == HeadingLevel::H1 && title.is_none() {
+                        section = text.clone();
                         title = Some(text);
                         continue;
                     }
                     let id = unique_id(&slug(&text), &mut ids);
+                    section = text.clone();
                     match level {
                         HeadingLevel::H2 => toc.push(TocEntry {
                             id: id.clone(),
@@ -178,6 +182,19 @@ pub fn render_doc(markdown: &str) -> Result<DocHtml, DocError> {
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
+            }
+            // Wide tables scroll inside the page, not the page itself.
+            Event::Start(Tag::Table(alignments)) => {
+                let mut label = String::new();
+                let _ = escape_html(&mut label, &section);
+                out.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\">"
+                ))));
+                out.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(Event::End(TagEnd::Table));
+                out.push(Event::Html(CowStr::from("</div>\n")));
             }
             other => out.push(safe(other)),
         }
@@ -411,6 +428,20 @@ mod tests {
         assert!(html.contains("&lt;b&gt;"));
         assert!(!html.contains("<script>"));
         assert!(html.contains("&lt;script&gt;x&lt;/script&gt;"));
+    }
+
+    #[test]
+    fn tables_scroll_in_a_region_named_by_their_section() {
+        let doc = render_doc("# T\n\n## Fields & types\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            doc.html.contains(
+                "<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Fields &amp; types\"><table>"
+            ),
+            "{}",
+            doc.html
+        );
+        assert!(doc.html.contains("</table>\n</div>"), "{}", doc.html);
     }
 
     #[test]
