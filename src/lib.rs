@@ -97,7 +97,9 @@ pub fn analyse(root: &Path, as_of: jiff::civil::Date) -> Result<Analysis, Diagno
         &sources.standards,
         &mut diagnostics,
     );
-    let (schemes, rule_diagnostics) = rules::load(&sources.standards, &documents);
+    // Titles come from the originals and their translations.
+    let titled: Vec<&Document> = documents.iter().chain(&translations).collect();
+    let (schemes, rule_diagnostics) = rules::load(&sources.standards, &titled);
     diagnostics.extend(rule_diagnostics);
     rules::check(&schemes, &documents, &mut diagnostics);
     let (registry, registry_diagnostics) =
@@ -143,6 +145,7 @@ pub fn render_analysis(
                 schemes: &analysis.schemes,
                 grades: &analysis.grades,
             },
+            generated_at: options.generated_at.clone().unwrap_or_else(generated_at),
         },
         options,
         out,
@@ -178,6 +181,17 @@ pub fn build_site(
         translation_status: analysis.translation_status,
         diagnostics: analysis.diagnostics,
     })
+}
+
+/// When this build happened, as stamped on the JSON API: the time of
+/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now; UTC.
+pub fn generated_at() -> String {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|t| t.trim().parse::<i64>().ok())
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .unwrap_or_else(jiff::Timestamp::now);
+    now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// The date grades are computed for: `as_of` if given, else the day of

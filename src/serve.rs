@@ -46,6 +46,7 @@ fn options(port: u16) -> RenderOptions {
     RenderOptions {
         live_reload: true,
         base_url: Some(format!("http://127.0.0.1:{port}/")),
+        generated_at: None,
     }
 }
 

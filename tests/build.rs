@@ -14,7 +14,7 @@ fn two_builds_are_byte_identical() {
     let first = dengji::build_site(
         &common::repo_root(),
         common::as_of(),
-        RenderOptions::default(),
+        common::reproducible(),
     )
     .unwrap_or_else(|d| panic!("{d}"));
     let second = common::bundled_site();

@@ -155,7 +155,14 @@ pub struct Endpoints<'a> {
 /// The site's paths as the render stage publishes them.
 pub const ENDPOINTS: Endpoints<'static> = Endpoints {
     certificates_csv: "registry/certificates.csv",
-    organisations_csv: &["registry/organisations.csv"],
+    organisations_csv: &[
+        "registry/organisations.csv",
+        "registry/standard/{standard}/organisations.csv",
+        "registry/category/{standard}/{category}/organisations.csv",
+        "registry/level/{standard}/{level}/organisations.csv",
+        "registry/region/{region}/organisations.csv",
+        "registry/status/{status}/organisations.csv",
+    ],
     feeds: &[("zh", "registry/feed.xml"), ("en", "en/registry/feed.xml")],
 };
 

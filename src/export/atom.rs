@@ -305,7 +305,7 @@ pub fn view(entries: &[FeedEntry], input: &FeedInput) -> FeedView {
                 change: e.change.name(),
                 title,
                 updated: instant(e.date),
-                link: input.urls.certificate_page(&e.organisation, &e.number),
+                link: input.urls.certificate_page(&e.number),
                 summary,
             }
         })

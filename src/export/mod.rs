@@ -35,9 +35,14 @@ impl Urls<'_> {
         format!("{}{}registry/{id}/", self.base_url, self.edition)
     }
 
-    /// A certificate on its organisation's page (the page's `cert-` anchor).
-    pub fn certificate_page(&self, id: &str, number: &str) -> String {
-        format!("{}#cert-{number}", self.organisation_page(id))
+    /// A certificate's verification page: `…/verify/<NUMBER>/`.
+    pub fn certificate_page(&self, number: &str) -> String {
+        format!(
+            "{}{}verify/{}/",
+            self.base_url,
+            self.edition,
+            crate::registry::number_slug(number)
+        )
     }
 
     /// The organisation's JSON file, the same in every edition.
@@ -196,7 +201,7 @@ pub fn rows(report: &Report, schemes: &Schemes, urls: &Urls) -> OrganisationRow 
                 valid_until: c.valid_until.clone(),
                 next_confirmation: c.next_confirmation.clone(),
                 body: c.body.clone(),
-                url: urls.certificate_page(&o.id, &c.number),
+                url: urls.certificate_page(&c.number),
             }
         })
         .collect();
@@ -369,10 +374,10 @@ mod tests {
             );
             for c in &row.certificates {
                 assert_eq!(c.organisation, row.id);
-                assert!(
-                    c.url
-                        .ends_with(&format!("/registry/{}/#cert-{}", row.id, c.number))
-                );
+                assert!(c.url.ends_with(&format!(
+                    "/verify/{}/",
+                    crate::registry::number_slug(&c.number)
+                )));
                 // Every bundled certificate's standard, category and level is known.
                 let scheme = b.analysis.schemes.get(&c.standard);
                 let def = scheme.and_then(|s| s.rules.levels.iter().find(|l| l.id == c.level));

@@ -11,6 +11,7 @@
 //! map, so output is the same whatever order threads finish in.
 
 pub mod directory;
+mod docs;
 mod links;
 pub mod markdown;
 pub mod registry;
@@ -103,6 +104,9 @@ pub struct RenderOptions {
     pub live_reload: bool,
     /// Overrides `base_url` of site.yaml (`serve` publishes on 127.0.0.1).
     pub base_url: Option<String>,
+    /// The build time stamped on the JSON API (RFC 3339); by default the
+    /// time of `SOURCE_DATE_EPOCH`, else now (see [`crate::generated_at`]).
+    pub generated_at: Option<String>,
 }
 
 /// Where the side-by-side view lives inside a language's root.
@@ -288,6 +292,8 @@ pub struct RenderInput<'a> {
     pub resolution: &'a Resolution,
     pub status: &'a Translations,
     pub registry: registry::RegistryInput<'a>,
+    /// RFC 3339 time stamped on the JSON API files.
+    pub generated_at: String,
 }
 
 /// Renders every file of the site into `out`; returns how many were written.
@@ -304,6 +310,7 @@ pub fn render(
         resolution,
         status,
         registry: registry_input,
+        generated_at,
     } = input;
     let mut diags = Diagnostics::new();
     let tera = match load_templates(theme) {
@@ -450,11 +457,14 @@ pub fn render(
         theme,
         editions: &editions,
         out: &out,
+        generated_at: &generated_at,
     };
-    let (entries, registry_keys) = stream.organisations(&mut diags);
-    let listing_keys = stream.directory(&entries, &mut diags);
+    let harvest = stream.organisations(&mut diags);
+    let listing_keys = stream.directory(&harvest, &mut diags);
+    stream.exports(&harvest, &mut diags);
+    let doc_keys = stream.docs(&mut diags);
     let single = |e: usize| !editions[e].side_by_side;
-    for key in registry_keys.iter().chain(&listing_keys) {
+    for key in harvest.keys.iter().chain(&listing_keys).chain(&doc_keys) {
         for e in (0..editions.len()).filter(|&e| single(e)) {
             let page = renderer.page_view(&editions, &single, e, key);
             sitemap.push(SitemapEntry {
@@ -463,7 +473,7 @@ pub fn render(
             });
         }
     }
-    drop(entries);
+    drop(harvest);
 
     sitemap.sort_by(|a, b| a.url.cmp(&b.url));
     stream.sitemap(&sitemap, &mut diags);

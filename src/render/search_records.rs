@@ -25,7 +25,10 @@ pub struct Source {
 /// The record of one organisation; `zh` and `en` are the two editions'
 /// views (for names of standards, categories, levels and URLs).
 pub fn organisation(e: &Entry, zh: &Views, en: &Views) -> Source {
-    let mut fields = vec![("name_zh", e.name_zh.clone()), ("name_en", e.name_en.clone())];
+    let mut fields = vec![
+        ("name_zh", e.name_zh.clone()),
+        ("name_en", e.name_en.clone()),
+    ];
     fields.extend(e.former_names.iter().map(|n| ("former_name", n.clone())));
     fields.extend(
         e.certificates
@@ -111,7 +114,11 @@ fn clause(
     root: &str,
     pages: &BTreeMap<String, String>,
 ) -> Option<Source> {
-    let heading = c.title.as_ref().map(|t| plain(&t.markdown)).unwrap_or_default();
+    let heading = c
+        .title
+        .as_ref()
+        .map(|t| plain(&t.markdown))
+        .unwrap_or_default();
     let mut text = Vec::new();
     for block in &c.blocks {
         if let Block::Example { text: t } = block {

@@ -10,7 +10,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use crate::export::{self, OrganisationRow, Urls, api, atom};
 use crate::grade::report::Reporter;
 use crate::load::Theme;
 
@@ -27,6 +28,25 @@ pub(super) struct Stream<'a> {
     pub theme: &'a Theme,
     pub editions: &'a [Edition<'a>],
     pub out: &'a Counted<'a>,
+    /// RFC 3339 time of the build, stamped on the JSON files.
+    pub generated_at: &'a str,
+}
+
+/// What the organisation pass leaves for the directory and the exports,
+/// once each organisation's report is dropped.
+pub(super) struct Harvest {
+    /// Directory entries and export rows, in registry order.
+    pub entries: Vec<Entry>,
+    pub rows: Vec<OrganisationRow>,
+    /// The newest changes for the feed.
+    pub feed: Vec<atom::FeedEntry>,
+    /// Keys of the pages written.
+    pub keys: Vec<String>,
+}
+
+/// Turns an export's encoding failure into a diagnostic at `path`.
+fn encoding_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(Location::file(path), format!("cannot encode `{path}`: {e}"))
 }
 
 /// A listing page of the directory, in one language.
@@ -136,9 +156,9 @@ impl Stream<'_> {
     }
 
     /// Writes each organisation's page and its certificates' verification
-    /// pages in every single-language edition; returns the directory
-    /// entries (in registry order) and the page keys written.
-    pub fn organisations(&self, diags: &mut Diagnostics) -> (Vec<Entry>, Vec<String>) {
+    /// pages in every single-language edition, and its JSON file; returns
+    /// what the directory and the exports need.
+    pub fn organisations(&self, diags: &mut Diagnostics) -> Harvest {
         let input = self.renderer.registry;
         let reporter = Reporter::new(input.schemes, input.grades);
         let editions: Vec<(usize, Context, Views)> = self
@@ -146,7 +166,18 @@ impl Stream<'_> {
             .into_iter()
             .map(|e| (e, self.common(e), self.views(e)))
             .collect();
-        let results: Vec<(Entry, Vec<String>, Vec<Diagnostic>)> = input
+        let urls = Urls {
+            base_url: self.renderer.base_url,
+            edition: "",
+        };
+        type One = (
+            Entry,
+            OrganisationRow,
+            Vec<atom::FeedEntry>,
+            Vec<String>,
+            Vec<Diagnostic>,
+        );
+        let results: Vec<One> = input
             .registry
             .organisations
             .par_iter()
@@ -173,24 +204,148 @@ impl Stream<'_> {
                     }
                     keys.push(key);
                 }
-                (directory::entry(&report, input.schemes), keys, errors)
+                let path = api::organisation_path(&org.id);
+                match api::organisation(&report, self.generated_at) {
+                    Ok(json) => {
+                        if let Err(d) = self.out.put(&path, &json) {
+                            errors.push(d);
+                        }
+                    }
+                    Err(e) => errors.push(encoding_error(&path, e)),
+                }
+                (
+                    directory::entry(&report, input.schemes),
+                    export::rows(&report, input.schemes, &urls),
+                    atom::entries(&report, input.schemes, input.grades.as_of),
+                    keys,
+                    errors,
+                )
             })
             .collect();
-        let mut entries = Vec::with_capacity(results.len());
-        let mut keys = Vec::new();
-        for (entry, k, errors) in results {
-            entries.push(entry);
-            keys.extend(k);
+        let mut harvest = Harvest {
+            entries: Vec::with_capacity(results.len()),
+            rows: Vec::with_capacity(results.len()),
+            feed: Vec::new(),
+            keys: Vec::new(),
+        };
+        let mut latest = atom::Latest::new(atom::LIMIT);
+        for (entry, row, feed, keys, errors) in results {
+            harvest.entries.push(entry);
+            harvest.rows.push(row);
+            latest.extend(feed);
+            harvest.keys.extend(keys);
             for d in errors {
                 diags.push(d);
             }
         }
-        (entries, keys)
+        harvest.feed = latest.into_sorted();
+        harvest
+    }
+
+    /// The registry-wide exports: the JSON index and OpenAPI document, the
+    /// certificates CSV and each language edition's Atom feed.
+    pub fn exports(&self, harvest: &Harvest, diags: &mut Diagnostics) {
+        let input = self.renderer.registry;
+        let as_of = input.grades.as_of.to_string();
+        let mut put = |path: &str, bytes: Result<Vec<u8>, String>| {
+            let result = bytes
+                .map_err(|e| encoding_error(path, e))
+                .and_then(|b| self.out.put(path, &b));
+            if let Err(d) = result {
+                diags.push(d);
+            }
+        };
+        put(
+            api::INDEX_PATH,
+            api::index(&harvest.rows, self.generated_at, &as_of).map_err(|e| e.to_string()),
+        );
+        let default_title = self
+            .renderer
+            .config
+            .title
+            .get(&self.renderer.config.default_language);
+        put(
+            api::OPENAPI_PATH,
+            api::openapi(self.renderer.base_url, default_title, &api::ENDPOINTS)
+                .map_err(|e| e.to_string()),
+        );
+        put(
+            "registry/certificates.csv",
+            export::csv::certificates(harvest.rows.iter().flat_map(|r| &r.certificates))
+                .map_err(|e| e.to_string()),
+        );
+        for e in self.single_editions() {
+            let edition = &self.editions[e];
+            let path = format!("{}registry/feed.xml", edition.prefix);
+            let view = atom::view(
+                &harvest.feed,
+                &atom::FeedInput {
+                    strings: edition.strings,
+                    lang: edition.lang,
+                    site_title: self.renderer.config.title.get(edition.lang),
+                    urls: Urls {
+                        base_url: self.renderer.base_url,
+                        edition: &edition.prefix,
+                    },
+                    path: &path,
+                    as_of: input.grades.as_of,
+                },
+            );
+            let mut ctx = Context::new();
+            ctx.insert("feed", &view);
+            put(
+                &path,
+                self.tera
+                    .render("feed.xml", &ctx)
+                    .map(String::into_bytes)
+                    .map_err(|e| tera_error(self.theme, &e).message),
+            );
+        }
+    }
+
+    /// The documentation pages (API, registry format) of each edition, and
+    /// the stylesheet of their highlighted examples.
+    pub fn docs(&self, diags: &mut Diagnostics) -> Vec<String> {
+        let mut keys = Vec::new();
+        for e in self.single_editions() {
+            let common = self.common(e);
+            for source in super::docs::SOURCES
+                .iter()
+                .filter(|s| s.lang == self.editions[e].lang)
+            {
+                let key = format!("docs/{}/", source.slug);
+                let doc = match super::docs::render_doc(source.markdown) {
+                    Ok(doc) => doc,
+                    Err(err) => {
+                        diags.push(encoding_error(&key, err));
+                        continue;
+                    }
+                };
+                let mut ctx = Context::new();
+                ctx.insert("doc", &doc);
+                if let Err(d) = self.emit(&common, e, "doc.html", &key, ctx) {
+                    diags.push(d);
+                }
+                if !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+        match super::docs::highlight_css() {
+            Ok(css) => {
+                if let Err(d) = self.out.put("static/highlight.css", css.as_bytes()) {
+                    diags.push(d);
+                }
+            }
+            Err(e) => diags.push(encoding_error("static/highlight.css", e)),
+        }
+        keys
     }
 
     /// Writes the directory listings and the verification form; returns
     /// the page keys written.
-    pub fn directory(&self, entries: &[Entry], diags: &mut Diagnostics) -> Vec<String> {
+    pub fn directory(&self, harvest: &Harvest, diags: &mut Diagnostics) -> Vec<String> {
+        let entries = &harvest.entries[..];
         let input = self.renderer.registry;
         let strings_of = |lang: &str| {
             self.editions
@@ -214,6 +369,22 @@ impl Stream<'_> {
         let listings: Vec<(Option<&FacetValue>, &[usize])> = std::iter::once((None, &everyone[..]))
             .chain(facets.iter().map(|f| (Some(f), &f.members[..])))
             .collect();
+        // Each listing as CSV, beside its first page.
+        let csv: Vec<Result<(), Diagnostic>> = listings
+            .par_iter()
+            .map(|(facet, members)| {
+                let path = match facet {
+                    Some(f) => format!("registry/{}organisations.csv", f.path),
+                    None => "registry/organisations.csv".to_string(),
+                };
+                let bytes = export::csv::organisations(members.iter().map(|&i| &harvest.rows[i]))
+                    .map_err(|e| encoding_error(&path, e))?;
+                self.out.put(&path, &bytes)
+            })
+            .collect();
+        for d in csv.into_iter().filter_map(Result::err) {
+            diags.push(d);
+        }
         let mut tasks = Vec::new();
         for (l, (_, members)) in listings.iter().enumerate() {
             for sort in [Sort::Name, Sort::Date] {

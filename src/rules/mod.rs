@@ -482,7 +482,7 @@ pub struct HoldsCertificate {
 
 /// Loads every standard's `rules.yaml` (a standard without one is not
 /// graded). `documents` supply the titles.
-pub fn load(standards: &[StandardSources], documents: &[Document]) -> (Schemes, Diagnostics) {
+pub fn load(standards: &[StandardSources], documents: &[&Document]) -> (Schemes, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let mut schemes = Vec::new();
     for standard in standards {

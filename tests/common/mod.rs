@@ -30,11 +30,20 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Render options of a reproducible build (what SOURCE_DATE_EPOCH gives
+/// the binary): the JSON API's `generated_at` is fixed.
+pub fn reproducible() -> RenderOptions {
+    RenderOptions {
+        generated_at: Some("2026-11-21T00:00:00Z".into()),
+        ..RenderOptions::default()
+    }
+}
+
 /// The bundled site, built once per test binary.
 pub fn bundled_site() -> &'static Site {
     static SITE: OnceLock<Site> = OnceLock::new();
     SITE.get_or_init(
-        || match dengji::build_site(&repo_root(), as_of(), RenderOptions::default()) {
+        || match dengji::build_site(&repo_root(), as_of(), reproducible()) {
             Ok(build) => build.site,
             Err(diagnostics) => panic!("the bundled site must build:\n{diagnostics}"),
         },
