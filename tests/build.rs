@@ -5,7 +5,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use dengji::render::RenderOptions;
 
 use common::dengji;
 
