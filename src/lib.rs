@@ -17,6 +17,7 @@ pub mod render;
 pub mod resolve;
 pub mod rules;
 pub mod serve;
+pub mod synth;
 pub mod translation;
 pub mod write;
 pub mod yaml;

@@ -109,6 +109,25 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Write a synthetic site for benchmarks: the standards, theme and
+    /// documentation of the --root site with a registry of COUNT generated
+    /// organisations, each copying the evidence and certificate history of
+    /// one of --root's organisations under an invented identity.
+    Generate {
+        /// Number of organisations.
+        #[arg(long)]
+        count: usize,
+        /// The folder to write the site into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed of every random choice: the same seed writes the same bytes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write into a non-empty folder, replacing the site folders a
+        /// previous run wrote there (other files are left alone).
+        #[arg(long)]
+        force: bool,
+    },
     /// Serve the site on 127.0.0.1 with live reload while you edit.
     Serve {
         /// Port to listen on.
@@ -255,6 +274,12 @@ fn main() -> ExitCode {
             all,
             lang,
         } => stamp(&cli, slug.as_deref(), anchors, *all, lang.as_deref()),
+        Command::Generate {
+            count,
+            out,
+            seed,
+            force,
+        } => generate(&cli, *count, out, *seed, *force, started),
         Command::Serve { port } => match serve::serve(&cli.root, *port, cli.quiet) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -406,6 +431,36 @@ fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
     }
     summary_line(cli, "build", &analysis.diagnostics, started);
     ExitCode::SUCCESS
+}
+
+/// `generate`: write a synthetic site.
+fn generate(
+    cli: &Cli,
+    count: usize,
+    out: &std::path::Path,
+    seed: u64,
+    force: bool,
+    started: Instant,
+) -> ExitCode {
+    let options = dengji::synth::Options { count, seed, force };
+    match dengji::synth::generate(&cli.root, out, &options) {
+        Ok(summary) => {
+            if !cli.quiet {
+                eprintln!(
+                    "generated {} organisations with {} certificates in {} ({} ms)",
+                    summary.organisations,
+                    summary.certificates,
+                    summary.registry_dir.display(),
+                    started.elapsed().as_millis()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `stamp`: write the fingerprints files of the chosen translations.

@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use serde::Serialize;
 use serde::de::{DeserializeOwned, DeserializeSeed};
 
 use crate::diag::{Diagnostic, Location};
@@ -124,6 +125,16 @@ fn is_structural(detail: &str) -> bool {
 /// Deserializes a whole YAML file.
 pub fn from_file_text<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, Diagnostic> {
     from_str_at(text, file, 1, 1)
+}
+
+/// A YAML document as an editable tree (mappings keep their key order), for
+/// tools that rewrite documents, such as `dengji generate`.
+pub use serde_yaml::{Mapping, Value};
+
+/// Serializes `value` as a YAML document (block style, strings quoted only
+/// where YAML needs it).
+pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
 }
 
 /// serde_yaml appends " at line L column C" to its messages; we print the
@@ -335,6 +346,25 @@ mod tests {
     fn valid_yaml_parses() {
         let s: Sample = from_file_text("title: 标准\n", Path::new("x.yaml")).expect("valid");
         assert_eq!(s.title, "标准");
+    }
+
+    #[test]
+    fn edited_tree_round_trips() {
+        let mut tree: Value = from_file_text(
+            "names: {zh: 甲示例, en: A}\nfounded: 2006-06-18\namount: 17.5\n",
+            Path::new("x.yaml"),
+        )
+        .expect("valid");
+        if let Some(Value::Mapping(names)) = tree.get_mut("names") {
+            names.insert("zh".into(), "乙示例".into());
+        }
+        let text = to_string(&tree).expect("serializes");
+        assert_eq!(
+            text,
+            "names:\n  zh: 乙示例\n  en: A\nfounded: 2006-06-18\namount: 17.5\n"
+        );
+        let again: Value = from_file_text(&text, Path::new("x.yaml")).expect("parses");
+        assert_eq!(again, tree);
     }
 
     #[test]
