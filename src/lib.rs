@@ -15,6 +15,7 @@ pub mod registry;
 pub mod render;
 pub mod resolve;
 pub mod rules;
+pub mod search;
 pub mod serve;
 pub mod translation;
 pub mod write;
