@@ -21,8 +21,10 @@
 //! # Files (paths relative to the index folder)
 //! - `manifest.json`: `{"format": 1, "records": n, "hash": "fnv1a32",
 //!   "max_prefix": 12, "shards": s, "chunk": c, "chunks": k,
-//!   "fields": [{"name", "primary"}], "facets": [{"token", "zh", "en",
-//!   "count"}], "date": {"bucket": b, "buckets": m} | null}`.
+//!   "chunk_bytes": average size of a record chunk, "fields": [{"name",
+//!   "primary"}], "facets": [{"token", "zh", "en", "count"}], "date":
+//!   {"bucket": b, "buckets": m, "bytes": total size of the date files} |
+//!   null}`. The sizes let the client choose the cheaper way to sort.
 //! - `s/<i>.bin`, `i < shards`: the dictionary entries of every token whose
 //!   32-bit FNV-1a hash of its UTF-8 bytes is `i` modulo `shards`. A shard is
 //!   `varint entry count`, then per entry, sorted by token bytes then class:
@@ -37,7 +39,8 @@
 //!   bitmap whose bit `i` of byte `j` is record `(lo + j) * 8 + i`; kind 2
 //!   the records *not* in the list as kind 0. Each list takes the smallest.
 //! - `r/<k>.json`: records `k*c .. k*c+c` as a JSON array of
-//!   `{"f": [[field, text], …], "d": display}` (`field` indexes `fields`).
+//!   `{"f": [[field, text], …], "t": "2024-04-15", "d": display}` (`field`
+//!   indexes `fields`; `t`, the date, only on dated records).
 //! - `d/<k>.bin`: the records in date order (latest first, ties in record
 //!   order, undated last), `bucket` per file, as plain varints. Sorting a
 //!   result set by date walks these files from the first until a page is
@@ -155,6 +158,7 @@ struct Manifest<'a> {
     shards: usize,
     chunk: usize,
     chunks: usize,
+    chunk_bytes: usize,
     fields: Vec<FieldInfo<'a>>,
     facets: Vec<FacetInfo<'a>>,
     date: Option<DateInfo>,
@@ -178,11 +182,14 @@ struct FacetInfo<'a> {
 struct DateInfo {
     bucket: usize,
     buckets: usize,
+    bytes: usize,
 }
 
 #[derive(Serialize)]
 struct RecordOut<'a> {
     f: Vec<(usize, &'a str)>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    t: Option<String>,
     d: &'a serde_json::Value,
 }
 
@@ -360,12 +367,17 @@ pub fn build_index_with(
                 (i, f.text.as_str())
             })
             .collect();
-        let out = RecordOut { f, d: &r.display };
+        let out = RecordOut {
+            f,
+            t: r.date.map(|d| d.to_string()),
+            d: &r.display,
+        };
         encoded.push(serde_json::to_vec(&out).unwrap_or_default());
     }
     let average = encoded.iter().map(Vec::len).sum::<usize>() / n.max(1);
     let chunk = (options.chunk_target / average.max(1)).clamp(1, 256);
     let chunks = n.div_ceil(chunk);
+    let mut chunk_bytes = 0;
     for (k, group) in encoded.chunks(chunk).enumerate() {
         let mut out = vec![b'['];
         for (i, r) in group.iter().enumerate() {
@@ -375,6 +387,7 @@ pub fn build_index_with(
             out.extend_from_slice(r);
         }
         out.push(b']');
+        chunk_bytes += out.len();
         files.push((format!("r/{k}.json"), out));
     }
 
@@ -389,16 +402,19 @@ pub fn build_index_with(
                 .then(a.cmp(&b))
         });
         let bucket = options.date_bucket.max(1);
+        let mut bytes = 0;
         for (k, group) in by_date.chunks(bucket).enumerate() {
             let mut out = Vec::new();
             for &id in group {
                 put_varint(&mut out, u64::from(id));
             }
+            bytes += out.len();
             files.push((format!("d/{k}.bin"), out));
         }
         Some(DateInfo {
             bucket,
             buckets: n.div_ceil(bucket),
+            bytes,
         })
     } else {
         None
@@ -435,6 +451,7 @@ pub fn build_index_with(
         shards: shard_count,
         chunk,
         chunks,
+        chunk_bytes: chunk_bytes / chunks.max(1),
         fields,
         facets: facet_infos,
         date,

@@ -4,8 +4,8 @@
 //!
 //! Normalisation, one character at a time (so offsets map back to the text):
 //! full-width ASCII forms (U+FF01–U+FF5E) become ASCII, the ideographic space
-//! becomes a space, and a character whose lower case is one character is
-//! lower-cased.
+//! becomes a space, and a character whose lower case is one character (of
+//! the same UTF-16 length) is lower-cased.
 //!
 //! Characters then fall in three classes: *CJK* (Han ideographs, kana, 〇),
 //! *word* (any other alphabetic or numeric character) and *separators*
@@ -36,7 +36,8 @@ pub fn normalise_char(c: char) -> char {
     };
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
-        (Some(l), None) => l,
+        // Same UTF-16 length, so offsets in the browser map back unchanged.
+        (Some(l), None) if l.len_utf16() == c.len_utf16() => l,
         _ => c,
     }
 }
