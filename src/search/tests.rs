@@ -465,3 +465,147 @@ fn shared_tokeniser_vectors() {
         std::fs::write(&path, out).unwrap();
     }
 }
+
+mod templates {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use scraper::{Html, Selector};
+    use serde_json::json;
+    use tera::{Context, Tera};
+
+    fn theme() -> Tera {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut templates = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                templates.push((name, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+        // A page that uses the filters component, as a directory page would.
+        templates.push((
+            "dir-test.html".into(),
+            r#"<main>{{ <filters facets={facets} sorts={sorts} index_url="/search/organisations/" list_url="/registry/" search_url="/search/" /> }}<ol class="org-list" id="org-results"></ol></main>"#.into(),
+        ));
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .unwrap();
+        tera
+    }
+
+    fn strings(lang: &str) -> BTreeMap<String, String> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{lang}.yaml"));
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    fn context(lang: &str) -> Context {
+        let mut ctx = Context::new();
+        let root = if lang == "zh" { "/" } else { "/en/" };
+        ctx.insert("t", &strings(lang));
+        ctx.insert(
+            "site",
+            &json!({"title": "dengji", "description": "", "lang": lang, "lang_tag": lang, "base_path": "/", "root": root, "lang_root": root, "base_url": "https://example.org", "side_by_side": false, "live_reload": false}),
+        );
+        ctx.insert(
+            "page",
+            &json!({"path": format!("{}search/", &root[1..]), "switch": [], "alternates": [], "original_url": null, "counterpart": null}),
+        );
+        ctx
+    }
+
+    fn select<'a>(doc: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+        doc.select(&Selector::parse(css).unwrap()).collect()
+    }
+
+    #[test]
+    fn search_page_has_the_form_sections_and_strings_in_both_languages() {
+        let tera = theme();
+        for lang in ["zh", "en"] {
+            let html = tera.render("search.html", &context(lang)).unwrap();
+            let doc = Html::parse_document(&html);
+            let app = &select(&doc, "#search-app")[0];
+            let root = if lang == "zh" { "/" } else { "/en/" };
+            assert_eq!(app.attr("data-org-index"), Some("/search/organisations/"));
+            assert_eq!(app.attr("data-standards-index"), Some("/search/standards/"));
+            assert_eq!(app.attr("data-lang"), Some(lang));
+            // A GET form with a labelled q box, and the way on without JS.
+            let form = &select(&doc, "form#search-form")[0];
+            assert_eq!(form.attr("method"), Some("get"));
+            assert_eq!(select(&doc, "label[for=search-q]").len(), 1);
+            assert_eq!(select(&doc, "input#search-q")[0].attr("name"), Some("q"));
+            let links: Vec<&str> = select(&doc, "#search-nojs a").iter().filter_map(|a| a.attr("href")).collect();
+            assert_eq!(links, [format!("{root}registry/"), format!("{root}standards/")]);
+            assert_eq!(select(&doc, "#search-status[aria-live=polite]").len(), 1);
+            for id in ["#search-org-results", "#search-clause-results", "#search-org-more", "#search-facets"] {
+                assert_eq!(select(&doc, id).len(), 1, "{id}");
+            }
+            // Every string the script reads is filled in.
+            let strings = &select(&doc, "#search-strings")[0];
+            for (name, value) in strings.value().attrs() {
+                assert!(!value.is_empty(), "{lang}: {name} is empty");
+            }
+            assert_eq!(
+                strings.attr("data-field-former_name"),
+                Some(if lang == "zh" { "曾用名" } else { "Former name" })
+            );
+            assert!(html.contains("static/search-page.js"));
+        }
+    }
+
+    #[test]
+    fn filters_render_as_links_to_the_static_pages() {
+        let tera = theme();
+        let mut ctx = context("en");
+        ctx.insert(
+            "facets",
+            &json!([
+                {"kind": "region", "label": "Region", "options": [
+                    {"token": "region=beijing", "label": "Beijing", "count": 4, "url": "/en/registry/region/beijing/", "selected": true},
+                    {"token": "region=shanghai", "label": "Shanghai", "count": 3, "url": "/en/registry/region/shanghai/", "selected": false}]},
+                {"kind": "status", "label": "Certificate status", "options": [
+                    {"token": "status=valid", "label": "Valid", "count": 50, "url": "/en/registry/status/valid/", "selected": false}]}
+            ]),
+        );
+        ctx.insert(
+            "sorts",
+            &json!([
+                {"key": "name", "label": "By name", "url": "/en/registry/", "selected": true},
+                {"key": "date", "label": "By date", "url": "/en/registry/by-date/", "selected": false}
+            ]),
+        );
+        let html = tera.render("dir-test.html", &ctx).unwrap();
+        let doc = Html::parse_document(&html);
+        let form = &select(&doc, "form#dir-filters")[0];
+        assert_eq!(form.attr("action"), Some("/search/"));
+        assert_eq!(form.attr("data-index"), Some("/search/organisations/"));
+        assert_eq!(form.attr("data-list-url"), Some("/registry/"));
+        assert_eq!(form.attr("data-page-size"), Some("20"));
+        let kinds: Vec<&str> = select(&doc, ".dir-facet").iter().filter_map(|d| d.attr("data-kind")).collect();
+        assert_eq!(kinds, ["region", "status"]);
+        let links: Vec<(String, String, bool)> = select(&doc, ".dir-facet a")
+            .iter()
+            .map(|a| {
+                (
+                    a.attr("href").unwrap().to_string(),
+                    a.attr("data-token").unwrap().to_string(),
+                    a.attr("aria-current").is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(links[0], ("/en/registry/region/beijing/".into(), "region=beijing".into(), true));
+        assert_eq!(links[1].2, false);
+        assert_eq!(select(&doc, ".dir-facet .count")[0].text().collect::<String>(), "4");
+        let sorts: Vec<&str> = select(&doc, "#dir-sort a").iter().filter_map(|a| a.attr("data-sort")).collect();
+        assert_eq!(sorts, ["name", "date"]);
+        assert_eq!(select(&doc, "label[for=dir-q]").len(), 1);
+        assert_eq!(select(&doc, "#dir-status[aria-live=polite]").len(), 1);
+        assert!(html.contains("static/directory.js"));
+        // Without sorts, no sort choice.
+        ctx.insert("sorts", &json!([]));
+        let html = tera.render("dir-test.html", &ctx).unwrap();
+        assert!(!html.contains("dir-sort"));
+    }
+}
