@@ -183,7 +183,10 @@ mod tests {
         assert_eq!(kind, ListKind::Delta);
         // 3, gap 0, gap 195, gap 69799 (3 bytes)
         assert_eq!(bytes.len(), 1 + 1 + 2 + 3);
-        assert_eq!(decode_list(kind, &bytes, 100_000).as_deref(), Some(&ids[..]));
+        assert_eq!(
+            decode_list(kind, &bytes, 100_000).as_deref(),
+            Some(&ids[..])
+        );
     }
 
     #[test]

@@ -321,11 +321,7 @@ pub fn build_index_with(
         let mut prev: &[u8] = &[];
         for e in shard {
             let token = e.token.as_bytes();
-            let shared = prev
-                .iter()
-                .zip(token)
-                .take_while(|(a, b)| a == b)
-                .count();
+            let shared = prev.iter().zip(token).take_while(|(a, b)| a == b).count();
             put_varint(&mut out, shared as u64);
             put_varint(&mut out, (token.len() - shared) as u64);
             out.extend_from_slice(&token[shared..]);

@@ -72,16 +72,9 @@ fn org(
     let mut fields = vec![Field::primary("name_zh", zh), Field::primary("name_en", en)];
     fields.extend(former.iter().map(|f| Field::other("former_name", *f)));
     fields.extend(certs.iter().map(|c| Field::other("certificate", *c)));
-    fields.push(Field::other(
-        "region",
-        format!("{} {}", region.1, region.2),
-    ));
+    fields.push(Field::other("region", format!("{} {}", region.1, region.2)));
     fields.extend(services.iter().map(|s| Field::other("service", *s)));
-    let id: String = en
-        .split_whitespace()
-        .next()
-        .unwrap_or("org")
-        .to_lowercase();
+    let id: String = en.split_whitespace().next().unwrap_or("org").to_lowercase();
     let mut facets: Vec<String> = facets.iter().map(|f| f.to_string()).collect();
     facets.push(format!("region={}", region.0));
     Record {
@@ -113,7 +106,12 @@ fn fixture_records() -> Vec<Record> {
             &["CSI-2023-FX-0012"],
             BJ,
             &["信息安全风险评估服务"],
-            &["standard=csi-grading", "category=csi-grading/risk-assessment", "level=csi-grading/level-3", "status=valid"],
+            &[
+                "standard=csi-grading",
+                "category=csi-grading/risk-assessment",
+                "level=csi-grading/level-3",
+                "status=valid",
+            ],
             Some("2023-03-01"),
         ),
         org(
@@ -123,7 +121,12 @@ fn fixture_records() -> Vec<Record> {
             &["CSI-2021-YJ-0062"],
             HLJ,
             &["应急响应服务"],
-            &["standard=csi-grading", "category=csi-grading/emergency-response", "level=csi-grading/level-4", "status=valid"],
+            &[
+                "standard=csi-grading",
+                "category=csi-grading/emergency-response",
+                "level=csi-grading/level-4",
+                "status=valid",
+            ],
             Some("2024-04-15"),
         ),
         org(
@@ -133,7 +136,14 @@ fn fixture_records() -> Vec<Record> {
             &["CSI-2022-FX-0031", "CSI-2024-YJ-0105"],
             BJ,
             &["信息安全风险评估服务", "应急响应服务"],
-            &["standard=csi-grading", "category=csi-grading/risk-assessment", "category=csi-grading/emergency-response", "level=csi-grading/level-2", "status=valid", "status=suspended"],
+            &[
+                "standard=csi-grading",
+                "category=csi-grading/risk-assessment",
+                "category=csi-grading/emergency-response",
+                "level=csi-grading/level-2",
+                "status=valid",
+                "status=suspended",
+            ],
             Some("2024-06-30"),
         ),
         org(
@@ -143,7 +153,11 @@ fn fixture_records() -> Vec<Record> {
             &["CNS-YAQ1-2024-0082"],
             SH,
             &["云计算安全服务"],
-            &["standard=cnitsec-cloud-l1", "level=cnitsec-cloud-l1/level-1", "status=revoked"],
+            &[
+                "standard=cnitsec-cloud-l1",
+                "level=cnitsec-cloud-l1/level-1",
+                "status=revoked",
+            ],
             Some("2024-01-10"),
         ),
         org(
@@ -163,7 +177,12 @@ fn fixture_records() -> Vec<Record> {
             &["CSI-2021-FX-0062"],
             HLJ,
             &["信息安全风险评估服务"],
-            &["standard=csi-grading", "category=csi-grading/risk-assessment", "level=csi-grading/level-3", "status=expired"],
+            &[
+                "standard=csi-grading",
+                "category=csi-grading/risk-assessment",
+                "level=csi-grading/level-3",
+                "status=expired",
+            ],
             Some("2021-05-20"),
         ),
     ]
@@ -171,10 +190,26 @@ fn fixture_records() -> Vec<Record> {
 
 fn fixture_labels() -> Vec<FacetLabel> {
     [
-        ("standard=csi-grading", "网络安全服务机构等级评定规范", "Grading of cybersecurity service organisations"),
-        ("standard=cnitsec-cloud-l1", "云计算安全服务一级", "Cloud security service level 1"),
-        ("category=csi-grading/risk-assessment", "信息安全风险评估服务", "Information security risk assessment"),
-        ("category=csi-grading/emergency-response", "应急响应服务", "Emergency response"),
+        (
+            "standard=csi-grading",
+            "网络安全服务机构等级评定规范",
+            "Grading of cybersecurity service organisations",
+        ),
+        (
+            "standard=cnitsec-cloud-l1",
+            "云计算安全服务一级",
+            "Cloud security service level 1",
+        ),
+        (
+            "category=csi-grading/risk-assessment",
+            "信息安全风险评估服务",
+            "Information security risk assessment",
+        ),
+        (
+            "category=csi-grading/emergency-response",
+            "应急响应服务",
+            "Emergency response",
+        ),
         ("level=csi-grading/level-2", "二级", "Level 2"),
         ("level=csi-grading/level-3", "三级", "Level 3"),
         ("level=csi-grading/level-4", "四级", "Level 4"),
@@ -224,7 +259,12 @@ fn read_postings(files: &[(String, Vec<u8>)]) -> BTreeMap<(String, u8), Vec<u32>
     for i in 0..shards {
         let entries = read_shard(file(files, &format!("s/{i}.bin"))).expect("shard decodes");
         for e in entries {
-            assert_eq!(fnv1a32(e.token.as_bytes()) as usize % shards, i, "{}", e.token);
+            assert_eq!(
+                fnv1a32(e.token.as_bytes()) as usize % shards,
+                i,
+                "{}",
+                e.token
+            );
             let bytes = match &e.list {
                 ListBytes::Inline(b) => b.clone(),
                 ListBytes::External(j) => file(files, &format!("l/{j}.bin")).to_vec(),
@@ -269,7 +309,12 @@ fn postings_round_trip_through_shards_and_list_files() {
         }
     }
     assert_eq!(postings, expected);
-    let get = |t: &str, c: u8| postings.get(&(t.to_string(), c)).cloned().unwrap_or_default();
+    let get = |t: &str, c: u8| {
+        postings
+            .get(&(t.to_string(), c))
+            .cloned()
+            .unwrap_or_default()
+    };
     assert_eq!(get("络安", CLASS_PRIMARY), [1, 2]);
     assert_eq!(get("北京", CLASS_PRIMARY), [0]);
     assert_eq!(get("北京", CLASS_OTHER), [0, 2, 5]);
@@ -303,7 +348,10 @@ fn shard_count_follows_the_dictionary_size() {
         .sum();
     assert!(shards > 1);
     // The estimate behind the count is an upper bound of the real sizes.
-    assert!(total / shards <= small.shard_target, "{total} bytes in {shards} shards");
+    assert!(
+        total / shards <= small.shard_target,
+        "{total} bytes in {shards} shards"
+    );
 }
 
 #[test]
@@ -313,7 +361,10 @@ fn records_are_chunked_in_order_with_field_numbers() {
     let m = manifest(&files);
     let chunk = m["chunk"].as_u64().unwrap() as usize;
     assert!(chunk > 1 && chunk < records.len());
-    assert_eq!(m["chunks"].as_u64().unwrap() as usize, records.len().div_ceil(chunk));
+    assert_eq!(
+        m["chunks"].as_u64().unwrap() as usize,
+        records.len().div_ceil(chunk)
+    );
     let fields: Vec<&str> = m["fields"]
         .as_array()
         .unwrap()
@@ -322,7 +373,14 @@ fn records_are_chunked_in_order_with_field_numbers() {
         .collect();
     assert_eq!(
         fields,
-        ["name_zh", "name_en", "certificate", "region", "service", "former_name"]
+        [
+            "name_zh",
+            "name_en",
+            "certificate",
+            "region",
+            "service",
+            "former_name"
+        ]
     );
     assert_eq!(m["fields"][0]["primary"], true);
     assert_eq!(m["fields"][5]["primary"], false);
@@ -340,7 +398,12 @@ fn records_are_chunked_in_order_with_field_numbers() {
         let want: Vec<(usize, &str)> = r
             .fields
             .iter()
-            .map(|f| (fields.iter().position(|n| *n == f.name).unwrap(), f.text.as_str()))
+            .map(|f| {
+                (
+                    fields.iter().position(|n| *n == f.name).unwrap(),
+                    f.text.as_str(),
+                )
+            })
             .collect();
         assert_eq!(texts, want);
     }
@@ -378,13 +441,34 @@ fn manifest_lists_facets_in_label_order_with_counts() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["token"].as_str().unwrap().to_string(), f["count"].as_u64().unwrap()))
+        .map(|f| {
+            (
+                f["token"].as_str().unwrap().to_string(),
+                f["count"].as_u64().unwrap(),
+            )
+        })
         .collect();
     let tokens: Vec<&str> = facets.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(tokens[..3], ["standard=csi-grading", "standard=cnitsec-cloud-l1", "category=csi-grading/risk-assessment"]);
+    assert_eq!(
+        tokens[..3],
+        [
+            "standard=csi-grading",
+            "standard=cnitsec-cloud-l1",
+            "category=csi-grading/risk-assessment"
+        ]
+    );
     // Labelled but unused: kept with no records; unlabelled: after, sorted.
     assert!(facets.contains(&("status=unused".into(), 0)));
-    assert_eq!(tokens[tokens.len() - 5..], ["level=cnitsec-cloud-l1/level-1", "region=heilongjiang", "status=expired", "status=revoked", "status=suspended"]);
+    assert_eq!(
+        tokens[tokens.len() - 5..],
+        [
+            "level=cnitsec-cloud-l1/level-1",
+            "region=heilongjiang",
+            "status=expired",
+            "status=revoked",
+            "status=suspended"
+        ]
+    );
     assert!(facets.contains(&("region=beijing".into(), 2)));
     assert_eq!(m["facets"][9]["zh"], "有效");
     assert_eq!(m["records"], 6);
@@ -420,14 +504,21 @@ fn committed_browser_fixture_is_current() {
         }
     }
     for (path, bytes) in &files {
-        let on_disk = std::fs::read(dir.join(path))
-            .unwrap_or_else(|_| panic!("{path} missing: run DENGJI_UPDATE_FIXTURES=1 cargo test search"));
-        assert_eq!(&on_disk, bytes, "{path} is stale: run DENGJI_UPDATE_FIXTURES=1 cargo test search");
+        let on_disk = std::fs::read(dir.join(path)).unwrap_or_else(|_| {
+            panic!("{path} missing: run DENGJI_UPDATE_FIXTURES=1 cargo test search")
+        });
+        assert_eq!(
+            &on_disk, bytes,
+            "{path} is stale: run DENGJI_UPDATE_FIXTURES=1 cargo test search"
+        );
     }
     let mut committed = 0;
     for sub in ["", "s", "l", "r", "d"] {
         if let Ok(rd) = std::fs::read_dir(dir.join(sub)) {
-            committed += rd.filter_map(Result::ok).filter(|e| e.path().is_file()).count();
+            committed += rd
+                .filter_map(Result::ok)
+                .filter(|e| e.path().is_file())
+                .count();
         }
     }
     assert_eq!(committed, files.len(), "stray files in {}", dir.display());
@@ -438,8 +529,10 @@ fn committed_browser_fixture_is_current() {
 /// this implementation after a deliberate change.
 #[test]
 fn shared_tokeniser_vectors() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser/fixtures/search-vectors.json");
-    let mut vectors: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/browser/fixtures/search-vectors.json");
+    let mut vectors: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let update = std::env::var_os("DENGJI_UPDATE_FIXTURES").is_some();
     let cases = vectors["cases"].as_array_mut().unwrap();
     assert!(cases.len() >= 10);
@@ -497,7 +590,8 @@ mod templates {
     }
 
     fn strings(lang: &str) -> BTreeMap<String, String> {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{lang}.yaml"));
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{lang}.yaml"));
         serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
     }
 
@@ -536,10 +630,21 @@ mod templates {
             assert_eq!(form.attr("method"), Some("get"));
             assert_eq!(select(&doc, "label[for=search-q]").len(), 1);
             assert_eq!(select(&doc, "input#search-q")[0].attr("name"), Some("q"));
-            let links: Vec<&str> = select(&doc, "#search-nojs a").iter().filter_map(|a| a.attr("href")).collect();
-            assert_eq!(links, [format!("{root}registry/"), format!("{root}standards/")]);
+            let links: Vec<&str> = select(&doc, "#search-nojs a")
+                .iter()
+                .filter_map(|a| a.attr("href"))
+                .collect();
+            assert_eq!(
+                links,
+                [format!("{root}registry/"), format!("{root}standards/")]
+            );
             assert_eq!(select(&doc, "#search-status[aria-live=polite]").len(), 1);
-            for id in ["#search-org-results", "#search-clause-results", "#search-org-more", "#search-facets"] {
+            for id in [
+                "#search-org-results",
+                "#search-clause-results",
+                "#search-org-more",
+                "#search-facets",
+            ] {
                 assert_eq!(select(&doc, id).len(), 1, "{id}");
             }
             // Every string the script reads is filled in.
@@ -549,7 +654,11 @@ mod templates {
             }
             assert_eq!(
                 strings.attr("data-field-former_name"),
-                Some(if lang == "zh" { "曾用名" } else { "Former name" })
+                Some(if lang == "zh" {
+                    "曾用名"
+                } else {
+                    "Former name"
+                })
             );
             assert!(html.contains("static/search-page.js"));
         }
@@ -583,7 +692,10 @@ mod templates {
         assert_eq!(form.attr("data-index"), Some("/search/organisations/"));
         assert_eq!(form.attr("data-list-url"), Some("/registry/"));
         assert_eq!(form.attr("data-page-size"), Some("20"));
-        let kinds: Vec<&str> = select(&doc, ".dir-facet").iter().filter_map(|d| d.attr("data-kind")).collect();
+        let kinds: Vec<&str> = select(&doc, ".dir-facet")
+            .iter()
+            .filter_map(|d| d.attr("data-kind"))
+            .collect();
         assert_eq!(kinds, ["region", "status"]);
         let links: Vec<(String, String, bool)> = select(&doc, ".dir-facet a")
             .iter()
@@ -595,10 +707,25 @@ mod templates {
                 )
             })
             .collect();
-        assert_eq!(links[0], ("/en/registry/region/beijing/".into(), "region=beijing".into(), true));
+        assert_eq!(
+            links[0],
+            (
+                "/en/registry/region/beijing/".into(),
+                "region=beijing".into(),
+                true
+            )
+        );
         assert_eq!(links[1].2, false);
-        assert_eq!(select(&doc, ".dir-facet .count")[0].text().collect::<String>(), "4");
-        let sorts: Vec<&str> = select(&doc, "#dir-sort a").iter().filter_map(|a| a.attr("data-sort")).collect();
+        assert_eq!(
+            select(&doc, ".dir-facet .count")[0]
+                .text()
+                .collect::<String>(),
+            "4"
+        );
+        let sorts: Vec<&str> = select(&doc, "#dir-sort a")
+            .iter()
+            .filter_map(|a| a.attr("data-sort"))
+            .collect();
         assert_eq!(sorts, ["name", "date"]);
         assert_eq!(select(&doc, "label[for=dir-q]").len(), 1);
         assert_eq!(select(&doc, "#dir-status[aria-live=polite]").len(), 1);

@@ -159,7 +159,11 @@ pub fn query_tokens(term: &str) -> Vec<String> {
                     out.push(pair.iter().collect());
                 }
             }
-            _ => out.push(run.chars[..run.chars.len().min(MAX_PREFIX)].iter().collect()),
+            _ => out.push(
+                run.chars[..run.chars.len().min(MAX_PREFIX)]
+                    .iter()
+                    .collect(),
+            ),
         }
     }
     let mut seen = std::collections::BTreeSet::new();
@@ -206,7 +210,9 @@ mod tests {
         assert_eq!(index_tokens("Ab-9"), ["a", "ab", "9"]);
         assert_eq!(
             index_tokens("CSI-2021-YJ-0062"),
-            ["c", "cs", "csi", "2", "20", "202", "2021", "y", "yj", "0", "00", "006", "0062"]
+            [
+                "c", "cs", "csi", "2", "20", "202", "2021", "y", "yj", "0", "00", "006", "0062"
+            ]
         );
         assert_eq!(index_tokens("ISO27001认证"), {
             let mut v: Vec<String> = (1..=8).map(|n| "iso27001"[..n].to_string()).collect();
@@ -234,7 +240,15 @@ mod tests {
     fn every_query_token_of_a_substring_is_indexed() {
         let text = "北溟示例网络安全技术有限公司 Beiming Example Cybersecurity CSI-2021-YJ-0062";
         let indexed = index_tokens(text);
-        for term in ["络安", "北溟示例", "司", "cyber", "beim", "yj-0062", "csi-2021"] {
+        for term in [
+            "络安",
+            "北溟示例",
+            "司",
+            "cyber",
+            "beim",
+            "yj-0062",
+            "csi-2021",
+        ] {
             for t in query_tokens(term) {
                 assert!(indexed.contains(&t), "{term}: {t}");
             }

@@ -64,8 +64,12 @@ test("posting lists decode in all three forms", () => {
 test("queries split into terms of tokens", () => {
   assert.deepEqual(parseQuery("北京 风险评估"), [
     { text: "北京", tokens: ["北京"] },
-    { text: "风险评估", tokens: ["风险", "险评", "评估"] },
+    { text: "风险评估", tokens: ["风险", "评估"] },
   ]);
+  // Every other bigram covers a CJK run; an odd one takes the last too.
+  assert.deepEqual(parseQuery("信息安全风险评估服务")[0].tokens, ["信息", "安全", "风险", "评估", "服务"]);
+  assert.deepEqual(parseQuery("风险评")[0].tokens, ["风险", "险评"]);
+  assert.deepEqual(parseQuery("应急响应服务")[0].tokens, ["应急", "响应", "服务"]);
   assert.deepEqual(parseQuery("ＹＪ－００６２，北"), [
     { text: "yj-0062", tokens: ["yj", "0062"] },
     { text: "北", tokens: ["北"] },

@@ -53,7 +53,10 @@ function init(form, list) {
   for (const d of form.querySelectorAll(".dir-facet")) {
     const legend = d.querySelector("summary")?.textContent || "";
     const ul = d.querySelector("ul");
-    if (ul) ul.replaceWith(el("fieldset", {}, el("legend", { class: "visually-hidden" }, legend), ul));
+    if (!ul) continue;
+    const fieldset = el("fieldset", {}, el("legend", { class: "visually-hidden" }, legend));
+    ul.before(fieldset);
+    fieldset.append(ul);
   }
   // Sort links → two radio buttons.
   const sortBox = el(

@@ -315,6 +315,25 @@ export function rankOrder(all, tier1, tier0, prefer = null) {
   return out;
 }
 
+/**
+ * The tokens a query term is looked up by: like queryTokens, but a CJK run
+ * is covered by every other bigram (and the last), which still requires
+ * every character; the check against the real text does the rest.
+ */
+export function lookupTokens(term, maxPrefix = MAX_PREFIX) {
+  const out = [];
+  for (const run of runs(term)) {
+    if (run.cls === CJK && run.chars.length === 1) out.push(run.chars[0]);
+    else if (run.cls === CJK) {
+      const last = run.chars.length - 2;
+      for (let i = 0; i <= last; i += 2) out.push(run.chars[i] + run.chars[i + 1]);
+      if (last % 2 === 1) out.push(run.chars[last] + run.chars[last + 1]);
+    } else out.push(run.chars.slice(0, maxPrefix).join(""));
+  }
+  const seen = new Set();
+  return out.filter((t) => (seen.has(t) ? false : (seen.add(t), true)));
+}
+
 const TERM_SPLIT = /[\s,;、。!?]+/u;
 
 /**
@@ -327,7 +346,7 @@ export function parseQuery(q, maxPrefix = MAX_PREFIX) {
   for (const part of normalise(q).split(TERM_SPLIT)) {
     const text = part.trim();
     if (!text || seen.has(text)) continue;
-    const tokens = queryTokens(text, maxPrefix);
+    const tokens = lookupTokens(text, maxPrefix);
     if (tokens.length === 0) continue;
     seen.add(text);
     out.push({ text, tokens });
