@@ -60,8 +60,7 @@ fn read_shard(bytes: &[u8]) -> Option<Vec<ReadEntry>> {
 }
 
 fn org(
-    zh: &str,
-    en: &str,
+    (zh, en): (&str, &str),
     former: &[&str],
     certs: &[&str],
     region: (&str, &str, &str),
@@ -100,8 +99,10 @@ fn fixture_records() -> Vec<Record> {
     const SH: (&str, &str, &str) = ("shanghai", "上海市", "Shanghai");
     vec![
         org(
-            "北京示例信息技术有限公司",
-            "Beijing Example Information Technology Co., Ltd.",
+            (
+                "北京示例信息技术有限公司",
+                "Beijing Example Information Technology Co., Ltd.",
+            ),
             &[],
             &["CSI-2023-FX-0012"],
             BJ,
@@ -115,8 +116,10 @@ fn fixture_records() -> Vec<Record> {
             Some("2023-03-01"),
         ),
         org(
-            "北溟示例网络安全技术有限公司",
-            "Beiming Example Cybersecurity Technology Co., Ltd.",
+            (
+                "北溟示例网络安全技术有限公司",
+                "Beiming Example Cybersecurity Technology Co., Ltd.",
+            ),
             &["北溟示例网络技术有限公司", "北溟示例计算机网络工程有限公司"],
             &["CSI-2021-YJ-0062"],
             HLJ,
@@ -130,8 +133,10 @@ fn fixture_records() -> Vec<Record> {
             Some("2024-04-15"),
         ),
         org(
-            "碧梧示例网络安全技术有限公司",
-            "Biwu Example Cybersecurity Technology Co., Ltd.",
+            (
+                "碧梧示例网络安全技术有限公司",
+                "Biwu Example Cybersecurity Technology Co., Ltd.",
+            ),
             &[],
             &["CSI-2022-FX-0031", "CSI-2024-YJ-0105"],
             BJ,
@@ -147,8 +152,10 @@ fn fixture_records() -> Vec<Record> {
             Some("2024-06-30"),
         ),
         org(
-            "沧浪示例信息安全股份有限公司",
-            "Canglang Example Information Security Co., Ltd.",
+            (
+                "沧浪示例信息安全股份有限公司",
+                "Canglang Example Information Security Co., Ltd.",
+            ),
             &[],
             &["CNS-YAQ1-2024-0082"],
             SH,
@@ -161,8 +168,10 @@ fn fixture_records() -> Vec<Record> {
             Some("2024-01-10"),
         ),
         org(
-            "东篱示例信息技术有限公司",
-            "Dongli Example Information Technology Co., Ltd.",
+            (
+                "东篱示例信息技术有限公司",
+                "Dongli Example Information Technology Co., Ltd.",
+            ),
             &[],
             &[],
             SH,
@@ -171,8 +180,10 @@ fn fixture_records() -> Vec<Record> {
             None,
         ),
         org(
-            "京华示例网络科技有限公司",
-            "Jinghua Example Network Technology Co., Ltd.",
+            (
+                "京华示例网络科技有限公司",
+                "Jinghua Example Network Technology Co., Ltd.",
+            ),
             &["北京京华网络服务中心"],
             &["CSI-2021-FX-0062"],
             HLJ,
@@ -715,7 +726,7 @@ mod templates {
                 true
             )
         );
-        assert_eq!(links[1].2, false);
+        assert!(!links[1].2);
         assert_eq!(
             select(&doc, ".dir-facet .count")[0]
                 .text()
