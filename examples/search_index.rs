@@ -436,6 +436,13 @@ fn labels(regions: &[(&'static str, &'static str, String, &'static str)]) -> Vec
     out
 }
 
+/// The process's peak resident memory so far (Linux), in KB.
+fn peak_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (Some(n), Some(out)) = (args.first(), args.get(1)) else {
@@ -479,6 +486,7 @@ fn main() -> Result<()> {
     let (records, _html): (Vec<Record>, Vec<String>) =
         orgs.into_iter().map(|o| (o.record, o.html)).unzip();
     let labels = labels(&regions);
+    let peak_before_index = peak_kb();
 
     let started = Instant::now();
     // The default options, unless the environment overrides one (for the
@@ -503,6 +511,7 @@ fn main() -> Result<()> {
     }
     let files = build_index_with(&records, &labels, &options);
     let built = started.elapsed();
+    let peak_after_index = peak_kb();
     if demo {
         return demo::write(&out, &records, &labels, &files);
     }
@@ -538,6 +547,8 @@ fn main() -> Result<()> {
             "files": files.len(),
             "bytes": total,
             "largest_shard": largest_shard,
+            "peak_kb_before_index": peak_before_index,
+            "peak_kb_after_index": peak_after_index,
             "sample": sample,
             "by_dir": by_dir.iter().map(|(d, (f, b))| (d.to_string(), json!({"files": f, "bytes": b}))).collect::<BTreeMap<_, _>>(),
         })

@@ -33,7 +33,8 @@
 //!   class, bits 2–3 list kind, bit 4 external), `varint count` (records in
 //!   the list), `varint bytes` (encoded list length), then either the list
 //!   (inline) or `varint file` (external, in `l/<file>.bin`).
-//! - `l/<j>.bin`: one posting list too large to inline, nothing else.
+//! - `l/<j>.bin`: one posting list too large to inline, nothing else;
+//!   entries whose lists are identical share the file.
 //! - Posting lists ([`encode`]), over record numbers `0..n`: kind 0 the first
 //!   number then each gap less one as varints; kind 1 `varint lo` then a
 //!   bitmap whose bit `i` of byte `j` is record `(lo + j) * 8 + i`; kind 2
@@ -124,9 +125,9 @@ pub struct IndexOptions {
 impl Default for IndexOptions {
     fn default() -> Self {
         IndexOptions {
-            shard_target: 8 * 1024,
+            shard_target: 4 * 1024,
             inline_max: 512,
-            chunk_target: 4 * 1024,
+            chunk_target: 2 * 1024,
             date_bucket: 1024,
         }
     }
@@ -314,7 +315,8 @@ pub fn build_index_with(
     for e in &entries {
         shards[fnv1a32(e.token.as_bytes()) as usize % shard_count].push(e);
     }
-    let mut external = 0usize;
+    let mut external: HashMap<&[u8], usize> = HashMap::new();
+    let mut files_external = 0usize;
     for (i, shard) in shards.iter().enumerate() {
         let mut out = Vec::new();
         put_varint(&mut out, shard.len() as u64);
@@ -330,9 +332,14 @@ pub fn build_index_with(
             put_varint(&mut out, e.count as u64);
             put_varint(&mut out, e.list.len() as u64);
             if is_external {
-                put_varint(&mut out, external as u64);
-                files.push((format!("l/{external}.bin"), e.list.clone()));
-                external += 1;
+                // Lists with the same records share a file (风险 and 评估
+                // often do), so a query fetches it once.
+                let file = *external.entry(&e.list).or_insert_with_key(|list| {
+                    files.push((format!("l/{}.bin", files_external), list.to_vec()));
+                    files_external += 1;
+                    files_external - 1
+                });
+                put_varint(&mut out, file as u64);
             } else {
                 out.extend_from_slice(&e.list);
             }
@@ -374,13 +381,15 @@ pub fn build_index_with(
     let chunk = (options.chunk_target / average.max(1)).clamp(1, 256);
     let chunks = n.div_ceil(chunk);
     let mut chunk_bytes = 0;
-    for (k, group) in encoded.chunks(chunk).enumerate() {
+    // Each record's bytes are freed as they move into their chunk.
+    let mut records_left = encoded.into_iter();
+    for k in 0..chunks {
         let mut out = vec![b'['];
-        for (i, r) in group.iter().enumerate() {
+        for (i, r) in records_left.by_ref().take(chunk).enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(r);
+            out.extend_from_slice(&r);
         }
         out.push(b']');
         chunk_bytes += out.len();

@@ -747,3 +747,34 @@ mod templates {
         assert!(!html.contains("dir-sort"));
     }
 }
+
+#[test]
+fn identical_external_lists_share_a_file() {
+    let files = build_index_with(&fixture_records(), &fixture_labels(), &fixture_options());
+    let shards = manifest(&files)["shards"].as_u64().unwrap() as usize;
+    let mut by_token: BTreeMap<(String, u8), usize> = BTreeMap::new();
+    let mut external_entries = 0;
+    for i in 0..shards {
+        for e in read_shard(file(&files, &format!("s/{i}.bin"))).unwrap() {
+            if let ListBytes::External(j) = e.list {
+                external_entries += 1;
+                by_token.insert((e.token, e.class), j);
+            }
+        }
+    }
+    let get = |t: &str| by_token[&(t.to_string(), CLASS_PRIMARY)];
+    // Beiming and Biwu: every prefix of "cybersecurity" lists the same two.
+    assert_eq!(get("cyber"), get("cybersecurit"));
+    assert_ne!(get("cyber"), get("北京"));
+    let list_files = files.iter().filter(|(p, _)| p.starts_with("l/")).count();
+    assert!(
+        list_files < external_entries,
+        "{list_files} files for {external_entries} lists"
+    );
+    let distinct: std::collections::BTreeSet<&Vec<u8>> = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("l/"))
+        .map(|(_, b)| b)
+        .collect();
+    assert_eq!(distinct.len(), list_files);
+}
