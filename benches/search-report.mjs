@@ -50,3 +50,31 @@ for (const r of runs) {
   for (const q of r.queries.results) console.log(`| ${q.query} | ${q.count} | ${q.requests} | ${kb(q.raw)} | ${kb(q.gzip)} | ${q.ms} |`);
   console.log("");
 }
+
+// How the posting lists are stored, from the shards of each dengji index.
+const { parseShard } = await import("../themes/default/static/search-core.js");
+console.log("## Posting list forms\n");
+console.log("| organisations | entries | delta lists (bytes) | bitmaps (bytes) | complements (bytes) | inline / in files | list files (after sharing identical lists) |");
+console.log("|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of runs.filter((r) => r.engine === "dengji")) {
+  const idx = join(out, `dengji-${r.n}`, "idx");
+  const m = JSON.parse(readFileSync(join(idx, "manifest.json"), "utf8"));
+  const kinds = [0, 0, 0].map(() => ({ n: 0, bytes: 0 }));
+  let entries = 0;
+  let inline = 0;
+  for (let i = 0; i < m.shards; i++) {
+    for (const classes of parseShard(new Uint8Array(readFileSync(join(idx, "s", `${i}.bin`)))).values()) {
+      for (const e of classes) {
+        if (!e) continue;
+        entries++;
+        if (e.inline) inline++;
+        kinds[e.kind].n++;
+        kinds[e.kind].bytes += e.size;
+      }
+    }
+  }
+  const cell = (k) => `${k.n.toLocaleString("en")} (${(k.bytes / 1048576).toFixed(2)} MB)`;
+  console.log(
+    `| ${r.n.toLocaleString("en")} | ${entries.toLocaleString("en")} | ${cell(kinds[0])} | ${cell(kinds[1])} | ${cell(kinds[2])} | ${inline.toLocaleString("en")} / ${(entries - inline).toLocaleString("en")} | ${r.build.by_dir.l?.files ?? 0} (${((r.build.by_dir.l?.bytes ?? 0) / 1048576).toFixed(2)} MB) |`,
+  );
+}

@@ -203,32 +203,39 @@ struct Entry<'a> {
     list: Vec<u8>,
 }
 
-/// The (token, class) pairs of one record, sorted and without duplicates.
-fn record_tokens(record: &Record) -> Vec<(String, u8)> {
+/// The distinct (token, class) pairs of one record: the record's
+/// normalised texts and facets in one buffer, and byte ranges of it with
+/// their class, sorted by token then class.
+fn record_tokens(record: &Record) -> (String, Vec<(usize, usize, u8)>) {
+    let mut buf = String::new();
     let mut out = Vec::new();
+    let mut ranges = Vec::new();
     for field in &record.fields {
+        let at = buf.len();
+        buf.push_str(&tokenize::normalise(&field.text));
+        let norm = &buf[at..];
         let class = if field.primary {
             CLASS_PRIMARY
         } else {
             CLASS_OTHER
         };
-        out.extend(
-            tokenize::index_tokens(&field.text)
-                .into_iter()
-                .map(|t| (t, class)),
-        );
+        ranges.clear();
+        tokenize::index_token_ranges(norm, &mut ranges);
+        out.extend(ranges.iter().map(|&(a, b)| (at + a, at + b, class)));
         if field.primary {
-            out.extend(
-                tokenize::start_tokens(&field.text)
-                    .into_iter()
-                    .map(|t| (t, CLASS_START)),
-            );
+            ranges.clear();
+            tokenize::start_token_ranges(norm, &mut ranges);
+            out.extend(ranges.iter().map(|&(a, b)| (at + a, at + b, CLASS_START)));
         }
     }
-    out.extend(record.facets.iter().map(|f| (f.clone(), CLASS_FACET)));
-    out.sort_unstable();
-    out.dedup();
-    out
+    for facet in &record.facets {
+        let at = buf.len();
+        buf.push_str(facet);
+        out.push((at, buf.len(), CLASS_FACET));
+    }
+    out.sort_unstable_by(|x, y| buf[x.0..x.1].cmp(&buf[y.0..y.1]).then(x.2.cmp(&y.2)));
+    out.dedup_by(|x, y| x.2 == y.2 && buf[x.0..x.1] == buf[y.0..y.1]);
+    (buf, out)
 }
 
 /// Builds every file of one index, paths relative to the index folder,
@@ -248,16 +255,18 @@ pub fn build_index_with(
     let mut tokens: Vec<String> = Vec::new();
     let mut postings: Vec<[Vec<u32>; 4]> = Vec::new();
     for (block_no, block) in records.chunks(4096).enumerate() {
-        let tokenised: Vec<Vec<(String, u8)>> = block.par_iter().map(record_tokens).collect();
-        for (i, pairs) in tokenised.into_iter().enumerate() {
+        let tokenised: Vec<(String, Vec<(usize, usize, u8)>)> =
+            block.par_iter().map(record_tokens).collect();
+        for (i, (buf, pairs)) in tokenised.into_iter().enumerate() {
             let record = (block_no * 4096 + i) as u32;
-            for (token, class) in pairs {
-                let id = match ids.get(&token) {
+            for (a, b, class) in pairs {
+                let token = &buf[a..b];
+                let id = match ids.get(token) {
                     Some(&id) => id,
                     None => {
                         let id = tokens.len() as u32;
-                        ids.insert(token.clone(), id);
-                        tokens.push(token);
+                        ids.insert(token.to_string(), id);
+                        tokens.push(token.to_string());
                         postings.push(Default::default());
                         id
                     }

@@ -98,52 +98,110 @@ pub fn runs(text: &str) -> Vec<Run> {
     out
 }
 
-/// Every token of a text, as indexed: CJK unigrams and bigrams, word
-/// prefixes. In order of appearance, duplicates kept.
-pub fn index_tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for run in runs(text) {
-        run_tokens(&run, &mut out);
+/// A run found in a normalised text: its class and the byte offset of each
+/// character, then of the run's end (so `bounds.len()` is characters + 1).
+struct Span {
+    class: CharClass,
+    bounds: Vec<usize>,
+}
+
+fn spans(norm: &str) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    let mut current: Option<Span> = None;
+    for (at, c) in norm.char_indices() {
+        let class = char_class(c);
+        match &mut current {
+            Some(span) if span.class == class => span.bounds.push(at),
+            _ => {
+                if let Some(mut span) = current.take() {
+                    span.bounds.push(at);
+                    out.push(span);
+                }
+                if class != CharClass::Separator {
+                    current = Some(Span {
+                        class,
+                        bounds: vec![at],
+                    });
+                }
+            }
+        }
+    }
+    if let Some(mut span) = current {
+        span.bounds.push(norm.len());
+        out.push(span);
     }
     out
 }
 
-fn run_tokens(run: &Run, out: &mut Vec<String>) {
-    match run.class {
+fn span_tokens(span: &Span, out: &mut Vec<(usize, usize)>) {
+    let b = &span.bounds;
+    let chars = b.len() - 1;
+    match span.class {
         CharClass::Cjk => {
-            for (i, c) in run.chars.iter().enumerate() {
-                out.push(c.to_string());
-                if let Some(next) = run.chars.get(i + 1) {
-                    out.push([*c, *next].iter().collect());
+            for i in 0..chars {
+                out.push((b[i], b[i + 1]));
+                if i + 2 <= chars {
+                    out.push((b[i], b[i + 2]));
                 }
             }
         }
         CharClass::Word => {
-            for len in 1..=run.chars.len().min(MAX_PREFIX) {
-                out.push(run.chars[..len].iter().collect());
+            for len in 1..=chars.min(MAX_PREFIX) {
+                out.push((b[0], b[len]));
             }
         }
         CharClass::Separator => {}
     }
 }
 
+/// The tokens of a *normalised* text as byte ranges of it, in order of
+/// appearance: what [`index_tokens`] returns, without allocating each.
+pub fn index_token_ranges(norm: &str, out: &mut Vec<(usize, usize)>) {
+    for span in spans(norm) {
+        span_tokens(&span, out);
+    }
+}
+
+/// [`start_tokens`] as byte ranges of a normalised text.
+pub fn start_token_ranges(norm: &str, out: &mut Vec<(usize, usize)>) {
+    if let Some(span) = spans(norm).first() {
+        match span.class {
+            CharClass::Cjk => {
+                let b = &span.bounds;
+                out.push((b[0], b[1]));
+                if b.len() > 2 {
+                    out.push((b[0], b[2]));
+                }
+            }
+            _ => span_tokens(span, out),
+        }
+    }
+}
+
+fn ranges_to_strings(norm: &str, ranges: &[(usize, usize)]) -> Vec<String> {
+    ranges
+        .iter()
+        .map(|&(a, b)| norm[a..b].to_string())
+        .collect()
+}
+
+/// Every token of a text, as indexed: CJK unigrams and bigrams, word
+/// prefixes. In order of appearance, duplicates kept.
+pub fn index_tokens(text: &str) -> Vec<String> {
+    let norm = normalise(text);
+    let mut ranges = Vec::new();
+    index_token_ranges(&norm, &mut ranges);
+    ranges_to_strings(&norm, &ranges)
+}
+
 /// The tokens that mark the start of a field (for ranking matches at the
 /// start of a name first): the first unigram and bigram of a leading CJK
 /// run, or every prefix of a leading word.
 pub fn start_tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(run) = runs(text).first() {
-        match run.class {
-            CharClass::Cjk => {
-                out.extend(run.chars.first().map(|c| c.to_string()));
-                if run.chars.len() > 1 {
-                    out.push(run.chars[..2].iter().collect());
-                }
-            }
-            _ => run_tokens(run, &mut out),
-        }
-    }
-    out
+    let norm = normalise(text);
+    let mut ranges = Vec::new();
+    start_token_ranges(&norm, &mut ranges);
+    ranges_to_strings(&norm, &ranges)
 }
 
 /// The tokens to look up for one query term: the bigrams of each CJK run

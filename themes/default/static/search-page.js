@@ -17,6 +17,8 @@ function init(app) {
   const input = $("search-q");
   const status = $("search-status");
   const facetBox = $("search-facets");
+  const facetGroups = $("search-facet-groups");
+  const facetDetails = $("search-facets-details");
   const sections = {
     orgs: { section: $("search-orgs"), list: $("search-org-results"), more: $("search-org-more"), count: $("search-orgs-count") },
     clauses: { section: $("search-standards"), list: $("search-clause-results"), more: $("search-clause-more"), count: $("search-clauses-count") },
@@ -70,7 +72,7 @@ function init(app) {
         );
       }
       const details = el("details", { class: "facet-group", "data-kind": kind }, el("summary", {}, legend), el("fieldset", {}, el("legend", { class: "visually-hidden" }, legend), list));
-      facetBox.append(details);
+      facetGroups.append(details);
     }
     const clear = el("button", { type: "button", class: "facet-clear" }, strings.clear);
     clear.addEventListener("click", () => {
@@ -79,7 +81,7 @@ function init(app) {
       writeUrl(true);
       search();
     });
-    facetBox.append(clear);
+    facetGroups.append(clear);
     facetBox.addEventListener("change", (event) => {
       if (event.target.type !== "checkbox") return;
       state.facets = [...facetBox.querySelectorAll("input[type=checkbox]:checked")].map((b) => b.value);
@@ -89,8 +91,11 @@ function init(app) {
     facetBox.hidden = false;
   }
 
+  // The filters start open beside the results on wide screens, and on a
+  // phone (where they come first) only when some are chosen.
   function openSelectedGroups() {
-    for (const d of facetBox.querySelectorAll("details")) {
+    if (window.matchMedia("(min-width: 64rem)").matches || state.facets.length) facetDetails.open = true;
+    for (const d of facetGroups.querySelectorAll("details")) {
       if (d.querySelector("input:checked")) d.open = true;
     }
   }
