@@ -126,20 +126,23 @@ function init(form, list) {
       for (const f of m.facets) if (!labels.has(f.token)) labels.set(f.token, pick(f, lang));
       const result = await index.search(q, { facets });
       const start = (page - 1) * pageSize;
-      let items;
+      let shown;
       if (sort === "date") {
         const set = q ? Uint32Array.from(result.order).sort() : facets.length ? result.order : null;
         const ids = await index.dateOrder(set, start, start + pageSize);
-        items = (await index.page({ terms: result.terms, order: Uint32Array.from(ids) }, 0, pageSize)).items;
+        shown = await index.page({ terms: result.terms, order: Uint32Array.from(ids) }, 0, pageSize);
       } else {
         const byName = q ? Uint32Array.from(result.order).sort() : result.order;
-        items = (await index.page({ terms: result.terms, order: byName }, start, pageSize)).items;
+        shown = await index.page({ terms: result.terms, order: byName }, start, pageSize);
       }
       if (id !== run) return;
-      list.replaceChildren(...items.map((item) => orgRow({ ...item, matches: [] }, ctx)));
+      // Records that fail the check against their text are left out (and
+      // off the count, as far as this page shows).
+      const count = result.count - shown.dropped;
+      list.replaceChildren(...shown.items.map((item) => orgRow({ ...item, matches: [] }, ctx)));
       for (const p of staticPagers) p.hidden = true;
-      renderPager(result.count);
-      status.textContent = result.count ? format(strings.found, { count: result.count }) : strings.none;
+      renderPager(count);
+      status.textContent = count ? format(strings.found, { count }) : strings.none;
     } catch (error) {
       if (id !== run) return;
       status.textContent = strings.error;

@@ -100,8 +100,12 @@ function init(app) {
     }
   }
 
+  // Records that fail the check against their text (n-gram coincidences)
+  // are left out and taken off the count as pages reveal them.
   async function showPage(index, result, part, render, start) {
-    const { items } = await index.page(result, start, pageSize);
+    const { items, dropped } = await index.page(result, start, pageSize);
+    part.total -= dropped;
+    part.count.textContent = `(${part.total})`;
     for (const item of items) part.list.append(render(item, ctx));
     const next = start + pageSize;
     part.more.hidden = next >= result.count;
@@ -135,18 +139,17 @@ function init(app) {
         q ? clauses.search(q, { prefer: `lang=${lang}` }) : Promise.resolve(null),
       ]);
       if (id !== run) return;
-      const clauseCount = clauseResult ? clauseResult.count : 0;
-      sections.orgs.section.hidden = false;
-      sections.orgs.count.textContent = `(${orgResult.count})`;
-      sections.clauses.section.hidden = !clauseResult;
-      sections.clauses.count.textContent = `(${clauseCount})`;
+      sections.orgs.total = orgResult.count;
+      sections.clauses.total = clauseResult ? clauseResult.count : 0;
       await Promise.all([
         showPage(orgs, orgResult, sections.orgs, orgRow, 0),
         clauseResult ? showPage(clauses, clauseResult, sections.clauses, clauseRow, 0) : null,
       ]);
       if (id !== run) return;
-      status.textContent =
-        orgResult.count + clauseCount === 0 ? strings.none : format(strings.found, { orgs: orgResult.count, clauses: clauseCount });
+      sections.orgs.section.hidden = false;
+      sections.clauses.section.hidden = !clauseResult;
+      const found = { orgs: sections.orgs.total, clauses: sections.clauses.total };
+      status.textContent = found.orgs + found.clauses === 0 ? strings.none : format(strings.found, found);
     } catch (error) {
       if (id !== run) return;
       status.textContent = strings.error;

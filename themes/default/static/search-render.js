@@ -86,15 +86,24 @@ export function clauseRow(item, ctx) {
   const { lang, fieldLabel, otherLanguage } = ctx;
   const d = item.display || {};
   const recordLang = d.lang || lang;
-  const heading = (item.matches || []).find((m) => m.name === "heading");
   const title = pick(d.title, recordLang);
-  const link = el("a", { class: "clause-title", href: d.url || "#" }, heading && heading.text === title ? marked(title, heading.ranges) : title);
+  // Matches in the number or heading are marked where they stand in the
+  // title ("7.1.4 应急响应能力"); other fields get a line of their own.
+  const inTitle = new Set();
+  const titleRanges = [];
+  for (const m of item.matches || []) {
+    if (m.name !== "heading" && m.name !== "number") continue;
+    const at = title.indexOf(m.text);
+    if (at < 0) continue;
+    inTitle.add(m);
+    for (const [s, e] of m.ranges) titleRanges.push([s + at, e + at]);
+  }
+  const link = el("a", { class: "clause-title", href: d.url || "#" }, marked(title, titleRanges));
   const row = el("li", { class: "clause-result", lang: recordLang !== lang ? recordLang : null }, link);
   if (d.standard) row.append(" ", el("span", { class: "clause-standard" }, pick(d.standard, recordLang)));
   if (recordLang !== lang && otherLanguage) row.append(" ", el("span", { class: "clause-lang", lang }, `(${otherLanguage})`));
   for (const m of item.matches || []) {
-    if (m === heading && heading.text === title) continue;
-    row.append(matchLine(m, fieldLabel, 120));
+    if (!inTitle.has(m)) row.append(matchLine(m, fieldLabel, 120));
   }
   return row;
 }
