@@ -16,6 +16,7 @@ pub mod registry;
 pub mod render;
 pub mod resolve;
 pub mod rules;
+pub mod search;
 pub mod serve;
 pub mod synth;
 pub mod translation;

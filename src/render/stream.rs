@@ -58,8 +58,8 @@ struct ListingView {
     count: usize,
     rows: Vec<RowView>,
     sort: &'static str,
-    sort_name_url: String,
-    sort_date_url: String,
+    /// The two orders, as links to the first page of each.
+    sorts: Vec<SortLink>,
     page: usize,
     pages: usize,
     pager: Vec<PagerLink>,
@@ -73,6 +73,14 @@ struct ListingView {
     filters: Vec<FilterGroup>,
     index_url: String,
     as_of: String,
+}
+
+#[derive(Serialize)]
+struct SortLink {
+    key: &'static str,
+    label: String,
+    url: String,
+    selected: bool,
 }
 
 #[derive(Serialize)]
@@ -551,8 +559,18 @@ impl Stream<'_> {
                 Sort::Name => "name",
                 Sort::Date => "date",
             },
-            sort_name_url: url(&directory::page_path(root, Sort::Name, 1)),
-            sort_date_url: url(&directory::page_path(root, Sort::Date, 1)),
+            sorts: [
+                (Sort::Name, "name", "directory_sort_name"),
+                (Sort::Date, "date", "directory_sort_date"),
+            ]
+            .into_iter()
+            .map(|(s, key, label)| SortLink {
+                key,
+                label: t(label),
+                url: url(&directory::page_path(root, s, 1)),
+                selected: s == sort,
+            })
+            .collect(),
             page,
             pages,
             pager: directory::pager_numbers(page, pages)

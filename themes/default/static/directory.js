@@ -1,0 +1,217 @@
+// The directory's filters (templates/filters.html) with JavaScript: the
+// facet links become checkboxes that combine on one page, the search box
+// filters in place, a sort choice (name or date), and the state lives in the
+// URL of the directory's root (?standard=…&level=…&region=…&status=…&q=…
+// &sort=date&page=2), so it can be shared and the back button restores it.
+// Results replace the static list <ol id="org-results">.
+import { SearchIndex, paramsFromState, stateFromParams } from "./search.js";
+import { el, format, orgRow, pick } from "./search-render.js";
+
+const form = document.getElementById("dir-filters");
+const list = document.getElementById("org-results");
+if (form && list) init(form, list);
+
+function init(form, list) {
+  const strings = document.getElementById("dir-strings").dataset;
+  const lang = form.dataset.lang || document.documentElement.lang.slice(0, 2) || "zh";
+  const pageSize = Number(form.dataset.pageSize) || 20;
+  const listUrl = form.dataset.listUrl || location.pathname;
+  const index = new SearchIndex(form.dataset.index);
+  const status = document.getElementById("dir-status");
+  const input = document.getElementById("dir-q");
+  const kinds = [...form.querySelectorAll(".dir-facet[data-kind]")].map((d) => d.dataset.kind);
+  const labels = new Map();
+  const ctx = {
+    lang,
+    fieldLabel: (name) => name,
+    statusLabel: (s) => labels.get(`status=${s}`) || "",
+    noHoldings: strings.noHoldings,
+  };
+
+  // The static page as it came: restored when the history returns to it.
+  const original = {
+    html: list.innerHTML,
+    path: location.pathname,
+    state: {
+      q: "",
+      facets: [...form.querySelectorAll("a[data-token][aria-current]")].map((a) => a.dataset.token),
+      sort: form.querySelector("a[data-sort][aria-current]")?.dataset.sort === "date" ? "date" : "name",
+      page: 1,
+    },
+  };
+  const staticPagers = [...document.querySelectorAll("nav.pagination")];
+
+  // Facet links → checkboxes (the count stays beside each).
+  for (const a of form.querySelectorAll("a[data-token]")) {
+    const token = a.dataset.token;
+    labels.set(token, a.textContent);
+    const id = `dir-${token.replace(/[^a-z0-9]+/gi, "-")}`;
+    const box = el("input", { type: "checkbox", id, value: token });
+    box.checked = a.hasAttribute("aria-current");
+    a.replaceWith(box, " ", el("label", { for: id }, a.textContent));
+  }
+  for (const d of form.querySelectorAll(".dir-facet")) {
+    const legend = d.querySelector("summary")?.textContent || "";
+    const ul = d.querySelector("ul");
+    if (!ul) continue;
+    const fieldset = el("fieldset", {}, el("legend", { class: "visually-hidden" }, legend));
+    ul.before(fieldset);
+    fieldset.append(ul);
+  }
+  // Sort links → two radio buttons.
+  const sortBox = el(
+    "fieldset",
+    { class: "dir-sort", id: "dir-sort" },
+    el("legend", {}, document.getElementById("dir-sort-label")?.textContent || ""),
+  );
+  for (const key of ["name", "date"]) {
+    const id = `dir-sort-${key}`;
+    sortBox.append(
+      el("span", { class: "dir-sort-option" }, el("input", { type: "radio", name: "sort", id, value: key }), " ", el("label", { for: id }, key === "date" ? strings.sortDate : strings.sortName)),
+    );
+  }
+  const oldSort = document.getElementById("dir-sort");
+  if (oldSort) oldSort.replaceWith(sortBox);
+  else form.querySelector(".dir-q")?.after(sortBox);
+  const clear = el("button", { type: "button", class: "facet-clear" }, strings.clear);
+  status.before(clear);
+  const pager = el("nav", { class: "pagination dir-pages", id: "dir-pages", "aria-label": strings.pages, hidden: true });
+  list.after(pager);
+
+  let state = { ...original.state };
+  let run = 0;
+
+  function show(s) {
+    input.value = s.q;
+    for (const box of form.querySelectorAll("input[type=checkbox]")) box.checked = s.facets.includes(box.value);
+    for (const r of form.querySelectorAll("input[name=sort]")) r.checked = r.value === s.sort;
+    for (const d of form.querySelectorAll(".dir-facet")) if (d.querySelector("input:checked")) d.open = true;
+  }
+
+  function urlOf(s) {
+    const params = paramsFromState(s);
+    return `${listUrl}${params.toString() ? `?${params}` : ""}`;
+  }
+
+  function hasParams() {
+    const p = new URLSearchParams(location.search);
+    return ["q", "sort", "page", ...kinds].some((k) => p.has(k));
+  }
+
+  function restoreStatic() {
+    run++;
+    state = { ...original.state };
+    show(state);
+    list.innerHTML = original.html;
+    pager.hidden = true;
+    for (const p of staticPagers) p.hidden = false;
+    status.textContent = "";
+  }
+
+  function changed(push) {
+    state.page = 1;
+    const url = urlOf(state);
+    if (push) history.pushState(null, "", url);
+    else history.replaceState(null, "", url);
+    render();
+  }
+
+  async function render() {
+    const id = ++run;
+    const { q, facets, sort, page } = state;
+    status.textContent = strings.loading;
+    list.setAttribute("aria-busy", "true");
+    try {
+      const m = await index.manifest();
+      for (const f of m.facets) if (!labels.has(f.token)) labels.set(f.token, pick(f, lang));
+      const result = await index.search(q, { facets });
+      const start = (page - 1) * pageSize;
+      let shown;
+      if (sort === "date") {
+        const set = q ? Uint32Array.from(result.order).sort() : facets.length ? result.order : null;
+        const ids = await index.dateOrder(set, start, start + pageSize);
+        shown = await index.page({ terms: result.terms, order: Uint32Array.from(ids) }, 0, pageSize);
+      } else {
+        const byName = q ? Uint32Array.from(result.order).sort() : result.order;
+        shown = await index.page({ terms: result.terms, order: byName }, start, pageSize);
+      }
+      if (id !== run) return;
+      // Records that fail the check against their text are left out (and
+      // off the count, as far as this page shows).
+      const count = result.count - shown.dropped;
+      list.replaceChildren(...shown.items.map((item) => orgRow({ ...item, matches: [] }, ctx)));
+      for (const p of staticPagers) p.hidden = true;
+      renderPager(count);
+      status.textContent = count ? format(strings.found, { count }) : strings.none;
+    } catch (error) {
+      if (id !== run) return;
+      status.textContent = strings.error;
+      console.error(error);
+    } finally {
+      if (id === run) list.removeAttribute("aria-busy");
+    }
+  }
+
+  function renderPager(count) {
+    const pages = Math.max(1, Math.ceil(count / pageSize));
+    pager.replaceChildren();
+    pager.hidden = pages <= 1;
+    if (pages <= 1) return;
+    const link = (page, text, rel) => {
+      const a = el("a", { href: urlOf({ ...state, page }), rel }, text);
+      a.addEventListener("click", (event) => {
+        event.preventDefault();
+        state.page = page;
+        history.pushState(null, "", urlOf(state));
+        render().then(() => list.querySelector("a")?.focus());
+      });
+      return a;
+    };
+    if (state.page > 1) pager.append(link(state.page - 1, strings.prev, "prev"), " ");
+    pager.append(el("span", { class: "page-of", "aria-current": "page" }, format(strings.page, { page: state.page, pages })));
+    if (state.page < pages) pager.append(" ", link(state.page + 1, strings.next, "next"));
+  }
+
+  form.addEventListener("change", (event) => {
+    const t = event.target;
+    if (t.type === "checkbox") state.facets = [...form.querySelectorAll("input[type=checkbox]:checked")].map((b) => b.value);
+    else if (t.name === "sort") state.sort = t.value;
+    else return;
+    changed(true);
+  });
+  let typing = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      state.q = input.value.trim();
+      changed(false);
+    }, 250);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(typing);
+    state.q = input.value.trim();
+    changed(true);
+  });
+  clear.addEventListener("click", () => {
+    state = { q: "", facets: [], sort: state.sort, page: 1 };
+    show(state);
+    changed(true);
+  });
+  window.addEventListener("popstate", () => {
+    if (!hasParams() && location.pathname === original.path) restoreStatic();
+    else {
+      state = stateFromParams(new URLSearchParams(location.search), kinds);
+      show(state);
+      render();
+    }
+  });
+
+  if (hasParams()) {
+    state = stateFromParams(new URLSearchParams(location.search), kinds);
+    show(state);
+    render();
+  } else {
+    show(state);
+  }
+}
