@@ -460,11 +460,19 @@ pub fn render(
         generated_at: &generated_at,
     };
     let harvest = stream.organisations(&mut diags);
-    let listing_keys = stream.directory(&harvest, &mut diags);
+    let facets = stream.facets(&harvest);
+    let listing_keys = stream.directory(&harvest, &facets, &mut diags);
+    let search_keys = stream.search(&harvest, &facets, &mut diags);
     stream.exports(&harvest, &mut diags);
     let doc_keys = stream.docs(&mut diags);
     let single = |e: usize| !editions[e].side_by_side;
-    for key in harvest.keys.iter().chain(&listing_keys).chain(&doc_keys) {
+    for key in harvest
+        .keys
+        .iter()
+        .chain(&listing_keys)
+        .chain(&search_keys)
+        .chain(&doc_keys)
+    {
         for e in (0..editions.len()).filter(|&e| single(e)) {
             let page = renderer.page_view(&editions, &single, e, key);
             sitemap.push(SitemapEntry {

@@ -22,6 +22,29 @@ pub struct Source {
     pub display: serde_json::Value,
 }
 
+/// Fields whose matches rank first: names and headings.
+const PRIMARY: [&str; 4] = ["name_zh", "name_en", "former_name", "heading"];
+
+impl Source {
+    /// The record as the index takes it.
+    pub fn into_record(self, date: Option<jiff::civil::Date>) -> crate::search::Record {
+        crate::search::Record {
+            fields: self
+                .fields
+                .into_iter()
+                .map(|(name, text)| crate::search::Field {
+                    name,
+                    text,
+                    primary: PRIMARY.contains(&name),
+                })
+                .collect(),
+            facets: self.facets,
+            date,
+            display: self.display,
+        }
+    }
+}
+
 /// The record of one organisation; `zh` and `en` are the two editions'
 /// views (for names of standards, categories, levels and URLs).
 pub fn organisation(e: &Entry, zh: &Views, en: &Views) -> Source {

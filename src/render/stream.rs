@@ -17,6 +17,7 @@ use crate::load::Theme;
 
 use super::directory::{self, Entry, FacetValue, Sort};
 use super::registry::{RowView, Views};
+use super::search_records;
 use super::{Counted, Edition, Renderer, SitemapEntry, tera_error};
 
 /// URLs per sitemap file (the sitemaps.org limit).
@@ -311,6 +312,118 @@ impl Stream<'_> {
         }
     }
 
+    /// The two search indexes (organisations; the standards' clauses in
+    /// every language) and the search page of each edition.
+    pub fn search(
+        &self,
+        harvest: &Harvest,
+        facets: &[FacetValue],
+        diags: &mut Diagnostics,
+    ) -> Vec<String> {
+        let renderer = self.renderer;
+        let singles = self.single_editions();
+        let views: Vec<Views> = singles.iter().map(|&e| self.views(e)).collect();
+        let by_lang = |lang: &str| views.iter().find(|v| v.lang == lang).or(views.first());
+        let (Some(zh), Some(en)) = (by_lang("zh"), by_lang("en")) else {
+            return Vec::new();
+        };
+        let org_records: Vec<crate::search::Record> = harvest
+            .entries
+            .par_iter()
+            .map(|e| {
+                let date = e
+                    .date
+                    .as_deref()
+                    .and_then(|d| d.parse::<jiff::civil::Date>().ok());
+                search_records::organisation(e, zh, en).into_record(date)
+            })
+            .collect();
+        let org_labels: Vec<crate::search::FacetLabel> = facets
+            .iter()
+            .map(|f| crate::search::FacetLabel {
+                token: f.token.clone(),
+                zh: match f.group("zh") {
+                    Some(g) => format!("{g} · {}", f.zh),
+                    None => f.zh.clone(),
+                },
+                en: match f.group("en") {
+                    Some(g) => format!("{g} · {}", f.en),
+                    None => f.en.clone(),
+                },
+            })
+            .collect();
+        let mut put_index = |folder: &str, files: Vec<(String, Vec<u8>)>| {
+            for (path, bytes) in files {
+                if let Err(d) = self.out.put(&format!("search/{folder}/{path}"), &bytes) {
+                    diags.push(d);
+                }
+            }
+        };
+        put_index(
+            "organisations",
+            crate::search::build_index(&org_records, &org_labels),
+        );
+        drop(org_records);
+
+        // Clauses: the originals, then each translation, in each language's root.
+        let pages = super::registry::pages(renderer.documents);
+        let no_pages = BTreeMap::new();
+        let mut clause_records = Vec::new();
+        let mut labels = Vec::new();
+        for doc in renderer.documents.iter().chain(renderer.translations) {
+            let title = |lang: &str| {
+                renderer
+                    .doc_in(&doc.slug, lang)
+                    .map_or(doc.front.title.clone(), |d| d.front.title.clone())
+            };
+            let root = renderer.lang_root(&doc.lang);
+            let doc_pages = pages.get(doc.slug.as_str()).unwrap_or(&no_pages);
+            clause_records.extend(
+                search_records::clauses(doc, &doc.front.title, &root, doc_pages)
+                    .into_iter()
+                    .map(|s| s.into_record(None)),
+            );
+            let token = format!("standard={}", doc.slug);
+            if !labels
+                .iter()
+                .any(|l: &crate::search::FacetLabel| l.token == token)
+            {
+                labels.push(crate::search::FacetLabel {
+                    token,
+                    zh: title("zh"),
+                    en: title("en"),
+                });
+            }
+        }
+        for lang in &renderer.config.languages {
+            let name = |ui: &str| {
+                self.editions
+                    .iter()
+                    .find(|e| e.lang == ui)
+                    .and_then(|e| e.strings.get(&format!("language_name_{lang}")))
+                    .cloned()
+                    .unwrap_or_else(|| renderer.names.get(lang).cloned().unwrap_or_default())
+            };
+            labels.push(crate::search::FacetLabel {
+                token: format!("lang={lang}"),
+                zh: name("zh"),
+                en: name("en"),
+            });
+        }
+        put_index(
+            "standards",
+            crate::search::build_index(&clause_records, &labels),
+        );
+
+        for &e in &singles {
+            if let Err(d) = self.emit(&self.common(e), e, "search.html", "search/", Context::new())
+            {
+                diags.push(d);
+            }
+        }
+        vec!["search/".to_string()]
+    }
+
     /// The documentation pages (API, registry format) of each edition, and
     /// the stylesheet of their highlighted examples.
     pub fn docs(&self, diags: &mut Diagnostics) -> Vec<String> {
@@ -352,9 +465,9 @@ impl Stream<'_> {
 
     /// Writes the directory listings and the verification form; returns
     /// the page keys written.
-    pub fn directory(&self, harvest: &Harvest, diags: &mut Diagnostics) -> Vec<String> {
-        let entries = &harvest.entries[..];
-        let input = self.renderer.registry;
+    /// Every facet value of the harvested entries, labelled in both
+    /// languages.
+    pub fn facets(&self, harvest: &Harvest) -> Vec<FacetValue> {
         let strings_of = |lang: &str| {
             self.editions
                 .iter()
@@ -371,7 +484,21 @@ impl Stream<'_> {
             let key = format!("status_{}", status.replace('-', "_"));
             (label("zh", &key), label("en", &key))
         };
-        let facets = directory::facets(entries, input.schemes, &status_label);
+        directory::facets(
+            &harvest.entries,
+            self.renderer.registry.schemes,
+            &status_label,
+        )
+    }
+
+    pub fn directory(
+        &self,
+        harvest: &Harvest,
+        facets: &[FacetValue],
+        diags: &mut Diagnostics,
+    ) -> Vec<String> {
+        let entries = &harvest.entries[..];
+        let input = self.renderer.registry;
         let everyone: Vec<usize> = (0..entries.len()).collect();
         // The index, then one listing per facet value.
         let listings: Vec<(Option<&FacetValue>, &[usize])> = std::iter::once((None, &everyone[..]))
