@@ -12,6 +12,10 @@ import { chromium } from "playwright-core";
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const screenshotDir = join(repoRoot, "target", "screenshots");
 
+/** The day the served site grades for: 2026-11-21 00:00 UTC. */
+export const AS_OF = "2026-11-21";
+const AS_OF_EPOCH = String(Date.parse(`${AS_OF}T00:00:00Z`) / 1000);
+
 export const DESKTOP = { width: 1366, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
@@ -32,6 +36,9 @@ export async function startServer() {
   const binary = process.env.DENGJI_BIN ?? join(repoRoot, "target", "release", "dengji");
   const child = spawn(binary, ["--root", repoRoot, "serve", "--port", String(port), "--quiet"], {
     stdio: ["ignore", "ignore", "inherit"],
+    // Grades and certificate states as of a fixed day, so that what the
+    // tests expect does not change with the calendar.
+    env: { ...process.env, SOURCE_DATE_EPOCH: AS_OF_EPOCH },
   });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
@@ -68,6 +75,11 @@ export async function launchBrowser() {
       await page.setViewportSize(viewport);
       return page;
     },
+    /**
+     * A separate context of the same browser with its own options, e.g.
+     * `{ javaScriptEnabled: false }`; the caller closes it.
+     */
+    newContext: (options) => context.browser().newContext(options),
     close: () => context.close(),
   };
 }

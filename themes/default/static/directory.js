@@ -39,7 +39,8 @@ function init(form, list) {
       page: 1,
     },
   };
-  const staticPagers = [...document.querySelectorAll("nav.pagination")];
+  // The static page's pager and count describe the static list only.
+  const staticPagers = [...document.querySelectorAll("nav.pagination, .directory-bar")];
 
   // Facet links → checkboxes (the count stays beside each).
   for (const a of form.querySelectorAll("a[data-token]")) {
