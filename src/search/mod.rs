@@ -206,7 +206,9 @@ struct Entry<'a> {
 /// The distinct (token, class) pairs of one record: the record's
 /// normalised texts and facets in one buffer, and byte ranges of it with
 /// their class, sorted by token then class.
-fn record_tokens(record: &Record) -> (String, Vec<(usize, usize, u8)>) {
+type RecordTokens = (String, Vec<(usize, usize, u8)>);
+
+fn record_tokens(record: &Record) -> RecordTokens {
     let mut buf = String::new();
     let mut out = Vec::new();
     let mut ranges = Vec::new();
@@ -255,8 +257,7 @@ pub fn build_index_with(
     let mut tokens: Vec<String> = Vec::new();
     let mut postings: Vec<[Vec<u32>; 4]> = Vec::new();
     for (block_no, block) in records.chunks(4096).enumerate() {
-        let tokenised: Vec<(String, Vec<(usize, usize, u8)>)> =
-            block.par_iter().map(record_tokens).collect();
+        let tokenised: Vec<RecordTokens> = block.par_iter().map(record_tokens).collect();
         for (i, (buf, pairs)) in tokenised.into_iter().enumerate() {
             let record = (block_no * 4096 + i) as u32;
             for (a, b, class) in pairs {
