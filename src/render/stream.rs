@@ -557,7 +557,7 @@ impl Stream<'_> {
                     .iter()
                     .map(|(e, common, views)| {
                         let view =
-                            self.listing(views, &facets, facet, &root, order, sort, page, entries);
+                            self.listing(views, facets, facet, &root, order, sort, page, entries);
                         let mut ctx = Context::new();
                         ctx.insert("listing", &view);
                         self.emit(common, *e, "directory.html", &key, ctx)?;
