@@ -208,3 +208,101 @@ fn the_sitemap_lists_directory_and_verification_pages_with_alternates() {
         )));
     }
 }
+
+#[test]
+fn search_indexes_cover_every_organisation_and_every_clause_language() {
+    let site = bundled_site();
+    let manifest = |folder: &str| -> serde_json::Value {
+        serde_json::from_str(&page(site, &format!("search/{folder}/manifest.json")))
+            .expect("manifest is JSON")
+    };
+    let orgs = manifest("organisations");
+    assert_eq!(
+        orgs["records"].as_u64(),
+        Some(analysis().registry.organisations.len() as u64)
+    );
+    let tokens: Vec<&str> = orgs["facets"]
+        .as_array()
+        .expect("facets")
+        .iter()
+        .filter_map(|f| f["token"].as_str())
+        .collect();
+    for token in [
+        "region=beijing",
+        "status=revoked",
+        "level=csi-grading/level-3",
+    ] {
+        assert!(tokens.contains(&token), "{token} in {tokens:?}");
+    }
+    let clauses = manifest("standards");
+    let langs: Vec<&str> = clauses["facets"]
+        .as_array()
+        .expect("facets")
+        .iter()
+        .filter_map(|f| f["token"].as_str())
+        .filter(|t| t.starts_with("lang="))
+        .collect();
+    assert_eq!(langs, ["lang=zh", "lang=en"]);
+    assert!(clauses["records"].as_u64().unwrap_or(0) > 1000);
+    for prefix in ["", "en/"] {
+        let html = page(site, &format!("{prefix}search/index.html"));
+        assert!(html.contains(r#"data-org-index="/search/organisations/""#));
+    }
+}
+
+#[test]
+fn exports_cover_the_registry() {
+    let site = bundled_site();
+    let a = analysis();
+    let index: serde_json::Value =
+        serde_json::from_str(&page(site, "api/v1/index.json")).expect("index is JSON");
+    assert_eq!(index["schema_version"], 1);
+    assert_eq!(index["generated_at"], "2026-11-21T00:00:00Z");
+    assert_eq!(
+        index["count"].as_u64(),
+        Some(a.registry.organisations.len() as u64)
+    );
+    for org in &a.registry.organisations {
+        let json: serde_json::Value = serde_json::from_str(&page(
+            site,
+            &format!("api/v1/organisations/{}.json", org.id),
+        ))
+        .expect("organisation JSON");
+        assert_eq!(json["organisation"]["id"], org.id.as_str());
+    }
+    let openapi: serde_json::Value =
+        serde_json::from_str(&page(site, "api/v1/openapi.json")).expect("openapi");
+    assert!(openapi["paths"]["/api/v1/organisations/{id}.json"].is_object());
+    // One CSV row per certificate, and per organisation of a listing.
+    let certificates = page(site, "registry/certificates.csv");
+    let count: usize = a
+        .registry
+        .organisations
+        .iter()
+        .map(|o| o.data.certificates.len())
+        .sum();
+    assert_eq!(certificates.trim_end().lines().count(), count + 1);
+    let beijing = page(site, "registry/region/beijing/organisations.csv");
+    let listed = listed(&page(site, "registry/region/beijing/index.html"));
+    assert_eq!(beijing.trim_end().lines().count(), listed.len() + 1);
+    for id in &listed {
+        assert!(beijing.contains(&format!("\n{id},")), "{id} in the CSV");
+    }
+    // The feed of each edition is Atom, with entries.
+    for path in ["registry/feed.xml", "en/registry/feed.xml"] {
+        let feed = page(site, path);
+        assert!(
+            feed.contains(r#"<feed xmlns="http://www.w3.org/2005/Atom""#),
+            "{path}"
+        );
+        assert!(feed.matches("<entry>").count() > 5, "{path}");
+    }
+    for path in ["docs/api/index.html", "en/docs/registry-format/index.html"] {
+        let html = page(site, path);
+        assert!(
+            html.contains(r#"class="hl-"#) || html.contains("hl-"),
+            "{path} highlighted"
+        );
+    }
+    assert!(site.files.contains_key("static/highlight.css"));
+}
