@@ -15,10 +15,11 @@
 //! organisations are numbered, and organisation `i` draws its random choices
 //! from its own ChaCha8 stream (`i + 1` of the seed), so files can be
 //! written in parallel and in any order. Identities are unique by
-//! construction: a seeded affine permutation of `0..count` gives each
-//! organisation a distinct identity number, from which the region, the
-//! brand characters of the names, the credit code body and the id suffix
-//! are all derived injectively.
+//! construction: a seeded affine permutation of all (region, brand)
+//! combinations gives each organisation a distinct one, spread over every
+//! region and brand character even for small counts; the id ends with the
+//! combination's number, and a second permutation gives each organisation
+//! a distinct credit code body.
 
 use std::fs;
 use std::io;
@@ -288,7 +289,7 @@ impl Affine {
         }
     }
     fn apply(self, x: u64) -> u64 {
-        // a, x < n ≤ 10⁸: the product fits in u64.
+        // a, x < n < 2³² (at most 34 · 64⁴ or 10⁸): the product fits in u64.
         (self.a * (x % self.n) + self.b) % self.n
     }
 }
@@ -312,9 +313,19 @@ struct Template {
     has_website: bool,
 }
 
-fn after<'a>(text: &'a str, marker: &str) -> &'a str {
-    text.split_once(marker).map_or(text, |(_, rest)| rest)
+/// What follows the first of `markers` in `text` (all of it if none is
+/// there): the bundled names write 示例 or 样例, "Example" or "Sample",
+/// between the brand and the rest.
+fn after<'a>(text: &'a str, markers: &[&str]) -> &'a str {
+    markers
+        .iter()
+        .filter_map(|m| text.find(m).map(|at| at + m.len()))
+        .min()
+        .map_or(text, |at| &text[at..])
 }
+
+const ZH_MARKERS: &[&str] = &["示例", "样例"];
+const EN_MARKERS: &[&str] = &["Example ", "Sample "];
 
 impl Template {
     fn new(org: &Organisation) -> Result<Template, Error> {
@@ -347,15 +358,15 @@ impl Template {
                 .split_once('-')
                 .map_or("org", |(_, tag)| tag)
                 .to_string(),
-            zh_suffix: after(&d.names.zh, "示例").to_string(),
-            en_suffix: after(&d.names.en, "Example ").to_string(),
+            zh_suffix: after(&d.names.zh, ZH_MARKERS).to_string(),
+            en_suffix: after(&d.names.en, EN_MARKERS).to_string(),
             former: d
                 .former_names
                 .iter()
                 .map(|f| {
                     (
-                        after(&f.zh, "示例").to_string(),
-                        f.en.as_deref().map(|en| after(en, "Example ").to_string()),
+                        after(&f.zh, ZH_MARKERS).to_string(),
+                        f.en.as_deref().map(|en| after(en, EN_MARKERS).to_string()),
                     )
                 })
                 .collect(),
@@ -386,9 +397,12 @@ pub struct Generator {
     seed: u64,
     /// Brand characters in a seeded order.
     brands: Vec<(&'static str, &'static str)>,
-    /// Organisation number → identity number.
+    /// Characters in a brand: 2, or more when `count` needs them.
+    brand_len: u32,
+    /// Organisation number → identity number: region (identity mod 34)
+    /// and brand (identity div 34), a permutation of all combinations.
     identity: Affine,
-    /// Identity number → the eight digits of the credit code body.
+    /// Organisation number → the eight digits of the credit code body.
     code_body: Affine,
     /// Which template organisation 0 uses.
     template_offset: usize,
@@ -420,7 +434,13 @@ impl Generator {
             let j = below(&mut rng, i + 1);
             brands.swap(i, j);
         }
-        let identity = Affine::random(&mut rng, count as u64);
+        // Enough brands of `brand_len` characters for `count` identities.
+        let mut brand_len = 2;
+        while (REGIONS.len() as u64) * (BRANDS.len() as u64).pow(brand_len) < count as u64 {
+            brand_len += 1;
+        }
+        let identities = (REGIONS.len() as u64) * (BRANDS.len() as u64).pow(brand_len);
+        let identity = Affine::random(&mut rng, identities);
         let code_body = Affine::random(&mut rng, 100_000_000);
         let template_offset = below(&mut rng, templates.len());
         let serial_stride = templates
@@ -435,6 +455,7 @@ impl Generator {
             count,
             seed,
             brands,
+            brand_len,
             identity,
             code_body,
             template_offset,
@@ -452,13 +473,13 @@ impl Generator {
         self.count == 0
     }
 
-    /// The brand of identity `k`: its base-64 digits (at least two) as
-    /// characters, and their pinyin.
-    fn brand(&self, mut k: usize) -> (String, String) {
-        let base = self.brands.len();
+    /// Brand `k`: its `brand_len` base-64 digits as characters, and
+    /// their pinyin.
+    fn brand(&self, mut k: u64) -> (String, String) {
+        let base = self.brands.len() as u64;
         let mut digits = Vec::new();
-        while k > 0 || digits.len() < 2 {
-            digits.push(k % base);
+        for _ in 0..self.brand_len {
+            digits.push((k % base) as usize);
             k /= base;
         }
         digits.reverse();
@@ -478,10 +499,10 @@ impl Generator {
         rng.set_stream(index as u64 + 1);
 
         // Identity: region and brand from a distinct identity number.
-        let identity = self.identity.apply(index as u64) as usize;
-        let region = identity % REGIONS.len();
+        let identity = self.identity.apply(index as u64);
+        let region = (identity % REGIONS.len() as u64) as usize;
         let (region_id, region_zh, region_en) = REGIONS[region];
-        let (brand_zh, pinyin) = self.brand(identity / REGIONS.len());
+        let (brand_zh, pinyin) = self.brand(identity / REGIONS.len() as u64);
         let brand_en = capitalised(&pinyin);
         let place = region_short_name(region_zh);
         let id = format!("{pinyin}-{}-{}", template.tag, identity + 1);
@@ -503,7 +524,7 @@ impl Generator {
         set(
             &mut tree,
             "credit_code",
-            self.credit_code(identity, &mut rng),
+            self.credit_code(index, region, &mut rng),
         );
         set(&mut tree, "region", region_id.to_string());
         if template.has_website {
@@ -549,14 +570,15 @@ impl Generator {
 
     /// A unified social credit code: 9 (registered by market regulation),
     /// 1 (enterprise), the region's division code, an organisation code
-    /// whose eight digits come from the identity, and the check characters.
-    fn credit_code(&self, identity: usize, rng: &mut ChaCha8Rng) -> String {
+    /// whose eight digits are distinct for each organisation, and the
+    /// check characters.
+    fn credit_code(&self, index: usize, region: usize, rng: &mut ChaCha8Rng) -> String {
         let division = DIVISIONS
             .iter()
-            .find(|(id, _)| *id == REGIONS[identity % REGIONS.len()].0)
+            .find(|(id, _)| *id == REGIONS[region % REGIONS.len()].0)
             .map_or("11", |(_, code)| code);
         let district = 2 + below(rng, 11);
-        let body = self.code_body.apply(identity as u64);
+        let body = self.code_body.apply(index as u64);
         let digits: [u8; 8] =
             std::array::from_fn(|i| ((body / 10u64.pow(7 - i as u32)) % 10) as u8);
         let organisation_code = format!("{body:08}{}", organisation_code_check(&digits));
@@ -809,16 +831,14 @@ mod tests {
             let parsed = registry::parse(Path::new(&format!("{}.yaml", org.id)), org.text.clone())
                 .expect("round-trips through the loader");
             assert!(ids.insert(org.id.clone()), "id {}", org.id);
-            assert!(
-                parsed.data.names.zh.contains("示例"),
-                "{}",
-                parsed.data.names.zh
-            );
-            assert!(
-                parsed.data.names.en.contains(" Example "),
-                "{}",
-                parsed.data.names.en
-            );
+            let names = &parsed.data.names;
+            assert_eq!(names.zh.matches("示例").count(), 1, "{}", names.zh);
+            assert!(!names.zh.contains("样例"), "{}", names.zh);
+            assert_eq!(names.en.matches(" Example ").count(), 1, "{}", names.en);
+            assert!(!names.en.contains("Sample"), "{}", names.en);
+            for former in &parsed.data.former_names {
+                assert_eq!(former.zh.matches("示例").count(), 1, "{}", former.zh);
+            }
             assert!(
                 zh.insert(parsed.data.names.zh.clone()),
                 "{}",
@@ -973,13 +993,35 @@ mod tests {
     }
 
     #[test]
-    fn brands_grow_past_two_characters_without_repeating() {
-        let generator = Generator::new(&bundled_registry(), 10, 1).expect("generator");
-        let last_two = generator.brand(64 * 64 - 1);
-        let first_three = generator.brand(64 * 64);
-        assert_eq!(last_two.0.chars().count(), 2);
-        assert_eq!(first_three.0.chars().count(), 3);
-        assert_ne!(generator.brand(0), generator.brand(64));
+    fn brands_are_spread_and_grow_when_needed() {
+        let registry = bundled_registry();
+        let two = 34 * 64 * 64;
+        let generator = Generator::new(&registry, two, 1).expect("generator");
+        assert_eq!(generator.brand_len, 2);
+        let brands: BTreeSet<String> = (0..64 * 64).map(|k| generator.brand(k).0).collect();
+        assert_eq!(brands.len(), 64 * 64, "distinct brands");
+        let generator = Generator::new(&registry, two + 1, 1).expect("generator");
+        assert_eq!(generator.brand_len, 3);
+        assert_eq!(generator.brand(0).0.chars().count(), 3);
+
+        // A small registry still uses many first characters and regions.
+        let generator = Generator::new(&registry, 200, 1).expect("generator");
+        let mut first = BTreeSet::new();
+        let mut regions = BTreeSet::new();
+        for i in 0..200 {
+            let org = generator.organisation(i).expect("organisation");
+            let data = registry::parse(Path::new("x.yaml"), org.text)
+                .expect("parses")
+                .data;
+            let brand = data
+                .names
+                .zh
+                .trim_start_matches(region_short_name(data.region.zh()));
+            first.extend(brand.chars().next());
+            regions.insert(data.region);
+        }
+        assert!(first.len() > 40, "{} first characters", first.len());
+        assert!(regions.len() > 30, "{} regions", regions.len());
     }
 
     #[test]
@@ -1010,17 +1052,19 @@ mod tests {
     #[test]
     fn credit_codes_pass_the_gb_32100_check_and_name_the_region() {
         let generator = Generator::new(&bundled_registry(), 500, 9).expect("generator");
-        for identity in 0..500 {
+        let mut bodies = BTreeSet::new();
+        for index in 0..500 {
             let mut rng = ChaCha8Rng::seed_from_u64(1);
-            let code = generator.credit_code(identity, &mut rng);
+            let region = index % REGIONS.len();
+            let code = generator.credit_code(index, region, &mut rng);
             assert!(CreditCode::parse(&code).is_ok(), "{code}");
-            let region = REGIONS[identity % REGIONS.len()].0;
             let division = DIVISIONS
                 .iter()
-                .find(|d| d.0 == region)
+                .find(|d| d.0 == REGIONS[region].0)
                 .expect("division")
                 .1;
-            assert_eq!(&code[2..4], division, "{code} for {region}");
+            assert_eq!(&code[2..4], division, "{code} for {}", REGIONS[region].0);
+            assert!(bodies.insert(code[8..16].to_string()), "{code}");
         }
     }
 
