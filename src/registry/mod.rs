@@ -69,8 +69,13 @@ pub fn load(dir: &Path) -> (Registry, Diagnostics) {
         .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
         .collect();
     files.sort();
-    for file in files {
-        match load_file(&file) {
+    // Files parse independently; collecting keeps the sorted order.
+    let parsed: Vec<Result<Organisation, Diagnostic>> = {
+        use rayon::prelude::*;
+        files.par_iter().map(|f| load_file(f)).collect()
+    };
+    for result in parsed {
+        match result {
             Ok(org) => organisations.push(org),
             Err(d) => diagnostics.push(d),
         }
