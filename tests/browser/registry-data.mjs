@@ -97,15 +97,26 @@ export function namesOf(org) {
   return names.filter(Boolean);
 }
 
+/** Every category name of every standard, in both languages. */
+export function categoryNames(rules) {
+  return [...rules.values()].flatMap((r) => (r.categories ?? []).flatMap((c) => [c.zh, c.en])).filter(Boolean);
+}
+
 /**
- * A piece of an organisation's Chinese name from its middle: `length`
- * characters, not at the start, found in no other organisation's names.
+ * `length` characters from the middle of an organisation's Chinese name
+ * (moving outwards from the centre), skipping pieces with 示例/样例 (every
+ * fictional name has one) or found in a category name (searched too).
  */
-export function middleOfName(orgs, org, length = 3) {
+export function middleOfName(org, rules, length = 3) {
   const name = org.names.zh;
-  for (let start = 1; start + length < name.length; start++) {
-    const piece = name.slice(start, start + length);
-    if (orgs.every((o) => o.id === org.id || !namesOf(o).some((n) => n.includes(piece)))) return piece;
+  const categories = categoryNames(rules);
+  const centre = Math.floor((name.length - length) / 2);
+  for (let d = 0; d < name.length; d++) {
+    for (const start of [centre - d, centre + d]) {
+      if (start < 1 || start + length >= name.length) continue;
+      const piece = name.slice(start, start + length);
+      if (!/示例|样例/.test(piece) && !categories.some((c) => c.includes(piece))) return piece;
+    }
   }
   return null;
 }

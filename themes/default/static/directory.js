@@ -39,8 +39,18 @@ function init(form, list) {
       page: 1,
     },
   };
-  // The static page's pager and count describe the static list only.
-  const staticPagers = [...document.querySelectorAll("nav.pagination, .directory-bar")];
+  // The static page's pager describes the static list only; its count line
+  // and the results heading are rewritten while filtered results show.
+  const staticPagers = [...document.querySelectorAll("nav.pagination")];
+  const countLine = document.getElementById("org-count");
+  const resultsTitle = document.getElementById("results-title");
+  const staticCount = { line: countLine?.textContent ?? "", title: resultsTitle?.textContent ?? "" };
+  const setCount = (text) => {
+    if (countLine) countLine.textContent = text ?? staticCount.line;
+    if (resultsTitle) resultsTitle.textContent = text ?? staticCount.title;
+  };
+  // On a phone the open facets would push the results off the screen.
+  const wide = window.matchMedia("(min-width: 60rem)");
 
   // Facet links → checkboxes (the count stays beside each).
   for (const a of form.querySelectorAll("a[data-token]")) {
@@ -86,7 +96,9 @@ function init(form, list) {
     input.value = s.q;
     for (const box of form.querySelectorAll("input[type=checkbox]")) box.checked = s.facets.includes(box.value);
     for (const r of form.querySelectorAll("input[name=sort]")) r.checked = r.value === s.sort;
-    for (const d of form.querySelectorAll(".dir-facet")) if (d.querySelector("input:checked")) d.open = true;
+    if (wide.matches) {
+      for (const d of form.querySelectorAll(".dir-facet")) if (d.querySelector("input:checked")) d.open = true;
+    }
   }
 
   function urlOf(s) {
@@ -107,6 +119,7 @@ function init(form, list) {
     pager.hidden = true;
     for (const p of staticPagers) p.hidden = false;
     status.textContent = "";
+    setCount(null);
   }
 
   function changed(push) {
@@ -144,6 +157,7 @@ function init(form, list) {
       for (const p of staticPagers) p.hidden = true;
       renderPager(count);
       status.textContent = count ? format(strings.found, { count }) : strings.none;
+      setCount(status.textContent);
     } catch (error) {
       if (id !== run) return;
       status.textContent = strings.error;

@@ -60,9 +60,11 @@ export function orgRow(item, ctx) {
   if (d.holdings && d.holdings.length) {
     const ul = el("ul", { class: "org-holdings" });
     for (const h of d.holdings) {
-      const li = el("li", { class: h.status ? `status-${h.status}` : null }, pick(h, lang));
+      const text = pick(h, lang);
+      const href = h.url ? pick(h.url, lang) : "";
+      const li = el("li", { class: h.status ? `status-${h.status}` : null }, href ? el("a", { href }, text) : text);
       const label = h.status ? statusLabel(h.status) : "";
-      if (label) li.append(" ", el("span", { class: "status-label" }, label));
+      if (label) li.append(" ", el("span", { class: "status-badge" }, label));
       ul.append(li);
     }
     row.append(ul);
