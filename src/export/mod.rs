@@ -53,7 +53,7 @@ impl Urls<'_> {
 
 /// One organisation, reduced to what listings, the index and the CSV files
 /// need. Language-neutral: names in both languages, ids as in the registry.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct OrganisationRow {
     pub id: String,
     pub name_zh: String,

@@ -10,10 +10,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
+use crate::export::{self, CertificateRow, OrganisationRow, Urls};
 use crate::grade::report::Report;
-use crate::registry::number_slug;
 use crate::registry::region::REGIONS;
 use crate::rules::Schemes;
 
@@ -23,46 +21,24 @@ pub const PAGE_SIZE: usize = 50;
 /// The facet kinds, in the order the filters show them.
 pub const KINDS: [&str; 5] = ["standard", "category", "level", "region", "status"];
 
-/// What the directory knows of one organisation.
-#[derive(Clone, Debug, Serialize)]
+/// What the directory knows of one organisation: the light row the exports
+/// publish (names, region, certificates with their statuses, computed
+/// levels), plus what listings and search need beside it.
+#[derive(Clone, Debug)]
 pub struct Entry {
-    pub id: String,
-    pub name_zh: String,
-    pub name_en: String,
-    /// Former names in both languages, for search.
-    pub former_names: Vec<String>,
-    pub region: String,
-    pub region_zh: String,
-    pub region_en: String,
-    pub certificates: Vec<CertEntry>,
-    pub grades: Vec<GradeEntry>,
+    pub row: OrganisationRow,
+    /// Former names in English, for search (the row has the Chinese ones).
+    pub former_names_en: Vec<String>,
     /// The latest issue or renewal of any certificate: "sort by date".
     pub date: Option<String>,
     /// Facet tokens (`region=beijing`, `level=csi-grading/level-3`, …).
     pub facets: BTreeSet<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct CertEntry {
-    pub number: String,
-    /// The number as it appears in URLs (`verify/<slug>/`).
-    pub slug: String,
-    pub standard: String,
-    pub category: String,
-    pub level: String,
-    /// Status name (`valid`, `revoked`, …; `invalid` when the events don't
-    /// make sense, which the registry check reports).
-    pub status: String,
-    pub status_date: Option<String>,
-    pub valid_until: Option<String>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct GradeEntry {
-    pub standard: String,
-    pub category: String,
-    /// The computed level; `None` when no level is met.
-    pub level: Option<String>,
+/// A certificate's status name (`valid`, `revoked`, …; `invalid` when its
+/// events make no sense, which the registry check reports).
+pub fn status_name(c: &CertificateRow) -> &'static str {
+    c.status.map_or("invalid", |s| s.name())
 }
 
 /// A level's URL slug, from its English name ("Level 3" → `level-3`).
@@ -82,19 +58,20 @@ pub fn level_slug(schemes: &Schemes, standard: &str, level: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
-/// The directory entry of one organisation's public report.
-pub fn entry(report: &Report, schemes: &Schemes) -> Entry {
-    let o = &report.organisation;
+/// The directory entry of one organisation's public report; `urls` are
+/// those of the exports' rows.
+pub fn entry(report: &Report, schemes: &Schemes, urls: &Urls) -> Entry {
+    let row = export::rows(report, schemes, urls);
     let mut facets = BTreeSet::new();
-    facets.insert(format!("region={}", o.region));
-    for c in &report.certificates {
+    facets.insert(format!("region={}", row.region));
+    for c in &row.certificates {
         facets.insert(format!("standard={}", c.standard));
         facets.insert(format!("category={}/{}", c.standard, c.category));
-        if let Some(status) = c.status {
-            facets.insert(format!("status={}", status.name()));
+        if c.status.is_some() {
+            facets.insert(format!("status={}", status_name(c)));
         }
     }
-    for g in &report.grades {
+    for g in &row.grades {
         facets.insert(format!("standard={}", g.standard));
         facets.insert(format!("category={}/{}", g.standard, g.category));
         if let Some(level) = &g.level {
@@ -113,40 +90,13 @@ pub fn entry(report: &Report, schemes: &Schemes) -> Entry {
         .map(|e| e.date.clone())
         .max();
     Entry {
-        id: o.id.clone(),
-        name_zh: o.name_zh.clone(),
-        name_en: o.name_en.clone(),
-        former_names: o
+        former_names_en: report
+            .organisation
             .former_names
             .iter()
-            .flat_map(|f| std::iter::once(f.zh.clone()).chain(f.en.clone()))
+            .filter_map(|f| f.en.clone())
             .collect(),
-        region: o.region.clone(),
-        region_zh: o.region_zh.clone(),
-        region_en: o.region_en.clone(),
-        certificates: report
-            .certificates
-            .iter()
-            .map(|c| CertEntry {
-                number: c.number.clone(),
-                slug: number_slug(&c.number),
-                standard: c.standard.clone(),
-                category: c.category.clone(),
-                level: c.level.clone(),
-                status: c.status.map_or("invalid", |s| s.name()).to_string(),
-                status_date: c.status_date.clone(),
-                valid_until: c.valid_until.clone(),
-            })
-            .collect(),
-        grades: report
-            .grades
-            .iter()
-            .map(|g| GradeEntry {
-                standard: g.standard.clone(),
-                category: g.category.clone(),
-                level: g.level.clone(),
-            })
-            .collect(),
+        row,
         date,
         facets,
     }
@@ -379,15 +329,11 @@ mod tests {
 
     fn entry_with(id: &str, date: Option<&str>) -> Entry {
         Entry {
-            id: id.into(),
-            name_zh: id.into(),
-            name_en: id.into(),
-            former_names: vec![],
-            region: "beijing".into(),
-            region_zh: "北京市".into(),
-            region_en: "Beijing".into(),
-            certificates: vec![],
-            grades: vec![],
+            row: OrganisationRow {
+                id: id.into(),
+                ..OrganisationRow::default()
+            },
+            former_names_en: vec![],
             date: date.map(String::from),
             facets: BTreeSet::new(),
         }

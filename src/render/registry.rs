@@ -622,30 +622,34 @@ impl Views<'_> {
     }
 
     pub fn row(&self, e: &super::directory::Entry) -> RowView {
+        let r = &e.row;
         let (name, other_name, other_lang) = if self.zh() {
-            (e.name_zh.clone(), e.name_en.clone(), "en")
+            (r.name_zh.clone(), r.name_en.clone(), "en")
         } else {
-            (e.name_en.clone(), e.name_zh.clone(), "zh-CN")
+            (r.name_en.clone(), r.name_zh.clone(), "zh-CN")
         };
         RowView {
-            id: e.id.clone(),
-            url: self.org_url(&e.id),
+            id: r.id.clone(),
+            url: self.org_url(&r.id),
             name,
             other_name,
             other_lang,
             region: if self.zh() {
-                e.region_zh.clone()
+                r.region_zh.clone()
             } else {
-                e.region_en.clone()
+                r.region_en.clone()
             },
-            holdings: e
+            holdings: r
                 .certificates
                 .iter()
-                .map(|c| HoldingView {
-                    text: self.holding_text(&c.standard, &c.category, &c.level),
-                    status: c.status.clone(),
-                    status_label: self.status_label(&c.status),
-                    url: self.verify_url(&c.slug),
+                .map(|c| {
+                    let status = super::directory::status_name(c);
+                    HoldingView {
+                        text: self.holding_text(&c.standard, &c.category, &c.level),
+                        status: status.to_string(),
+                        status_label: self.status_label(status),
+                        url: self.verify_url(&crate::registry::number_slug(&c.number)),
+                    }
                 })
                 .collect(),
         }

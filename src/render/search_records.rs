@@ -47,12 +47,18 @@ impl Source {
 
 /// The record of one organisation; `zh` and `en` are the two editions'
 /// views (for names of standards, categories, levels and URLs).
-pub fn organisation(e: &Entry, zh: &Views, en: &Views) -> Source {
+pub fn organisation(entry: &Entry, zh: &Views, en: &Views) -> Source {
+    let e = &entry.row;
     let mut fields = vec![
         ("name_zh", e.name_zh.clone()),
         ("name_en", e.name_en.clone()),
     ];
-    fields.extend(e.former_names.iter().map(|n| ("former_name", n.clone())));
+    fields.extend(
+        e.former_names_zh
+            .iter()
+            .chain(&entry.former_names_en)
+            .map(|n| ("former_name", n.clone())),
+    );
     fields.extend(
         e.certificates
             .iter()
@@ -79,25 +85,26 @@ pub fn organisation(e: &Entry, zh: &Views, en: &Views) -> Source {
         .certificates
         .iter()
         .map(|c| {
+            let slug = crate::registry::number_slug(&c.number);
             json!({
                 "zh": zh.holding_text(&c.standard, &c.category, &c.level),
                 "en": en.holding_text(&c.standard, &c.category, &c.level),
-                "status": c.status,
+                "status": super::directory::status_name(c),
                 "number": c.number,
-                "url": {"zh": zh.verify_url(&c.slug), "en": en.verify_url(&c.slug)},
+                "url": {"zh": zh.verify_url(&slug), "en": en.verify_url(&slug)},
             })
         })
         .collect();
     Source {
         fields,
-        facets: e.facets.iter().cloned().collect(),
+        facets: entry.facets.iter().cloned().collect(),
         display: json!({
             "id": e.id,
             "name": {"zh": e.name_zh, "en": e.name_en},
             "url": {"zh": zh.org_url(&e.id), "en": en.org_url(&e.id)},
             "region": {"zh": e.region_zh, "en": e.region_en},
             "holdings": holdings,
-            "date": e.date,
+            "date": entry.date,
         }),
     }
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
-use crate::export::{self, OrganisationRow, Urls, api, atom};
+use crate::export::{self, Urls, api, atom};
 use crate::grade::report::Reporter;
 use crate::load::Theme;
 
@@ -36,9 +36,8 @@ pub(super) struct Stream<'a> {
 /// What the organisation pass leaves for the directory and the exports,
 /// once each organisation's report is dropped.
 pub(super) struct Harvest {
-    /// Directory entries and export rows, in registry order.
+    /// Directory entries (with the export rows), in registry order.
     pub entries: Vec<Entry>,
-    pub rows: Vec<OrganisationRow>,
     /// The newest changes for the feed.
     pub feed: Vec<atom::FeedEntry>,
     /// Keys of the pages written.
@@ -179,13 +178,7 @@ impl Stream<'_> {
             base_url: self.renderer.base_url,
             edition: "",
         };
-        type One = (
-            Entry,
-            OrganisationRow,
-            Vec<atom::FeedEntry>,
-            Vec<String>,
-            Vec<Diagnostic>,
-        );
+        type One = (Entry, Vec<atom::FeedEntry>, Vec<String>, Vec<Diagnostic>);
         let results: Vec<One> = input
             .registry
             .organisations
@@ -223,8 +216,7 @@ impl Stream<'_> {
                     Err(e) => errors.push(encoding_error(&path, e)),
                 }
                 (
-                    directory::entry(&report, input.schemes),
-                    export::rows(&report, input.schemes, &urls),
+                    directory::entry(&report, input.schemes, &urls),
                     atom::entries(&report, input.schemes, input.grades.as_of),
                     keys,
                     errors,
@@ -233,14 +225,12 @@ impl Stream<'_> {
             .collect();
         let mut harvest = Harvest {
             entries: Vec::with_capacity(results.len()),
-            rows: Vec::with_capacity(results.len()),
             feed: Vec::new(),
             keys: Vec::new(),
         };
         let mut latest = atom::Latest::new(atom::LIMIT);
-        for (entry, row, feed, keys, errors) in results {
+        for (entry, feed, keys, errors) in results {
             harvest.entries.push(entry);
-            harvest.rows.push(row);
             latest.extend(feed);
             harvest.keys.extend(keys);
             for d in errors {
@@ -266,7 +256,12 @@ impl Stream<'_> {
         };
         put(
             api::INDEX_PATH,
-            api::index(&harvest.rows, self.generated_at, &as_of).map_err(|e| e.to_string()),
+            api::index(
+                harvest.entries.iter().map(|e| &e.row),
+                self.generated_at,
+                &as_of,
+            )
+            .map_err(|e| e.to_string()),
         );
         let default_title = self
             .renderer
@@ -280,7 +275,7 @@ impl Stream<'_> {
         );
         put(
             "registry/certificates.csv",
-            export::csv::certificates(harvest.rows.iter().flat_map(|r| &r.certificates))
+            export::csv::certificates(harvest.entries.iter().flat_map(|e| &e.row.certificates))
                 .map_err(|e| e.to_string()),
         );
         for e in self.single_editions() {
@@ -512,8 +507,9 @@ impl Stream<'_> {
                     Some(f) => format!("registry/{}organisations.csv", f.path),
                     None => "registry/organisations.csv".to_string(),
                 };
-                let bytes = export::csv::organisations(members.iter().map(|&i| &harvest.rows[i]))
-                    .map_err(|e| encoding_error(&path, e))?;
+                let bytes =
+                    export::csv::organisations(members.iter().map(|&i| &harvest.entries[i].row))
+                        .map_err(|e| encoding_error(&path, e))?;
                 self.out.put(&path, &bytes)
             })
             .collect();
@@ -582,7 +578,10 @@ impl Stream<'_> {
             ctx.insert("as_of", &input.grades.as_of.to_string());
             ctx.insert(
                 "certificate_count",
-                &entries.iter().map(|e| e.certificates.len()).sum::<usize>(),
+                &entries
+                    .iter()
+                    .map(|e| e.row.certificates.len())
+                    .sum::<usize>(),
             );
             ctx.insert("standards", &self.standards(*e));
             if let Err(d) = self.emit(common, *e, "verify.html", "verify/", ctx) {
