@@ -107,7 +107,10 @@ fn no_internal_link_is_broken() {
             let Some(target) = a.value().attr("href") else {
                 continue;
             };
-            if target.starts_with("http") || target.starts_with("mailto:") {
+            if target.starts_with("http")
+                || target.starts_with("mailto:")
+                || target.starts_with("data:")
+            {
                 continue;
             }
             let (page_part, fragment) = target.split_once('#').unwrap_or((target, ""));
