@@ -185,13 +185,26 @@ pub fn build_site(
     })
 }
 
+/// The instant `SOURCE_DATE_EPOCH` names, if it is set (reproducible builds).
+fn source_date_epoch() -> Result<Option<jiff::Timestamp>, String> {
+    let Ok(text) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    let seconds: i64 = text.trim().parse().map_err(|_| {
+        format!("SOURCE_DATE_EPOCH=`{text}` is not a number of seconds since 1970-01-01")
+    })?;
+    jiff::Timestamp::from_second(seconds)
+        .map(Some)
+        .map_err(|e| format!("SOURCE_DATE_EPOCH=`{text}` is out of range: {e}"))
+}
+
 /// When this build happened, as stamped on the JSON API: the time of
-/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now; UTC.
+/// `SOURCE_DATE_EPOCH` when set, else now; UTC. (An unreadable
+/// `SOURCE_DATE_EPOCH` has already failed [`grading_date`].)
 pub fn generated_at() -> String {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
+    let now = source_date_epoch()
         .ok()
-        .and_then(|t| t.trim().parse::<i64>().ok())
-        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .flatten()
         .unwrap_or_else(jiff::Timestamp::now);
     now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -202,15 +215,8 @@ pub fn grading_date(as_of: Option<jiff::civil::Date>) -> Result<jiff::civil::Dat
     if let Some(date) = as_of {
         return Ok(date);
     }
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) => {
-            let seconds: i64 = text.trim().parse().map_err(|_| {
-                format!("SOURCE_DATE_EPOCH=`{text}` is not a number of seconds since 1970-01-01")
-            })?;
-            let instant = jiff::Timestamp::from_second(seconds)
-                .map_err(|e| format!("SOURCE_DATE_EPOCH=`{text}` is out of range: {e}"))?;
-            Ok(instant.to_zoned(jiff::tz::TimeZone::UTC).date())
-        }
-        Err(_) => Ok(jiff::Zoned::now().date()),
-    }
+    Ok(match source_date_epoch()? {
+        Some(instant) => instant.to_zoned(jiff::tz::TimeZone::UTC).date(),
+        None => jiff::Zoned::now().date(),
+    })
 }

@@ -298,24 +298,11 @@ fn check(
     strict: bool,
     started: Instant,
 ) -> ExitCode {
-    let Some(as_of) = as_of(cli) else {
-        return ExitCode::FAILURE;
-    };
-    let mut analysis = match dengji::analyse(&cli.root, as_of) {
+    let mut analysis = match analysed(cli, strict, "check failed", started) {
         Ok(a) => a,
-        Err(diagnostics) => {
-            report(cli, &diagnostics);
-            summary_line(cli, "check failed", &diagnostics, started);
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
-    if strict {
-        analysis.diagnostics.extend(
-            translation::strict_errors(&analysis.translation_status).relative_to(&cli.root),
-        );
-        analysis.diagnostics.escalate(dengji::grade::UNSUPPORTED);
-    }
-    // Rendering can fail too (templates), so a check renders in memory.
+    // Rendering can fail too (templates), so a check renders, keeping nothing.
     if !analysis.diagnostics.has_errors()
         && let Err(d) = dengji::render_analysis(
             &cli.root,
@@ -369,16 +356,24 @@ fn check(
     exit(failed)
 }
 
-fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
+/// Everything before rendering, for the grading date of the command line;
+/// under `strict`, stale translations and unsupported registered levels are
+/// errors. On failure to load, reports and returns the exit code.
+fn analysed(
+    cli: &Cli,
+    strict: bool,
+    failed: &str,
+    started: Instant,
+) -> Result<dengji::Analysis, ExitCode> {
     let Some(as_of) = as_of(cli) else {
-        return ExitCode::FAILURE;
+        return Err(ExitCode::FAILURE);
     };
     let mut analysis = match dengji::analyse(&cli.root, as_of) {
         Ok(a) => a,
         Err(diagnostics) => {
             report(cli, &diagnostics);
-            summary_line(cli, "build failed", &diagnostics, started);
-            return ExitCode::FAILURE;
+            summary_line(cli, failed, &diagnostics, started);
+            return Err(ExitCode::FAILURE);
         }
     };
     if strict {
@@ -387,6 +382,14 @@ fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
         );
         analysis.diagnostics.escalate(dengji::grade::UNSUPPORTED);
     }
+    Ok(analysis)
+}
+
+fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
+    let mut analysis = match analysed(cli, strict, "build failed", started) {
+        Ok(a) => a,
+        Err(code) => return code,
+    };
     if analysis.diagnostics.has_errors() {
         report(cli, &analysis.diagnostics);
         summary_line(cli, "build failed", &analysis.diagnostics, started);

@@ -138,12 +138,7 @@ pub(crate) struct Names {
 
 pub(crate) fn names(schemes: &Schemes, standard: &str, category: &str, level: &str) -> Names {
     let scheme = schemes.get(standard);
-    let title = |lang: &str| {
-        scheme
-            .and_then(|s| s.title.get(lang).or_else(|| s.title.get("zh")))
-            .cloned()
-            .unwrap_or_else(|| standard.to_string())
-    };
+    let title = |lang: &str| scheme.map_or_else(|| standard.to_string(), |s| s.title_in(lang));
     let cat = scheme.and_then(|s| s.category(category));
     Names {
         standard_zh: title("zh"),

@@ -180,14 +180,7 @@ pub fn facets(
             });
         }
     };
-    let title = |s: &crate::rules::Scheme, lang: &str| {
-        s.title
-            .get(lang)
-            .or_else(|| s.title.get("zh"))
-            .cloned()
-            .unwrap_or_else(|| s.slug.clone())
-    };
-    let titles = |s: &crate::rules::Scheme| (title(s, "zh"), title(s, "en"));
+    let titles = |s: &crate::rules::Scheme| (s.title_in("zh"), s.title_in("en"));
     for s in &schemes.schemes {
         push("standard", s.slug.clone(), titles(s), None);
     }

@@ -458,6 +458,7 @@ pub fn render(
         editions: &editions,
         out: &out,
         generated_at: &generated_at,
+        pages: registry::pages(documents),
     };
     let harvest = stream.organisations(&mut diags);
     let facets = stream.facets(&harvest);

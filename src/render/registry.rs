@@ -29,7 +29,7 @@ pub struct Views<'a> {
     pub strings: &'a BTreeMap<String, String>,
     /// The edition's root ("/", "/en/"), where `standards/` and `registry/` live.
     pub root: String,
-    pub pages: BTreeMap<&'a str, BTreeMap<String, String>>,
+    pub pages: &'a BTreeMap<&'a str, BTreeMap<String, String>>,
 }
 
 #[derive(Serialize)]
@@ -182,9 +182,7 @@ impl<'a> Views<'a> {
         self.input
             .schemes
             .get(slug)
-            .and_then(|s| s.title.get(self.lang).or_else(|| s.title.get("zh")))
-            .cloned()
-            .unwrap_or_else(|| slug.to_string())
+            .map_or_else(|| slug.to_string(), |s| s.title_in(self.lang))
     }
 
     pub fn category_name(&self, slug: &str, id: &str) -> String {

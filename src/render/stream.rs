@@ -31,6 +31,8 @@ pub(super) struct Stream<'a> {
     pub out: &'a Counted<'a>,
     /// RFC 3339 time of the build, stamped on the JSON files.
     pub generated_at: &'a str,
+    /// Each standard's anchor → the page it is on (for clause links).
+    pub pages: BTreeMap<&'a str, BTreeMap<String, String>>,
 }
 
 /// What the organisation pass leaves for the directory and the exports,
@@ -136,7 +138,7 @@ impl Stream<'_> {
             lang: edition.lang,
             strings: edition.strings,
             root: format!("{}{}", self.renderer.base, edition.prefix),
-            pages: super::registry::pages(self.renderer.documents),
+            pages: &self.pages,
         }
     }
 
@@ -361,7 +363,6 @@ impl Stream<'_> {
         drop(org_records);
 
         // Clauses: the originals, then each translation, in each language's root.
-        let pages = super::registry::pages(renderer.documents);
         let no_pages = BTreeMap::new();
         let mut clause_records = Vec::new();
         let mut labels = Vec::new();
@@ -372,7 +373,7 @@ impl Stream<'_> {
                     .map_or(doc.front.title.clone(), |d| d.front.title.clone())
             };
             let root = renderer.lang_root(&doc.lang);
-            let doc_pages = pages.get(doc.slug.as_str()).unwrap_or(&no_pages);
+            let doc_pages = self.pages.get(doc.slug.as_str()).unwrap_or(&no_pages);
             clause_records.extend(
                 search_records::clauses(doc, &doc.front.title, &root, doc_pages)
                     .into_iter()
@@ -603,14 +604,7 @@ impl Stream<'_> {
             .iter()
             .map(|s| {
                 let mut m = BTreeMap::new();
-                m.insert(
-                    "title",
-                    s.title
-                        .get(lang)
-                        .or_else(|| s.title.get("zh"))
-                        .cloned()
-                        .unwrap_or_else(|| s.slug.clone()),
-                );
+                m.insert("title", s.title_in(lang));
                 m.insert("url", hosted.get(&s.slug).cloned().unwrap_or_default());
                 m
             })

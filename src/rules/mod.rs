@@ -33,6 +33,16 @@ pub struct Scheme {
 }
 
 impl Scheme {
+    /// The standard's title in `lang`, else the original's (Chinese), else
+    /// its slug.
+    pub fn title_in(&self, lang: &str) -> String {
+        self.title
+            .get(lang)
+            .or_else(|| self.title.get("zh"))
+            .cloned()
+            .unwrap_or_else(|| self.slug.clone())
+    }
+
     /// Index of a level id, 0 = lowest.
     pub fn level_index(&self, id: &str) -> Option<usize> {
         self.rules.levels.iter().position(|l| l.id == id)
