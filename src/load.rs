@@ -19,6 +19,8 @@ pub const REFERENCES_FILE: &str = "references.yaml";
 pub const FINGERPRINTS_FILE: &str = "fingerprints.yaml";
 /// In the content folder: the terms every translation must render alike.
 pub const TERMBASE_FILE: &str = "termbase.yaml";
+/// Beside a standard's language folders: its grading rules (docs/grading-rules.md).
+pub const RULES_FILE: &str = "rules.yaml";
 
 /// All sources of one standard: its Markdown files per language, in reading order.
 pub struct StandardSources {
@@ -27,6 +29,8 @@ pub struct StandardSources {
     pub languages: BTreeMap<String, Vec<SourceFile>>,
     /// `references.yaml`: explicit references and suppressed phrases.
     pub references: Option<SourceFile>,
+    /// `rules.yaml`: the grading rules, if the standard is graded.
+    pub rules: Option<SourceFile>,
     /// Per translation language, its fingerprints file if it has one.
     pub fingerprints: BTreeMap<String, SourceFile>,
 }
@@ -80,61 +84,169 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
     })
 }
 
-fn read_dir_sorted(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
-    match fs::read_dir(dir) {
-        Ok(entries) => {
-            let mut paths: Vec<PathBuf> =
-                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            paths.sort();
-            paths
-        }
+/// The largest registry file read: a roster of thousands of people fits
+/// well inside it; a bigger file is an error rather than seconds of
+/// parsing and gigabytes of memory.
+pub const MAX_REGISTRY_FILE: u64 = 2 * 1024 * 1024;
+/// The largest Markdown, YAML or template file read from `content/` or a
+/// theme (the longest bundled standard is about 120 KB).
+pub const MAX_SOURCE_FILE: u64 = 8 * 1024 * 1024;
+
+/// What a folder holds, sorted by path: regular files and folders. Anything
+/// else (a symbolic link, a device, a socket) is an error that names the
+/// entry and is skipped, so a source can never make the build read a file
+/// outside the site.
+pub struct Entries {
+    pub files: Vec<PathBuf>,
+    pub folders: Vec<PathBuf>,
+}
+
+pub fn entries(dir: &Path, diags: &mut Diagnostics) -> Entries {
+    let mut out = Entries {
+        files: Vec::new(),
+        folders: Vec::new(),
+    };
+    let listing = match fs::read_dir(dir) {
+        Ok(listing) => listing,
         Err(e) => {
             diags.push(
                 Diagnostic::error(Location::file(dir), format!("cannot read folder: {e}"))
                     .with_hint("check that the folder exists and is readable"),
             );
-            Vec::new()
+            return out;
+        }
+    };
+    for entry in listing {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    Location::file(dir),
+                    format!("cannot read folder: {e}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        // `file_type` does not follow symbolic links.
+        match entry.file_type() {
+            Ok(t) if t.is_file() => out.files.push(path),
+            Ok(t) if t.is_dir() => out.folders.push(path),
+            Ok(t) => {
+                let what = if t.is_symlink() {
+                    "a symbolic link"
+                } else {
+                    "not a regular file or folder"
+                };
+                diags.push(
+                    Diagnostic::error(
+                        Location::file(&path),
+                        format!("`{}` is {what}; sources must be regular files inside the site", path.display()),
+                    )
+                    .with_hint("replace the link with the file itself (or remove it); dengji never follows links out of the site"),
+                );
+            }
+            Err(e) => diags.push(Diagnostic::error(
+                Location::file(&path),
+                format!("cannot read: {e}"),
+            )),
         }
     }
+    out.files.sort();
+    out.folders.sort();
+    out
+}
+
+/// Reads a source file of at most `limit` bytes as UTF-8. Invalid UTF-8 is
+/// located at the first bad byte (line and column in characters).
+pub fn read_source(path: &Path, limit: u64) -> Result<String, Diagnostic> {
+    let meta = fs::symlink_metadata(path)
+        .map_err(|e| Diagnostic::error(Location::file(path), format!("cannot read file: {e}")))?;
+    if !meta.is_file() {
+        return Err(Diagnostic::error(
+            Location::file(path),
+            format!(
+                "`{}` is not a regular file; sources must be regular files inside the site",
+                path.display()
+            ),
+        )
+        .with_hint("replace the link with the file itself"));
+    }
+    if meta.len() > limit {
+        return Err(Diagnostic::error(
+            Location::file(path),
+            format!(
+                "file is {} bytes, more than the limit of {limit} bytes for this kind of file",
+                meta.len()
+            ),
+        )
+        .with_hint("split the file, or check that it is the file you meant (see the README's Reliability section for the limits)"));
+    }
+    // Read at most the limit, even if the file grows meanwhile.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    fs::File::open(path)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut bytes))
+        .map_err(|e| Diagnostic::error(Location::file(path), format!("cannot read file: {e}")))?;
+    text_of(path, bytes)
+}
+
+/// `bytes` as UTF-8 text, or an error at the first invalid byte.
+pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+        let bad = e.as_bytes()[valid.len()];
+        Diagnostic::error(
+            Location::new(path, line, column),
+            format!("file is not valid UTF-8: byte 0x{bad:02X} at byte offset {} cannot start or continue a character", valid.len()),
+        )
+        .with_hint("save the file as UTF-8 (if it was saved as GBK, convert it with `iconv -f GBK -t UTF-8`)")
+    })
 }
 
 fn read_text(path: &Path, diags: &mut Diagnostics) -> Option<String> {
-    match fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text),
-            Err(e) => {
-                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-                diags.push(
-                    Diagnostic::error(Location::new(path, line, 1), "file is not valid UTF-8")
-                        .with_hint("save the file as UTF-8"),
-                );
-                None
-            }
-        },
-        Err(e) => {
-            diags.push(Diagnostic::error(
-                Location::file(path),
-                format!("cannot read file: {e}"),
-            ));
-            None
-        }
-    }
+    read_source(path, MAX_SOURCE_FILE)
+        .map_err(|d| diags.push(d))
+        .ok()
 }
 
 /// Reads a file that may be absent.
 fn read_optional(path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
-    path.is_file()
-        .then(|| read_text(path, diags))
-        .flatten()
-        .map(|text| SourceFile {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        _ => read_text(path, diags).map(|text| SourceFile {
             path: path.to_path_buf(),
             text,
-        })
+        }),
+    }
 }
 
-fn is_markdown(path: &Path) -> bool {
-    path.is_file() && path.extension().is_some_and(|e| e == "md")
+/// Warns about a file in a source folder that will not be read because of
+/// its name, unless it is a README or a dotfile.
+pub fn warn_ignored(path: &Path, wanted: &str, diags: &mut Diagnostics) {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if name.starts_with('.') || name.eq_ignore_ascii_case("README.md") {
+        return;
+    }
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let hint = if extension.eq_ignore_ascii_case(wanted) {
+        format!("rename it with a lowercase `.{wanted}` to have it read")
+    } else {
+        format!(
+            "only `*.{wanted}` files are read here; move the file elsewhere if it is not a source"
+        )
+    };
+    diags.push(
+        Diagnostic::warning(Location::file(path), format!("`{name}` is ignored")).with_hint(hint),
+    );
 }
 
 fn load_standards(
@@ -143,10 +255,7 @@ fn load_standards(
     diags: &mut Diagnostics,
 ) -> Vec<StandardSources> {
     let mut out = Vec::new();
-    for dir in read_dir_sorted(content, diags) {
-        if !dir.is_dir() {
-            continue;
-        }
+    for dir in entries(content, diags).folders {
         let Some(slug) = dir.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
             continue;
         };
@@ -167,10 +276,8 @@ fn load_standards(
         }
         let mut languages = BTreeMap::new();
         let mut fingerprints = BTreeMap::new();
-        for lang_dir in read_dir_sorted(&dir, diags) {
-            if !lang_dir.is_dir() {
-                continue;
-            }
+        let standard_entries = entries(&dir, diags);
+        for lang_dir in standard_entries.folders {
             let Some(lang) = lang_dir
                 .file_name()
                 .and_then(|n| n.to_str())
@@ -178,13 +285,19 @@ fn load_standards(
             else {
                 continue;
             };
-            let files: Vec<SourceFile> = read_dir_sorted(&lang_dir, diags)
-                .into_iter()
-                .filter(|p| is_markdown(p))
-                .filter_map(|path| read_text(&path, diags).map(|text| SourceFile { path, text }))
-                .collect();
-            if let Some(file) = read_optional(&lang_dir.join(FINGERPRINTS_FILE), diags) {
-                fingerprints.insert(lang.clone(), file);
+            let mut files = Vec::new();
+            for path in entries(&lang_dir, diags).files {
+                if path.extension().is_some_and(|e| e == "md") {
+                    if let Some(text) = read_text(&path, diags) {
+                        files.push(SourceFile { path, text });
+                    }
+                } else if path.file_name().is_some_and(|n| n == FINGERPRINTS_FILE) {
+                    if let Some(text) = read_text(&path, diags) {
+                        fingerprints.insert(lang.clone(), SourceFile { path, text });
+                    }
+                } else {
+                    warn_ignored(&path, "md", diags);
+                }
             }
             if !files.is_empty() {
                 languages.insert(lang, files);
@@ -202,30 +315,39 @@ fn load_standards(
             );
             continue;
         }
-        let references = read_optional(&dir.join(REFERENCES_FILE), diags);
+        let mut references = None;
+        let mut rules = None;
+        for path in standard_entries.files {
+            let slot = match path.file_name().and_then(|n| n.to_str()) {
+                Some(REFERENCES_FILE) => &mut references,
+                Some(RULES_FILE) => &mut rules,
+                _ => continue,
+            };
+            *slot = read_text(&path, diags).map(|text| SourceFile { path, text });
+        }
         out.push(StandardSources {
             slug,
             dir,
             languages,
             references,
+            rules,
             fingerprints,
         });
     }
     out
 }
 
+/// Every regular file below `dir` (none if it does not exist), sorted.
 fn walk_files(dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if !dir.is_dir() {
-        return out;
+    if fs::symlink_metadata(dir).is_err() {
+        return Vec::new();
     }
-    for path in read_dir_sorted(dir, diags) {
-        if path.is_dir() {
-            out.extend(walk_files(&path, diags));
-        } else {
-            out.push(path);
-        }
+    let found = entries(dir, diags);
+    let mut out = found.files;
+    for folder in found.folders {
+        out.extend(walk_files(&folder, diags));
     }
+    out.sort();
     out
 }
 

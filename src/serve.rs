@@ -190,7 +190,14 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let raw = uri.path().trim_start_matches('/');
-    let path = percent_decode(raw);
+    let Some(path) = decode_path(raw) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "the path's %-escapes do not spell UTF-8 text",
+        )
+            .into_response();
+    };
     let candidates = if path.is_empty() || path.ends_with('/') {
         vec![format!("{path}index.html")]
     } else {
@@ -226,24 +233,14 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
 }
 
 /// Decodes %XX escapes in a URL path (anchors and clause folders are ASCII,
-/// but a browser may escape characters in pasted links).
-fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(v) = u8::from_str_radix(&path[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// but a browser may escape characters in pasted links). `None` when the
+/// decoded bytes are not UTF-8; a `%` not followed by two hex digits stays
+/// as it is.
+fn decode_path(path: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()
+        .map(|p| p.into_owned())
 }
 
 #[cfg(test)]
@@ -252,7 +249,26 @@ mod tests {
 
     #[test]
     fn percent_decoding() {
-        assert_eq!(percent_decode("standards/x/%E4%B8%AD/"), "standards/x/中/");
-        assert_eq!(percent_decode("a%2"), "a%2");
+        let decode = |p: &str| decode_path(p);
+        assert_eq!(
+            decode("standards/x/%E4%B8%AD/").as_deref(),
+            Some("standards/x/中/")
+        );
+        assert_eq!(decode("a%2").as_deref(), Some("a%2"));
+        // Every malformed escape: short, non-hex, before a multi-byte character.
+        for kept in [
+            "%", "%%", "%2", "%G1", "%1G", "%中", "%2中", "%%中", "a%", "%\u{0}",
+        ] {
+            assert_eq!(
+                decode(kept).as_deref(),
+                Some(kept),
+                "{kept:?} is kept as written"
+            );
+        }
+        assert_eq!(decode("%中").as_deref(), Some("%中"));
+        assert_eq!(decode("%2中").as_deref(), Some("%2中"));
+        // Escapes of bytes that are not UTF-8 are refused, not guessed.
+        assert_eq!(decode("%FF"), None);
+        assert_eq!(decode("%E4%B8"), None);
     }
 }

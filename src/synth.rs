@@ -856,7 +856,7 @@ mod tests {
                 certificates += 1;
             }
             if let Some(site) = &parsed.data.website {
-                assert_eq!(site, &format!("https://{}.example", org.id));
+                assert_eq!(site.as_str(), format!("https://{}.example", org.id));
             }
         }
         assert_eq!(regions.len(), REGIONS.len(), "every region is used");

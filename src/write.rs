@@ -33,8 +33,10 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Creates an empty staging folder for `output`.
+    /// Creates an empty staging folder for `output`, first clearing what
+    /// builds that died left beside it.
     pub fn new(output: &Path) -> io::Result<Staging> {
+        recover_from_dead_builds(output)?;
         let dir = sibling(output, "new");
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
@@ -71,6 +73,67 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// A build killed midway leaves `<output>.new-<pid>` (its unfinished
+/// pages) and possibly `<output>.old-<pid>` (the previous site, if it died
+/// between the two renames of [`Staging::commit`]). For every such folder
+/// whose process is gone: the previous site is put back if the output is
+/// missing, and the rest is removed.
+fn recover_from_dead_builds(output: &Path) -> io::Result<()> {
+    let Some(name) = output.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Ok(());
+    };
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Ok(listing) = fs::read_dir(&parent) else {
+        return Ok(());
+    };
+    let mut stale: Vec<(PathBuf, bool)> = Vec::new();
+    for entry in listing.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&name) else {
+            continue;
+        };
+        let (is_old, pid) = if let Some(pid) = rest.strip_prefix(".old-") {
+            (true, pid)
+        } else if let Some(pid) = rest.strip_prefix(".new-") {
+            (false, pid)
+        } else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && pid != std::process::id() && !process_is_running(pid, &entry.path()) {
+            stale.push((entry.path(), is_old));
+        }
+    }
+    stale.sort();
+    for (path, is_old) in stale {
+        if is_old && fs::symlink_metadata(output).is_err() {
+            fs::rename(&path, output)?;
+        } else {
+            fs::remove_dir_all(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether the build that made `folder` may still be running.
+fn process_is_running(pid: u32, folder: &Path) -> bool {
+    if Path::new("/proc/self").exists() {
+        return Path::new("/proc").join(pid.to_string()).exists();
+    }
+    // Without /proc, a folder untouched for a day belongs to no live build.
+    let untouched = fs::metadata(folder)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok());
+    untouched.is_none_or(|age| age < std::time::Duration::from_secs(24 * 3600))
 }
 
 impl Output for Staging {
@@ -153,6 +216,49 @@ mod tests {
         );
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).expect("dir").collect();
         assert_eq!(leftovers.len(), 1, "the staging folder is removed");
+    }
+
+    /// A process id that is not running: the largest the kernel allows is
+    /// far below it.
+    const DEAD_PID: u32 = 4_000_000_000;
+
+    #[test]
+    fn leftovers_of_dead_builds_are_cleared() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        write_site(&site(&[("index.html", "good")]), &out).expect("first");
+        let dead_new = tmp.path().join(format!("public.new-{DEAD_PID}"));
+        let dead_old = tmp.path().join(format!("public.old-{DEAD_PID}"));
+        fs::create_dir_all(dead_new.join("a")).expect("mkdir");
+        fs::create_dir_all(&dead_old).expect("mkdir");
+        // Not ours: other names and files are left alone.
+        fs::write(tmp.path().join("public.new-notes"), "keep").expect("write");
+        fs::create_dir(tmp.path().join("publicity.new-1")).expect("mkdir");
+        write_site(&site(&[("index.html", "new")]), &out).expect("second");
+        let mut left: Vec<String> = fs::read_dir(tmp.path())
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["public", "public.new-notes", "publicity.new-1"]);
+    }
+
+    #[test]
+    fn a_build_that_died_between_renames_gets_its_previous_site_back() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        let dead_old = tmp.path().join(format!("public.old-{DEAD_PID}"));
+        fs::create_dir_all(&dead_old).expect("mkdir");
+        fs::write(dead_old.join("index.html"), "previous").expect("write");
+        {
+            // The next build starts and fails before committing.
+            let staging = Staging::new(&out).expect("staging");
+            staging.put("index.html", b"half").expect("put");
+        }
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).expect("restored"),
+            "previous"
+        );
     }
 
     #[test]

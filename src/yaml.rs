@@ -35,7 +35,11 @@ pub fn from_str_at<T: DeserializeOwned>(
         // Our own value checks quote the offending value in backticks: find
         // it after the enclosing mapping, where it really is.
         if !is_structural(detail)
-            && let Some(token) = detail.split('`').nth(1).filter(|t| !t.is_empty())
+            && let Some(token) = detail
+                .split('`')
+                .nth(1)
+                .and_then(|t| t.lines().find(|l| !l.trim().is_empty()))
+                .map(str::trim)
             && let Some(found) = find_after(text, position.unwrap_or((1, 1)), token)
         {
             position = Some(found);
@@ -52,9 +56,74 @@ pub fn from_str_at<T: DeserializeOwned>(
             Some(p) => format!("`{p}`: {detail}"),
             None => detail.to_string(),
         };
-        Diagnostic::error(Location::new(file, line, column), message)
-            .with_hint(hint_for(&full, syntax))
+        // A quoted value may not run past the line it starts on.
+        let (at_line, at_column) = position.unwrap_or((1, 1));
+        let line_rest = text
+            .lines()
+            .nth(at_line.saturating_sub(1))
+            .map_or(0, |l| l.chars().count().saturating_sub(at_column - 1));
+        let limit = line_rest.clamp(1, QUOTE_LIMIT);
+        Diagnostic::error(
+            Location::new(file, line, column),
+            shorten_quotes(&message, limit),
+        )
+        .with_hint(hint_for(&full, syntax))
     })
+}
+
+/// The longest quotation of a file's text an error message keeps.
+const QUOTE_LIMIT: usize = 40;
+
+/// Cuts every quoted value in a message (`"…"` as serde writes it, and
+/// `` `…` `` as our own checks do) to its first line and at most
+/// [`QUOTE_LIMIT`] characters: a file that is not what it should be (a
+/// secret pasted in, a file from elsewhere) is named by its position, never
+/// echoed into a CI log.
+fn shorten_quotes(message: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(message.len().min(512));
+    let mut rest = message;
+    while let Some(open) = rest.find(['"', '`']) {
+        let quote = rest.as_bytes()[open] as char;
+        out.push_str(&rest[..=open]);
+        let inner = &rest[open + 1..];
+        // A `"` quotation is Debug-escaped: `\"` does not close it.
+        let mut close = None;
+        let mut escaped = false;
+        for (i, c) in inner.char_indices() {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' && quote == '"' {
+                escaped = true;
+            } else if c == quote {
+                close = Some(i);
+                break;
+            }
+        }
+        let Some(close) = close else {
+            out.push_str(inner);
+            return out;
+        };
+        let quoted = &inner[..close];
+        let first_line = quoted
+            .split(['\n', '\r'])
+            .next()
+            .unwrap_or_default()
+            .split("\\n")
+            .next()
+            .unwrap_or_default();
+        // serde quotes the offending value with `"`, folded from lines of
+        // the file: it may not run past the line it starts on.
+        let limit = if quote == '"' { limit } else { QUOTE_LIMIT };
+        let kept: String = first_line.chars().take(limit).collect();
+        out.push_str(&kept);
+        if kept.len() < quoted.len() {
+            out.push('…');
+        }
+        out.push(quote);
+        rest = &inner[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The line and column of the first `token` at or after `from`.
@@ -340,6 +409,27 @@ mod tests {
             err.message
         );
         assert!(!err.message.contains(" at line "));
+    }
+
+    #[test]
+    fn errors_never_quote_more_than_the_start_of_a_line() {
+        let secret = "root:x:0:0:root:/root:/bin/bash\nsecond secret line\nthird: x\n";
+        let err = from_file_text::<Sample>(secret, Path::new("x.yaml"))
+            .expect_err("not a mapping of the right shape");
+        assert!(!err.message.contains("second secret"), "{}", err.message);
+        assert!(
+            err.message.contains("root:x:0:0:root:/root:/bin/bash…"),
+            "{}",
+            err.message
+        );
+        let long = format!("title: [{}]\n", "y".repeat(500));
+        let err = from_file_text::<Sample>(&long, Path::new("x.yaml")).expect_err("a list");
+        assert!(err.message.len() < 200, "{}", err.message);
+        assert_eq!(
+            shorten_quotes("a `b\nc` d \"e\\\"f\"", 40),
+            "a `b…` d \"e\\\"f\""
+        );
+        assert_eq!(shorten_quotes("unclosed `x", 40), "unclosed `x");
     }
 
     #[test]

@@ -8,6 +8,12 @@
 //! CRLF (RFC 4180); dates are ISO 8601 (`YYYY-MM-DD`); an absent value is an
 //! empty field. Column names are English and stable within the API version;
 //! new columns are only ever appended.
+//!
+//! A spreadsheet runs a cell that begins with `=`, `+`, `-`, `@`, a tab or
+//! a carriage return as a formula, and registry text is written by many
+//! hands; such a cell is written with a leading `'` (OWASP's advice on CSV
+//! injection), which Excel and LibreOffice show as text and do not run.
+//! Plain numbers are left alone.
 
 use ::csv::{Terminator, Writer, WriterBuilder};
 
@@ -73,6 +79,29 @@ fn finish(w: Writer<Vec<u8>>) -> Result<Vec<u8>, ::csv::Error> {
     w.into_inner().map_err(|e| e.into_error().into())
 }
 
+/// A cell as written: text a spreadsheet would run as a formula gets a
+/// leading `'`.
+fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    let is_plain_number = {
+        let digits = cell.strip_prefix(['-', '+']).unwrap_or(cell);
+        !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && digits.bytes().filter(|b| *b == b'.').count() <= 1
+            && !digits.starts_with('.')
+    };
+    let formula_start = cell.starts_with(['=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠']);
+    if formula_start && !is_plain_number {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Writes one record with every cell [`neutralised`].
+fn write<const N: usize>(w: &mut Writer<Vec<u8>>, cells: [&str; N]) -> Result<(), ::csv::Error> {
+    w.write_record(cells.map(neutralised).iter().map(|c| c.as_bytes()))
+}
+
 fn opt(v: &Option<String>) -> &str {
     v.as_deref().unwrap_or("")
 }
@@ -85,31 +114,34 @@ pub fn certificates<'a>(
     let mut w = writer();
     w.write_record(CERTIFICATE_COLUMNS)?;
     for c in rows {
-        w.write_record([
-            c.number.as_str(),
-            &c.organisation,
-            &c.organisation_zh,
-            &c.organisation_en,
-            &c.region,
-            &c.standard,
-            &c.standard_zh,
-            &c.standard_en,
-            opt(&c.edition),
-            &c.category,
-            &c.category_zh,
-            &c.category_en,
-            &c.level,
-            &c.level_en,
-            opt(&c.computed_level),
-            c.agreement.map_or("", agreement_name),
-            c.status.map_or("", |s| s.name()),
-            opt(&c.status_date),
-            opt(&c.issued),
-            opt(&c.valid_until),
-            opt(&c.next_confirmation),
-            &c.body,
-            &c.url,
-        ])?;
+        write(
+            &mut w,
+            [
+                c.number.as_str(),
+                &c.organisation,
+                &c.organisation_zh,
+                &c.organisation_en,
+                &c.region,
+                &c.standard,
+                &c.standard_zh,
+                &c.standard_en,
+                opt(&c.edition),
+                &c.category,
+                &c.category_zh,
+                &c.category_en,
+                &c.level,
+                &c.level_en,
+                opt(&c.computed_level),
+                c.agreement.map_or("", agreement_name),
+                c.status.map_or("", |s| s.name()),
+                opt(&c.status_date),
+                opt(&c.issued),
+                opt(&c.valid_until),
+                opt(&c.next_confirmation),
+                &c.body,
+                &c.url,
+            ],
+        )?;
     }
     finish(w)
 }
@@ -153,24 +185,27 @@ pub fn organisations<'a>(
                 )
             })
             .collect();
-        w.write_record([
-            o.id.as_str(),
-            &o.name_zh,
-            &o.name_en,
-            &o.former_names_zh.join("; "),
-            &o.credit_code,
-            &o.region,
-            &o.region_zh,
-            &o.region_en,
-            &o.founded,
-            opt(&o.website),
-            &o.certificates.len().to_string(),
-            &in_force.len().to_string(),
-            &holdings.join("; "),
-            &computed.join("; "),
-            &o.page_url,
-            &o.json_url,
-        ])?;
+        write(
+            &mut w,
+            [
+                o.id.as_str(),
+                &o.name_zh,
+                &o.name_en,
+                &o.former_names_zh.join("; "),
+                &o.credit_code,
+                &o.region,
+                &o.region_zh,
+                &o.region_en,
+                &o.founded,
+                opt(&o.website),
+                &o.certificates.len().to_string(),
+                &in_force.len().to_string(),
+                &holdings.join("; "),
+                &computed.join("; "),
+                &o.page_url,
+                &o.json_url,
+            ],
+        )?;
     }
     finish(w)
 }
@@ -247,6 +282,49 @@ mod tests {
                 .iter()
                 .all(|r| r[until].parse::<jiff::civil::Date>().is_ok())
         );
+    }
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_written_as_text() {
+        let rows = all_rows();
+        let mut org = rows[0].clone();
+        let hostile = [
+            "=cmd|' /C calc'!A0",
+            "+HYPERLINK(\"http://x\",\"y\")",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+            "＝1+1",
+        ];
+        for name in hostile {
+            org.name_en = name.into();
+            org.name_zh = name.into();
+            org.former_names_zh = vec![name.into()];
+            for c in &mut org.certificates {
+                c.organisation_en = name.into();
+                c.body = name.into();
+            }
+            for bytes in [
+                organisations([&org]).unwrap_or_else(|e| panic!("{e}")),
+                certificates(&org.certificates).unwrap_or_else(|e| panic!("{e}")),
+            ] {
+                let (_, records) = read(&bytes);
+                for record in &records {
+                    for cell in record {
+                        let runs = cell.starts_with(['=', '+', '-', '@', '\t', '\r', '＝'])
+                            && cell.parse::<f64>().is_err();
+                        assert!(!runs, "{cell:?} would run as a formula");
+                    }
+                    assert!(record.contains(&format!("'{name}")), "{record:?}");
+                }
+            }
+        }
+        // Numbers stay numbers.
+        assert_eq!(neutralised("-12"), "-12");
+        assert_eq!(neutralised("+3.5"), "+3.5");
+        assert_eq!(neutralised("-"), "'-");
+        assert_eq!(neutralised("甲"), "甲");
     }
 
     #[test]

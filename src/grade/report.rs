@@ -344,7 +344,7 @@ fn report(org: &Organisation, og: &OrganisationGrades, reporter: &Reporter) -> R
             region_zh: d.region.zh().to_string(),
             region_en: d.region.en().to_string(),
             founded: d.founded.to_string(),
-            website: d.website.clone(),
+            website: d.website.as_ref().map(|w| w.as_str().to_string()),
         },
         certificates,
         grades: grade_reports,

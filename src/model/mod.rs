@@ -5,6 +5,7 @@
 //! render stage's job.
 
 pub mod inline;
+pub mod math;
 mod numbering;
 pub mod parse;
 

@@ -106,6 +106,7 @@ pub fn parse_standard(
     };
     assign_anchors(&mut doc, &mut diags);
     check_numbering(&doc.clauses, None, &mut diags);
+    super::math::check(&doc, &mut diags);
     (Some(doc), diags)
 }
 

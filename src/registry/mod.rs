@@ -51,24 +51,39 @@ impl Registry {
 pub fn load(dir: &Path) -> (Registry, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let mut organisations = Vec::new();
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return (Registry::default(), diagnostics);
-        }
-        Err(e) => {
+    if let Err(e) = std::fs::symlink_metadata(dir) {
+        if e.kind() != std::io::ErrorKind::NotFound {
             diagnostics.push(Diagnostic::error(
                 Location::file(dir),
                 format!("cannot read the registry folder: {e}"),
             ));
-            return (Registry::default(), diagnostics);
         }
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-        .collect();
-    files.sort();
+        return (Registry::default(), diagnostics);
+    }
+    let found = crate::load::entries(dir, &mut diagnostics);
+    let mut files = Vec::new();
+    for file in found.files {
+        if file.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+            files.push(file);
+        } else {
+            crate::load::warn_ignored(&file, "yaml", &mut diagnostics);
+        }
+    }
+    for folder in found.folders {
+        if folder
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        diagnostics.push(
+            Diagnostic::warning(
+                Location::file(&folder),
+                "folders inside the registry are not read",
+            )
+            .with_hint("put every organisation file directly in the registry folder"),
+        );
+    }
     // Files parse independently; collecting keeps the sorted order.
     let parsed: Vec<Result<Organisation, Diagnostic>> = {
         use rayon::prelude::*;
@@ -85,8 +100,7 @@ pub fn load(dir: &Path) -> (Registry, Diagnostics) {
 
 /// Parses one organisation file.
 pub fn load_file(file: &Path) -> Result<Organisation, Diagnostic> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| Diagnostic::error(Location::file(file), format!("cannot read: {e}")))?;
+    let text = crate::load::read_source(file, crate::load::MAX_REGISTRY_FILE)?;
     parse(file, text)
 }
 

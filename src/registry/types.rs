@@ -32,8 +32,9 @@ pub struct OrganisationFile {
     pub region: Region,
     /// Date of incorporation (成立日期).
     pub founded: Day,
+    /// The organisation's web site: an absolute `http` or `https` address.
     #[serde(default)]
-    pub website: Option<String>,
+    pub website: Option<WebAddress>,
     /// Facts the grades are computed from.
     #[serde(default)]
     pub evidence: Evidence,
@@ -239,6 +240,39 @@ impl EventKind {
     }
 }
 
+/// An organisation's web site, as published in a link: checked by
+/// [`crate::config::parse_web_url`], an error at its position otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebAddress(String);
+
+impl WebAddress {
+    pub fn parse(text: &str) -> Result<WebAddress, String> {
+        crate::config::parse_web_url(text, "the web site")?;
+        // The address as written (trimmed), so the page shows what the file says.
+        Ok(WebAddress(text.trim().to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for WebAddress {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        WebAddress::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+impl JsonSchema for WebAddress {
+    fn schema_name() -> Cow<'static, str> {
+        "WebAddress".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"})
+    }
+}
+
 /// A calendar date written `YYYY-MM-DD`; impossible dates (2025-02-29) are
 /// errors at their position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -264,9 +298,23 @@ pub fn parse_day(text: &str) -> Result<Date, String> {
     if !shape_ok {
         return Err(format!("`{text}` is not a date: write YYYY-MM-DD"));
     }
-    text.parse::<Date>()
-        .map_err(|_| format!("`{text}` is not a date that exists (check the month and day)"))
+    let date = text
+        .parse::<Date>()
+        .map_err(|_| format!("`{text}` is not a date that exists (check the month and day)"))?;
+    if !(EARLIEST_DATE..=LATEST_DATE).contains(&date) {
+        return Err(format!(
+            "`{text}` is outside the dates a registry records ({EARLIEST_DATE} to {LATEST_DATE}); check the year"
+        ));
+    }
+    Ok(date)
 }
+
+/// The earliest date a registry file may give: no organisation, name,
+/// project or certificate in the registry predates it.
+pub const EARLIEST_DATE: Date = jiff::civil::date(1900, 1, 1);
+/// The latest: a certificate's validity or a planned event beyond it is a
+/// typing error (`9999-12-31`), not a fact.
+pub const LATEST_DATE: Date = jiff::civil::date(2099, 12, 31);
 
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {

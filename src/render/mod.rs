@@ -208,18 +208,63 @@ fn base_path(base_url: &str) -> String {
 }
 
 fn tera_error(theme: &Theme, err: &tera::Error) -> Diagnostic {
-    // Tera reports the template and position inside its own message.
+    // The innermost error that points into a template says where; the
+    // messages of the whole chain say what.
     let mut message = err.to_string();
+    let mut located = report_of(err);
     let mut source: Option<&dyn std::error::Error> = std::error::Error::source(err);
     while let Some(s) = source {
         message.push_str(&format!(": {s}"));
+        if let Some(report) = s.downcast_ref::<tera::Error>().and_then(report_of) {
+            located = Some(report);
+        }
         source = s.source();
     }
+    let templates = theme.dir.join("templates");
+    if let Some(report) = located.filter(|r| !r.filename().is_empty()) {
+        let span = report.span();
+        return Diagnostic::error(
+            Location::new(
+                templates.join(report.filename()),
+                span.start_line.max(1),
+                span.start_col + 1,
+            ),
+            format!("template error: {}", report.message()),
+        )
+        .with_hint("fix the template at this position");
+    }
+    // Some checks (unknown filters, tests, functions) give only a report
+    // as text: "error: Unknown filter `x`\n  --> name.html:17:45 …".
+    static POINTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?m)^error: (.*)\n\s*--> (\S+):(\d+):(\d+)").expect("static regex")
+    });
+    if let Some(caps) = POINTER.captures(&message) {
+        let number = |i| {
+            caps.get(i)
+                .and_then(|m| m.as_str().parse().ok())
+                .unwrap_or(1)
+        };
+        return Diagnostic::error(
+            Location::new(templates.join(&caps[2]), number(3), number(4)),
+            format!("template error: {}", &caps[1]),
+        )
+        .with_hint("fix the template at this position");
+    }
     Diagnostic::error(
-        Location::file(theme.dir.join("templates")),
+        Location::file(templates),
         format!("template error: {message}"),
     )
     .with_hint("fix the template named in the message")
+}
+
+/// The part of a Tera error that points into a template, if any.
+fn report_of(err: &tera::Error) -> Option<&tera::ReportError> {
+    match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            Some(report)
+        }
+        _ => None,
+    }
 }
 
 fn load_templates(theme: &Theme) -> Result<Tera, Diagnostic> {

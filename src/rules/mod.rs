@@ -19,7 +19,7 @@ use crate::model::Document;
 
 pub use check::{check, is_registry_id};
 
-pub const RULES_FILE: &str = "rules.yaml";
+pub use crate::load::RULES_FILE;
 
 /// One standard's rules, with where they came from (for located errors).
 #[derive(Debug, Clone)]
@@ -496,19 +496,11 @@ pub fn load(standards: &[StandardSources], documents: &[&Document]) -> (Schemes,
     let mut diagnostics = Diagnostics::new();
     let mut schemes = Vec::new();
     for standard in standards {
-        let file = standard.dir.join(RULES_FILE);
-        let text = match std::fs::read_to_string(&file) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => {
-                diagnostics.push(Diagnostic::error(
-                    Location::file(&file),
-                    format!("cannot read grading rules: {e}"),
-                ));
-                continue;
-            }
+        let Some(source) = &standard.rules else {
+            continue;
         };
-        match crate::yaml::from_file_text::<Rules>(&text, &file) {
+        let (file, text) = (source.path.clone(), &source.text);
+        match crate::yaml::from_file_text::<Rules>(text, &file) {
             Ok(rules) => {
                 let title = documents
                     .iter()
@@ -518,7 +510,7 @@ pub fn load(standards: &[StandardSources], documents: &[&Document]) -> (Schemes,
                 schemes.push(Scheme {
                     slug: standard.slug.clone(),
                     file,
-                    text,
+                    text: text.clone(),
                     rules,
                     title,
                 })
