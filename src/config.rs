@@ -78,12 +78,14 @@ impl Config {
     /// Reads `site.yaml` from `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Diagnostic::error(
-                Location::file(&path),
-                format!("cannot read site configuration: {e}"),
-            )
-            .with_hint("run dengji in the site folder (the one with site.yaml), or pass --root")
+        let text = crate::load::read_source(&path, crate::load::MAX_SOURCE_FILE).map_err(|d| {
+            if d.message.starts_with("cannot read") {
+                d.with_hint(
+                    "run dengji in the site folder (the one with site.yaml), or pass --root",
+                )
+            } else {
+                d
+            }
         })?;
         let mut config: Config = yaml::from_file_text(&text, &path)?;
         let at = |key: &str| yaml::location_of(&path, &text, &[key.into()]);

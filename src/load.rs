@@ -190,8 +190,12 @@ pub fn read_source(path: &Path, limit: u64) -> Result<String, Diagnostic> {
     text_of(path, bytes)
 }
 
-/// `bytes` as UTF-8 text, or an error at the first invalid byte.
-pub fn text_of(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+/// `bytes` as UTF-8 text without a leading byte order mark (which some
+/// Windows editors write), or an error at the first invalid byte.
+pub fn text_of(path: &Path, mut bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);

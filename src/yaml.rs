@@ -223,6 +223,8 @@ fn hint_for(message: &str, syntax: bool) -> String {
         "add the missing field".into()
     } else if message.contains("invalid type") {
         "check the value's type (quote text that looks like a number or a date)".into()
+    } else if message.contains("duplicate field") || message.contains("duplicate entry") {
+        "a key may appear only once in a mapping: merge or remove the repeated one".into()
     } else if message.contains("unknown variant") {
         "use one of the values listed in the message".into()
     } else if syntax {
