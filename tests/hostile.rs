@@ -427,7 +427,7 @@ fn every_page_carries_a_strict_content_security_policy() {
         .collect();
     assert!(pages.len() > 500, "{} pages", pages.len());
     for (path, bytes) in pages {
-        let html = String::from_utf8_lossy(&bytes);
+        let html = String::from_utf8_lossy(bytes);
         let doc = scraper::Html::parse_document(&html);
         let selector =
             scraper::Selector::parse(r#"head meta[http-equiv="Content-Security-Policy"]"#)
