@@ -236,7 +236,7 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
 /// but a browser may escape characters in pasted links). `None` when the
 /// decoded bytes are not UTF-8; a `%` not followed by two hex digits stays
 /// as it is.
-fn decode_path(path: &str) -> Option<String> {
+pub fn decode_path(path: &str) -> Option<String> {
     percent_encoding::percent_decode_str(path)
         .decode_utf8()
         .ok()
