@@ -72,6 +72,7 @@ export async function launchBrowser() {
   return {
     async newPage({ viewport }) {
       const page = await context.newPage();
+      watchPolicy(page);
       await page.setViewportSize(viewport);
       return page;
     },
@@ -82,6 +83,21 @@ export async function launchBrowser() {
     newContext: (options) => context.browser().newContext(options),
     close: () => context.close(),
   };
+}
+
+/**
+ * Content-Security-Policy violations seen by any page of this test file:
+ * the site's own scripts and styles must satisfy the policy every page
+ * declares, so every browser test also checks that.
+ */
+export const policyViolations = [];
+
+function watchPolicy(page) {
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) {
+      policyViolations.push(`${page.url()}: ${message.text()}`);
+    }
+  });
 }
 
 export function screenshotPath(name) {
@@ -104,6 +120,9 @@ export function useSiteAndBrowser() {
   after(async () => {
     await env.browser?.close();
     env.server?.stop();
+    if (policyViolations.length > 0) {
+      throw new Error(`Content-Security-Policy violations:\n${policyViolations.join("\n")}`);
+    }
   });
   return env;
 }
