@@ -216,7 +216,12 @@ fn assert_no_markup_injected(site: &Site, case: &str) {
             continue;
         }
         let text = String::from_utf8_lossy(bytes);
-        for planted in ["<script>alert", "<img src=x", "javascript:"] {
+        for planted in [
+            "<script>alert",
+            "<img src=x",
+            "href=\"javascript:",
+            "src=\"javascript:",
+        ] {
             assert!(
                 !text.contains(planted),
                 "{case}: {} contains `{planted}`",
