@@ -124,6 +124,14 @@ impl Site {
     }
 }
 
+/// The 1-based number of the first line of `text` that starts with `prefix`.
+fn line_starting(text: &str, prefix: &str) -> usize {
+    text.lines()
+        .position(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no line starts with {prefix}"))
+        + 1
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -365,11 +373,7 @@ fn the_output_folder_can_never_replace_the_sources() {
     ] {
         let site = Site::new(&[]);
         let config = fs::read_to_string(site.path("site.yaml")).expect("read");
-        let line = config
-            .lines()
-            .position(|l| l.starts_with("output_dir:"))
-            .expect("output_dir line")
-            + 1;
+        let line = line_starting(&config, "output_dir:");
         site.write(
             "site.yaml",
             config
@@ -401,11 +405,7 @@ fn the_output_folder_can_never_replace_the_sources() {
 fn a_script_url_as_base_url_is_refused() {
     let site = Site::new(&[]);
     let config = fs::read_to_string(site.path("site.yaml")).expect("read");
-    let line = config
-        .lines()
-        .position(|l| l.starts_with("base_url:"))
-        .expect("base_url line")
-        + 1;
+    let line = line_starting(&config, "base_url:");
     site.write(
         "site.yaml",
         config
@@ -468,11 +468,7 @@ fn bad_formulas_and_templates_are_located() {
     let site = Site::new(&[]);
     let md = site.path("content/ccrc-isv-c01/zh/00-standard.md");
     let text = fs::read_to_string(&md).expect("read");
-    let line = text
-        .lines()
-        .position(|l| l.starts_with("# 2."))
-        .expect("heading")
-        + 1;
+    let line = line_starting(&text, "# 2.");
     let broken = text.replacen("# 2.", "本条 $a^b^c$ 无效。\n\n# 2.", 1);
     fs::write(&md, broken).expect("write");
     site.assert_rejected(
@@ -512,11 +508,7 @@ fn invalid_utf8_in_content_is_located_at_the_byte() {
     let site = Site::new(&[]);
     let md = site.path("content/ccrc-isv-c01/zh/00-standard.md");
     let text = fs::read_to_string(&md).expect("read");
-    let line = text
-        .lines()
-        .position(|l| l.starts_with("# 2."))
-        .expect("heading")
-        + 1;
+    let line = line_starting(&text, "# 2.");
     let mut bytes = text.replacen("# 2.", "# 2.\u{0}", 1).into_bytes();
     let nul = bytes.iter().position(|b| *b == 0).expect("marker");
     bytes[nul] = 0xC3; // a lead byte followed by an ASCII space: invalid
@@ -685,12 +677,9 @@ impl dengji::render::Output for FailAfter<'_> {
 
 #[test]
 fn serve_answers_malformed_paths_without_panicking() {
-    use std::io::{Read, Write};
+    use std::io::Read;
     let site = Site::new(&[]);
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.local_addr().expect("addr").port()
-    };
+    let port = common::free_port();
     let mut server = Command::new(env!("CARGO_BIN_EXE_dengji"))
         .arg("--root")
         .arg(site.root())
@@ -698,22 +687,8 @@ fn serve_answers_malformed_paths_without_panicking() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
-    let request = |path: &str| -> Option<String> {
-        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-        stream
-            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-            .ok()?;
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-        )
-        .ok()?;
-        let mut response = Vec::new();
-        stream.read_to_end(&mut response).ok()?;
-        Some(String::from_utf8_lossy(&response).into_owned())
-    };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while request("/").is_none() {
+    while common::get(port, "/").is_none() {
         assert!(std::time::Instant::now() < deadline, "serve did not start");
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
@@ -731,17 +706,13 @@ fn serve_answers_malformed_paths_without_panicking() {
         "/%00",
         "/standards/%E4%B8%AD/",
     ] {
-        let response = request(path).unwrap_or_else(|| panic!("no answer to {path}"));
-        let status = response.lines().next().unwrap_or_default();
-        assert!(
-            status.contains(" 400 ") || status.contains(" 404 "),
-            "{path}: {status}"
-        );
-        assert!(!response.contains("root:x:0:0"), "{path}");
+        let (status, body) =
+            common::get(port, path).unwrap_or_else(|| panic!("no answer to {path}"));
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(!body.contains("root:x:0:0"), "{path}");
     }
     // Still serving.
-    let home = request("/").expect("home");
-    assert!(home.starts_with("HTTP/1.1 200"), "{home}");
+    assert_eq!(common::get(port, "/").map(|(status, _)| status), Some(200));
     server.kill().expect("kill");
     let mut err = String::new();
     if let Some(mut e) = server.stderr.take() {
