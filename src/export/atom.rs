@@ -2,9 +2,9 @@
 //!
 //! Entries, from each certificate's dated events in the report:
 //! issued (a new certificate), renewed, suspended, reinstated and revoked,
-//! dated on the event; and certificates in force that expire within
-//! [`EXPIRING_SOON_DAYS`] of the grading date, dated on the first day of
-//! that window (end of validity − 90 days): the day the certificate became
+//! dated on the event; and certificates in force in their last
+//! [`EXPIRING_SOON_DAYS`](crate::grade::certificate::EXPIRING_SOON_DAYS) days of validity, dated on the first of those
+//! days (end of validity − 89 days): the day the certificate became
 //! "expiring soon", which stays put from one build to the next, so a reader
 //! sees the entry once instead of a new date every day.
 //!
@@ -25,7 +25,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::{Urls, names};
-use crate::grade::certificate::EXPIRING_SOON_DAYS;
+use crate::grade::certificate::expiring_soon_from;
 use crate::grade::report::Report;
 use crate::rules::Schemes;
 
@@ -147,7 +147,7 @@ pub fn entries(report: &Report, schemes: &Schemes, as_of: Date) -> Vec<FeedEntry
         if let (Some(status), Some(until)) = (c.status, until)
             && status.in_force()
             && as_of <= until
-            && let Ok(from) = until.checked_sub(EXPIRING_SOON_DAYS.days())
+            && let Some(from) = expiring_soon_from(until)
             && from <= as_of
         {
             out.push(entry(from, Change::Expiring, None));
@@ -376,7 +376,7 @@ mod tests {
                 ("reinstated", date(2025, 5, 1)),
                 ("renewed", date(2026, 4, 1)),
             ],
-            date(2026, 7, 30),
+            date(2026, 7, 29),
             Status::ExpiringSoon,
         );
         let got: Vec<(Change, Date)> = entries(&r, schemes, as_of)
@@ -393,10 +393,10 @@ mod tests {
                 (Change::Expiring, date(2026, 5, 1)),
             ]
         );
-        // Expiring is dated on the window's first day, 90 days before the end.
+        // Expiring is dated on the first of the last 90 days of validity.
         let r = report_with(
             &[("issued", date(2023, 7, 1))],
-            date(2026, 7, 29),
+            date(2026, 7, 28),
             Status::ExpiringSoon,
         );
         let e = entries(&r, schemes, as_of);
@@ -408,7 +408,7 @@ mod tests {
         // One day beyond the window: not yet expiring.
         let r = report_with(
             &[("issued", date(2023, 7, 1))],
-            date(2026, 7, 31),
+            date(2026, 7, 30),
             Status::Valid,
         );
         assert!(entries(&r, schemes, as_of).is_empty());

@@ -8,8 +8,20 @@ use serde::Serialize;
 use crate::registry::{Certificate, EventKind};
 use crate::rules::Lifecycle;
 
-/// Days before expiry from which a certificate is "expiring soon".
+/// A certificate is "expiring soon" in its last this many days of validity.
 pub const EXPIRING_SOON_DAYS: i64 = 90;
+
+/// The first day of the last `days` days of validity ending on `last_day`:
+/// "届满前90天内" is the 90 days that end on the last day of validity, so the
+/// window opens on `last_day − 89 days` and is exactly 90 days long.
+pub fn last_days_from(last_day: Date, days: i64) -> Option<Date> {
+    last_day.checked_sub((days - 1).max(0).days()).ok()
+}
+
+/// The first day from which `last_day` is [`EXPIRING_SOON_DAYS`] away or less.
+pub fn expiring_soon_from(last_day: Date) -> Option<Date> {
+    last_days_from(last_day, EXPIRING_SOON_DAYS)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -58,13 +70,13 @@ pub struct CertificateState {
     /// Last day of validity (after renewals up to the date).
     pub valid_until: Date,
     /// The date the status started: suspension, revocation, expiry; the
-    /// anniversary a confirmation is due by; `None` for valid.
+    /// anniversary a confirmation is due before; `None` for valid.
     pub status_date: Option<Date>,
     /// Renewal may be applied for on the date (the standard's window).
     pub renewal_window_open: bool,
     /// Warnings and rectification orders in the current validity period.
     pub sanctions: Vec<(EventKind, Date)>,
-    /// Next annual confirmation: the anniversary it is due by.
+    /// Next annual confirmation: the anniversary it is due before.
     pub next_confirmation: Option<Date>,
 }
 
@@ -134,9 +146,7 @@ pub fn state(
         .and_then(|l| l.renewal.as_ref())
         .map(|r| i64::from(r.days_before_expiry));
     let renewal_window_open = renewal_days.is_some_and(|days| {
-        valid_until
-            .checked_sub(days.days())
-            .is_ok_and(|from| from <= date && date <= valid_until)
+        last_days_from(valid_until, days).is_some_and(|from| from <= date && date <= valid_until)
     });
     let confirmation = lifecycle
         .and_then(|l| l.annual_confirmation.as_ref())
@@ -163,10 +173,7 @@ pub fn state(
         (Status::Expired, valid_until.tomorrow().ok())
     } else if let Some((Some(s), anniversary)) = confirmation {
         (s, Some(anniversary))
-    } else if valid_until
-        .checked_sub(EXPIRING_SOON_DAYS.days())
-        .is_ok_and(|from| from <= date)
-    {
+    } else if expiring_soon_from(valid_until).is_some_and(|from| from <= date) {
         (Status::ExpiringSoon, Some(valid_until))
     } else {
         (Status::Valid, None)
@@ -183,11 +190,16 @@ pub fn state(
 }
 
 /// Annual confirmation on `date`: the anniversary in question and whether a
-/// confirmation is due (window open) or overdue (anniversary passed without
-/// one); `None` status when confirmed or not yet in a window.
+/// confirmation is due (window open) or overdue (anniversary reached without
+/// one); `None` status when every opened window is confirmed.
 ///
-/// Anniversaries are counted from the start of the validity period; one that
-/// falls on or after the end of validity is replaced by renewal.
+/// "每年在证书签发之日前30天内": the window of anniversary A is the 30 days
+/// before A, A − 30 … A − 1; from A itself it is overdue. Anniversaries are
+/// counted from the start of the validity period; one that falls after the
+/// end of validity is replaced by renewal. Each confirmation event answers
+/// the earliest unconfirmed anniversary whose window had opened by the
+/// event's date, so a missed year stays overdue until it is confirmed (late)
+/// and one event never confirms two years.
 fn confirmation_state(
     cert: &Certificate,
     period_start: Date,
@@ -195,36 +207,34 @@ fn confirmation_state(
     window_days: i64,
     date: Date,
 ) -> Option<(Option<Status>, Date)> {
-    let mut current = None;
-    let mut next = None;
+    let mut confirmations: Vec<Date> = cert
+        .events
+        .iter()
+        .filter(|e| e.kind == EventKind::AnnualConfirmation && e.date.0 <= date)
+        .map(|e| e.date.0)
+        .collect();
+    confirmations.sort();
+    let mut unused = confirmations.into_iter().peekable();
     for year in 1..=100i64 {
         let anniversary = period_start.checked_add(year.years()).ok()?;
         if anniversary > valid_until {
-            break;
+            return None;
         }
         let opens = anniversary.checked_sub(window_days.days()).ok()?;
-        if opens <= date {
-            current = Some((anniversary, opens));
-        } else {
-            next = Some(anniversary);
-            break;
+        if opens > date {
+            return Some((None, anniversary));
         }
+        // Events before this window answered nothing (or an earlier year).
+        while unused.next_if(|d| *d < opens).is_some() {}
+        if unused.next().is_some() {
+            continue;
+        }
+        let status = if date < anniversary {
+            Status::ConfirmationDue
+        } else {
+            Status::ConfirmationOverdue
+        };
+        return Some((Some(status), anniversary));
     }
-    let Some((anniversary, opens)) = current else {
-        return next.map(|n| (None, n));
-    };
-    let confirmed = cert
-        .events
-        .iter()
-        .any(|e| e.kind == EventKind::AnnualConfirmation && e.date.0 >= opens && e.date.0 <= date);
-    let status = match (confirmed, date > anniversary) {
-        (true, _) => None,
-        (false, false) => Some(Status::ConfirmationDue),
-        (false, true) => Some(Status::ConfirmationOverdue),
-    };
-    match status {
-        // Confirmed: report the next anniversary, if validity reaches one.
-        None => next.map(|n| (None, n)),
-        Some(_) => Some((status, anniversary)),
-    }
+    None
 }

@@ -70,14 +70,15 @@ pub struct CertificateReport {
     /// Status on the grading date; `null` only for a malformed certificate.
     pub status: Option<Status>,
     /// The day the status started (suspension, revocation, expiry), the
-    /// anniversary a confirmation is due by, the end of validity for
+    /// anniversary a confirmation is due before (its window is the days before
+    /// it; from it on the confirmation is overdue), the end of validity for
     /// `expiring-soon`, the issue date for `not-yet-issued`; `null` for `valid`.
     pub status_date: Option<String>,
     pub issued: Option<String>,
     /// Last day of validity, after renewals up to the grading date.
     pub valid_until: Option<String>,
     pub renewal_window_open: bool,
-    /// The anniversary the next annual confirmation is due by.
+    /// The anniversary the next annual confirmation is due before.
     pub next_confirmation: Option<String>,
     /// Warnings and rectification orders in the current validity period.
     pub sanctions: Vec<EventReport>,

@@ -427,19 +427,7 @@ mod certificates {
     use crate::grade::certificate::{Status, state};
 
     fn status(events: &str, on: Date) -> (Status, Option<Date>) {
-        let text = ORG.replace(
-            "      - {date: 2025-11-20, type: issued}\n",
-            &format!("{events}\n"),
-        );
-        let registry = org(&text);
-        let schemes = scheme(RULES);
-        let lifecycle = schemes.schemes[0].rules.certificates.as_ref();
-        let st = state(
-            &registry.organisations[0].data.certificates[0],
-            lifecycle,
-            on,
-        )
-        .expect("state");
+        let st = full(events, on);
         (st.status, st.status_date)
     }
 
@@ -447,9 +435,7 @@ mod certificates {
 
     #[test]
     fn validity_runs_three_years_to_the_day_before() {
-        let events = format!(
-            "{ISSUED}\n      - {{date: 2024-12-20, type: annual-confirmation}}\n      - {{date: 2025-12-20, type: annual-confirmation}}"
-        );
+        let events = confirmed_both_years();
         assert_eq!(status(&events, date(2027, 1, 9)).0, Status::ExpiringSoon);
         assert_eq!(
             status(&events, date(2027, 1, 10)),
@@ -457,37 +443,146 @@ mod certificates {
         );
     }
 
-    #[test]
-    fn expiring_soon_starts_90_days_before_the_end() {
-        // Confirmations recorded so that only expiry matters.
-        let events = format!(
-            "{ISSUED}\n      - {{date: 2024-12-20, type: annual-confirmation}}\n      - {{date: 2025-12-20, type: annual-confirmation}}"
+    /// The full state, for the renewal window and the next confirmation.
+    fn full(events: &str, on: Date) -> crate::grade::certificate::CertificateState {
+        let text = ORG.replace(
+            "      - {date: 2025-11-20, type: issued}\n",
+            &format!("{events}\n"),
         );
-        // Valid until 2027-01-09; 90 days earlier is 2026-10-11.
-        assert_eq!(status(&events, date(2026, 10, 10)).0, Status::Valid);
-        assert_eq!(status(&events, date(2026, 10, 11)).0, Status::ExpiringSoon);
+        let registry = org(&text);
+        let schemes = scheme(RULES);
+        let lifecycle = schemes.schemes[0].rules.certificates.as_ref();
+        state(
+            &registry.organisations[0].data.certificates[0],
+            lifecycle,
+            on,
+        )
+        .expect("state")
+    }
+
+    /// Issued 2024-01-10 and confirmed in both years: only expiry matters.
+    fn confirmed_both_years() -> String {
+        format!(
+            "{ISSUED}\n      - {{date: 2024-12-20, type: annual-confirmation}}\n      - {{date: 2025-12-20, type: annual-confirmation}}"
+        )
     }
 
     #[test]
-    fn annual_confirmation_window_opens_30_days_before_the_anniversary() {
-        // First anniversary 2025-01-10; window opens 2024-12-11.
+    fn renewal_window_is_the_last_90_days_of_validity() {
+        // 有效期届满前90天内: valid until 2027-01-09, so the 90 days
+        // 2026-10-12 … 2027-01-09.
+        let events = confirmed_both_years();
+        let before = full(&events, date(2026, 10, 11));
+        assert!(!before.renewal_window_open);
+        assert_eq!(before.status, Status::Valid);
+        let first = full(&events, date(2026, 10, 12));
+        assert!(first.renewal_window_open);
+        assert_eq!(first.status, Status::ExpiringSoon);
+        let last = full(&events, date(2027, 1, 9));
+        assert!(last.renewal_window_open);
+        assert_eq!(last.status, Status::ExpiringSoon);
+        let after = full(&events, date(2027, 1, 10));
+        assert!(!after.renewal_window_open);
+        assert_eq!(after.status, Status::Expired);
+        // The third anniversary is the end of validity, not a confirmation.
+        assert_eq!(after.next_confirmation, None);
+    }
+
+    #[test]
+    fn annual_confirmation_window_is_the_30_days_before_the_anniversary() {
+        // 每年在证书签发之日前30天内: first anniversary 2025-01-10, window
+        // 2024-12-11 … 2025-01-09; overdue from the anniversary itself.
         assert_eq!(status(ISSUED, date(2024, 12, 10)).0, Status::Valid);
         assert_eq!(
             status(ISSUED, date(2024, 12, 11)),
             (Status::ConfirmationDue, Some(date(2025, 1, 10)))
         );
-        assert_eq!(status(ISSUED, date(2025, 1, 10)).0, Status::ConfirmationDue);
+        assert_eq!(status(ISSUED, date(2025, 1, 9)).0, Status::ConfirmationDue);
         assert_eq!(
-            status(ISSUED, date(2025, 1, 11)).0,
+            status(ISSUED, date(2025, 1, 10)),
+            (Status::ConfirmationOverdue, Some(date(2025, 1, 10)))
+        );
+        // A confirmation on the last day of the window counts.
+        let last_day = format!("{ISSUED}\n      - {{date: 2025-01-09, type: annual-confirmation}}");
+        assert_eq!(status(&last_day, date(2025, 1, 10)).0, Status::Valid);
+        // One the day before the window opened does not.
+        let early = format!("{ISSUED}\n      - {{date: 2024-12-10, type: annual-confirmation}}");
+        assert_eq!(
+            status(&early, date(2025, 1, 10)).0,
             Status::ConfirmationOverdue
         );
         let confirmed =
             format!("{ISSUED}\n      - {{date: 2024-12-15, type: annual-confirmation}}");
         assert_eq!(status(&confirmed, date(2025, 6, 1)).0, Status::Valid);
+        assert_eq!(
+            full(&confirmed, date(2025, 6, 1)).next_confirmation,
+            Some(date(2026, 1, 10))
+        );
         // Confirmed in year one, due again before the second anniversary.
         assert_eq!(
             status(&confirmed, date(2025, 12, 12)).0,
             Status::ConfirmationDue
+        );
+    }
+
+    #[test]
+    fn a_missed_confirmation_stays_overdue_into_the_next_year() {
+        // No confirmation for 2025-01-10; on 2025-12-15 the 2026 window is
+        // open too, but the first year is still the one outstanding.
+        assert_eq!(
+            status(ISSUED, date(2025, 12, 15)),
+            (Status::ConfirmationOverdue, Some(date(2025, 1, 10)))
+        );
+        // A late confirmation answers the missed year, not the current one.
+        let late = format!("{ISSUED}\n      - {{date: 2025-12-15, type: annual-confirmation}}");
+        assert_eq!(
+            status(&late, date(2025, 12, 20)),
+            (Status::ConfirmationDue, Some(date(2026, 1, 10)))
+        );
+        // Two confirmations in one window answer one year only.
+        let twice = format!(
+            "{ISSUED}\n      - {{date: 2024-12-15, type: annual-confirmation}}\n      - {{date: 2024-12-20, type: annual-confirmation}}"
+        );
+        assert_eq!(
+            status(&twice, date(2026, 1, 10)),
+            (Status::ConfirmationOverdue, Some(date(2026, 1, 10)))
+        );
+    }
+
+    #[test]
+    fn anniversaries_of_29_february_fall_on_28_february() {
+        let leap = "      - {date: 2024-02-29, type: issued}";
+        // A_1 = 2025-02-28: window 2025-01-29 … 2025-02-27.
+        assert_eq!(status(leap, date(2025, 1, 28)).0, Status::Valid);
+        assert_eq!(status(leap, date(2025, 1, 29)).0, Status::ConfirmationDue);
+        assert_eq!(status(leap, date(2025, 2, 27)).0, Status::ConfirmationDue);
+        assert_eq!(
+            status(leap, date(2025, 2, 28)).0,
+            Status::ConfirmationOverdue
+        );
+        // Valid through 2027-02-27; renewal window 2026-11-30 … 2027-02-27.
+        let confirmed = format!(
+            "{leap}\n      - {{date: 2025-02-01, type: annual-confirmation}}\n      - {{date: 2026-02-01, type: annual-confirmation}}"
+        );
+        assert_eq!(
+            full(&confirmed, date(2026, 11, 30)).valid_until,
+            date(2027, 2, 27)
+        );
+        assert!(!full(&confirmed, date(2026, 11, 29)).renewal_window_open);
+        assert!(full(&confirmed, date(2026, 11, 30)).renewal_window_open);
+        assert_eq!(status(&confirmed, date(2027, 2, 28)).0, Status::Expired);
+    }
+
+    #[test]
+    fn a_window_across_29_february_is_still_30_days() {
+        // A_1 = 2028-03-15: window 2028-02-14 … 2028-03-14 in a leap year.
+        let issued = "      - {date: 2027-03-15, type: issued}";
+        assert_eq!(status(issued, date(2028, 2, 13)).0, Status::Valid);
+        assert_eq!(status(issued, date(2028, 2, 14)).0, Status::ConfirmationDue);
+        assert_eq!(status(issued, date(2028, 3, 14)).0, Status::ConfirmationDue);
+        assert_eq!(
+            status(issued, date(2028, 3, 15)).0,
+            Status::ConfirmationOverdue
         );
     }
 
@@ -515,6 +610,15 @@ mod certificates {
         // Valid until 2027-01-09, renewed: next period 2027-01-10 .. 2030-01-09.
         let (s, _) = status(&events, date(2027, 6, 1));
         assert_eq!(s, Status::Valid);
+        // The renewed period's first confirmation window ends 2028-01-09.
+        assert_eq!(
+            full(&events, date(2027, 6, 1)).next_confirmation,
+            Some(date(2028, 1, 10))
+        );
+        assert_eq!(
+            status(&events, date(2028, 1, 10)),
+            (Status::ConfirmationOverdue, Some(date(2028, 1, 10)))
+        );
         assert_eq!(status(&events, date(2030, 1, 10)).0, Status::Expired);
     }
 }

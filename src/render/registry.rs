@@ -597,6 +597,8 @@ pub struct VerifyView {
     pub computed_level: Option<String>,
     pub agreement: Option<String>,
     pub as_of: String,
+    /// How the standard's lifecycle text is read (windows, sanctions).
+    pub lifecycle_readings: Vec<ReadingView>,
 }
 
 impl Views<'_> {
@@ -678,6 +680,13 @@ impl Views<'_> {
                 .map(|l| self.level_name(&c.standard, l)),
             agreement: agreement.map(String::from),
             as_of: r.as_of.clone(),
+            lifecycle_readings: self
+                .input
+                .schemes
+                .get(&c.standard)
+                .and_then(|s| s.rules.certificates.as_ref())
+                .map(|l| l.readings.iter().map(|x| self.reading(x)).collect())
+                .unwrap_or_default(),
         }
     }
 }
