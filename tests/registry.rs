@@ -227,13 +227,13 @@ fn unsupported_registered_level_warns_and_fails_strict_and_shows_on_the_page() {
     let out = dengji(dir.path(), &["check"]);
     let err = stderr(&out);
     assert!(out.status.success(), "a warning by default:\n{err}");
-    let expected = "registry/overclaimed.yaml:11:12: warning: certificate TEST-OVER-0001 registers 一级 (cnitsec-cloud-l1 / cloud-security); the evidence supports no level on 2026-11-21";
+    let expected = "registry/overclaimed.yaml:13:12: warning: certificate TEST-OVER-0001 registers 一级 (cnitsec-cloud-l1 / cloud-security); the evidence supports no level on 2026-11-21";
     assert!(err.contains(expected), "{err}");
     let strict = dengji(dir.path(), &["check", "--strict"]);
     assert!(!strict.status.success());
     assert!(
         stderr(&strict)
-            .contains("registry/overclaimed.yaml:11:12: error: certificate TEST-OVER-0001")
+            .contains("registry/overclaimed.yaml:13:12: error: certificate TEST-OVER-0001")
     );
     // The organisation's page says so, and names the unmet requirement.
     let build = dengji(dir.path(), &["build", "--quiet"]);
@@ -470,4 +470,113 @@ fn the_published_schema_is_the_one_the_command_prints() {
         schema["additionalProperties"], false,
         "unknown fields are errors for editors too"
     );
+}
+
+#[test]
+fn every_requirement_on_a_page_and_in_json_has_one_of_the_three_states() {
+    let site = bundled_site();
+    let html = page(site, "registry/daiyu-sec/index.html");
+    // The states are named on the page, with the assessment that decided.
+    assert!(html.contains("req-met-by-evidence"), "computed and met");
+    assert!(
+        html.contains("req-met-by-assessment"),
+        "documentary and assessed"
+    );
+    assert!(html.contains("评定为满足（示例评定中心，2026-10-05）"));
+    // 三级's documentary requirements lie beyond what the record covers.
+    assert!(html.contains("req-not-evidenced"), "not evidenced is shown");
+    assert!(html.contains("没有评定记录覆盖此项文件性要求"));
+    let en = page(site, "en/registry/daiyu-sec/index.html");
+    assert!(en.contains("not evidenced") && en.contains("met by assessment"));
+    let json = page(site, "api/v1/organisations/daiyu-sec.json");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let mut states = BTreeSet::new();
+    fn walk(v: &serde_json::Value, states: &mut BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if m.contains_key("clause") && m.contains_key("kind") {
+                    let state = m["state"].as_str().expect("every requirement has a state");
+                    assert_eq!(
+                        m["met"].as_bool(),
+                        Some(state.starts_with("met-")),
+                        "met agrees with the state"
+                    );
+                    if state == "met-by-assessment" {
+                        assert!(m["assessment"]["date"].is_string(), "says which record");
+                    }
+                    states.insert(state.to_string());
+                }
+                m.values().for_each(|x| walk(x, states));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, states)),
+            _ => {}
+        }
+    }
+    walk(&value, &mut states);
+    let expected: BTreeSet<String> = [
+        "met-by-assessment",
+        "met-by-evidence",
+        "not-evidenced",
+        "not-met",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(states, expected);
+}
+
+/// An organisation file with `assessment` as its only record.
+fn with_assessment(assessment: &str) -> String {
+    format!(
+        "names: {{zh: 测试评定示例有限公司, en: \"Test Assessment Example Co., Ltd.\"}}\ncredit_code: 91310115TQT000002Q\nregion: shanghai\nfounded: 2014-05-06\nassessments:\n{assessment}\n"
+    )
+}
+
+#[test]
+fn an_assessment_in_the_old_format_gets_a_located_error_that_says_how_to_migrate() {
+    let old = with_assessment(
+        "  - {date: 2026-01-05, body: 测试中心, standard: csi-grading, category: risk-assessment, unmet: [J.2.2.1-b]}",
+    );
+    let dir = site_with(&[("old-assessment.yaml", old)]);
+    let out = dengji(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains(
+            "registry/old-assessment.yaml:6:5: error: assessment record covers no requirement"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("covers: [{up_to: 三级}]"),
+        "the hint shows the new key: {err}"
+    );
+    // Nothing is written.
+    let build = dengji(dir.path(), &["build", "--quiet"]);
+    assert!(!build.status.success());
+    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn an_assessment_vouches_only_for_documentary_requirements_of_real_parts_and_levels() {
+    let bad = with_assessment(
+        "  - date: 2026-01-05\n    body: 测试中心\n    standard: csi-grading\n    category: risk-assessment\n    covers: [{part: security-audit, up_to: 五级}]\n    met: [7.1.4-c]",
+    );
+    let dir = site_with(&[("bad-assessment.yaml", bad)]);
+    let out = dengji(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("bad-assessment.yaml:10:21: error: `security-audit` is not a part of csi-grading that grades this category"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad-assessment.yaml:10:44: error: `五级` is not a level of csi-grading"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad-assessment.yaml:11:11: error: `7.1.4-c` is not a documentary requirement of csi-grading"),
+        "{err}"
+    );
+    assert!(err.contains("computed from the evidence"), "{err}");
 }

@@ -74,8 +74,9 @@ pub struct GradeResult {
     pub parts: Vec<PartResult>,
     /// What the next level (or the lowest, when none is met) still needs.
     pub next: Option<NextLevel>,
-    /// The assessment whose findings were used, if any.
-    pub assessment: Option<usize>,
+    /// The assessment records of this standard and category dated on or
+    /// before the grading date, newest first (indices in the file).
+    pub assessments: Vec<usize>,
     /// Certificates in force (or suspended) for this standard and category.
     pub registered: Vec<Registered>,
 }
@@ -127,12 +128,64 @@ pub struct GroupResult {
     pub checks: Vec<Check>,
 }
 
+/// How a requirement stands on the grading date. Only the two "met"
+/// states count toward a level: what is not evidenced is not met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// Computed from the registry's evidence, and met.
+    MetByEvidence,
+    /// Documentary, and met according to the assessment record that covers it.
+    MetByAssessment,
+    /// The evidence falls short, or the covering assessment found it unmet.
+    NotMet,
+    /// Nothing shows it: a figure or date the file does not give, or a
+    /// documentary requirement that no assessment record covers.
+    NotEvidenced,
+}
+
+impl State {
+    pub fn is_met(self) -> bool {
+        matches!(self, State::MetByEvidence | State::MetByAssessment)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            State::MetByEvidence => "met-by-evidence",
+            State::MetByAssessment => "met-by-assessment",
+            State::NotMet => "not-met",
+            State::NotEvidenced => "not-evidenced",
+        }
+    }
+
+    /// A computed requirement's state from whether its evidence exists and
+    /// whether it meets the threshold.
+    fn computed(evidenced: bool, met: bool) -> State {
+        match (evidenced, met) {
+            (_, true) => State::MetByEvidence,
+            (true, false) => State::NotMet,
+            (false, false) => State::NotEvidenced,
+        }
+    }
+}
+
+/// Where a requirement sits: its part, and the lowest level it applies at
+/// (the level whose block states it), which an assessment must reach to
+/// cover it.
+#[derive(Debug, Clone, Copy)]
+struct Place<'a> {
+    part: &'a str,
+    level: usize,
+}
+
 /// One requirement, evaluated.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
     pub id: String,
     pub clause: String,
+    /// `state.is_met()`.
     pub met: bool,
+    pub state: State,
     /// The level whose block defines it, when inherited by a higher level.
     pub inherited_from: Option<usize>,
     pub mandatory: bool,
@@ -144,8 +197,12 @@ pub struct Check {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Observed {
-    /// Documentary: met unless the assessment found it unmet.
-    Documentary { unmet_in_assessment: bool },
+    /// Documentary: decided by the latest assessment record that covers it.
+    Documentary {
+        /// The deciding record (index in the file); `None`: not evidenced.
+        assessment: Option<usize>,
+        unmet_in_assessment: bool,
+    },
     /// A figure compared with a threshold.
     Figure {
         measure: Measure,
@@ -235,7 +292,7 @@ pub fn grade_organisation(
             category,
             date,
             certificates: &certificates,
-            assessment: latest_assessment(&data.assessments, standard, category, date),
+            assessments: assessments_of(&data.assessments, standard, category, date),
         };
         let mut result = ctx.grade();
         for (i, (cert, state)) in data.certificates.iter().zip(&certificates).enumerate() {
@@ -268,15 +325,15 @@ pub fn grade_organisation(
     }
 }
 
-/// The latest assessment on or before `date` of the standard that covers
-/// the category (or all categories); a later entry wins a tie.
-fn latest_assessment(
+/// The assessments on or before `date` of the standard for the category
+/// (or for all categories), newest first; a later entry wins a tie.
+fn assessments_of(
     assessments: &[Assessment],
     standard: &str,
     category: &str,
     date: Date,
-) -> Option<usize> {
-    assessments
+) -> Vec<usize> {
+    let mut out: Vec<usize> = assessments
         .iter()
         .enumerate()
         .filter(|(_, a)| {
@@ -284,8 +341,10 @@ fn latest_assessment(
                 && a.date.0 <= date
                 && a.category.as_deref().is_none_or(|c| c == category)
         })
-        .max_by_key(|(i, a)| (a.date, *i))
         .map(|(i, _)| i)
+        .collect();
+    out.sort_by_key(|&i| std::cmp::Reverse((assessments[i].date, i)));
+    out
 }
 
 struct Context<'a> {
@@ -295,7 +354,7 @@ struct Context<'a> {
     category: &'a str,
     date: Date,
     certificates: &'a [Option<CertificateState>],
-    assessment: Option<usize>,
+    assessments: Vec<usize>,
 }
 
 impl Context<'_> {
@@ -357,7 +416,7 @@ impl Context<'_> {
             level,
             parts,
             next,
-            assessment: self.assessment,
+            assessments: self.assessments.clone(),
             registered: Vec::new(),
         }
     }
@@ -368,7 +427,15 @@ impl Context<'_> {
             let mut total_points = Num::zero();
             let mut mandatory_met = true;
             for group in score.groups.iter().filter(|g| g.applies_to(self.category)) {
-                let checks: Vec<Check> = group.items.iter().map(|r| self.check(r, None)).collect();
+                let place = Place {
+                    part: &part.id,
+                    level: 0,
+                };
+                let checks: Vec<Check> = group
+                    .items
+                    .iter()
+                    .map(|r| self.check(r, place, None))
+                    .collect();
                 let met = checks.iter().filter(|c| c.met).count();
                 let total = checks.len();
                 mandatory_met &= checks.iter().all(|c| c.met || !c.mandatory);
@@ -451,12 +518,16 @@ impl Context<'_> {
                 break;
             };
             let inherited = (i != index).then_some(i);
+            let place = Place {
+                part: &part.id,
+                level: i,
+            };
             for r in block
                 .requirements
                 .iter()
                 .filter(|r| r.applies_to(self.category))
             {
-                checks.push(self.check(r, inherited));
+                checks.push(self.check(r, place, inherited));
             }
             current = block
                 .inherits
@@ -466,24 +537,56 @@ impl Context<'_> {
         let id = &levels[index].id;
         for r in &part.all_levels {
             if (r.only_at.is_empty() || r.only_at.contains(id)) && r.applies_to(self.category) {
-                checks.push(self.check(r, None));
+                let lowest = r
+                    .only_at
+                    .iter()
+                    .filter_map(|l| self.scheme.level_index(l))
+                    .min()
+                    .unwrap_or(0);
+                let place = Place {
+                    part: &part.id,
+                    level: lowest,
+                };
+                checks.push(self.check(r, place, None));
             }
         }
         checks
     }
 
-    fn check(&self, r: &Requirement, inherited_from: Option<usize>) -> Check {
-        let (met, observed, alternatives) =
+    /// The latest assessment record that covers documentary requirement
+    /// `id` at `place`, and whether it found it unmet.
+    fn assessed(&self, id: &str, place: Place) -> Option<(usize, bool)> {
+        self.assessments.iter().find_map(|&i| {
+            let a = self.data.assessments.get(i)?;
+            let unmet = a.unmet.iter().any(|u| u == id);
+            let covers = unmet
+                || a.met.iter().any(|m| m == id)
+                || a.covers.iter().any(|c| {
+                    c.part.as_deref().is_none_or(|p| p == place.part)
+                        && self
+                            .scheme
+                            .level_index(&c.up_to)
+                            .is_some_and(|up_to| up_to >= place.level)
+                });
+            covers.then_some((i, unmet))
+        })
+    }
+
+    fn check(&self, r: &Requirement, place: Place, inherited_from: Option<usize>) -> Check {
+        let (state, observed, alternatives) =
             match r.kind() {
                 Kind::Documentary => {
-                    let unmet = self
-                        .assessment
-                        .and_then(|i| self.data.assessments.get(i))
-                        .is_some_and(|a| a.unmet.iter().any(|u| u == r.id()));
+                    let decided = self.assessed(r.id(), place);
+                    let state = match decided {
+                        Some((_, true)) => State::NotMet,
+                        Some((_, false)) => State::MetByAssessment,
+                        None => State::NotEvidenced,
+                    };
                     (
-                        !unmet,
+                        state,
                         Observed::Documentary {
-                            unmet_in_assessment: unmet,
+                            assessment: decided.map(|(i, _)| i),
+                            unmet_in_assessment: decided.is_some_and(|(_, unmet)| unmet),
                         },
                         Vec::new(),
                     )
@@ -496,7 +599,7 @@ impl Context<'_> {
                     let met = since.is_some_and(|s| s <= self.date)
                         && reached_on.is_some_and(|r| r <= self.date);
                     (
-                        met,
+                        State::computed(since.is_some(), met),
                         Observed::Duration {
                             of: d.of,
                             since,
@@ -529,8 +632,9 @@ impl Context<'_> {
                                 })
                         },
                     );
+                    // The registry lists every certificate: none qualifying is not met.
                     (
-                        qualifying.is_some(),
+                        State::computed(true, qualifying.is_some()),
                         Observed::Certificate {
                             standard: standard.to_string(),
                             level: required,
@@ -541,15 +645,18 @@ impl Context<'_> {
                     )
                 }
                 Kind::AnyOf(alternatives) => {
-                    let checks: Vec<Check> =
-                        alternatives.iter().map(|a| self.check(a, None)).collect();
-                    (checks.iter().any(|c| c.met), Observed::AnyOf, checks)
+                    let checks: Vec<Check> = alternatives
+                        .iter()
+                        .map(|a| self.check(a, place, None))
+                        .collect();
+                    (any_of_state(&checks), Observed::AnyOf, checks)
                 }
             };
         Check {
             id: r.id().to_string(),
             clause: r.clause.clone(),
-            met,
+            met: state.is_met(),
+            state,
             inherited_from,
             mandatory: r.mandatory,
             observed,
@@ -577,7 +684,7 @@ impl Context<'_> {
         }
     }
 
-    fn compare(&self, c: &Comparison, at_most: bool) -> (bool, Observed, Vec<Check>) {
+    fn compare(&self, c: &Comparison, at_most: bool) -> (State, Observed, Vec<Check>) {
         let threshold = c
             .value
             .for_category(self.category)
@@ -671,7 +778,7 @@ impl Context<'_> {
         });
         let public = value.as_ref().is_none_or(|(_, p)| *p);
         (
-            met,
+            State::computed(value.is_some(), met),
             Observed::Figure {
                 measure: c.measure,
                 value: value.map(|(v, _)| v),
@@ -683,6 +790,19 @@ impl Context<'_> {
             },
             Vec::new(),
         )
+    }
+}
+
+/// Alternatives: met as the first met one is; otherwise not evidenced when
+/// one of them is (evidence could still show it), else not met.
+fn any_of_state(checks: &[Check]) -> State {
+    if let Some(met) = checks.iter().find(|c| c.met) {
+        return met.state;
+    }
+    if checks.iter().any(|c| c.state == State::NotEvidenced) {
+        State::NotEvidenced
+    } else {
+        State::NotMet
     }
 }
 

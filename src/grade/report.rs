@@ -10,9 +10,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{Agreement, Check, GradeResult, Grades, Observed, OrganisationGrades, Status};
+use super::{Agreement, Check, GradeResult, Grades, Observed, OrganisationGrades, State, Status};
 use crate::exact::Num;
-use crate::registry::Organisation;
+use crate::registry::{Assessment, Organisation};
 use crate::rules::{Reading, Requirement, Scheme, Schemes, Span};
 
 /// Version of the JSON below; bumped on any incompatible change.
@@ -103,7 +103,11 @@ pub struct GradeReport {
     pub level: Option<String>,
     pub level_index: Option<usize>,
     pub registered: Vec<RegisteredReport>,
+    /// The newest assessment record of this standard and category.
     pub assessment: Option<AssessmentReport>,
+    /// Every assessment record of this standard and category dated on or
+    /// before the grading date, newest first.
+    pub assessments: Vec<AssessmentReport>,
     pub parts: Vec<PartReport>,
     pub next_level: Option<NextLevelReport>,
 }
@@ -119,7 +123,43 @@ pub struct RegisteredReport {
 pub struct AssessmentReport {
     pub date: String,
     pub body: String,
+    /// What it examined: documentary requirements of a part (`null`: of
+    /// every part) up to a level.
+    pub covers: Vec<CoverReport>,
+    pub met: Vec<String>,
     pub unmet: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CoverReport {
+    pub part: Option<String>,
+    pub up_to: String,
+}
+
+impl AssessmentReport {
+    fn of(a: &Assessment) -> Self {
+        AssessmentReport {
+            date: a.date.to_string(),
+            body: a.body.clone(),
+            covers: a
+                .covers
+                .iter()
+                .map(|c| CoverReport {
+                    part: c.part.clone(),
+                    up_to: c.up_to.clone(),
+                })
+                .collect(),
+            met: a.met.clone(),
+            unmet: a.unmet.clone(),
+        }
+    }
+}
+
+/// The assessment record that decided a documentary requirement.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DecidedBy {
+    pub date: String,
+    pub body: String,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -189,7 +229,14 @@ pub struct RequirementReport {
     pub clause: String,
     pub summary_zh: Option<String>,
     pub summary_en: Option<String>,
+    /// `state` is one of the two met states.
     pub met: bool,
+    /// Met by evidence (computed), met by assessment (documentary), not
+    /// met, or not evidenced (which is not met either).
+    pub state: State,
+    /// For documentary requirements: the assessment record that decided it
+    /// (`null`: none covers it, so it is not evidenced).
+    pub assessment: Option<DecidedBy>,
     pub mandatory: bool,
     /// The lower level this requirement is inherited from.
     pub inherited_from: Option<String>,
@@ -365,6 +412,7 @@ fn grade_report(
     index: &RequirementIndex,
 ) -> GradeReport {
     let next_index = r.next.as_ref().map(|n| n.level);
+    let assessments = org.data.assessments.as_slice();
     let parts = r
         .parts
         .iter()
@@ -395,7 +443,7 @@ fn grade_report(
                         requirements: lr
                             .checks
                             .iter()
-                            .map(|c| requirement_report(c, lookup(c), scheme))
+                            .map(|c| requirement_report(c, lookup(c), scheme, assessments))
                             .collect(),
                     }
                 })
@@ -426,7 +474,7 @@ fn grade_report(
                                 requirements: g
                                     .checks
                                     .iter()
-                                    .map(|c| requirement_report(c, lookup(c), scheme))
+                                    .map(|c| requirement_report(c, lookup(c), scheme, assessments))
                                     .collect(),
                             })
                         })
@@ -456,6 +504,7 @@ fn grade_report(
                     c,
                     index.get(&(part.as_str(), c.id.as_str())).copied(),
                     scheme,
+                    assessments,
                 ),
             })
             .collect(),
@@ -478,25 +527,35 @@ fn grade_report(
             })
             .collect(),
         assessment: r
-            .assessment
-            .and_then(|i| org.data.assessments.get(i))
-            .map(|a| AssessmentReport {
-                date: a.date.to_string(),
-                body: a.body.clone(),
-                unmet: a.unmet.clone(),
-            }),
+            .assessments
+            .first()
+            .and_then(|&i| org.data.assessments.get(i))
+            .map(AssessmentReport::of),
+        assessments: r
+            .assessments
+            .iter()
+            .filter_map(|&i| org.data.assessments.get(i))
+            .map(AssessmentReport::of)
+            .collect(),
         parts,
         next_level,
     }
 }
 
-fn requirement_report(c: &Check, def: Option<&Requirement>, scheme: &Scheme) -> RequirementReport {
+fn requirement_report(
+    c: &Check,
+    def: Option<&Requirement>,
+    scheme: &Scheme,
+    assessments: &[Assessment],
+) -> RequirementReport {
     let mut out = RequirementReport {
         id: c.id.clone(),
         clause: c.clause.clone(),
         summary_zh: def.and_then(|r| r.zh.clone()),
         summary_en: def.and_then(|r| r.en.clone()),
         met: c.met,
+        state: c.state,
+        assessment: None,
         mandatory: c.mandatory,
         inherited_from: level_name(scheme, c.inherited_from),
         kind: "documentary",
@@ -520,8 +579,17 @@ fn requirement_report(c: &Check, def: Option<&Requirement>, scheme: &Scheme) -> 
     };
     match &c.observed {
         Observed::Documentary {
+            assessment,
             unmet_in_assessment,
-        } => out.unmet_in_assessment = *unmet_in_assessment,
+        } => {
+            out.unmet_in_assessment = *unmet_in_assessment;
+            out.assessment = assessment
+                .and_then(|i| assessments.get(i))
+                .map(|a| DecidedBy {
+                    date: a.date.to_string(),
+                    body: a.body.clone(),
+                });
+        }
         Observed::Figure {
             measure,
             value,
@@ -578,7 +646,7 @@ fn requirement_report(c: &Check, def: Option<&Requirement>, scheme: &Scheme) -> 
                 .alternatives
                 .iter()
                 .enumerate()
-                .map(|(i, a)| requirement_report(a, alts.get(i), scheme))
+                .map(|(i, a)| requirement_report(a, alts.get(i), scheme, assessments))
                 .collect();
         }
     }
@@ -699,13 +767,27 @@ pub fn text(report: &Report, lang: &str) -> String {
                 reg.certificate
             );
         }
-        if let Some(a) = &g.assessment {
+        for a in &g.assessments {
+            let covers: Vec<String> = a
+                .covers
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{} ≤ {}",
+                        c.part
+                            .as_deref()
+                            .unwrap_or(if zh { "全部部分" } else { "every part" }),
+                        c.up_to
+                    )
+                })
+                .collect();
             let _ = writeln!(
                 out,
-                "    {} {} {}",
-                if zh { "评估记录" } else { "assessment" },
+                "    {} {} {}: {}",
+                if zh { "评定记录" } else { "assessment" },
                 a.date,
-                a.body
+                a.body,
+                covers.join(", ")
             );
         }
         for p in &g.parts {
@@ -799,15 +881,21 @@ pub fn text(report: &Report, lang: &str) -> String {
     out
 }
 
-/// One requirement on one line: mark, clause, summary, value against threshold.
+/// One requirement on one line: mark, clause, state, summary, value
+/// against threshold.
 fn line(r: &RequirementReport, zh: bool) -> String {
-    let mark = if r.met { "✓" } else { "✗" };
+    let (mark, state) = match r.state {
+        State::MetByEvidence => ("✓", if zh { "证据满足" } else { "evidence" }),
+        State::MetByAssessment => ("✓", if zh { "评定满足" } else { "assessed" }),
+        State::NotMet => ("✗", if zh { "不满足" } else { "not met" }),
+        State::NotEvidenced => ("?", if zh { "无证据" } else { "not evidenced" }),
+    };
     let summary = if zh {
         r.summary_zh.as_ref().or(r.summary_en.as_ref())
     } else {
         r.summary_en.as_ref().or(r.summary_zh.as_ref())
     };
-    let mut s = format!("{mark} {}", r.clause);
+    let mut s = format!("{mark} {} [{state}]", r.clause);
     if let Some(summary) = summary {
         s.push_str(&format!("  {summary}"));
     }
@@ -877,11 +965,27 @@ fn line(r: &RequirementReport, zh: bool) -> String {
                     .unwrap_or_default()
             ));
         }
-        "documentary" if r.unmet_in_assessment => s.push_str(if zh {
-            "：评估记录为不满足"
-        } else {
-            ": found unmet by the assessment"
-        }),
+        "documentary" => match &r.assessment {
+            Some(a) => s.push_str(&format!(
+                " ({} {}{})",
+                a.body,
+                a.date,
+                if r.unmet_in_assessment {
+                    if zh {
+                        "：评定为不满足"
+                    } else {
+                        ": found unmet"
+                    }
+                } else {
+                    ""
+                }
+            )),
+            None => s.push_str(if zh {
+                "（没有评定记录覆盖）"
+            } else {
+                " (no assessment record covers it)"
+            }),
+        },
         _ => {}
     }
     for a in &r.alternatives {

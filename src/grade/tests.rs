@@ -90,6 +90,8 @@ certificates:
     body: 示例中心
     events:
       - {date: 2025-11-20, type: issued}
+assessments:
+  - {date: 2025-11-01, body: 中心, standard: demo, category: consulting, covers: [{up_to: 三级}]}
 "#;
 
 fn scheme(rules: &str) -> Schemes {
@@ -217,20 +219,98 @@ fn duration_from_29_february_reaches_its_anniversary_on_28_february() {
     assert!(!check(&r, "basic", 0, "head").met);
 }
 
+/// The fixture without its assessment record.
+const UNASSESSED: &str = "  - {date: 2025-11-01, body: 中心, standard: demo, category: consulting, covers: [{up_to: 三级}]}\n";
+
 #[test]
-fn documentary_requirement_is_met_unless_the_latest_assessment_lists_it() {
+fn documentary_requirement_is_decided_by_the_latest_covering_assessment() {
     let r = result(RULES, ORG, DAY, "consulting");
-    assert!(check(&r, "basic", 0, "policy").met);
+    let policy = check(&r, "basic", 0, "policy");
+    assert_eq!(policy.state, State::MetByAssessment);
+    assert!(policy.met);
+    // No record covers it: not evidenced, which is not met.
+    let unassessed = with(UNASSESSED, "");
+    let r = result(RULES, &unassessed, DAY, "consulting");
+    let policy = check(&r, "basic", 0, "policy");
+    assert_eq!(policy.state, State::NotEvidenced);
+    assert!(!policy.met);
+    assert_eq!(r.level, None, "level 1 not evidenced, nothing achieved");
+    // Computed requirements stand on the evidence alone.
+    assert_eq!(check(&r, "basic", 0, "staff").state, State::MetByEvidence);
+    // A later record that finds it unmet decides.
     let text = format!(
-        "{ORG}assessments:\n  - {{date: 2026-01-01, body: 中心, standard: demo, category: consulting, unmet: [policy]}}\n"
+        "{ORG}  - {{date: 2026-01-01, body: 中心, standard: demo, category: consulting, covers: [{{part: basic, up_to: 一级}}], unmet: [policy]}}\n"
     );
     let r = result(RULES, &text, DAY, "consulting");
-    assert!(!check(&r, "basic", 0, "policy").met);
+    assert_eq!(check(&r, "basic", 0, "policy").state, State::NotMet);
     assert_eq!(r.level, None, "level 1 unmet, nothing achieved");
-    // A later assessment without the finding supersedes it.
-    let text = format!("{text}  - {{date: 2026-06-01, body: 中心, standard: demo}}\n");
+    // A still later record of another part leaves that finding standing.
+    let other = format!(
+        "{text}  - {{date: 2026-03-01, body: 中心, standard: demo, covers: [{{part: extra, up_to: 二级}}]}}\n"
+    );
+    let r = result(RULES, &other, DAY, "consulting");
+    assert_eq!(check(&r, "basic", 0, "policy").state, State::NotMet);
+    // One of the same part without the finding supersedes it.
+    let text = format!(
+        "{text}  - {{date: 2026-06-01, body: 中心, standard: demo, covers: [{{part: basic, up_to: 一级}}]}}\n"
+    );
     let r = result(RULES, &text, DAY, "consulting");
-    assert!(check(&r, "basic", 0, "policy").met);
+    assert_eq!(
+        check(&r, "basic", 0, "policy").state,
+        State::MetByAssessment
+    );
+    // A record dated after the grading date has not happened yet.
+    let r = result(RULES, &text, date(2026, 5, 31), "consulting");
+    assert_eq!(check(&r, "basic", 0, "policy").state, State::NotMet);
+}
+
+#[test]
+fn an_assessment_covers_the_levels_up_to_the_one_it_examined() {
+    // Examined up to 一级: the 二级 requirement of the professional part
+    // is not evidenced, so that part (and the grade) stops at 一级.
+    let text = with("covers: [{up_to: 三级}]", "covers: [{up_to: 一级}]");
+    let r = result(RULES, &text, DAY, "consulting");
+    assert_eq!(check(&r, "extra", 0, "plan").state, State::MetByAssessment);
+    assert_eq!(check(&r, "extra", 1, "review").state, State::NotEvidenced);
+    // The 一级 requirement inherited into 二级 is still covered.
+    let inherited = r.parts[1].levels[1]
+        .checks
+        .iter()
+        .find(|c| c.id == "plan")
+        .expect("inherited");
+    assert_eq!(inherited.state, State::MetByAssessment);
+    assert_eq!(r.level, Some(0));
+    // `met` vouches for one requirement outside `covers`.
+    let text = with(
+        "covers: [{up_to: 三级}]",
+        "covers: [{up_to: 一级}], met: [review]",
+    );
+    let r = result(RULES, &text, DAY, "consulting");
+    assert_eq!(
+        check(&r, "extra", 1, "review").state,
+        State::MetByAssessment
+    );
+    assert_eq!(r.level, Some(1));
+}
+
+#[test]
+fn missing_evidence_is_not_evidenced_and_a_shortfall_is_not_met() {
+    let r = result(RULES, &with("  staff: 10\n", ""), DAY, "consulting");
+    assert_eq!(check(&r, "basic", 0, "staff").state, State::NotEvidenced);
+    let r = result(RULES, &with("staff: 10", "staff: 4"), DAY, "consulting");
+    assert_eq!(check(&r, "basic", 0, "staff").state, State::NotMet);
+    // Alternatives: not met only when none could still be evidenced.
+    let r = result(
+        RULES,
+        &with(
+            "services: {consulting: {since: 2023-11-21}}",
+            "services: {consulting: {since: 2025-11-21}}",
+        )
+        .replace("level: 二级", "level: 一级"),
+        DAY,
+        "consulting",
+    );
+    assert_eq!(check(&r, "basic", 2, "years").state, State::NotMet);
 }
 
 #[test]
@@ -392,7 +472,7 @@ parts:
 
 fn scored(unmet: &str) -> PartResult {
     let text = format!(
-        "{ORG}assessments:\n  - {{date: 2026-01-01, body: 中心, standard: demo, unmet: [{unmet}]}}\n"
+        "{ORG}  - {{date: 2026-01-01, body: 中心, standard: demo, covers: [{{up_to: 通过}}], unmet: [{unmet}]}}\n"
     )
     .replace("level: 二级", "level: 通过");
     let r = result(SCORE, &text, DAY, "consulting");

@@ -291,7 +291,66 @@ pub fn check(
                     "check the date",
                 );
             }
+            if a.covers.is_empty() && a.met.is_empty() {
+                error(
+                    base.clone(),
+                    "assessment record covers no requirement".into(),
+                    "a documentary requirement is met only through an assessment that covers it: add what was examined, `covers: [{up_to: 三级}]` (every part up to that level) or `covers: [{part: basic, up_to: 三级}]`, or list single ids under `met:` (docs/registry.md, \"Assessment records\")",
+                );
+            }
+            for (j, cover) in a.covers.iter().enumerate() {
+                let at = [base.clone(), vec!["covers".into(), j.into()]].concat();
+                if let Some(part) = &cover.part {
+                    let grades = |p: &crate::rules::Part| {
+                        p.id == *part
+                            && a.category.as_deref().is_none_or(|c| {
+                                p.categories
+                                    .as_ref()
+                                    .is_none_or(|cs| cs.iter().any(|x| x == c))
+                            })
+                    };
+                    if !scheme.rules.parts.iter().any(grades) {
+                        let parts: Vec<&str> = match &a.category {
+                            Some(c) => scheme.parts_for(c).map(|p| p.id.as_str()).collect(),
+                            None => scheme.rules.parts.iter().map(|p| p.id.as_str()).collect(),
+                        };
+                        error(
+                            [at.clone(), vec!["part".into()]].concat(),
+                            format!(
+                                "`{part}` is not a part of {} that grades this category",
+                                a.standard
+                            ),
+                            &format!(
+                                "parts: {}; or leave `part` out to cover every part",
+                                parts.join(", ")
+                            ),
+                        );
+                    }
+                }
+                if scheme.level_index(&cover.up_to).is_none() {
+                    let levels: Vec<&str> =
+                        scheme.rules.levels.iter().map(|l| l.id.as_str()).collect();
+                    error(
+                        [at, vec!["up_to".into()]].concat(),
+                        format!("`{}` is not a level of {}", cover.up_to, a.standard),
+                        &format!(
+                            "levels of {}, lowest first: {}",
+                            a.standard,
+                            levels.join(", ")
+                        ),
+                    );
+                }
+            }
             let ids = documentary_ids(scheme, a.category.as_deref());
+            for (j, met) in a.met.iter().enumerate() {
+                if !ids.contains(&met.as_str()) {
+                    error(
+                        [base.clone(), vec!["met".into(), j.into()]].concat(),
+                        format!("`{met}` is not a documentary requirement of {}", a.standard),
+                        "an assessment can vouch only for documentary requirements; a requirement with a threshold is computed from the evidence, which the file must give",
+                    );
+                }
+            }
             for (j, unmet) in a.unmet.iter().enumerate() {
                 if !ids.contains(&unmet.as_str()) {
                     error(

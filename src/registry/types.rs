@@ -167,9 +167,31 @@ pub struct Assessment {
     /// Category id; absent when the assessment covers every category.
     #[serde(default)]
     pub category: Option<String>,
+    /// What the assessment examined: every documentary requirement of a
+    /// part (or of every part, when `part` is absent) that applies at a
+    /// level up to `up_to`. A documentary requirement is met only through an
+    /// assessment that covers it.
+    #[serde(default)]
+    pub covers: Vec<Cover>,
+    /// Ids of documentary requirements found met outside `covers`.
+    #[serde(default)]
+    pub met: Vec<String>,
     /// Ids of the documentary requirements found unmet.
     #[serde(default)]
     pub unmet: Vec<String>,
+}
+
+/// A body of documentary requirements an assessment examined.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cover {
+    /// Part id of the standard's rules (`basic`, `security-consulting`, …);
+    /// absent: every part that grades the category.
+    #[serde(default)]
+    pub part: Option<String>,
+    /// The highest level examined, as the standard writes it (三级): the
+    /// documentary requirements of every level up to it are covered.
+    pub up_to: String,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::grade::report::{self, CertificateReport, GradeReport, Report, RequirementReport};
-use crate::grade::{Agreement, Grades};
+use crate::grade::{Agreement, Grades, State};
 use crate::model::Document;
 use crate::registry::Registry;
 use crate::rules::{Reading, Schemes};
@@ -83,7 +83,9 @@ pub struct GradeView {
     pub category: String,
     pub level: Option<String>,
     pub registered: Vec<RegisteredView>,
-    pub assessment: Option<String>,
+    /// The assessment records of this standard and category, newest first:
+    /// body, date and what each covers.
+    pub assessments: Vec<String>,
     pub parts: Vec<PartView>,
     pub next: Option<NextView>,
 }
@@ -105,8 +107,17 @@ pub struct PartView {
     /// The level whose requirements are listed (the part's own level).
     pub shown_level: Option<String>,
     pub requirements: Vec<RequirementView>,
+    /// How many of the listed requirements are in each state, in words.
+    pub states: Vec<StateCount>,
     pub score: Option<ScoreView>,
     pub undefined: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct StateCount {
+    pub state: &'static str,
+    pub label: String,
+    pub count: usize,
 }
 
 #[derive(Serialize)]
@@ -147,6 +158,10 @@ pub struct RequirementView {
     pub clause: LinkView,
     pub summary: Option<String>,
     pub met: bool,
+    /// `met-by-evidence`, `met-by-assessment`, `not-met`, `not-evidenced`,
+    /// and its name in this language.
+    pub state: &'static str,
+    pub state_label: String,
     pub mandatory: bool,
     pub inherited_from: Option<String>,
     /// "42 (at least 10)" and the like; empty for documentary requirements.
@@ -348,6 +363,18 @@ impl<'a> Views<'a> {
                     level: p.level.as_ref().map(|l| self.level_name(slug, l)),
                     reading: p.reading.as_ref().map(|r| self.reading(r)),
                     shown_level: shown.map(|l| self.level_name(slug, &l.level)),
+                    states: self.state_counts(
+                        shown
+                            .map(|l| l.requirements.as_slice())
+                            .unwrap_or_default()
+                            .iter()
+                            .chain(
+                                p.score
+                                    .iter()
+                                    .flat_map(|s| &s.groups)
+                                    .flat_map(|g| &g.requirements),
+                            ),
+                    ),
                     requirements: shown
                         .map(|l| {
                             l.requirements
@@ -410,10 +437,11 @@ impl<'a> Views<'a> {
                     }
                 })
                 .collect(),
-            assessment: g
-                .assessment
-                .as_ref()
-                .map(|a| format!("{} {}", a.date, a.body)),
+            assessments: g
+                .assessments
+                .iter()
+                .map(|a| self.assessment(slug, a))
+                .collect(),
             parts,
             next: g.next_level.as_ref().map(|n| NextView {
                 level: self.level_name(slug, &n.level),
@@ -425,6 +453,86 @@ impl<'a> Views<'a> {
                     .collect(),
             }),
         }
+    }
+
+    /// "示例评定中心，2026-10-05：全部部分至三级" and the like.
+    fn assessment(&self, slug: &str, a: &report::AssessmentReport) -> String {
+        let parts: Vec<String> = a
+            .covers
+            .iter()
+            .map(|c| {
+                let part = match &c.part {
+                    Some(id) => self
+                        .input
+                        .schemes
+                        .get(slug)
+                        .and_then(|s| s.rules.parts.iter().find(|p| p.id == *id))
+                        .map_or_else(
+                            || id.clone(),
+                            |p| {
+                                if self.zh() {
+                                    p.zh.clone()
+                                } else {
+                                    p.en.clone()
+                                }
+                            },
+                        ),
+                    None => self.t("assessment_all_parts"),
+                };
+                self.t("assessment_covers")
+                    .replace("{part}", &part)
+                    .replace("{level}", &self.level_name(slug, &c.up_to))
+            })
+            .collect();
+        let mut text = self
+            .t("assessment_record")
+            .replace("{body}", &a.body)
+            .replace("{date}", &a.date);
+        if !parts.is_empty() {
+            text.push_str(
+                &self
+                    .t("assessment_covering")
+                    .replace("{covers}", &parts.join(self.t("list_separator").as_str())),
+            );
+        }
+        if !a.unmet.is_empty() {
+            text.push_str(
+                &self
+                    .t("assessment_unmet")
+                    .replace("{count}", &a.unmet.len().to_string()),
+            );
+        }
+        text
+    }
+
+    /// The states of `requirements`, in the order a reader weighs them.
+    fn state_counts<'r>(
+        &self,
+        requirements: impl Iterator<Item = &'r RequirementReport>,
+    ) -> Vec<StateCount> {
+        let mut counts = [0usize; 4];
+        for r in requirements {
+            counts[r.state as usize] += 1;
+        }
+        [
+            State::MetByEvidence,
+            State::MetByAssessment,
+            State::NotMet,
+            State::NotEvidenced,
+        ]
+        .into_iter()
+        .zip(counts)
+        .filter(|(_, n)| *n > 0)
+        .map(|(state, count)| StateCount {
+            state: state.name(),
+            label: self.state_label(state),
+            count,
+        })
+        .collect()
+    }
+
+    fn state_label(&self, state: State) -> String {
+        self.t(&format!("state_{}", state.name().replace('-', "_")))
     }
 
     fn reading(&self, r: &Reading) -> ReadingView {
@@ -446,6 +554,8 @@ impl<'a> Views<'a> {
             clause: self.clause(slug, &r.clause),
             summary,
             met: r.met,
+            state: r.state.name(),
+            state_label: self.state_label(r.state),
             mandatory: r.mandatory,
             inherited_from: r.inherited_from.as_ref().map(|l| self.level_name(slug, l)),
             evidence: self.evidence(r),
@@ -530,8 +640,17 @@ impl<'a> Views<'a> {
                     None => held,
                 }
             }
-            "documentary" if r.unmet_in_assessment => self.t("unmet_in_assessment"),
-            "documentary" => self.t("documentary_met"),
+            "documentary" => match (&r.assessment, r.unmet_in_assessment) {
+                (Some(a), true) => self
+                    .t("unmet_in_assessment")
+                    .replace("{body}", &a.body)
+                    .replace("{date}", &a.date),
+                (Some(a), false) => self
+                    .t("met_in_assessment")
+                    .replace("{body}", &a.body)
+                    .replace("{date}", &a.date),
+                (None, _) => self.t("no_assessment_covers"),
+            },
             _ => String::new(),
         }
     }

@@ -313,7 +313,7 @@ pub struct ReadingText {
 }
 
 /// One atomic requirement. At most one kind key is set; none means
-/// documentary (met unless an assessment records it unmet).
+/// documentary (met only through an assessment record that covers it).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
