@@ -108,6 +108,7 @@ pub fn analyse(root: &Path, as_of: jiff::civil::Date) -> Result<Analysis, Diagno
         registry::load(&sources.root.join(&sources.config.registry_dir));
     diagnostics.extend(registry_diagnostics);
     registry::check(&registry, &schemes, &documents, &mut diagnostics);
+    registry::roster::check(&registry, &schemes, as_of, &mut diagnostics);
     let grades = grade::grade(&registry, &schemes, as_of);
     diagnostics.extend(grade::findings(&registry, &schemes, &grades));
     diagnostics.sort();

@@ -580,3 +580,36 @@ fn an_assessment_vouches_only_for_documentary_requirements_of_real_parts_and_lev
     );
     assert!(err.contains("computed from the evidence"), "{err}");
 }
+
+#[test]
+fn roster_counts_say_their_form_and_publish_no_person() {
+    let site = bundled_site();
+    let roster = page(site, "registry/guanlan-cloud/index.html");
+    assert!(
+        roster.contains("3 人 (不少于 3 人); 按人员名单逐人计算"),
+        "9.4.4 c) counted from the roster"
+    );
+    let declared = page(site, "en/registry/qinglan-cyber/index.html");
+    assert!(declared.contains("declared head count (no roster kept)"));
+    // Nothing of a person reaches the site: not even the opaque ids.
+    let a = analysis();
+    let ids: Vec<&str> = a
+        .registry
+        .organisations
+        .iter()
+        .flat_map(|o| &o.data.evidence.roster)
+        .map(|p| p.id.as_str())
+        .collect();
+    assert!(ids.len() >= 20, "the bundled registry keeps rosters");
+    // (The format documentation quotes a bundled file as its example.)
+    let pages = site
+        .files
+        .iter()
+        .filter(|(path, _)| !path.starts_with("docs/") && !path.starts_with("en/docs/"));
+    for (path, bytes) in pages {
+        let text = String::from_utf8_lossy(bytes);
+        for id in &ids {
+            assert!(!text.contains(id), "{path} publishes roster id {id}");
+        }
+    }
+}

@@ -17,8 +17,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::exact::Num;
-use crate::registry::{Assessment, Organisation, OrganisationFile, Registry, Visible};
-use crate::rules::{Comparison, Kind, Measure, Part, Requirement, Scheme, Schemes, Since, Span};
+use crate::registry::{Assessment, Organisation, OrganisationFile, Person, Registry, Visible};
+use crate::rules::{
+    Comparison, Kind, Measure, Part, PeopleScope, Requirement, Scheme, Schemes, Since, Span, Who,
+};
 
 pub use certificate::{CertificateState, Status};
 
@@ -214,6 +216,8 @@ pub enum Observed {
         projects: Option<usize>,
         /// Window start (project measures only).
         window_from: Option<Date>,
+        /// People measures: counted from the roster or a declared count.
+        form: Option<CountForm>,
     },
     /// A duration since a start date.
     Duration {
@@ -234,6 +238,18 @@ pub enum Observed {
     },
     /// Any of the alternatives.
     AnyOf,
+    /// All of the parts.
+    AllOf,
+}
+
+/// Where a count of people comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CountForm {
+    /// Counted person by person from `evidence.roster`.
+    Roster,
+    /// A plain count the file declares (no roster kept).
+    Declared,
 }
 
 /// Grades every organisation of `registry` on `date`.
@@ -651,6 +667,11 @@ impl Context<'_> {
                         .collect();
                     (any_of_state(&checks), Observed::AnyOf, checks)
                 }
+                Kind::AllOf(parts) => {
+                    let checks: Vec<Check> =
+                        parts.iter().map(|a| self.check(a, place, None)).collect();
+                    (all_of_state(&checks), Observed::AllOf, checks)
+                }
             };
         Check {
             id: r.id().to_string(),
@@ -692,6 +713,7 @@ impl Context<'_> {
             .unwrap_or_else(Num::zero);
         let mut projects = None;
         let mut window_from = None;
+        let mut form = None;
         let e = &self.data.evidence;
         let count = |v: Option<&Visible<u32>>| {
             v.map(|v| (Num::integer(i64::from(v.value)), v.is_public(true)))
@@ -717,6 +739,11 @@ impl Context<'_> {
                 .registered_capital
                 .as_ref()
                 .map(|v| (v.value.clone(), v.is_public(true))),
+            Measure::People => {
+                let (value, used) = self.people(c);
+                form = used;
+                value
+            }
             Measure::Figure => c
                 .figure
                 .as_ref()
@@ -787,9 +814,91 @@ impl Context<'_> {
                 at_most,
                 projects,
                 window_from,
+                form,
             },
             Vec::new(),
         )
+    }
+
+    /// A `people` count: roster persons meeting `who`, or without a roster
+    /// the plain count the file declares under the rule's `count` key.
+    fn people(&self, c: &Comparison) -> (Option<(Num, bool)>, Option<CountForm>) {
+        let e = &self.data.evidence;
+        let default = Who::default();
+        let who = c.who.as_ref().unwrap_or(&default);
+        if e.roster.is_empty() {
+            let declared = c.count.as_deref().and_then(|key| match who.scope {
+                PeopleScope::Category => e.services.get(self.category)?.counts.get(key),
+                PeopleScope::Organisation => e.counts.get(key),
+            });
+            return (
+                declared.map(|v| (Num::integer(i64::from(v.value)), v.is_public(true))),
+                Some(CountForm::Declared),
+            );
+        }
+        let n = e.roster.iter().filter(|p| self.counts_as(p, who)).count();
+        (
+            Some((Num::integer(n as i64), true)),
+            Some(CountForm::Roster),
+        )
+    }
+
+    /// Does roster person `p` meet every condition of `who` on the date?
+    fn counts_as(&self, p: &Person, who: &Who) -> bool {
+        let d = self.date;
+        let reached = |since: Option<Date>, span: &Span| {
+            since.is_some_and(|s| s.checked_add(span.jiff()).is_ok_and(|r| r <= d))
+        };
+        let present = p.joined.is_none_or(|j| j.0 <= d) && p.left.is_none_or(|l| d <= l.0);
+        let in_team = |project: &&crate::registry::Project| project.team.contains(&p.id);
+        let scoped = who.scope == PeopleScope::Organisation
+            || p.categories.iter().any(|c| c == self.category);
+        let experienced = who
+            .experience
+            .as_ref()
+            .is_none_or(|span| reached(p.security_work_since.map(|s| s.0), span));
+        let experienced_in = who.experience_in.as_ref().is_none_or(|x| {
+            // From the declared start, or the first such project taken part in.
+            let first_project = self
+                .data
+                .evidence
+                .projects
+                .iter()
+                .filter(in_team)
+                .filter(|pr| pr.types.contains(&x.of_type))
+                .map(|pr| pr.signed.0)
+                .min();
+            let declared = p.experience.get(&x.of_type).map(|d| d.0);
+            let start = match (declared, first_project) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            reached(start, &x.at_least)
+        });
+        let took_part = who.took_part.as_ref().is_none_or(|t| {
+            let here = self
+                .data
+                .evidence
+                .projects
+                .iter()
+                .filter(in_team)
+                .filter(|pr| pr.types.contains(&t.of_type))
+                .filter(|pr| pr.completed.is_some_and(|c| c.0 <= d))
+                .count();
+            let elsewhere = p
+                .other_projects
+                .iter()
+                .filter(|o| o.types.contains(&t.of_type) && o.completed.0 <= d)
+                .count();
+            here + elsewhere >= t.at_least as usize
+        });
+        let qualified = who.qualification.is_empty()
+            || p.qualifications.iter().any(|q| {
+                who.qualification.contains(&q.id)
+                    && q.obtained.0 <= d
+                    && q.expires.is_none_or(|e| d <= e.0)
+            });
+        present && scoped && experienced && experienced_in && took_part && qualified
     }
 }
 
@@ -803,6 +912,21 @@ fn any_of_state(checks: &[Check]) -> State {
         State::NotEvidenced
     } else {
         State::NotMet
+    }
+}
+
+/// All of: not met if a part is not met, else not evidenced if a part is,
+/// else met, by evidence only when every part is.
+fn all_of_state(checks: &[Check]) -> State {
+    let any = |s: State| checks.iter().any(|c| c.state == s);
+    if any(State::NotMet) {
+        State::NotMet
+    } else if any(State::NotEvidenced) {
+        State::NotEvidenced
+    } else if any(State::MetByAssessment) {
+        State::MetByAssessment
+    } else {
+        State::MetByEvidence
     }
 }
 

@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::{Agreement, Check, GradeResult, Grades, Observed, OrganisationGrades, State, Status};
+use super::{
+    Agreement, Check, CountForm, GradeResult, Grades, Observed, OrganisationGrades, State, Status,
+};
 use crate::exact::Num;
 use crate::registry::{Assessment, Organisation};
 use crate::rules::{Reading, Requirement, Scheme, Schemes, Span};
@@ -240,8 +242,9 @@ pub struct RequirementReport {
     pub mandatory: bool,
     /// The lower level this requirement is inherited from.
     pub inherited_from: Option<String>,
-    /// `documentary`, `figure`, `duration`, `certificate` or `any-of`.
-    #[schemars(extend("enum" = ["documentary", "figure", "duration", "certificate", "any-of"]))]
+    /// `documentary`, `figure`, `duration`, `certificate`, `any-of` or
+    /// `all-of` (the parts are in `alternatives`).
+    #[schemars(extend("enum" = ["documentary", "figure", "duration", "certificate", "any-of", "all-of"]))]
     pub kind: &'static str,
     /// For figures: the measure (`staff`, `project-total`, …).
     pub measure: Option<&'static str>,
@@ -262,6 +265,10 @@ pub struct RequirementReport {
     /// For project measures: projects counted, and the window's first day.
     pub projects: Option<usize>,
     pub window_from: Option<String>,
+    /// For people measures: `roster` (counted person by person) or
+    /// `declared` (a plain count, no roster kept); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count_form: Option<CountForm>,
     /// For certificates held: the level required and the qualifying certificate.
     pub standard: Option<String>,
     pub certificate_level: Option<String>,
@@ -570,6 +577,7 @@ fn requirement_report(
         reached_on: None,
         projects: None,
         window_from: None,
+        count_form: None,
         standard: None,
         certificate_level: None,
         certificate: None,
@@ -598,7 +606,9 @@ fn requirement_report(
             at_most,
             projects,
             window_from,
+            form,
         } => {
+            out.count_form = *form;
             out.kind = "figure";
             out.measure = Some(measure.name());
             out.private = !public;
@@ -639,9 +649,18 @@ fn requirement_report(
             out.certificate = number.clone();
             out.required_span = Some(*required);
         }
-        Observed::AnyOf => {
-            out.kind = "any-of";
-            let alts = def.and_then(|r| r.any_of.as_deref()).unwrap_or(&[]);
+        Observed::AnyOf | Observed::AllOf => {
+            let any = matches!(c.observed, Observed::AnyOf);
+            out.kind = if any { "any-of" } else { "all-of" };
+            let alts = def
+                .and_then(|r| {
+                    if any {
+                        r.any_of.as_deref()
+                    } else {
+                        r.all_of.as_deref()
+                    }
+                })
+                .unwrap_or(&[]);
             out.alternatives = c
                 .alternatives
                 .iter()
@@ -926,6 +945,19 @@ fn line(r: &RequirementReport, zh: bool) -> String {
                 ": {v} ({op} {})",
                 r.threshold.as_deref().unwrap_or("")
             ));
+            match r.count_form {
+                Some(CountForm::Roster) => s.push_str(if zh {
+                    "，按人员名单"
+                } else {
+                    ", from the roster"
+                }),
+                Some(CountForm::Declared) => s.push_str(if zh {
+                    "，申报人数"
+                } else {
+                    ", declared count"
+                }),
+                None => {}
+            }
             if let (Some(n), Some(from)) = (r.projects, &r.window_from) {
                 s.push_str(
                     &(if zh {
@@ -988,12 +1020,14 @@ fn line(r: &RequirementReport, zh: bool) -> String {
         },
         _ => {}
     }
+    let joiner = match (r.kind, zh) {
+        ("all-of", true) => "且",
+        ("all-of", false) => "and",
+        (_, true) => "或",
+        (_, false) => "or",
+    };
     for a in &r.alternatives {
-        s.push_str(&format!(
-            "\n          {} {}",
-            if zh { "或" } else { "or" },
-            line(a, zh)
-        ));
+        s.push_str(&format!("\n          {joiner} {}", line(a, zh)));
     }
     s
 }

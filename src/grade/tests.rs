@@ -702,3 +702,251 @@ mod certificates {
         assert_eq!(status(&events, date(2030, 1, 10)).0, Status::Expired);
     }
 }
+
+mod people {
+    use super::*;
+
+    const PEOPLE_RULES: &str = r#"
+levels: [{id: 通过, en: Pass}]
+categories:
+  - {id: protection, zh: 防护, en: Protection, clause: "1"}
+  - {id: consulting, zh: 咨询, en: Consulting, clause: "1"}
+  - {id: drills, zh: 演练, en: Drills, clause: "1"}
+  - {id: training, zh: 培训, en: Training, clause: "1"}
+project_types:
+  - {id: baseline, zh: 基线核查, en: Baseline checking, clause: "1"}
+qualifications:
+  - {id: CISP, zh: CISP, en: CISP}
+  - {id: CISSP, zh: CISSP, en: CISSP}
+people:
+  class_limit: {max: 3, clause: "7.4"}
+parts:
+  - id: p
+    zh: 专业
+    en: Professional
+    clause: "1"
+    levels:
+      通过:
+        clause: "1"
+        requirements:
+          - clause: "1"
+            id: baseline-c
+            at_least:
+              measure: people
+              count: baseline-c
+              who:
+                scope: category
+                experience: {years: 5}
+                experience_in: {type: baseline, at_least: {years: 3}}
+                took_part: {of_type: baseline, at_least: 2}
+              value: 2
+          - clause: "1"
+            id: cisp
+            at_least:
+              measure: people
+              count: cisp
+              who: {scope: category, qualification: [CISP, CISSP]}
+              value: 2
+"#;
+
+    /// Three people on 2026-11-21: r-aa and r-bb meet every condition of
+    /// baseline-c; r-cc has 5 years' work but took part in one project.
+    const STAFF: &str = r#"
+names: {zh: 示例, en: Example}
+credit_code: 91350100M000100Y43
+region: fujian
+founded: 2010-01-01
+evidence:
+  services: {protection: {since: 2015-01-01}}
+  roster:
+    - id: r-aa
+      security_work_since: 2021-11-21
+      experience: {baseline: 2023-11-21}
+      qualifications: [{id: CISP, obtained: 2020-01-01}]
+      categories: [protection]
+    - id: r-bb
+      security_work_since: 2015-01-01
+      qualifications: [{id: CISSP, obtained: 2020-01-01, expires: 2026-11-21}]
+      categories: [protection, consulting]
+    - id: r-cc
+      security_work_since: 2015-01-01
+      experience: {baseline: 2015-01-01}
+      qualifications: [{id: CISP, obtained: 2010-01-01, expires: 2020-01-01}]
+      categories: [protection]
+  projects:
+    - {types: [baseline], signed: 2023-06-01, completed: 2023-09-01, team: [r-aa, r-bb, r-cc]}
+    - {types: [baseline], signed: 2024-06-01, completed: 2024-09-01, team: [r-aa, r-bb]}
+assessments:
+  - {date: 2025-01-01, body: 中心, standard: demo, category: protection, covers: [{up_to: 通过}]}
+"#;
+
+    fn people(org_text: &str, on: Date, id: &str) -> Check {
+        let r = result(PEOPLE_RULES, org_text, on, "protection");
+        r.parts[0].levels[0]
+            .checks
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+            .expect("check")
+    }
+
+    fn value(c: &Check) -> Option<Num> {
+        match &c.observed {
+            Observed::Figure { value, .. } => value.clone(),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_roster_count_applies_every_condition_to_each_person() {
+        let c = people(STAFF, DAY, "baseline-c");
+        // r-aa: exactly 5 years' work and exactly 3 years' baseline today.
+        // r-bb: baseline experience from its first baseline project (2023-06-01).
+        // r-cc: one project short.
+        assert_eq!(value(&c), Some(Num::integer(2)));
+        assert_eq!(c.state, State::MetByEvidence);
+        assert!(matches!(
+            c.observed,
+            Observed::Figure {
+                form: Some(CountForm::Roster),
+                ..
+            }
+        ));
+        // A day earlier r-aa has neither 5 years nor 3 years: one below.
+        let c = people(STAFF, DAY.yesterday().expect("day"), "baseline-c");
+        assert_eq!(value(&c), Some(Num::integer(1)));
+        assert_eq!(c.state, State::NotMet);
+    }
+
+    #[test]
+    fn qualifications_count_while_in_force_and_only_for_the_persons_classes() {
+        // r-aa CISP; r-bb CISSP through 2026-11-21; r-cc's CISP lapsed in 2020.
+        assert_eq!(value(&people(STAFF, DAY, "cisp")), Some(Num::integer(2)));
+        let next = DAY.tomorrow().expect("day");
+        let c = people(STAFF, next, "cisp");
+        assert_eq!(value(&c), Some(Num::integer(1)), "r-bb's CISSP has lapsed");
+        assert_eq!(c.state, State::NotMet);
+        // A person not counted for the graded class does not count.
+        let other = STAFF.replace(
+            "      categories: [protection]\n    - id: r-bb",
+            "      categories: [consulting]\n    - id: r-bb",
+        );
+        assert_eq!(value(&people(&other, DAY, "cisp")), Some(Num::integer(1)));
+        // Nor does one who has left.
+        let left = STAFF.replace(
+            "    - id: r-aa\n",
+            "    - id: r-aa\n      left: 2026-11-20\n",
+        );
+        assert_eq!(value(&people(&left, DAY, "cisp")), Some(Num::integer(1)));
+    }
+
+    /// The fixture without a roster, with plain counts instead.
+    fn declared(counts: &str) -> String {
+        let start = STAFF.find("  roster:").expect("roster");
+        let end = STAFF.find("assessments:").expect("assessments");
+        format!(
+            "{}{}{}",
+            &STAFF[..start].replace(
+                "services: {protection: {since: 2015-01-01}}",
+                &format!("services: {{protection: {{since: 2015-01-01, counts: {{{counts}}}}}}}"),
+            ),
+            "",
+            &STAFF[end..]
+        )
+    }
+
+    #[test]
+    fn without_a_roster_a_declared_count_is_used_and_its_absence_is_not_evidenced() {
+        let c = people(&declared("baseline-c: 2"), DAY, "baseline-c");
+        assert_eq!(c.state, State::MetByEvidence);
+        assert!(matches!(
+            c.observed,
+            Observed::Figure {
+                form: Some(CountForm::Declared),
+                ..
+            }
+        ));
+        let c = people(&declared("baseline-c: 1"), DAY, "baseline-c");
+        assert_eq!(c.state, State::NotMet);
+        let c = people(&declared("baseline-c: 2"), DAY, "cisp");
+        assert_eq!(
+            c.state,
+            State::NotEvidenced,
+            "no count for cisp: not zero, not met"
+        );
+    }
+
+    fn roster_errors(org_text: &str) -> String {
+        let registry = org(org_text);
+        let mut diagnostics = crate::diag::Diagnostics::new();
+        crate::registry::roster::check(&registry, &scheme(PEOPLE_RULES), DAY, &mut diagnostics);
+        diagnostics.to_string()
+    }
+
+    #[test]
+    fn roster_mistakes_are_located_errors() {
+        assert_eq!(roster_errors(STAFF), "", "the fixture is clean");
+        let four = STAFF.replace(
+            "categories: [protection, consulting]",
+            "categories: [protection, consulting, drills, training]",
+        );
+        let err = roster_errors(&four);
+        assert!(
+            err.contains("registry/example.yaml:17:19: error: r-bb is counted toward 4 service classes of demo (protection, consulting, drills, training); 7.4 allows at most 3"),
+            "{err}"
+        );
+        let unknown = STAFF.replace("team: [r-aa, r-bb]}", "team: [r-aa, r-zz]}");
+        let err = roster_errors(&unknown);
+        assert!(
+            err.contains("error: `r-zz` is not in evidence.roster"),
+            "{err}"
+        );
+        let future = STAFF.replace(
+            "[{id: CISP, obtained: 2020-01-01}]",
+            "[{id: CISP, obtained: 2026-11-22}]",
+        );
+        let err = roster_errors(&future);
+        assert!(
+            err.contains(
+                "error: qualification obtained 2026-11-22 is after the grading date 2026-11-21"
+            ),
+            "{err}"
+        );
+        let both = STAFF.replace(
+            "services: {protection: {since: 2015-01-01}}",
+            "services: {protection: {since: 2015-01-01, counts: {baseline-c: 9}}}",
+        );
+        let err = roster_errors(&both);
+        assert!(
+            err.contains("count `baseline-c` is derived from evidence.roster"),
+            "a typed count beside a roster: {err}"
+        );
+        let named = STAFF.replace("id: r-cc", "id: Zhang-San");
+        assert!(roster_errors(&named).contains("`Zhang-San` is not a roster id"));
+    }
+}
+
+#[test]
+fn all_of_is_met_only_when_every_part_is_and_any_of_when_one_is() {
+    let part = |state: State| Check {
+        id: "x".into(),
+        clause: "1".into(),
+        met: state.is_met(),
+        state,
+        inherited_from: None,
+        mandatory: false,
+        observed: Observed::AnyOf,
+        alternatives: Vec::new(),
+    };
+    use State::*;
+    let all = |states: &[State]| all_of_state(&states.iter().map(|s| part(*s)).collect::<Vec<_>>());
+    let any = |states: &[State]| any_of_state(&states.iter().map(|s| part(*s)).collect::<Vec<_>>());
+    assert_eq!(all(&[MetByEvidence, MetByEvidence]), MetByEvidence);
+    // A computed count and an assessed skill: met, by assessment (the weaker).
+    assert_eq!(all(&[MetByEvidence, MetByAssessment]), MetByAssessment);
+    assert_eq!(all(&[MetByEvidence, NotEvidenced]), NotEvidenced);
+    assert_eq!(all(&[NotEvidenced, NotMet]), NotMet);
+    assert_eq!(any(&[NotMet, MetByAssessment]), MetByAssessment);
+    assert_eq!(any(&[NotMet, NotEvidenced]), NotEvidenced);
+    assert_eq!(any(&[NotMet, NotMet]), NotMet);
+}

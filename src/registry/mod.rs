@@ -7,6 +7,7 @@
 
 pub mod credit_code;
 pub mod region;
+pub mod roster;
 pub mod types;
 
 use std::collections::BTreeMap;
@@ -550,7 +551,7 @@ fn documentary_ids<'a>(scheme: &'a crate::rules::Scheme, category: Option<&str>)
     fn collect<'a>(r: &'a Requirement, out: &mut Vec<&'a str>) {
         match r.kind() {
             Kind::Documentary => out.push(r.id()),
-            Kind::AnyOf(alts) => alts.iter().for_each(|a| collect(a, out)),
+            Kind::AnyOf(alts) | Kind::AllOf(alts) => alts.iter().for_each(|a| collect(a, out)),
             _ => {}
         }
     }

@@ -97,6 +97,71 @@ pub struct Evidence {
     /// Further figures some standards declare (see their rules).
     #[serde(default)]
     pub figures: BTreeMap<String, Visible<Num>>,
+    /// One entry per person, for counts the standards make per person
+    /// ("staff with 5 years who took part in 3 projects of a kind"). Nothing
+    /// of a person is published but the counts they make.
+    #[serde(default)]
+    pub roster: Vec<Person>,
+    /// Plain head counts for a registry that keeps no roster, keyed by the
+    /// `count` id of a `people` rule (organisation-wide rules; per-category
+    /// ones go under `services.<category>.counts`).
+    #[serde(default)]
+    pub counts: BTreeMap<String, Visible<u32>>,
+}
+
+/// One person of the roster. The id is opaque and stable: never a name or
+/// an ID number.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// Opaque id, unique in the file (`r-7f3a2c`): lower-case letters,
+    /// digits and `-`, 3 to 32 characters.
+    pub id: String,
+    /// Private unless marked public.
+    #[serde(default)]
+    pub name: Option<Visible<String>>,
+    /// First day with the organisation; absent: before any grading date.
+    #[serde(default)]
+    pub joined: Option<Day>,
+    /// Last day with the organisation; the person does not count after it.
+    #[serde(default)]
+    pub left: Option<Day>,
+    /// Start of security work (从业经验), anywhere.
+    #[serde(default)]
+    pub security_work_since: Option<Day>,
+    /// Start of work in a kind of service (…服务经验), by project type or
+    /// category id. Projects of that type the person took part in count
+    /// from their signing date too.
+    #[serde(default)]
+    pub experience: BTreeMap<String, Day>,
+    #[serde(default)]
+    pub qualifications: Vec<HeldQualification>,
+    /// The service categories (classes) the person is counted for.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// Projects taken part in outside this file's `projects` (e.g. with a
+    /// former employer).
+    #[serde(default)]
+    pub other_projects: Vec<OtherProject>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeldQualification {
+    /// A qualification id the rules declare (`CISP`, `CISP-A`, …).
+    pub id: String,
+    pub obtained: Day,
+    /// Last day it is valid, if it lapses.
+    #[serde(default)]
+    pub expires: Option<Day>,
+}
+
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtherProject {
+    /// Category and project type ids the project counts for.
+    pub types: Vec<String>,
+    pub completed: Day,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -127,6 +192,10 @@ pub struct Service {
     pub since: Visible<Day>,
     #[serde(default)]
     pub certified_staff: Option<Visible<u32>>,
+    /// Plain head counts of this category, keyed by the `count` id of a
+    /// `people` rule, for a registry that keeps no roster.
+    #[serde(default)]
+    pub counts: BTreeMap<String, Visible<u32>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -147,6 +216,9 @@ pub struct Project {
     /// Contract amount, 万元; private unless marked public.
     #[serde(default)]
     pub amount: Option<Visible<Num>>,
+    /// Roster ids of the people who took part.
+    #[serde(default)]
+    pub team: Vec<String>,
     /// `false` when the client's acceptance failed.
     #[serde(default = "yes")]
     pub accepted: bool,

@@ -167,7 +167,9 @@ pub struct RequirementView {
     /// "42 (at least 10)" and the like; empty for documentary requirements.
     pub evidence: String,
     pub reading: Option<ReadingView>,
+    /// Alternatives (`any_of`), or the parts that must all hold (`all_of`).
     pub alternatives: Vec<RequirementView>,
+    pub all_of: bool,
 }
 
 #[derive(Serialize)]
@@ -560,6 +562,7 @@ impl<'a> Views<'a> {
             inherited_from: r.inherited_from.as_ref().map(|l| self.level_name(slug, l)),
             evidence: self.evidence(r),
             reading: r.reading.as_ref().map(|x| self.reading(x)),
+            all_of: r.kind == "all-of",
             alternatives: r
                 .alternatives
                 .iter()
@@ -581,7 +584,8 @@ impl<'a> Views<'a> {
             "figure" => {
                 let unit = match r.measure {
                     Some(
-                        "staff" | "certified-staff" | "qualified-staff" | "failed-acceptances",
+                        "staff" | "certified-staff" | "qualified-staff" | "failed-acceptances"
+                        | "people",
                     ) => self.t("unit_people"),
                     Some("projects") => self.t("unit_projects"),
                     Some("registered-capital" | "project-total" | "largest-project") => {
@@ -612,7 +616,16 @@ impl<'a> Views<'a> {
                     ),
                     _ => String::new(),
                 };
-                format!("{shown} ({threshold}){window}")
+                let form = match r.count_form {
+                    Some(crate::grade::CountForm::Roster) => {
+                        format!("; {}", self.t("count_roster"))
+                    }
+                    Some(crate::grade::CountForm::Declared) => {
+                        format!("; {}", self.t("count_declared"))
+                    }
+                    None => String::new(),
+                };
+                format!("{shown} ({threshold}){window}{form}")
             }
             "duration" => {
                 let span = r

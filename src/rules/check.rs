@@ -392,7 +392,7 @@ impl Checker<'_> {
         if ids.insert(r.id().to_string(), ()).is_some()
             && !path
                 .iter()
-                .any(|s| matches!(s, Step::Key(k) if k == "any_of"))
+                .any(|s| matches!(s, Step::Key(k) if k == "any_of" || k == "all_of"))
         {
             self.error(
                 path,
@@ -416,7 +416,7 @@ impl Checker<'_> {
             );
         }
         if r.kinds().len() > 1 {
-            self.error(path, "a requirement can have only one kind (at_least, at_most, duration, holds_certificate, any_of)".into(), "split it into several requirements");
+            self.error(path, "a requirement can have only one kind (at_least, at_most, duration, holds_certificate, any_of, all_of)".into(), "split it into several requirements");
         }
         match r.kind() {
             Kind::Documentary | Kind::Duration(_) => {}
@@ -461,6 +461,46 @@ impl Checker<'_> {
                         "`qualification` goes with measure `qualified-staff`, and only with it"
                             .into(),
                         "e.g. `measure: qualified-staff, qualification: CISP`",
+                    );
+                }
+                if c.measure == Measure::People {
+                    if c.count.is_none() {
+                        self.error(
+                            &cp,
+                            "measure `people` needs a `count` id".into(),
+                            "the key under which a file without a roster gives the plain count, e.g. `count: protection-baseline-c`",
+                        );
+                    }
+                    if let Some(who) = &c.who {
+                        let types = who
+                            .experience_in
+                            .iter()
+                            .map(|x| (&x.of_type, "experience_in"))
+                            .chain(who.took_part.iter().map(|t| (&t.of_type, "took_part")));
+                        for (t, key) in types {
+                            if !self.schemes.knows_project_type(t) {
+                                self.error(
+                                    &at(&at(&cp, "who"), key),
+                                    format!("unknown project type `{t}`"),
+                                    "declare it under `project_types:` or use a category id",
+                                );
+                            }
+                        }
+                        for q in &who.qualification {
+                            if !self.scheme.rules.qualifications.iter().any(|x| &x.id == q) {
+                                self.error(
+                                    &at(&at(&cp, "who"), "qualification"),
+                                    format!("undeclared qualification `{q}`"),
+                                    "declare it under `qualifications:`",
+                                );
+                            }
+                        }
+                    }
+                } else if c.count.is_some() || c.who.is_some() {
+                    self.error(
+                        &cp,
+                        "`count` and `who` go with measure `people`, and only with it".into(),
+                        "e.g. `measure: people, count: <id>, who: {scope: category}`",
                     );
                 }
                 match (&c.figure, c.measure == Measure::Figure) {
@@ -533,18 +573,23 @@ impl Checker<'_> {
                     );
                 }
             }
-            Kind::AnyOf(alternatives) => {
-                if alternatives.len() < 2 {
+            Kind::AnyOf(children) | Kind::AllOf(children) => {
+                let key = if r.any_of.is_some() {
+                    "any_of"
+                } else {
+                    "all_of"
+                };
+                if children.len() < 2 {
                     self.error(
-                        &at(path, "any_of"),
-                        "`any_of` needs at least two alternatives".into(),
-                        "add the alternative or drop `any_of`",
+                        &at(path, key),
+                        format!("`{key}` needs at least two requirements"),
+                        &format!("add the other requirement or drop `{key}`"),
                     );
                 }
-                for (i, alt) in alternatives.iter().enumerate() {
+                for (i, child) in children.iter().enumerate() {
                     self.requirement(
-                        &[path.to_vec(), vec!["any_of".into(), i.into()]].concat(),
-                        alt,
+                        &[path.to_vec(), vec![key.into(), i.into()]].concat(),
+                        child,
                         ids,
                         false,
                     );

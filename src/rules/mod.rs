@@ -109,6 +109,38 @@ pub struct Rules {
     pub combine: Option<Combine>,
     #[serde(default)]
     pub certificates: Option<Lifecycle>,
+    /// Qualifications a roster may record, with what counts as equivalent.
+    #[serde(default)]
+    pub qualifications: Vec<QualificationDef>,
+    /// How people may be counted across categories (001 7.4).
+    #[serde(default)]
+    pub people: Option<PeopleRules>,
+}
+
+/// A qualification a roster person may hold.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct QualificationDef {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeopleRules {
+    /// A person may be counted toward at most this many of the standard's
+    /// categories.
+    pub class_limit: ClassLimit,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassLimit {
+    pub max: usize,
+    pub clause: String,
+    #[serde(default)]
+    pub reading: Option<Reading>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -342,6 +374,11 @@ pub struct Requirement {
     pub holds_certificate: Option<HoldsCertificate>,
     #[serde(default)]
     pub any_of: Option<Vec<Requirement>>,
+    /// Every one of these must hold: one score item or requirement whose
+    /// text joins several conditions (a computed count and a skill the
+    /// assessor checks, two durations and a project count).
+    #[serde(default)]
+    pub all_of: Option<Vec<Requirement>>,
 }
 
 /// What a requirement asks, once its kind key is known.
@@ -353,6 +390,7 @@ pub enum Kind<'a> {
     Duration(&'a Duration),
     HoldsCertificate(&'a HoldsCertificate),
     AnyOf(&'a [Requirement]),
+    AllOf(&'a [Requirement]),
 }
 
 impl Requirement {
@@ -380,6 +418,7 @@ impl Requirement {
         kinds.extend(self.duration.as_ref().map(Kind::Duration));
         kinds.extend(self.holds_certificate.as_ref().map(Kind::HoldsCertificate));
         kinds.extend(self.any_of.as_deref().map(Kind::AnyOf));
+        kinds.extend(self.all_of.as_deref().map(Kind::AllOf));
         kinds
     }
 }
@@ -401,6 +440,60 @@ pub struct Comparison {
     pub qualification: Option<String>,
     #[serde(default)]
     pub figure: Option<String>,
+    /// `people`: the key of the plain count a file without a roster gives.
+    #[serde(default)]
+    pub count: Option<String>,
+    /// `people`: who is counted.
+    #[serde(default)]
+    pub who: Option<Who>,
+}
+
+/// The conditions a roster person must meet on the grading date to be
+/// counted by a `people` measure; all of them hold.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Who {
+    /// `category`: only persons counted for the graded category;
+    /// `organisation` (default): every person present.
+    #[serde(default)]
+    pub scope: PeopleScope,
+    /// Security work for at least this long (…年以上从业经验).
+    #[serde(default)]
+    pub experience: Option<Span>,
+    /// Work in one kind of service for at least this long (…年以上X经验).
+    #[serde(default)]
+    pub experience_in: Option<ExperienceIn>,
+    /// Took part in at least this many completed projects of a type.
+    #[serde(default)]
+    pub took_part: Option<TookPart>,
+    /// Holds one of these qualifications (in force on the date).
+    #[serde(default)]
+    pub qualification: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PeopleScope {
+    #[default]
+    Organisation,
+    Category,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperienceIn {
+    /// A project type or category id.
+    #[serde(rename = "type")]
+    pub of_type: String,
+    pub at_least: Span,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TookPart {
+    /// A project type or category id.
+    pub of_type: String,
+    pub at_least: u32,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -416,6 +509,8 @@ pub enum Measure {
     LargestProject,
     FailedAcceptances,
     Figure,
+    /// Roster persons meeting `who` (or the plain count `count`).
+    People,
 }
 
 impl Measure {
@@ -441,6 +536,7 @@ impl Measure {
             Measure::LargestProject => "largest-project",
             Measure::FailedAcceptances => "failed-acceptances",
             Measure::Figure => "figure",
+            Measure::People => "people",
         }
     }
 }
