@@ -843,6 +843,19 @@ impl Context<'_> {
         )
     }
 
+    /// The projects of type `kind` whose team person `id` was in.
+    fn projects_with<'b>(
+        &'b self,
+        id: &'b str,
+        kind: &'b str,
+    ) -> impl Iterator<Item = &'b crate::registry::Project> + 'b {
+        self.data
+            .evidence
+            .projects
+            .iter()
+            .filter(move |pr| pr.team.iter().any(|m| m == id) && pr.types.iter().any(|t| t == kind))
+    }
+
     /// Does roster person `p` meet every condition of `who` on the date?
     fn counts_as(&self, p: &Person, who: &Who) -> bool {
         let d = self.date;
@@ -850,7 +863,6 @@ impl Context<'_> {
             since.is_some_and(|s| s.checked_add(span.jiff()).is_ok_and(|r| r <= d))
         };
         let present = p.joined.is_none_or(|j| j.0 <= d) && p.left.is_none_or(|l| d <= l.0);
-        let in_team = |project: &&crate::registry::Project| project.team.contains(&p.id);
         let scoped = who.scope == PeopleScope::Organisation
             || p.categories.iter().any(|c| c == self.category);
         let experienced = who
@@ -860,12 +872,7 @@ impl Context<'_> {
         let experienced_in = who.experience_in.as_ref().is_none_or(|x| {
             // From the declared start, or the first such project taken part in.
             let first_project = self
-                .data
-                .evidence
-                .projects
-                .iter()
-                .filter(in_team)
-                .filter(|pr| pr.types.contains(&x.of_type))
+                .projects_with(&p.id, &x.of_type)
                 .map(|pr| pr.signed.0)
                 .min();
             let declared = p.experience.get(&x.of_type).map(|d| d.0);
@@ -877,12 +884,7 @@ impl Context<'_> {
         });
         let took_part = who.took_part.as_ref().is_none_or(|t| {
             let here = self
-                .data
-                .evidence
-                .projects
-                .iter()
-                .filter(in_team)
-                .filter(|pr| pr.types.contains(&t.of_type))
+                .projects_with(&p.id, &t.of_type)
                 .filter(|pr| pr.completed.is_some_and(|c| c.0 <= d))
                 .count();
             let elsewhere = p
