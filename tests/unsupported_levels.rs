@@ -457,6 +457,16 @@ fn the_organisation_page_flags_the_certificate() {
             "{}",
             text(&line[0])
         );
+        // The grade of the standard says which way its levels run.
+        let scale = format!("#{}-{} .grade-level .level-scale", c.standard, c.category);
+        let scale = select(&doc, &scale);
+        assert_eq!(scale.len(), 1, "{prefix}");
+        if prefix.is_empty() {
+            assert_eq!(
+                text(&scale[0]),
+                format!("在本标准中，{}最低，{}最高。", f.scale.0, f.scale.1)
+            );
+        }
     }
 }
 

@@ -421,11 +421,11 @@ mod tests {
         };
         let c = &mut rows[o].certificates[i];
         c.agreement = Some(crate::grade::Agreement::Unsupported);
-        c.level_flag = Some(LevelFlag {
+        c.level_flag = Some(Box::new(LevelFlag {
             registered: names("三级", "Level 3"),
             supported: Some(names("一级", "Level 1")),
             highest_defined: None,
-        });
+        }));
         let number = c.number.clone();
         let bytes = certificates(rows.iter().flat_map(|r| &r.certificates), wording())
             .unwrap_or_else(|e| panic!("{e}"));

@@ -106,8 +106,9 @@ pub struct CertificateRow {
     /// certificate in force or suspended; `null` otherwise.
     pub agreement: Option<Agreement>,
     /// The registered level the evidence does not support, named in both
-    /// languages; `null` unless `agreement` is `unsupported`.
-    pub level_flag: Option<LevelFlag>,
+    /// languages; `null` unless `agreement` is `unsupported`. Boxed: rows
+    /// are kept for every certificate, flags are rare.
+    pub level_flag: Option<Box<LevelFlag>>,
     /// `null` only for a malformed certificate (which fails the build).
     pub status: Option<Status>,
     /// See `status_date` of the organisation file.
@@ -283,7 +284,7 @@ pub fn rows(report: &Report, schemes: &Schemes, urls: &Urls) -> OrganisationRow 
                 level_flag: c
                     .unsupported_level
                     .as_ref()
-                    .map(|u| LevelFlag::new(u, schemes, &c.standard)),
+                    .map(|u| Box::new(LevelFlag::new(u, schemes, &c.standard))),
                 status: c.status,
                 status_date: c.status_date.clone(),
                 issued: c.issued.clone(),

@@ -86,6 +86,8 @@ pub struct GradeView {
     pub standard_url: String,
     pub category: String,
     pub level: Option<String>,
+    /// Which way the standard's levels run.
+    pub level_scale: Option<String>,
     pub registered: Vec<RegisteredView>,
     pub assessment: Option<String>,
     pub parts: Vec<PartView>,
@@ -410,6 +412,7 @@ impl<'a> Views<'a> {
             standard_url: format!("{}standards/{slug}/", self.root),
             category: self.category_name(slug, &g.category),
             level: g.level.as_ref().map(|l| self.level_name(slug, l)),
+            level_scale: self.level_scale(slug),
             registered: g
                 .registered
                 .iter()
