@@ -305,7 +305,6 @@ impl<'a> Views<'a> {
         };
         let event_label = |kind: &str| self.t(&format!("event_{}", kind.replace('-', "_")));
         CertView {
-            level_flag: self.level_flag(c),
             number: c.number.clone(),
             standard: self.standard_title(&c.standard),
             standard_url: format!("{}standards/{}/", self.root, c.standard),
@@ -314,6 +313,7 @@ impl<'a> Views<'a> {
             body: c.body.clone(),
             status,
             status_text,
+            level_flag: self.level_flag(c),
             valid_until: until,
             renewal_window_open: c.renewal_window_open,
             next_confirmation: c.next_confirmation.clone(),
