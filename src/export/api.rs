@@ -19,7 +19,7 @@ use serde_json::{Map, Value, json};
 
 use super::OrganisationRow;
 use crate::grade::Status;
-use crate::grade::report::{Report, SCHEMA_VERSION};
+use crate::grade::report::{Report, SCHEMA_VERSION, UnsupportedLevel};
 
 /// The folder of this version of the API inside the site.
 pub const ROOT: &str = "api/v1/";
@@ -94,6 +94,9 @@ pub struct IndexCertificate<'a> {
     pub category: &'a str,
     /// Registered level as the standard writes it (`三级`).
     pub level: &'a str,
+    /// Set when the certificate is in force or suspended and the evidence
+    /// does not support its registered level; as in the organisation's file.
+    pub unsupported_level: Option<UnsupportedLevel>,
     pub status: Option<Status>,
     pub status_date: Option<&'a str>,
     pub valid_until: Option<&'a str>,
@@ -122,6 +125,7 @@ pub fn index<'a>(
                     standard: &c.standard,
                     category: &c.category,
                     level: &c.level,
+                    unsupported_level: c.level_flag.as_ref().map(|f| f.ids()),
                     status: c.status,
                     status_date: c.status_date.as_deref(),
                     valid_until: c.valid_until.as_deref(),
@@ -418,6 +422,44 @@ mod tests {
             certs,
             rows.iter().map(|r| r.certificates.len()).sum::<usize>()
         );
+    }
+
+    #[test]
+    fn an_unsupported_level_is_a_field_of_the_certificate_in_both_files() {
+        use crate::grade::report::UnsupportedLevel;
+        let b = bundled();
+        let doc = openapi_doc();
+        let mut report = b.reports[0].clone();
+        let finding = UnsupportedLevel {
+            registered: report.certificates[0].level.clone(),
+            supported: None,
+            highest_defined: None,
+        };
+        report.certificates[0].unsupported_level = Some(finding.clone());
+        let bytes = organisation(&report, GENERATED_AT).unwrap_or_else(|e| panic!("{e}"));
+        let file: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert!(validator(&doc, "Organisation").is_valid(&file));
+        let expected = json!({
+            "registered": finding.registered,
+            "supported": null,
+            "highest_defined": null,
+        });
+        assert_eq!(file["certificates"][0]["unsupported_level"], expected);
+        // Every other certificate says null, not nothing.
+        for c in file["certificates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .skip(1)
+        {
+            assert_eq!(c.get("unsupported_level"), Some(&Value::Null));
+        }
+        let row = rows(&report, &b.analysis.schemes, &URLS);
+        let bytes = index([&row], GENERATED_AT, "2026-05-01").unwrap_or_else(|e| panic!("{e}"));
+        let index: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert!(validator(&doc, "Index").is_valid(&index));
+        let certificates = &index["organisations"][0]["certificates"];
+        assert_eq!(certificates[0]["unsupported_level"], expected);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::{Urls, names};
+use super::{LevelFlag, Urls, names};
 use crate::grade::certificate::expiring_soon_from;
 use crate::grade::report::Report;
 use crate::rules::Schemes;
@@ -91,6 +91,9 @@ pub struct FeedEntry {
     pub valid_until: Option<String>,
     /// The event's note in the registry, if any.
     pub note: Option<String>,
+    /// Set when the evidence does not support the registered level on the
+    /// grading date: every entry about the certificate says so.
+    pub level_flag: Option<LevelFlag>,
 }
 
 impl FeedEntry {
@@ -130,6 +133,10 @@ pub fn entries(report: &Report, schemes: &Schemes, as_of: Date) -> Vec<FeedEntry
             level_en: n.level_en.clone(),
             valid_until: c.valid_until.clone(),
             note,
+            level_flag: c
+                .unsupported_level
+                .as_ref()
+                .map(|u| LevelFlag::new(u, schemes, &c.standard)),
         };
         for e in &c.events {
             let (Some(change), Ok(date)) = (Change::of_event(e.kind), e.date.parse::<Date>())
@@ -223,9 +230,12 @@ pub struct EntryView {
     pub change: &'static str,
     pub title: String,
     pub updated: String,
-    /// The certificate on its organisation's page in the edition.
+    /// The certificate's verification page in the edition.
     pub link: String,
     pub summary: String,
+    /// The evidence does not support the certificate's registered level
+    /// (the summary says so; the entry gets a category for filtering).
+    pub level_unsupported: bool,
 }
 
 /// Midnight of `date` in China, RFC 3339.
@@ -290,6 +300,11 @@ pub fn view(entries: &[FeedEntry], input: &FeedInput) -> FeedView {
             } else {
                 "feed_summary"
             }));
+            if let Some(flag) = &e.level_flag {
+                summary = t("feed_level_flag")
+                    .replace("{summary}", &summary)
+                    .replace("{flag}", &flag.sentence(input.strings, input.lang));
+            }
             if let Some(note) = &e.note {
                 summary.push_str(" — ");
                 summary.push_str(note);
@@ -307,6 +322,7 @@ pub fn view(entries: &[FeedEntry], input: &FeedInput) -> FeedView {
                 updated: instant(e.date),
                 link: input.urls.certificate_page(&e.number),
                 summary,
+                level_unsupported: e.level_flag.is_some(),
             }
         })
         .collect();
@@ -458,6 +474,56 @@ mod tests {
         let one = one.into_sorted();
         assert_eq!(one, all[..5]);
         assert_eq!(halves.0.merge(halves.1).into_sorted(), one);
+    }
+
+    #[test]
+    fn entries_about_an_unsupported_level_say_so() {
+        let schemes = &bundled().analysis.schemes;
+        let as_of = date(2026, 5, 1);
+        let mut r = report_with(
+            &[("issued", date(2026, 4, 1))],
+            date(2029, 3, 31),
+            Status::Valid,
+        );
+        let finding = crate::grade::report::UnsupportedLevel {
+            registered: r.certificates[0].level.clone(),
+            supported: None,
+            highest_defined: None,
+        };
+        let plain = entries(&r, schemes, as_of);
+        r.certificates[0].unsupported_level = Some(finding);
+        let flagged = entries(&r, schemes, as_of);
+        assert_eq!(flagged.len(), 1);
+        assert!(plain[0].level_flag.is_none() && flagged[0].level_flag.is_some());
+        for lang in ["zh", "en"] {
+            let strings = strings(lang);
+            let input = FeedInput {
+                strings: &strings,
+                lang,
+                site_title: "Example",
+                urls: Urls {
+                    base_url: "https://example.org/",
+                    edition: "",
+                },
+                path: "registry/feed.xml",
+                as_of,
+            };
+            let sentence = flagged[0]
+                .level_flag
+                .as_ref()
+                .map(|f| f.sentence(&strings, lang))
+                .unwrap_or_default();
+            let feed = view(&flagged, &input);
+            let entry = &feed.entries[0];
+            assert!(entry.level_unsupported);
+            assert!(entry.summary.contains(&sentence), "{}", entry.summary);
+            let unflagged = view(&plain, &input);
+            assert!(!unflagged.entries[0].summary.contains(&sentence));
+            let (_, elements) = parse(&render(&feed));
+            assert!(elements.contains(&"feed/entry/category[term=level-unsupported]".to_string()));
+            let (_, elements) = parse(&render(&unflagged));
+            assert!(!elements.iter().any(|e| e.contains("level-unsupported")));
+        }
     }
 
     /// (element path, text) of every element with text, and every element

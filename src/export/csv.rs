@@ -17,7 +17,7 @@
 
 use ::csv::{Terminator, Writer, WriterBuilder};
 
-use super::{CertificateRow, OrganisationRow};
+use super::{CertificateRow, OrganisationRow, Wording};
 
 /// The UTF-8 byte order mark every CSV file starts with.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -47,6 +47,9 @@ pub const CERTIFICATE_COLUMNS: &[&str] = &[
     "next_confirmation",
     "body",
     "url",
+    "level_supported",
+    "level_note_zh",
+    "level_note_en",
 ];
 
 /// Columns of an organisation listing, in order.
@@ -67,6 +70,7 @@ pub const ORGANISATION_COLUMNS: &[&str] = &[
     "computed_levels",
     "page_url",
     "json_url",
+    "unsupported_levels",
 ];
 
 fn writer() -> Writer<Vec<u8>> {
@@ -108,12 +112,27 @@ fn opt(v: &Option<String>) -> &str {
 
 /// `registry/certificates.csv`: one record per certificate, in the order
 /// given (registry order: by organisation id, then as the file lists them).
+/// `level_supported` is `yes` or `no` for a certificate in force or
+/// suspended (empty otherwise); a `no` is put into words in both languages
+/// with `wording`, as the pages say it.
 pub fn certificates<'a>(
     rows: impl IntoIterator<Item = &'a CertificateRow>,
+    wording: Wording,
 ) -> Result<Vec<u8>, ::csv::Error> {
     let mut w = writer();
     w.write_record(CERTIFICATE_COLUMNS)?;
     for c in rows {
+        let supported = match (c.agreement, &c.level_flag) {
+            (None, _) => "",
+            (Some(_), Some(_)) => "no",
+            (Some(_), None) => "yes",
+        };
+        let note = |strings: &std::collections::BTreeMap<String, String>, lang: &str| {
+            c.level_flag
+                .as_ref()
+                .map(|f| f.sentence(strings, lang))
+                .unwrap_or_default()
+        };
         write(
             &mut w,
             [
@@ -140,6 +159,9 @@ pub fn certificates<'a>(
                 opt(&c.next_confirmation),
                 &c.body,
                 &c.url,
+                supported,
+                &note(wording.zh, "zh"),
+                &note(wording.en, "en"),
             ],
         )?;
     }
@@ -157,7 +179,10 @@ fn agreement_name(a: crate::grade::Agreement) -> &'static str {
 /// A listing of organisations (all of them, or one facet's), one record
 /// each in the order given. `holdings` lists the certificates in force as
 /// `standard/category/level` separated by `; `; `computed_levels` the level
-/// the evidence supports the same way (`-` where none is met).
+/// the evidence supports the same way (`-` where none is met);
+/// `unsupported_levels` the certificates in force or suspended whose
+/// registered level the evidence does not support, as
+/// `standard/category/registered→supported` (`-` for no level).
 pub fn organisations<'a>(
     rows: impl IntoIterator<Item = &'a OrganisationRow>,
 ) -> Result<Vec<u8>, ::csv::Error> {
@@ -185,6 +210,20 @@ pub fn organisations<'a>(
                 )
             })
             .collect();
+        let unsupported: Vec<String> = o
+            .certificates
+            .iter()
+            .filter_map(|c| {
+                let flag = c.level_flag.as_ref()?;
+                Some(format!(
+                    "{}/{}/{}→{}",
+                    c.standard,
+                    c.category,
+                    flag.registered.id,
+                    flag.supported.as_ref().map_or("-", |l| l.id.as_str())
+                ))
+            })
+            .collect();
         write(
             &mut w,
             [
@@ -204,6 +243,7 @@ pub fn organisations<'a>(
                 &computed.join("; "),
                 &o.page_url,
                 &o.json_url,
+                &unsupported.join("; "),
             ],
         )?;
     }
@@ -212,7 +252,7 @@ pub fn organisations<'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixture::{URLS, bundled};
+    use super::super::fixture::{URLS, bundled, wording};
     use super::super::rows;
     use super::*;
 
@@ -250,7 +290,7 @@ mod tests {
     #[test]
     fn certificates_have_a_bom_stable_columns_and_one_record_each() {
         let rows = all_rows();
-        let bytes = certificates(rows.iter().flat_map(|r| &r.certificates))
+        let bytes = certificates(rows.iter().flat_map(|r| &r.certificates), wording())
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(bytes.starts_with(BOM));
         let (header, records) = read(&bytes);
@@ -307,7 +347,7 @@ mod tests {
             }
             for bytes in [
                 organisations([&org]).unwrap_or_else(|e| panic!("{e}")),
-                certificates(&org.certificates).unwrap_or_else(|e| panic!("{e}")),
+                certificates(&org.certificates, wording()).unwrap_or_else(|e| panic!("{e}")),
             ] {
                 let (_, records) = read(&bytes);
                 for record in &records {
@@ -350,10 +390,78 @@ mod tests {
         assert_eq!(records[0][2], org.name_en);
         assert_eq!(records[0][3], "甲; 乙, 丙");
 
-        let bytes = certificates(&org.certificates).unwrap_or_else(|e| panic!("{e}"));
+        let bytes = certificates(&org.certificates, wording()).unwrap_or_else(|e| panic!("{e}"));
         let (_, records) = read(&bytes);
         assert_eq!(records.len(), org.certificates.len());
         assert!(records.iter().all(|r| r[3] == org.name_en));
+    }
+
+    fn column(name: &str, columns: &[&str]) -> usize {
+        columns
+            .iter()
+            .position(|c| *c == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    }
+
+    #[test]
+    fn an_unsupported_level_is_flagged_in_plain_columns() {
+        use crate::export::{LevelFlag, LevelNames};
+        let mut rows = all_rows();
+        let (o, i) = rows
+            .iter()
+            .enumerate()
+            .find_map(|(o, r)| {
+                let i = r.certificates.iter().position(|c| c.agreement.is_some())?;
+                Some((o, i))
+            })
+            .unwrap_or_else(|| panic!("a certificate in force"));
+        let names = |id: &str, en: &str| LevelNames {
+            id: id.into(),
+            en: en.into(),
+        };
+        let c = &mut rows[o].certificates[i];
+        c.agreement = Some(crate::grade::Agreement::Unsupported);
+        c.level_flag = Some(Box::new(LevelFlag {
+            registered: names("三级", "Level 3"),
+            supported: Some(names("一级", "Level 1")),
+            highest_defined: None,
+        }));
+        let number = c.number.clone();
+        let bytes = certificates(rows.iter().flat_map(|r| &r.certificates), wording())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (header, records) = read(&bytes);
+        // The columns before are where they were: new ones are appended.
+        assert_eq!(header[..23], CERTIFICATE_COLUMNS[..23]);
+        let at = |name| column(name, CERTIFICATE_COLUMNS);
+        for r in &records {
+            let flagged = r[0] == number;
+            let expected = match (flagged, r[at("agreement")].as_str()) {
+                (true, _) => "no",
+                (false, "") => "",
+                (false, _) => "yes",
+            };
+            assert_eq!(r[at("level_supported")], expected, "{}", r[0]);
+            if flagged {
+                assert_eq!(r[at("level_note_zh")], "登记三级；证据仅支持一级");
+                assert_eq!(
+                    r[at("level_note_en")],
+                    "Registered Level 3; the evidence supports only Level 1"
+                );
+            } else {
+                assert!(r[at("level_note_zh")].is_empty() && r[at("level_note_en")].is_empty());
+            }
+        }
+        let bytes = organisations(&rows).unwrap_or_else(|e| panic!("{e}"));
+        let (_, records) = read(&bytes);
+        let at = column("unsupported_levels", ORGANISATION_COLUMNS);
+        for (r, row) in records.iter().zip(&rows) {
+            if row.id == rows[o].id {
+                let c = &row.certificates[i];
+                assert_eq!(r[at], format!("{}/{}/三级→一级", c.standard, c.category));
+            } else {
+                assert_eq!(r[at], "", "{}", row.id);
+            }
+        }
     }
 
     #[test]

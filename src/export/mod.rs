@@ -12,10 +12,12 @@ pub mod api;
 pub mod atom;
 pub mod csv;
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::grade::report::Report;
+use crate::grade::report::{Report, UnsupportedLevel};
 use crate::grade::{Agreement, Status};
 use crate::rules::Schemes;
 
@@ -103,6 +105,10 @@ pub struct CertificateRow {
     /// How the registered level compares with the computed one, for a
     /// certificate in force or suspended; `null` otherwise.
     pub agreement: Option<Agreement>,
+    /// The registered level the evidence does not support, named in both
+    /// languages; `null` unless `agreement` is `unsupported`. Boxed: rows
+    /// are kept for every certificate, flags are rare.
+    pub level_flag: Option<Box<LevelFlag>>,
     /// `null` only for a malformed certificate (which fails the build).
     pub status: Option<Status>,
     /// See `status_date` of the organisation file.
@@ -124,6 +130,91 @@ pub struct GradeRow {
     /// `null` when not even the lowest level is met.
     pub level: Option<String>,
     pub level_en: Option<String>,
+}
+
+/// A level as the standard writes it (its id, which is its Chinese name:
+/// `三级`) and in English (`Level 3`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct LevelNames {
+    pub id: String,
+    pub en: String,
+}
+
+impl LevelNames {
+    fn of(schemes: &Schemes, standard: &str, id: &str) -> LevelNames {
+        LevelNames {
+            id: id.to_string(),
+            en: level_en(schemes, standard, id).unwrap_or_else(|| id.to_string()),
+        }
+    }
+
+    /// The name in `lang` (`zh` or `en`).
+    pub fn name(&self, lang: &str) -> &str {
+        if lang == "zh" { &self.id } else { &self.en }
+    }
+}
+
+/// A registered level the evidence does not support (the report's
+/// [`UnsupportedLevel`]) with its levels named in both languages. Pages,
+/// search results, the CSV and the feed all word it with
+/// [`LevelFlag::sentence`], so a buyer reads the same words everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct LevelFlag {
+    pub registered: LevelNames,
+    /// `null` when the evidence supports no level.
+    pub supported: Option<LevelNames>,
+    /// Set when the standard defines no requirements at the registered level
+    /// for the category: the highest level it can support there.
+    pub highest_defined: Option<LevelNames>,
+}
+
+impl LevelFlag {
+    pub fn new(finding: &UnsupportedLevel, schemes: &Schemes, standard: &str) -> LevelFlag {
+        let names = |id: &String| LevelNames::of(schemes, standard, id);
+        LevelFlag {
+            registered: names(&finding.registered),
+            supported: finding.supported.as_ref().map(names),
+            highest_defined: finding.highest_defined.as_ref().map(names),
+        }
+    }
+
+    /// The finding with level ids, as the JSON API publishes it.
+    pub fn ids(&self) -> UnsupportedLevel {
+        UnsupportedLevel {
+            registered: self.registered.id.clone(),
+            supported: self.supported.as_ref().map(|l| l.id.clone()),
+            highest_defined: self.highest_defined.as_ref().map(|l| l.id.clone()),
+        }
+    }
+
+    /// The finding in words, from the UI strings of language `lang`:
+    /// "登记三级；证据仅支持一级", "Registered Level 3; the evidence supports
+    /// no level". The registered level comes first, so it is plain which
+    /// level is above the evidence.
+    pub fn sentence<'a>(&'a self, strings: &BTreeMap<String, String>, lang: &'a str) -> String {
+        let key = match (&self.highest_defined, &self.supported) {
+            (None, Some(_)) => "level_unsupported",
+            (None, None) => "level_unsupported_none",
+            (Some(h), Some(s)) if h == s => "level_undefined",
+            (Some(_), Some(_)) => "level_undefined_lower",
+            (Some(_), None) => "level_undefined_none",
+        };
+        let name = |l: Option<&'a LevelNames>| l.map_or("", |l| l.name(lang));
+        strings
+            .get(key)
+            .map_or(key, String::as_str)
+            .replace("{registered}", self.registered.name(lang))
+            .replace("{supported}", name(self.supported.as_ref()))
+            .replace("{highest}", name(self.highest_defined.as_ref()))
+    }
+}
+
+/// The UI strings of the two languages the exports put findings into words
+/// with (the CSV has a column for each).
+#[derive(Clone, Copy)]
+pub struct Wording<'a> {
+    pub zh: &'a BTreeMap<String, String>,
+    pub en: &'a BTreeMap<String, String>,
 }
 
 /// The names of a standard, one of its categories and a level, in both
@@ -190,6 +281,10 @@ pub fn rows(report: &Report, schemes: &Schemes, urls: &Urls) -> OrganisationRow 
                         .find(|r| r.certificate == c.number)
                         .map(|r| r.agreement)
                 }),
+                level_flag: c
+                    .unsupported_level
+                    .as_ref()
+                    .map(|u| Box::new(LevelFlag::new(u, schemes, &c.standard))),
                 status: c.status,
                 status_date: c.status_date.clone(),
                 issued: c.issued.clone(),
@@ -283,6 +378,17 @@ pub(crate) mod fixture {
             Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/i18n/{lang}.yaml"));
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
         serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The default theme's UI strings of both languages, as the CSV words
+    /// findings with them.
+    pub fn wording() -> super::Wording<'static> {
+        static ZH: OnceLock<std::collections::BTreeMap<String, String>> = OnceLock::new();
+        static EN: OnceLock<std::collections::BTreeMap<String, String>> = OnceLock::new();
+        super::Wording {
+            zh: ZH.get_or_init(|| strings("zh")),
+            en: EN.get_or_init(|| strings("en")),
+        }
     }
 
     /// `feed.xml` of the default theme rendered with tera as the site does.
@@ -395,6 +501,92 @@ mod tests {
         );
         assert!(all.iter().any(|c| c.status == Some(Status::Revoked)));
     }
+
+    fn flag(registered: &str, supported: Option<&str>, highest: Option<&str>) -> LevelFlag {
+        let schemes = &bundled().analysis.schemes;
+        LevelFlag::new(
+            &UnsupportedLevel {
+                registered: registered.into(),
+                supported: supported.map(String::from),
+                highest_defined: highest.map(String::from),
+            },
+            schemes,
+            "csi-grading",
+        )
+    }
+
+    #[test]
+    fn a_flag_names_the_registered_level_first_in_both_languages() {
+        let (zh, en) = (super::fixture::strings("zh"), super::fixture::strings("en"));
+        let cases = [
+            (
+                flag("三级", Some("一级"), None),
+                "登记三级；证据仅支持一级",
+                "Registered Level 3; the evidence supports only Level 1",
+            ),
+            (
+                flag("三级", None, None),
+                "登记三级；证据不支持任何等级",
+                "Registered Level 3; the evidence supports no level",
+            ),
+            (
+                flag("四级", Some("三级"), Some("三级")),
+                "登记四级；本标准对该类服务未规定四级要求，最高只能支持三级",
+                "Registered Level 4; this standard defines no Level 4 requirements for this category, so the highest level it can support is Level 3",
+            ),
+            (
+                flag("四级", Some("一级"), Some("三级")),
+                "登记四级；本标准对该类服务未规定四级要求，最高只能支持三级，证据仅支持一级",
+                "Registered Level 4; this standard defines no Level 4 requirements for this category, so the highest level it can support is Level 3, and the evidence supports only Level 1",
+            ),
+            (
+                flag("四级", None, Some("三级")),
+                "登记四级；本标准对该类服务未规定四级要求，最高只能支持三级，证据不支持任何等级",
+                "Registered Level 4; this standard defines no Level 4 requirements for this category, so the highest level it can support is Level 3, and the evidence supports no level",
+            ),
+        ];
+        for (flag, in_zh, in_en) in cases {
+            assert_eq!(flag.sentence(&zh, "zh"), in_zh);
+            assert_eq!(flag.sentence(&en, "en"), in_en);
+        }
+        // The API form keeps the standard's own writing.
+        let f = flag("四级", Some("一级"), Some("三级"));
+        assert_eq!(f.ids().registered, "四级");
+        assert_eq!(f.ids().highest_defined.as_deref(), Some("三级"));
+    }
+
+    #[test]
+    fn rows_carry_the_flag_of_an_unsupported_level_and_only_then() {
+        let b = bundled();
+        // The bundled registry is consistent (check --strict passes).
+        for r in &b.reports {
+            let row = rows(r, &b.analysis.schemes, &super::fixture::URLS);
+            assert!(row.certificates.iter().all(|c| c.level_flag.is_none()));
+        }
+        let mut report = b
+            .reports
+            .iter()
+            .find(|r| r.certificates.iter().any(|c| c.standard == "csi-grading"))
+            .cloned()
+            .unwrap_or_else(|| panic!("a csi-grading certificate"));
+        let i = report
+            .certificates
+            .iter()
+            .position(|c| c.standard == "csi-grading")
+            .unwrap_or(0);
+        report.certificates[i].unsupported_level = Some(UnsupportedLevel {
+            registered: "三级".into(),
+            supported: Some("一级".into()),
+            highest_defined: None,
+        });
+        let row = rows(&report, &b.analysis.schemes, &super::fixture::URLS);
+        let f = row.certificates[i].level_flag.as_ref();
+        assert_eq!(f.map(|f| f.registered.en.as_str()), Some("Level 3"));
+        assert_eq!(
+            f.and_then(|f| f.supported.as_ref()).map(|l| l.en.as_str()),
+            Some("Level 1")
+        );
+    }
 }
 
 /// The examples of the documentation pages are real output: every JSON
@@ -408,7 +600,7 @@ mod doc_examples {
     use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
     use serde_json::Value;
 
-    use super::fixture::{URLS, bundled, feed};
+    use super::fixture::{URLS, bundled, feed, wording};
     use super::*;
 
     const GENERATED_AT: &str = "2026-11-21T00:00:00Z";
@@ -546,7 +738,7 @@ mod doc_examples {
     fn documentation_examples_are_real_output() {
         let rows = real_rows();
         let csv_files: Vec<String> = [
-            csv::certificates(rows.iter().flat_map(|r| &r.certificates)),
+            csv::certificates(rows.iter().flat_map(|r| &r.certificates), wording()),
             csv::organisations(&rows),
         ]
         .into_iter()

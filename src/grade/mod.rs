@@ -83,6 +83,30 @@ pub struct GradeResult {
     pub registered: Vec<Registered>,
 }
 
+impl GradeResult {
+    /// The highest level the text can support for this category at all:
+    /// each part's unbroken run of defined levels from the lowest (a scored
+    /// part has one level), the lowest of those over the parts. Below what a
+    /// registered level may need when the text leaves a level empty
+    /// (csi-grading J.4); `None` when not even the lowest is defined.
+    pub fn highest_defined(&self) -> Option<usize> {
+        let mut highest: Option<usize> = None;
+        for (i, part) in self.parts.iter().enumerate() {
+            let own = if part.score.is_some() {
+                Some(0)
+            } else {
+                part.levels
+                    .iter()
+                    .take_while(|l| l.defined)
+                    .last()
+                    .map(|l| l.level)
+            };
+            highest = if i == 0 { own } else { highest.min(own) };
+        }
+        highest
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct NextLevel {
     pub level: usize,
@@ -988,6 +1012,26 @@ pub fn findings(
                 );
                 match reg.agreement {
                     Agreement::Consistent => {}
+                    // A level the text leaves empty for the category: no
+                    // evidence can reach it, so only the level can be wrong.
+                    Agreement::Unsupported
+                        if result.highest_defined().is_none_or(|h| h < reg.level) =>
+                    {
+                        out.push(
+                            Diagnostic::warning(
+                                location,
+                                format!(
+                                    "{message}; {} defines no {} requirements for {}, so the highest level it can support is {}",
+                                    result.standard,
+                                    cert.level,
+                                    result.category,
+                                    name(result.highest_defined())
+                                ),
+                            )
+                            .with_code(UNSUPPORTED)
+                            .with_hint("correct the registered level: no evidence can support it"),
+                        )
+                    }
                     Agreement::Unsupported => out.push(
                         Diagnostic::warning(location, message)
                             .with_code(UNSUPPORTED)

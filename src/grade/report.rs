@@ -67,6 +67,10 @@ pub struct CertificateReport {
     pub category: String,
     /// Registered level as the standard writes it (`三级`).
     pub level: String,
+    /// Set when the certificate is in force or suspended and the evidence
+    /// does not support its registered level on the grading date; `null`
+    /// otherwise.
+    pub unsupported_level: Option<UnsupportedLevel>,
     /// The body that issued the certificate.
     pub body: String,
     /// Status on the grading date; `null` only for a malformed certificate.
@@ -86,6 +90,22 @@ pub struct CertificateReport {
     pub sanctions: Vec<EventReport>,
     /// The certificate's dated events up to the grading date, oldest first.
     pub events: Vec<EventReport>,
+}
+
+/// A registered level the evidence does not support: the one finding
+/// every page and export shows for such a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct UnsupportedLevel {
+    /// The registered level (`三级`).
+    pub registered: String,
+    /// The level the evidence supports for the certificate's standard and
+    /// category; `null` when not even the lowest is met.
+    pub supported: Option<String>,
+    /// Set when the standard defines no requirements at the registered
+    /// level for this category (csi-grading annex J has no 四级), so no
+    /// evidence can support it: the highest level the standard can support
+    /// there. `null` when the registered level is defined.
+    pub highest_defined: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -325,12 +345,14 @@ fn report(org: &Organisation, og: &OrganisationGrades, reporter: &Reporter) -> R
         .certificates
         .iter()
         .zip(&og.certificates)
-        .map(|(c, state)| CertificateReport {
+        .enumerate()
+        .map(|(i, (c, state))| CertificateReport {
             number: c.number.clone(),
             standard: c.standard.clone(),
             edition: c.edition.clone(),
             category: c.category.clone(),
             level: c.level.clone(),
+            unsupported_level: unsupported_level(og, i, reporter.schemes),
             body: c.body.clone(),
             status: state.as_ref().map(|s| s.status),
             status_date: state
@@ -404,6 +426,32 @@ fn report(org: &Organisation, og: &OrganisationGrades, reporter: &Reporter) -> R
         certificates,
         grades: grade_reports,
     }
+}
+
+/// The finding on certificate `index` of the organisation, when the
+/// engine found its registered level unsupported.
+fn unsupported_level(
+    og: &OrganisationGrades,
+    index: usize,
+    schemes: &Schemes,
+) -> Option<UnsupportedLevel> {
+    let (result, registered) = og.results.iter().find_map(|r| {
+        r.registered
+            .iter()
+            .find(|x| x.certificate == index && x.agreement == Agreement::Unsupported)
+            .map(|x| (r, x))
+    })?;
+    let scheme = schemes.get(&result.standard)?;
+    let highest = result.highest_defined();
+    Some(UnsupportedLevel {
+        registered: level_name(scheme, Some(registered.level))?,
+        supported: level_name(scheme, result.level),
+        highest_defined: if highest.is_none_or(|h| h < registered.level) {
+            level_name(scheme, highest)
+        } else {
+            None
+        },
+    })
 }
 
 fn level_name(scheme: &Scheme, index: Option<usize>) -> Option<String> {

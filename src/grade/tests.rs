@@ -437,6 +437,63 @@ fn registered_level_is_compared_with_the_computed_one() {
     );
 }
 
+#[test]
+fn a_registered_level_the_text_leaves_undefined_is_told_apart() {
+    use crate::grade::report::{Reporter, UnsupportedLevel};
+    let finding = |text: &str, category: &str| {
+        let registry = org(&text.replace("category: consulting", &format!("category: {category}")));
+        let schemes = scheme(RULES);
+        let grades = grade(&registry, &schemes, DAY);
+        let report = Reporter::new(&schemes, &grades)
+            .report(&registry.organisations[0], &grades.organisations[0]);
+        let messages: Vec<String> = findings(&registry, &schemes, &grades)
+            .iter()
+            .map(|d| d.message.clone())
+            .collect();
+        (
+            grades.organisations[0].results[0].highest_defined(),
+            report.certificates[0].unsupported_level.clone(),
+            messages,
+        )
+    };
+    let level = |l: &str| Some(l.to_string());
+    // Consulting: the professional part defines no 三级, so 二级 is the most.
+    let (highest, unsupported, messages) =
+        finding(&ORG.replace("level: 二级", "level: 三级"), "consulting");
+    assert_eq!(highest, Some(1));
+    assert_eq!(
+        unsupported,
+        Some(UnsupportedLevel {
+            registered: "三级".into(),
+            supported: level("二级"),
+            highest_defined: level("二级"),
+        })
+    );
+    assert!(
+        messages[0].contains("defines no 三级 requirements"),
+        "{messages:?}"
+    );
+    // Integration has every level: 三级 is unsupported by the evidence only.
+    let (highest, unsupported, messages) = finding(
+        &with("staff: 10", "staff: 6").replace("level: 二级", "level: 三级"),
+        "integration",
+    );
+    assert_eq!(highest, Some(2));
+    assert_eq!(
+        unsupported,
+        Some(UnsupportedLevel {
+            registered: "三级".into(),
+            supported: level("一级"),
+            highest_defined: None,
+        })
+    );
+    assert!(!messages[0].contains("defines no"), "{messages:?}");
+    // A consistent level has no finding.
+    let (_, unsupported, messages) = finding(ORG, "consulting");
+    assert_eq!(unsupported, None);
+    assert!(messages.is_empty());
+}
+
 const SCORE: &str = r#"
 levels: [{id: 通过, en: Pass}]
 categories: [{id: consulting, zh: 咨询, en: Consulting, clause: "1"}]

@@ -123,6 +123,15 @@ impl FacetValue {
         if lang == "zh" { &self.zh } else { &self.en }
     }
 
+    /// The slug of the standard a category or level belongs to (the first
+    /// segment of its value: `level=csi-grading/level-3`).
+    pub fn standard(&self) -> Option<&str> {
+        let value = self.token.split_once('=')?.1;
+        matches!(self.kind, "category" | "level")
+            .then(|| value.split_once('/').map(|(standard, _)| standard))
+            .flatten()
+    }
+
     pub fn group(&self, lang: &str) -> Option<&str> {
         self.group.as_ref().map(|(zh, en)| {
             if lang == "zh" {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::export::LevelFlag;
 use crate::grade::report::{self, CertificateReport, GradeReport, Report, RequirementReport};
 use crate::grade::{Agreement, Grades, State};
 use crate::model::Document;
@@ -61,6 +62,9 @@ pub struct CertView {
     /// Status key (`valid`, `revoked`, …) for styling, and its sentence.
     pub status: String,
     pub status_text: String,
+    /// "登记三级；证据仅支持一级" when the evidence does not support the
+    /// registered level (the same words as every other surface).
+    pub level_flag: Option<String>,
     pub valid_until: String,
     pub renewal_window_open: bool,
     pub next_confirmation: Option<String>,
@@ -82,6 +86,8 @@ pub struct GradeView {
     pub standard_url: String,
     pub category: String,
     pub level: Option<String>,
+    /// Which way the standard's levels run.
+    pub level_scale: Option<String>,
     pub registered: Vec<RegisteredView>,
     /// The assessment records of this standard and category, newest first:
     /// body, date and what each covers.
@@ -95,6 +101,7 @@ pub struct RegisteredView {
     pub certificate: String,
     pub level: String,
     pub agreement: String,
+    /// "登记三级，与证据一致", or the flag's words when unsupported.
     pub text: String,
 }
 
@@ -250,7 +257,11 @@ impl<'a> Views<'a> {
         } else {
             (o.name_en.clone(), o.name_zh.clone(), "zh-CN")
         };
-        let grades: Vec<GradeView> = r.grades.iter().map(|g| self.grade(g)).collect();
+        let grades: Vec<GradeView> = r
+            .grades
+            .iter()
+            .map(|g| self.grade(g, &r.certificates))
+            .collect();
         OrgView {
             id: o.id.clone(),
             name,
@@ -287,6 +298,13 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The words of a certificate's unsupported level, if it has one.
+    fn level_flag(&self, c: &CertificateReport) -> Option<String> {
+        c.unsupported_level.as_ref().map(|u| {
+            LevelFlag::new(u, self.input.schemes, &c.standard).sentence(self.strings, self.lang)
+        })
+    }
+
     pub fn certificate(&self, c: &CertificateReport) -> CertView {
         let status = c.status.map_or("invalid", |s| s.name()).to_string();
         let date = c.status_date.clone().unwrap_or_default();
@@ -312,6 +330,7 @@ impl<'a> Views<'a> {
             body: c.body.clone(),
             status,
             status_text,
+            level_flag: self.level_flag(c),
             valid_until: until,
             renewal_window_open: c.renewal_window_open,
             next_confirmation: c.next_confirmation.clone(),
@@ -332,7 +351,7 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn grade(&self, g: &GradeReport) -> GradeView {
+    fn grade(&self, g: &GradeReport, certificates: &[CertificateReport]) -> GradeView {
         let slug = g.standard.as_str();
         let parts = g
             .parts
@@ -422,20 +441,32 @@ impl<'a> Views<'a> {
             standard_url: format!("{}standards/{slug}/", self.root),
             category: self.category_name(slug, &g.category),
             level: g.level.as_ref().map(|l| self.level_name(slug, l)),
+            level_scale: self.level_scale(slug),
             registered: g
                 .registered
                 .iter()
                 .map(|x| {
-                    let key = match x.agreement {
-                        Agreement::Consistent => "consistent",
-                        Agreement::Unsupported => "unsupported",
-                        Agreement::Exceeded => "exceeded",
+                    let level = self.level_name(slug, &x.level);
+                    let computed = g.level.as_ref().map(|l| self.level_name(slug, l));
+                    let fill = |key: &str| {
+                        self.t(key)
+                            .replace("{registered}", &level)
+                            .replace("{supported}", computed.as_deref().unwrap_or_default())
+                    };
+                    let text = match x.agreement {
+                        Agreement::Consistent => fill("level_consistent"),
+                        Agreement::Exceeded => fill("level_exceeded"),
+                        Agreement::Unsupported => certificates
+                            .iter()
+                            .find(|c| c.number == x.certificate)
+                            .and_then(|c| self.level_flag(c))
+                            .unwrap_or_else(|| fill("level_unsupported")),
                     };
                     RegisteredView {
                         certificate: x.certificate.clone(),
-                        level: self.level_name(slug, &x.level),
-                        agreement: key.to_string(),
-                        text: self.t(&format!("grade_{key}")),
+                        level,
+                        agreement: agreement_name(x.agreement).to_string(),
+                        text,
                     }
                 })
                 .collect(),
@@ -669,6 +700,15 @@ impl<'a> Views<'a> {
     }
 }
 
+/// The agreement's name in the report's JSON (`consistent`, …), for styling.
+fn agreement_name(a: Agreement) -> &'static str {
+    match a {
+        Agreement::Consistent => "consistent",
+        Agreement::Unsupported => "unsupported",
+        Agreement::Exceeded => "exceeded",
+    }
+}
+
 /// "7.1.4-a" → "7.1.4 a)", "item-12" → "第12项"/"item 12", else the anchor.
 pub fn clause_label(anchor: &str, zh: bool) -> String {
     if let Some(n) = anchor.strip_prefix("item-") {
@@ -708,7 +748,8 @@ pub struct RowView {
     pub holdings: Vec<HoldingView>,
 }
 
-/// A certificate in a listing row: what it certifies and its status.
+/// A certificate in a listing row: what it certifies (its registered
+/// level, labelled so) and its status.
 #[derive(Serialize)]
 pub struct HoldingView {
     pub text: String,
@@ -716,6 +757,12 @@ pub struct HoldingView {
     pub status_label: String,
     /// The certificate's verification page.
     pub url: String,
+    /// "计算等级四级" when the evidence supports more than the registered
+    /// level (a certificate in force or suspended).
+    pub computed: Option<String>,
+    /// The flag's words when the evidence does not support the registered
+    /// level.
+    pub level_flag: Option<String>,
 }
 
 /// The verification page of one certificate.
@@ -728,20 +775,57 @@ pub struct VerifyView {
     /// whether it supports the certificate's level.
     pub computed_level: Option<String>,
     pub agreement: Option<String>,
+    /// Which way the standard's levels run ("在本标准中，一级最低，四级最高。").
+    pub level_scale: Option<String>,
     pub as_of: String,
     /// How the standard's lifecycle text is read (windows, sanctions).
     pub lifecycle_readings: Vec<ReadingView>,
 }
 
 impl Views<'_> {
-    /// "网络安全服务机构等级评定规范 · 风险评估服务 · 三级" in this edition's language.
+    /// "网络安全服务机构等级评定规范 · 风险评估服务 · 登记三级" in this
+    /// edition's language: the level is the registered one, and says so.
     pub fn holding_text(&self, standard: &str, category: &str, level: &str) -> String {
         format!(
             "{} · {} · {}",
             self.standard_title(standard),
             self.category_name(standard, category),
-            self.level_name(standard, level)
+            self.t("holding_registered")
+                .replace("{level}", &self.level_name(standard, level))
         )
+    }
+
+    /// What a listing shows beside a certificate's registered level: the
+    /// computed level where the evidence supports more, and the flag where
+    /// it supports less; `(computed, flag)`.
+    pub fn holding_levels(
+        &self,
+        c: &crate::export::CertificateRow,
+    ) -> (Option<String>, Option<String>) {
+        let computed = match (c.agreement, &c.computed_level) {
+            (Some(Agreement::Exceeded), Some(level)) => Some(
+                self.t("holding_computed")
+                    .replace("{level}", &self.level_name(&c.standard, level)),
+            ),
+            _ => None,
+        };
+        let flag = c
+            .level_flag
+            .as_ref()
+            .map(|f| f.sentence(self.strings, self.lang));
+        (computed, flag)
+    }
+
+    /// Which way a standard's levels run, in a sentence; `None` for a
+    /// standard of one level.
+    pub fn level_scale(&self, standard: &str) -> Option<String> {
+        let levels = &self.input.schemes.get(standard)?.rules.levels;
+        let (lowest, highest) = (levels.first()?, levels.last()?);
+        (levels.len() > 1).then(|| {
+            self.t("level_scale")
+                .replace("{lowest}", &self.level_name(standard, &lowest.id))
+                .replace("{highest}", &self.level_name(standard, &highest.id))
+        })
     }
 
     /// A status's short name ("有效", "Revoked").
@@ -776,11 +860,14 @@ impl Views<'_> {
                 .iter()
                 .map(|c| {
                     let status = super::directory::status_name(c);
+                    let (computed, level_flag) = self.holding_levels(c);
                     HoldingView {
                         text: self.holding_text(&c.standard, &c.category, &c.level),
                         status: status.to_string(),
                         status_label: self.status_label(status),
                         url: self.verify_url(&crate::registry::number_slug(&c.number)),
+                        computed,
+                        level_flag,
                     }
                 })
                 .collect(),
@@ -794,11 +881,7 @@ impl Views<'_> {
             .find(|g| g.standard == c.standard && g.category == c.category);
         let agreement = grade
             .and_then(|g| g.registered.iter().find(|x| x.certificate == c.number))
-            .map(|x| match x.agreement {
-                Agreement::Consistent => "consistent",
-                Agreement::Unsupported => "unsupported",
-                Agreement::Exceeded => "exceeded",
-            });
+            .map(|x| agreement_name(x.agreement));
         VerifyView {
             cert: self.certificate(c),
             org_name: if self.zh() {
@@ -811,6 +894,7 @@ impl Views<'_> {
                 .and_then(|g| g.level.as_ref())
                 .map(|l| self.level_name(&c.standard, l)),
             agreement: agreement.map(String::from),
+            level_scale: self.level_scale(&c.standard),
             as_of: r.as_of.clone(),
             lifecycle_readings: self
                 .input

@@ -86,13 +86,24 @@ pub fn organisation(entry: &Entry, zh: &Views, en: &Views) -> Source {
         .iter()
         .map(|c| {
             let slug = crate::registry::number_slug(&c.number);
-            json!({
+            let mut holding = json!({
                 "zh": zh.holding_text(&c.standard, &c.category, &c.level),
                 "en": en.holding_text(&c.standard, &c.category, &c.level),
                 "status": super::directory::status_name(c),
                 "number": c.number,
                 "url": {"zh": zh.verify_url(&slug), "en": en.verify_url(&slug)},
-            })
+            });
+            // As the static rows show them; left out when absent, which is
+            // nearly always, to keep the records small.
+            let ((computed_zh, flag_zh), (computed_en, flag_en)) =
+                (zh.holding_levels(c), en.holding_levels(c));
+            if let (Some(zh), Some(en)) = (computed_zh, computed_en) {
+                holding["computed"] = json!({"zh": zh, "en": en});
+            }
+            if let (Some(zh), Some(en)) = (flag_zh, flag_en) {
+                holding["level_flag"] = json!({"zh": zh, "en": en});
+            }
+            holding
         })
         .collect();
     Source {

@@ -54,9 +54,18 @@ fn encoding_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
 /// A listing page of the directory, in one language.
 #[derive(Serialize)]
 struct ListingView {
-    /// The facet value listed, if any ("北京市"), and its kind ("地区").
+    /// The facet value listed, if any ("北京市"; "三级 · <standard>" for a
+    /// level or category, whose names repeat across standards), and its
+    /// kind ("地区").
     facet: Option<String>,
     facet_kind: Option<String>,
+    /// The page's heading for a facet: for a level it names the standard
+    /// and says the level is the computed one.
+    heading: Option<String>,
+    /// On a level's listing: which way the standard's levels run, and that
+    /// rows show registered levels.
+    level_scale: Option<String>,
+    level_intro: Option<String>,
     count: usize,
     rows: Vec<RowView>,
     sort: &'static str,
@@ -275,10 +284,24 @@ impl Stream<'_> {
             api::openapi(self.renderer.base_url, default_title, &api::ENDPOINTS)
                 .map_err(|e| e.to_string()),
         );
+        let strings = |lang: &str| {
+            self.renderer
+                .strings
+                .get(lang)
+                .or_else(|| self.editions.first().map(|e| e.strings))
+        };
+        let none = BTreeMap::new();
+        let wording = export::Wording {
+            zh: strings("zh").unwrap_or(&none),
+            en: strings("en").unwrap_or(&none),
+        };
         put(
             "registry/certificates.csv",
-            export::csv::certificates(harvest.entries.iter().flat_map(|e| &e.row.certificates))
-                .map_err(|e| e.to_string()),
+            export::csv::certificates(
+                harvest.entries.iter().flat_map(|e| &e.row.certificates),
+                wording,
+            )
+            .map_err(|e| e.to_string()),
         );
         for e in self.single_editions() {
             let edition = &self.editions[e];
@@ -670,9 +693,28 @@ impl Stream<'_> {
                 g
             })
             .collect();
+        let as_of = self.renderer.registry.grades.as_of.to_string();
+        let heading = facet.map(|f| match (f.kind, f.group(lang)) {
+            ("level", Some(standard)) => t("directory_level_title")
+                .replace("{standard}", standard)
+                .replace("{level}", f.label(lang)),
+            (_, Some(standard)) => t("directory_grouped_title")
+                .replace("{standard}", standard)
+                .replace("{value}", f.label(lang)),
+            (_, None) => f.label(lang).to_string(),
+        });
+        let level_standard = facet
+            .filter(|f| f.kind == "level")
+            .and_then(|f| f.standard());
         ListingView {
-            facet: facet.map(|f| f.label(lang).to_string()),
+            facet: facet.map(|f| match f.group(lang) {
+                Some(standard) => format!("{} · {standard}", f.label(lang)),
+                None => f.label(lang).to_string(),
+            }),
             facet_kind: facet.map(|f| t(&format!("facet_{}", f.kind))),
+            heading,
+            level_scale: level_standard.and_then(|s| views.level_scale(s)),
+            level_intro: level_standard.map(|_| t("directory_level_intro")),
             count: order.len(),
             rows,
             sort: match sort {
@@ -709,7 +751,7 @@ impl Stream<'_> {
             all_url: url("registry/"),
             filters,
             index_url: format!("{}search/organisations/", self.renderer.base),
-            as_of: self.renderer.registry.grades.as_of.to_string(),
+            as_of,
         }
     }
 

@@ -14,7 +14,11 @@ export const screenshotDir = join(repoRoot, "target", "screenshots");
 
 /** The day the served site grades for: 2026-11-21 00:00 UTC. */
 export const AS_OF = "2026-11-21";
-const AS_OF_EPOCH = String(Date.parse(`${AS_OF}T00:00:00Z`) / 1000);
+/** AS_OF as SOURCE_DATE_EPOCH, for any run of dengji. */
+export const AS_OF_EPOCH = String(Date.parse(`${AS_OF}T00:00:00Z`) / 1000);
+
+/** The dengji binary the tests run: $DENGJI_BIN, else the release build. */
+export const dengjiBinary = process.env.DENGJI_BIN ?? join(repoRoot, "target", "release", "dengji");
 
 export const DESKTOP = { width: 1366, height: 900 };
 export const PHONE = { width: 390, height: 844 };
@@ -30,11 +34,13 @@ function freePort() {
   });
 }
 
-/** Starts `dengji serve` on a free port and waits until it answers. */
-export async function startServer() {
+/**
+ * Starts `dengji serve` of the site at `root` (the bundled site unless
+ * given) on a free port and waits until it answers.
+ */
+export async function startServer({ root = repoRoot } = {}) {
   const port = await freePort();
-  const binary = process.env.DENGJI_BIN ?? join(repoRoot, "target", "release", "dengji");
-  const child = spawn(binary, ["--root", repoRoot, "serve", "--port", String(port), "--quiet"], {
+  const child = spawn(dengjiBinary, ["--root", root, "serve", "--port", String(port), "--quiet"], {
     stdio: ["ignore", "ignore", "inherit"],
     // Grades and certificate states as of a fixed day, so that what the
     // tests expect does not change with the calendar.
@@ -106,14 +112,15 @@ export function screenshotPath(name) {
 }
 
 /**
- * Registers before/after hooks that start `dengji serve` and Chromium for
- * one test file; returns an object whose `base` and `browser` are set once
- * the hooks have run.
+ * Registers before/after hooks that start `dengji serve` (of the site at
+ * `root`, the bundled one unless given) and Chromium for one test file;
+ * returns an object whose `base` and `browser` are set once the hooks have
+ * run.
  */
-export function useSiteAndBrowser() {
+export function useSiteAndBrowser({ root } = {}) {
   const env = { base: "", browser: null, server: null };
   before(async () => {
-    env.server = await startServer();
+    env.server = await startServer({ root });
     env.base = env.server.base;
     env.browser = await launchBrowser();
   });

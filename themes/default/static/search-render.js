@@ -62,9 +62,14 @@ export function orgRow(item, ctx) {
     for (const h of d.holdings) {
       const text = pick(h, lang);
       const href = h.url ? pick(h.url, lang) : "";
-      const li = el("li", { class: h.status ? `status-${h.status}` : null }, href ? el("a", { href }, text) : text);
+      const classes = [h.status ? `status-${h.status}` : "", h.level_flag ? "level-unsupported" : ""].filter(Boolean).join(" ");
+      const li = el("li", { class: classes || null }, href ? el("a", { href }, text) : text);
       const label = h.status ? statusLabel(h.status) : "";
       if (label) li.append(" ", el("span", { class: "status-badge" }, label));
+      // As the static rows: the computed level where it is higher, the
+      // finding where the evidence does not support the registered level.
+      if (h.computed) li.append(" ", el("span", { class: "level-computed" }, pick(h.computed, lang)));
+      if (h.level_flag) li.append(" ", el("span", { class: "level-flag" }, pick(h.level_flag, lang)));
       ul.append(li);
     }
     row.append(ul);
