@@ -613,3 +613,24 @@ fn roster_counts_say_their_form_and_publish_no_person() {
         }
     }
 }
+
+#[test]
+fn a_per_category_figure_written_for_the_organisation_is_a_located_error() {
+    let text = "names: {zh: 测试响应示例有限公司, en: \"Test Response Example Co., Ltd.\"}\ncredit_code: 91310115TQT000002Q\nregion: shanghai\nfounded: 2014-05-06\nevidence:\n  services:\n    emergency-response: {since: 2020-01-01, figures: {response-hours-local: 2, min-annual-training-hours: 40}}\n  figures:\n    response-hours-remote: 4\n";
+    let dir = site_with(&[("figures.yaml", text.to_string())]);
+    let out = dengji(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("registry/figures.yaml:9:28: error: figure `response-hours-remote` is per service category"),
+        "{err}"
+    );
+    assert!(
+        err.contains("write it under evidence.services.<category>.figures.response-hours-remote"),
+        "{err}"
+    );
+    assert!(
+        err.contains("registry/figures.yaml:7:107: error: figure `min-annual-training-hours` is one for the organisation"),
+        "{err}"
+    );
+}

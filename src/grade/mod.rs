@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::exact::Num;
 use crate::registry::{Assessment, Organisation, OrganisationFile, Person, Registry, Visible};
 use crate::rules::{
-    Comparison, Kind, Measure, Part, PeopleScope, Requirement, Scheme, Schemes, Since, Span, Who,
+    Comparison, Kind, Measure, Part, Requirement, Scheme, Schemes, Scope, Since, Span, Who,
 };
 
 pub use certificate::{CertificateState, Status};
@@ -768,11 +768,25 @@ impl Context<'_> {
                 form = used;
                 value
             }
-            Measure::Figure => c
-                .figure
-                .as_ref()
-                .and_then(|f| e.figures.get(f))
-                .map(|v| (v.value.clone(), v.is_public(true))),
+            Measure::Figure => {
+                // A per-category figure is read from the graded category only.
+                let per_category = c.figure.as_ref().is_some_and(|f| {
+                    self.scheme
+                        .rules
+                        .figures
+                        .iter()
+                        .any(|d| d.id == *f && d.scope == Scope::Category)
+                });
+                let figures = if per_category {
+                    e.services.get(self.category).map(|s| &s.figures)
+                } else {
+                    Some(&e.figures)
+                };
+                c.figure
+                    .as_ref()
+                    .and_then(|f| figures?.get(f))
+                    .map(|v| (v.value.clone(), v.is_public(true)))
+            }
             Measure::Projects
             | Measure::ProjectTotal
             | Measure::LargestProject
@@ -852,8 +866,8 @@ impl Context<'_> {
         let who = c.who.as_ref().unwrap_or(&default);
         if e.roster.is_empty() {
             let declared = c.count.as_deref().and_then(|key| match who.scope {
-                PeopleScope::Category => e.services.get(self.category)?.counts.get(key),
-                PeopleScope::Organisation => e.counts.get(key),
+                Scope::Category => e.services.get(self.category)?.counts.get(key),
+                Scope::Organisation => e.counts.get(key),
             });
             return (
                 declared.map(|v| (Num::integer(i64::from(v.value)), v.is_public(true))),
@@ -887,8 +901,8 @@ impl Context<'_> {
             since.is_some_and(|s| s.checked_add(span.jiff()).is_ok_and(|r| r <= d))
         };
         let present = p.joined.is_none_or(|j| j.0 <= d) && p.left.is_none_or(|l| d <= l.0);
-        let scoped = who.scope == PeopleScope::Organisation
-            || p.categories.iter().any(|c| c == self.category);
+        let scoped =
+            who.scope == Scope::Organisation || p.categories.iter().any(|c| c == self.category);
         let experienced = who
             .experience
             .as_ref()

@@ -1007,3 +1007,29 @@ fn all_of_is_met_only_when_every_part_is_and_any_of_when_one_is() {
     assert_eq!(any(&[NotMet, NotEvidenced]), NotEvidenced);
     assert_eq!(any(&[NotMet, NotMet]), NotMet);
 }
+
+#[test]
+fn a_per_category_figure_counts_only_for_its_own_category() {
+    let rules = RULES.replace(
+        "{id: response-hours, zh: 响应时间, en: Response hours}",
+        "{id: response-hours, zh: 响应时间, en: Response hours, scope: category}",
+    );
+    // Given once for the organisation: not where a per-category rule looks.
+    let r = result(&rules, ORG, DAY, "consulting");
+    assert_eq!(check(&r, "basic", 1, "hours").state, State::NotEvidenced);
+    // Given for consulting: met for consulting…
+    let per_category = with(
+        "services: {consulting: {since: 2023-11-21}}",
+        "services: {consulting: {since: 2023-11-21, figures: {response-hours: 4}}, integration: {since: 2023-11-21}}",
+    )
+    .replace("  figures: {response-hours: 4}\n", "");
+    let r = result(&rules, &per_category, DAY, "consulting");
+    assert_eq!(check(&r, "basic", 1, "hours").state, State::MetByEvidence);
+    // …and not evidenced for integration, whose commitment is not written.
+    let integration = per_category.replace(
+        "category: consulting\n    level",
+        "category: integration\n    level",
+    );
+    let r = result(&rules, &integration, DAY, "integration");
+    assert_eq!(check(&r, "basic", 1, "hours").state, State::NotEvidenced);
+}

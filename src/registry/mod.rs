@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::model::Document;
-use crate::rules::{Kind, Requirement, Schemes};
+use crate::rules::{Kind, Requirement, Schemes, Scope};
 use crate::yaml::Step;
 
 pub use types::*;
@@ -198,13 +198,53 @@ pub fn check(
                 );
             }
         }
-        for id in d.evidence.figures.keys() {
-            if !schemes.knows_figure(id) {
-                error(
-                    p(&["evidence".into(), "figures".into(), id.as_str().into()]),
-                    format!("unknown figure `{id}`"),
-                    "use a figure id declared by a standard's rules.yaml",
-                );
+        // Each figure where its scope puts it: one per organisation under
+        // evidence.figures, one per category under services.<category>.figures.
+        let figure_maps = std::iter::once((None, &d.evidence.figures)).chain(
+            d.evidence
+                .services
+                .iter()
+                .map(|(c, s)| (Some(c.as_str()), &s.figures)),
+        );
+        for (category, figures) in figure_maps {
+            for id in figures.keys() {
+                let path = match category {
+                    None => p(&["evidence".into(), "figures".into(), id.as_str().into()]),
+                    Some(c) => p(&[
+                        "evidence".into(),
+                        "services".into(),
+                        c.into(),
+                        "figures".into(),
+                        id.as_str().into(),
+                    ]),
+                };
+                let scopes = schemes.figure_scopes(id);
+                let wanted = if category.is_some() {
+                    Scope::Category
+                } else {
+                    Scope::Organisation
+                };
+                if scopes.is_empty() {
+                    error(
+                        path,
+                        format!("unknown figure `{id}`"),
+                        "use a figure id declared by a standard's rules.yaml",
+                    );
+                } else if !scopes.contains(&wanted) {
+                    let (message, hint) = match category {
+                        None => (
+                            format!("figure `{id}` is per service category"),
+                            format!(
+                                "write it under evidence.services.<category>.figures.{id}, for each category it is given for"
+                            ),
+                        ),
+                        Some(_) => (
+                            format!("figure `{id}` is one for the organisation"),
+                            format!("write it under evidence.figures.{id}"),
+                        ),
+                    };
+                    error(path, message, &hint);
+                }
             }
         }
         if let (Some(staff), Some(bachelor)) = (&d.evidence.staff, &d.evidence.bachelor_staff)

@@ -45,7 +45,7 @@ fn count_keys(schemes: &Schemes) -> BTreeMap<String, bool> {
             let per_category = c
                 .who
                 .as_ref()
-                .is_some_and(|w| w.scope == crate::rules::PeopleScope::Category);
+                .is_some_and(|w| w.scope == crate::rules::Scope::Category);
             out.insert(key.clone(), per_category);
         }
     }

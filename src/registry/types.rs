@@ -196,6 +196,10 @@ pub struct Service {
     /// `people` rule, for a registry that keeps no roster.
     #[serde(default)]
     pub counts: BTreeMap<String, Visible<u32>>,
+    /// Figures the rules declare per category (`scope: category`): response
+    /// times, tools, team sizes of this service.
+    #[serde(default)]
+    pub figures: BTreeMap<String, Visible<Num>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -88,10 +88,18 @@ impl Schemes {
         })
     }
 
-    pub fn knows_figure(&self, id: &str) -> bool {
-        self.schemes
+    /// The scopes at which the standards declare figure `id` (empty when
+    /// none declares it).
+    pub fn figure_scopes(&self, id: &str) -> Vec<Scope> {
+        let mut scopes: Vec<Scope> = self
+            .schemes
             .iter()
-            .any(|s| s.rules.figures.iter().any(|f| f.id == id))
+            .flat_map(|s| &s.rules.figures)
+            .filter(|f| f.id == id)
+            .map(|f| f.scope)
+            .collect();
+        scopes.dedup();
+        scopes
     }
 }
 
@@ -166,6 +174,12 @@ pub struct Figure {
     pub id: String,
     pub zh: String,
     pub en: String,
+    /// `category`: each service category has its own value
+    /// (`services.<category>.figures.<id>`), as where an annex asks about
+    /// its own service; `organisation` (default): one value
+    /// (`evidence.figures.<id>`).
+    #[serde(default)]
+    pub scope: Scope,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -456,7 +470,7 @@ pub struct Who {
     /// `category`: only persons counted for the graded category;
     /// `organisation` (default): every person present.
     #[serde(default)]
-    pub scope: PeopleScope,
+    pub scope: Scope,
     /// Security work for at least this long (…年以上从业经验).
     #[serde(default)]
     pub experience: Option<Span>,
@@ -471,9 +485,11 @@ pub struct Who {
     pub qualification: Vec<String>,
 }
 
+/// Whether a figure or a count of people is one for the organisation or
+/// one per service category.
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
-pub enum PeopleScope {
+pub enum Scope {
     #[default]
     Organisation,
     Category,
