@@ -151,7 +151,7 @@ pub fn certificates<'a>(
                 &c.level,
                 &c.level_en,
                 opt(&c.computed_level),
-                c.agreement.map_or("", agreement_name),
+                c.agreement.map_or("", |a| a.name()),
                 c.status.map_or("", |s| s.name()),
                 opt(&c.status_date),
                 opt(&c.issued),
@@ -166,14 +166,6 @@ pub fn certificates<'a>(
         )?;
     }
     finish(w)
-}
-
-fn agreement_name(a: crate::grade::Agreement) -> &'static str {
-    match a {
-        crate::grade::Agreement::Consistent => "consistent",
-        crate::grade::Agreement::Unsupported => "unsupported",
-        crate::grade::Agreement::Exceeded => "exceeded",
-    }
 }
 
 /// A listing of organisations (all of them, or one facet's), one record

@@ -59,6 +59,17 @@ pub enum Agreement {
     Exceeded,
 }
 
+impl Agreement {
+    /// The name the JSON and CSV exports use (`consistent`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Agreement::Consistent => "consistent",
+            Agreement::Unsupported => "unsupported",
+            Agreement::Exceeded => "exceeded",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Registered {
     /// Index of the certificate in the organisation file.

@@ -588,13 +588,6 @@ fn categories_hint(scheme: &crate::rules::Scheme) -> String {
 /// Ids of the documentary requirements that grade `category` (all
 /// categories when `None`).
 fn documentary_ids<'a>(scheme: &'a crate::rules::Scheme, category: Option<&str>) -> Vec<&'a str> {
-    fn collect<'a>(r: &'a Requirement, out: &mut Vec<&'a str>) {
-        match r.kind() {
-            Kind::Documentary => out.push(r.id()),
-            Kind::AnyOf(alts) | Kind::AllOf(alts) => alts.iter().for_each(|a| collect(a, out)),
-            _ => {}
-        }
-    }
     let mut out = Vec::new();
     for part in &scheme.rules.parts {
         if let (Some(c), Some(cats)) = (category, &part.categories)
@@ -602,9 +595,12 @@ fn documentary_ids<'a>(scheme: &'a crate::rules::Scheme, category: Option<&str>)
         {
             continue;
         }
-        for r in part.requirements() {
-            collect(r, &mut out);
-        }
+        out.extend(
+            part.requirements()
+                .flat_map(Requirement::with_nested)
+                .filter(|r| matches!(r.kind(), Kind::Documentary))
+                .map(Requirement::id),
+        );
     }
     out
 }

@@ -29,16 +29,15 @@ pub fn is_person_id(id: &str) -> bool {
 /// Every `count` key a `people` rule declares, with whether it is per
 /// category.
 fn count_keys(schemes: &Schemes) -> BTreeMap<String, bool> {
-    fn collect(r: &Requirement, out: &mut BTreeMap<String, bool>) {
-        let comparison = match r.kind() {
-            Kind::AtLeast(c) | Kind::AtMost(c) => Some(c),
-            Kind::AnyOf(alts) | Kind::AllOf(alts) => {
-                alts.iter().for_each(|a| collect(a, out));
-                None
-            }
-            _ => None,
-        };
-        if let Some(c) = comparison
+    let mut out = BTreeMap::new();
+    let requirements = schemes
+        .schemes
+        .iter()
+        .flat_map(|s| &s.rules.parts)
+        .flat_map(|p| p.requirements())
+        .flat_map(Requirement::with_nested);
+    for r in requirements {
+        if let Kind::AtLeast(c) | Kind::AtMost(c) = r.kind()
             && c.measure == Measure::People
             && let Some(key) = &c.count
         {
@@ -47,12 +46,6 @@ fn count_keys(schemes: &Schemes) -> BTreeMap<String, bool> {
                 .as_ref()
                 .is_some_and(|w| w.scope == crate::rules::Scope::Category);
             out.insert(key.clone(), per_category);
-        }
-    }
-    let mut out = BTreeMap::new();
-    for scheme in &schemes.schemes {
-        for part in &scheme.rules.parts {
-            part.requirements().for_each(|r| collect(r, &mut out));
         }
     }
     out

@@ -465,7 +465,7 @@ impl<'a> Views<'a> {
                     RegisteredView {
                         certificate: x.certificate.clone(),
                         level,
-                        agreement: agreement_name(x.agreement).to_string(),
+                        agreement: x.agreement.name().to_string(),
                         text,
                     }
                 })
@@ -700,15 +700,6 @@ impl<'a> Views<'a> {
     }
 }
 
-/// The agreement's name in the report's JSON (`consistent`, …), for styling.
-fn agreement_name(a: Agreement) -> &'static str {
-    match a {
-        Agreement::Consistent => "consistent",
-        Agreement::Unsupported => "unsupported",
-        Agreement::Exceeded => "exceeded",
-    }
-}
-
 /// "7.1.4-a" → "7.1.4 a)", "item-12" → "第12项"/"item 12", else the anchor.
 pub fn clause_label(anchor: &str, zh: bool) -> String {
     if let Some(n) = anchor.strip_prefix("item-") {
@@ -881,7 +872,7 @@ impl Views<'_> {
             .find(|g| g.standard == c.standard && g.category == c.category);
         let agreement = grade
             .and_then(|g| g.registered.iter().find(|x| x.certificate == c.number))
-            .map(|x| agreement_name(x.agreement));
+            .map(|x| x.agreement.name());
         VerifyView {
             cert: self.certificate(c),
             org_name: if self.zh() {

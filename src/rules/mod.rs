@@ -419,6 +419,16 @@ impl Requirement {
         self.id.as_deref().unwrap_or(&self.clause)
     }
 
+    /// The requirement and, depth first, the alternatives and parts nested
+    /// in it (`any_of`, `all_of`).
+    pub fn with_nested(&self) -> Vec<&Requirement> {
+        let mut out = vec![self];
+        for child in self.any_of.iter().chain(&self.all_of).flatten() {
+            out.extend(child.with_nested());
+        }
+        out
+    }
+
     /// The requirement's kind; with several kind keys (an error reported by
     /// [`check`]) the first wins.
     pub fn kind(&self) -> Kind<'_> {
