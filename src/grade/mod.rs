@@ -19,7 +19,8 @@ use serde::Serialize;
 use crate::exact::Num;
 use crate::registry::{Assessment, Organisation, OrganisationFile, Person, Registry, Visible};
 use crate::rules::{
-    Comparison, Kind, Measure, Part, Requirement, Scheme, Schemes, Scope, Since, Span, Who,
+    Comparison, HoldsCertificate, Kind, Measure, Part, Requirement, Scheme, Schemes, Scope, Since,
+    Span, Who,
 };
 
 pub use certificate::{CertificateState, Status};
@@ -265,8 +266,13 @@ pub enum Observed {
     },
     /// A certificate held long enough.
     Certificate {
+        /// The standard's slug or the other scheme's id.
         standard: String,
-        level: usize,
+        /// What is asked for, named, when it is not the graded standard's
+        /// own category: [Chinese, English].
+        of: Option<[String; 2]>,
+        /// The lowest level that counts, if the scheme has levels.
+        level: Option<String>,
         required: Span,
         /// The qualifying certificate's number, if any.
         number: Option<String>,
@@ -606,13 +612,14 @@ impl Context<'_> {
 
     /// The latest assessment record that covers documentary requirement
     /// `id` at `place`, and whether it found it unmet.
-    fn assessed(&self, id: &str, place: Place) -> Option<(usize, bool)> {
+    /// A `named_only` requirement is decided only by records that name it.
+    fn assessed(&self, id: &str, named_only: bool, place: Place) -> Option<(usize, bool)> {
         self.assessments.iter().find_map(|&i| {
             let a = self.data.assessments.get(i)?;
             let unmet = a.unmet.iter().any(|u| u == id);
             let covers = unmet
                 || a.met.iter().any(|m| m == id)
-                || a.covers.iter().any(|c| {
+                || !named_only && a.covers.iter().any(|c| {
                     c.part.as_deref().is_none_or(|p| p == place.part)
                         && self
                             .scheme
@@ -627,7 +634,7 @@ impl Context<'_> {
         let (state, observed, alternatives) =
             match r.kind() {
                 Kind::Documentary => {
-                    let decided = self.assessed(r.id(), place);
+                    let decided = self.assessed(r.id(), r.named_only, place);
                     let state = match decided {
                         Some((_, true)) => State::NotMet,
                         Some((_, false)) => State::MetByAssessment,
@@ -662,38 +669,9 @@ impl Context<'_> {
                     )
                 }
                 Kind::HoldsCertificate(h) => {
-                    let standard = h.standard.as_deref().unwrap_or(&self.scheme.slug);
-                    let scheme = self.schemes.get(standard);
-                    let required = scheme
-                        .and_then(|s| s.level_index(&h.level))
-                        .unwrap_or(usize::MAX);
-                    let qualifying = self.data.certificates.iter().zip(self.certificates).find(
-                        |(cert, state)| {
-                            cert.standard == standard
-                                && cert.category == self.category
-                                && scheme
-                                    .and_then(|s| s.level_index(&cert.level))
-                                    .is_some_and(|l| l >= required)
-                                && state.as_ref().is_some_and(|st| {
-                                    st.status.in_force()
-                                        && st
-                                            .issued
-                                            .checked_add(h.held_for.jiff())
-                                            .is_ok_and(|d| d <= self.date)
-                                })
-                        },
-                    );
+                    let (met, observed) = self.holds(h);
                     // The registry lists every certificate: none qualifying is not met.
-                    (
-                        State::computed(true, qualifying.is_some()),
-                        Observed::Certificate {
-                            standard: standard.to_string(),
-                            level: required,
-                            required: h.held_for,
-                            number: qualifying.map(|(c, _)| c.number.clone()),
-                        },
-                        Vec::new(),
-                    )
+                    (State::computed(true, met), observed, Vec::new())
                 }
                 Kind::AnyOf(alternatives) => {
                     let checks: Vec<Check> = alternatives
@@ -718,6 +696,88 @@ impl Context<'_> {
             observed,
             alternatives,
         }
+    }
+
+    /// Does the organisation hold the certificate `h` asks for, in force on
+    /// the date and held long enough? Levels are compared in the order of
+    /// the certificate's own standard or scheme (CCRC's 一级 is its highest).
+    fn holds(&self, h: &HoldsCertificate) -> (bool, Observed) {
+        let long_enough =
+            |issued: Date| issued.checked_add(h.held_for.jiff()).is_ok_and(|d| d <= self.date);
+        if let Some(id) = &h.scheme {
+            let other = self.schemes.other_scheme(id);
+            let rank = |level: Option<&String>| {
+                other.and_then(|o| o.levels.iter().position(|l| Some(l) == level))
+            };
+            let required = h.level.as_ref().map(|l| rank(Some(l)));
+            let number = self
+                .data
+                .evidence
+                .other_certificates
+                .iter()
+                .filter(|c| &c.scheme == id)
+                .filter(|c| c.issued.0 <= self.date && self.date <= c.valid_until.0)
+                .filter(|c| long_enough(c.issued.0))
+                .find(|c| match required {
+                    None => true,
+                    Some(r) => rank(c.level.as_ref()).is_some_and(|l| Some(l) >= r),
+                })
+                .map(|c| c.number.clone());
+            let of = other.map(|o| [o.zh.clone(), o.en.clone()]);
+            return (
+                number.is_some(),
+                Observed::Certificate {
+                    standard: id.to_string(),
+                    of,
+                    level: h.level.clone(),
+                    required: h.held_for,
+                    number,
+                },
+            );
+        }
+        let standard = h.standard.as_deref().unwrap_or(&self.scheme.slug);
+        let category = h.category.as_deref().unwrap_or(self.category);
+        let scheme = self.schemes.get(standard);
+        let required = h
+            .level
+            .as_ref()
+            .map(|l| scheme.and_then(|s| s.level_index(l)).unwrap_or(usize::MAX));
+        let qualifying = self
+            .data
+            .certificates
+            .iter()
+            .zip(self.certificates)
+            .find(|(cert, state)| {
+                cert.standard == standard
+                    && cert.category == category
+                    && required.is_none_or(|r| {
+                        scheme
+                            .and_then(|s| s.level_index(&cert.level))
+                            .is_some_and(|l| l >= r)
+                    })
+                    && state
+                        .as_ref()
+                        .is_some_and(|st| st.status.in_force() && long_enough(st.issued))
+            });
+        let elsewhere = standard != self.scheme.slug || category != self.category;
+        let of = scheme.filter(|_| elsewhere).map(|s| {
+            let named = s.category(category);
+            let (zh, en) = named.map_or((category, category), |c| (&c.zh, &c.en));
+            [
+                format!("{}（{zh}）", s.title_in("zh")),
+                format!("{} ({en})", s.title_in("en")),
+            ]
+        });
+        (
+            qualifying.is_some(),
+            Observed::Certificate {
+                standard: standard.to_string(),
+                of,
+                level: h.level.clone(),
+                required: h.held_for,
+                number: qualifying.map(|(c, _)| c.number.clone()),
+            },
+        )
     }
 
     fn since(&self, of: Since) -> (Option<Date>, bool) {
@@ -798,6 +858,16 @@ impl Context<'_> {
                     .and_then(|f| figures?.get(f))
                     .map(|v| (v.value.clone(), v.is_public(true)))
             }
+            Measure::VulnerabilityReports => {
+                let wanted = c.of_type.as_deref().unwrap_or(self.category);
+                let n = e
+                    .vulnerability_reports
+                    .iter()
+                    .filter(|v| v.submitted.0 <= self.date && v.types.iter().any(|t| t == wanted))
+                    .count();
+                // The registry lists every report: none is a count of zero.
+                Some((Num::integer(n as i64), true))
+            }
             Measure::Projects
             | Measure::ProjectTotal
             | Measure::LargestProject
@@ -819,13 +889,30 @@ impl Context<'_> {
                             .is_some_and(|done| from <= done.0 && done.0 <= self.date)
                             && (c.completed_only || from <= p.signed.0)
                     })
+                    .filter(|p| c.min_amount.as_ref().is_none_or(|min| {
+                        p.amount.as_ref().is_some_and(|a| a.value >= *min)
+                    }))
+                    .filter(|p| !c.in_use || (p.accepted && p.in_use))
+                    .filter(|p| c.trial_run.is_none_or(|span| {
+                        p.trial_run.is_some_and(|t| {
+                            // Both ends are days of the run: [from, to + 1 day).
+                            t.from.0.checked_add(span.jiff()).is_ok_and(|end| {
+                                t.to.0.tomorrow().is_ok_and(|after| end <= after)
+                            })
+                        })
+                    }))
+                    .filter(|p| c.team_at_least.is_none_or(|n| p.team.len() >= n as usize))
                     .collect();
                 projects = Some(selected.len());
                 let amounts_public = selected
                     .iter()
                     .all(|p| p.amount.as_ref().is_some_and(|a| a.is_public(false)));
                 match c.measure {
-                    Measure::Projects => Some((Num::integer(selected.len() as i64), true)),
+                    // A project whose acceptance failed was not completed.
+                    Measure::Projects => Some((
+                        Num::integer(selected.iter().filter(|p| p.accepted).count() as i64),
+                        true,
+                    )),
                     Measure::FailedAcceptances => Some((
                         Num::integer(selected.iter().filter(|p| !p.accepted).count() as i64),
                         true,
@@ -949,7 +1036,8 @@ impl Context<'_> {
                     && q.obtained.0 <= d
                     && q.expires.is_none_or(|e| d <= e.0)
             });
-        present && scoped && experienced && experienced_in && took_part && qualified
+        let in_role = who.role.is_empty() || p.roles.iter().any(|r| who.role.contains(r));
+        present && scoped && experienced && experienced_in && took_part && qualified && in_role
     }
 }
 

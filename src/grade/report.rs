@@ -293,6 +293,12 @@ pub struct RequirementReport {
     pub standard: Option<String>,
     pub certificate_level: Option<String>,
     pub certificate: Option<String>,
+    /// For a certificate of another standard's category or of a scheme
+    /// outside the site: what is asked for, in Chinese and English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_of_zh: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_of_en: Option<String>,
     pub unmet_in_assessment: bool,
     pub reading: Option<Reading>,
     pub alternatives: Vec<RequirementReport>,
@@ -629,6 +635,8 @@ fn requirement_report(
         standard: None,
         certificate_level: None,
         certificate: None,
+        certificate_of_zh: None,
+        certificate_of_en: None,
         unmet_in_assessment: false,
         reading: def.and_then(|r| r.reading.clone()),
         alternatives: Vec::new(),
@@ -687,13 +695,18 @@ fn requirement_report(
         }
         Observed::Certificate {
             standard,
+            of,
             level,
             required,
             number,
         } => {
             out.kind = "certificate";
             out.standard = Some(standard.clone());
-            out.certificate_level = level_name(scheme, Some(*level));
+            out.certificate_level = level.clone();
+            if let Some([zh, en]) = of {
+                out.certificate_of_zh = Some(zh.clone());
+                out.certificate_of_en = Some(en.clone());
+            }
             out.certificate = number.clone();
             out.required_span = Some(*required);
         }
@@ -1035,9 +1048,14 @@ fn line(r: &RequirementReport, zh: bool) -> String {
                 .required_span
                 .map(|sp| span_text(sp, zh))
                 .unwrap_or_default();
+            let of = if zh {
+                r.certificate_of_zh.as_ref()
+            } else {
+                r.certificate_of_en.as_ref()
+            };
             s.push_str(&format!(
                 ": {} {} ≥ {span}{}",
-                r.standard.as_deref().unwrap_or(""),
+                of.or(r.standard.as_ref()).map_or("", |v| v.as_str()),
                 r.certificate_level.as_deref().unwrap_or(""),
                 r.certificate
                     .as_ref()

@@ -300,10 +300,83 @@ pub fn check(
                 && amount.value < crate::exact::Num::zero()
             {
                 error(
-                    [base, vec!["amount".into()]].concat(),
+                    [base.clone(), vec!["amount".into()]].concat(),
                     "negative contract amount".into(),
                     "amounts are in 万元",
                 );
+            }
+            if let Some(run) = project.trial_run
+                && (run.to < run.from || run.from < project.signed)
+            {
+                error(
+                    [base.clone(), vec!["trial_run".into()]].concat(),
+                    format!(
+                        "trial run {} to {} is out of order or before signing ({})",
+                        run.from, run.to, project.signed
+                    ),
+                    "`from` is the first day of the trial run and `to` its last, after signing",
+                );
+            }
+            if project.in_use && (project.completed.is_none() || !project.accepted) {
+                error(
+                    [base, vec!["in_use".into()]].concat(),
+                    "a project in use must be completed and accepted".into(),
+                    "add `completed:`, or remove `in_use: true`",
+                );
+            }
+        }
+        for (i, c) in d.evidence.other_certificates.iter().enumerate() {
+            let base = p(&["evidence".into(), "other_certificates".into(), i.into()]);
+            match schemes.other_scheme(&c.scheme) {
+                None => error(
+                    [base.clone(), vec!["scheme".into()]].concat(),
+                    format!("unknown scheme `{}`", c.scheme),
+                    "use a scheme id a standard declares under `other_schemes:` (see docs/registry.md)",
+                ),
+                Some(o) => match &c.level {
+                    Some(level) if !o.levels.contains(level) => error(
+                        [base.clone(), vec!["level".into()]].concat(),
+                        format!("`{level}` is not a level of {}", c.scheme),
+                        &if o.levels.is_empty() {
+                            "the scheme has no levels: remove `level`".to_string()
+                        } else {
+                            format!("use one of {}", o.levels.join(", "))
+                        },
+                    ),
+                    None if !o.levels.is_empty() => error(
+                        base.clone(),
+                        format!("a {} certificate needs its `level`", c.scheme),
+                        &format!("add one of {}", o.levels.join(", ")),
+                    ),
+                    _ => {}
+                },
+            }
+            if c.valid_until < c.issued {
+                error(
+                    [base, vec!["valid_until".into()]].concat(),
+                    format!("valid until {}, before its issue ({})", c.valid_until, c.issued),
+                    "check the two dates",
+                );
+            }
+        }
+        let mut reported = BTreeMap::new();
+        for (i, v) in d.evidence.vulnerability_reports.iter().enumerate() {
+            let base = p(&["evidence".into(), "vulnerability_reports".into(), i.into()]);
+            if let Some(first) = reported.insert(v.id.as_str(), i) {
+                error(
+                    [base.clone(), vec!["id".into()]].concat(),
+                    format!("vulnerability {} is listed twice (first at {first})", v.id),
+                    "list each reported vulnerability once",
+                );
+            }
+            for (j, t) in v.types.iter().enumerate() {
+                if !schemes.knows_project_type(t) {
+                    error(
+                        [base.clone(), vec!["types".into(), j.into()]].concat(),
+                        format!("unknown category `{t}`"),
+                        "use a category id from a standard's rules.yaml",
+                    );
+                }
             }
         }
         for (i, a) in d.assessments.iter().enumerate() {

@@ -203,6 +203,15 @@ fn check_organisation(
                 );
             }
         }
+        for (j, role) in person.roles.iter().enumerate() {
+            if !schemes.knows_role(role) {
+                error(
+                    base(&["roles".into(), j.into()]),
+                    format!("unknown role `{role}`"),
+                    "use a role id a standard's rules.yaml declares under `roles:`",
+                );
+            }
+        }
         for (j, o) in person.other_projects.iter().enumerate() {
             for (k, t) in o.types.iter().enumerate() {
                 if !schemes.knows_project_type(t) {

@@ -107,6 +107,42 @@ pub struct Evidence {
     /// ones go under `services.<category>.counts`).
     #[serde(default)]
     pub counts: BTreeMap<String, Visible<u32>>,
+    /// Certificates of schemes this site does not publish (ISO/IEC 27001,
+    /// CMMI), as the rules' `other_schemes` declare them. Public.
+    #[serde(default)]
+    pub other_certificates: Vec<OtherCertificate>,
+    /// Vulnerabilities reported to a national vulnerability database.
+    #[serde(default)]
+    pub vulnerability_reports: Vec<VulnerabilityReport>,
+}
+
+/// A certificate of a scheme outside this site.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OtherCertificate {
+    /// A scheme id some standard declares under `other_schemes`.
+    pub scheme: String,
+    /// One of the scheme's levels, when it has levels.
+    #[serde(default)]
+    pub level: Option<String>,
+    pub number: String,
+    /// The certifying body.
+    pub body: String,
+    pub issued: Day,
+    /// Last day of validity.
+    pub valid_until: Day,
+}
+
+/// One vulnerability reported to a national database.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VulnerabilityReport {
+    /// The database's id (`CNVD-2025-01234`, `CNNVD-202501-1234`).
+    pub id: String,
+    pub submitted: Day,
+    /// Category ids the vulnerability counts for (industrial control
+    /// systems, databases, …).
+    pub types: Vec<String>,
 }
 
 /// One person of the roster. The id is opaque and stable: never a name or
@@ -139,6 +175,9 @@ pub struct Person {
     /// The service categories (classes) the person is counted for.
     #[serde(default)]
     pub categories: Vec<String>,
+    /// Roles the rules declare (`technical-lead`, `secure-developer`, …).
+    #[serde(default)]
+    pub roles: Vec<String>,
     /// Projects taken part in outside this file's `projects` (e.g. with a
     /// former employer).
     #[serde(default)]
@@ -226,6 +265,20 @@ pub struct Project {
     /// `false` when the client's acceptance failed.
     #[serde(default = "yes")]
     pub accepted: bool,
+    /// In actual use after acceptance (投入实际应用).
+    #[serde(default)]
+    pub in_use: bool,
+    /// The trial run (试运行), first and last day.
+    #[serde(default)]
+    pub trial_run: Option<Period>,
+}
+
+/// A period of days, both ends included.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub from: Day,
+    pub to: Day,
 }
 
 fn yes() -> bool {

@@ -670,15 +670,26 @@ impl<'a> Views<'a> {
                 }
             }
             "certificate" => {
-                let span = r
-                    .required_span
-                    .map(|s| report::span_text(s, self.zh()))
-                    .unwrap_or_default();
-                let level = r.certificate_level.clone().unwrap_or_default();
-                let held = self
-                    .t("held_for")
-                    .replace("{level}", &level)
-                    .replace("{span}", &span);
+                let of = if self.zh() {
+                    r.certificate_of_zh.as_deref()
+                } else {
+                    r.certificate_of_en.as_deref()
+                };
+                let level = match (of, r.certificate_level.as_deref()) {
+                    (Some(of), Some(level)) => format!("{of} {level}"),
+                    (Some(of), None) => of.to_string(),
+                    (None, level) => level.unwrap_or_default().to_string(),
+                };
+                let held = match r.required_span.filter(|s| !s.is_empty()) {
+                    Some(span) => self
+                        .t("held_for")
+                        .replace("{level}", &level)
+                        .replace("{span}", &report::span_text(span, self.zh())),
+                    None if r.certificate_level.is_some() => {
+                        self.t("holds_in_force").replace("{level}", &level)
+                    }
+                    None => self.t("holds_in_force_any_level").replace("{of}", &level),
+                };
                 match &r.certificate {
                     Some(n) => format!("{held}: {n}"),
                     None => held,

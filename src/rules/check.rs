@@ -415,6 +415,13 @@ impl Checker<'_> {
                 "remove it",
             );
         }
+        if r.named_only && !matches!(r.kind(), Kind::Documentary) {
+            self.error(
+                &at(path, "named_only"),
+                "`named_only` applies only to documentary requirements".into(),
+                "remove it, or the kind key",
+            );
+        }
         if r.kinds().len() > 1 {
             self.error(path, "a requirement can have only one kind (at_least, at_most, duration, holds_certificate, any_of, all_of)".into(), "split it into several requirements");
         }
@@ -445,7 +452,7 @@ impl Checker<'_> {
                         );
                     }
                 } else if c.within.is_some()
-                    || c.of_type.is_some()
+                    || c.of_type.is_some() && c.measure != Measure::VulnerabilityReports
                     || c.any_type
                     || c.completed_only
                 {
@@ -453,6 +460,28 @@ impl Checker<'_> {
                         &cp,
                         format!("measure `{}` does not count projects", c.measure.name()),
                         "remove `within`, `of_type`, `any_type` and `completed_only`",
+                    );
+                }
+                if !c.measure.counts_projects()
+                    && (c.min_amount.is_some()
+                        || c.in_use
+                        || c.trial_run.is_some()
+                        || c.team_at_least.is_some())
+                {
+                    self.error(
+                        &cp,
+                        format!("measure `{}` does not count projects", c.measure.name()),
+                        "`min_amount`, `in_use`, `trial_run` and `team_at_least` select projects",
+                    );
+                }
+                if c.measure == Measure::VulnerabilityReports
+                    && let Some(t) = &c.of_type
+                    && !self.schemes.knows_project_type(t)
+                {
+                    self.error(
+                        &at(&cp, "of_type"),
+                        format!("unknown category or project type `{t}`"),
+                        "use a category id or a declared project type",
                     );
                 }
                 if (c.measure == Measure::QualifiedStaff) != c.qualification.is_some() {
@@ -483,6 +512,15 @@ impl Checker<'_> {
                                     &at(&at(&cp, "who"), key),
                                     format!("unknown project type `{t}`"),
                                     "declare it under `project_types:` or use a category id",
+                                );
+                            }
+                        }
+                        for role in &who.role {
+                            if !self.scheme.rules.roles.iter().any(|x| &x.id == role) {
+                                self.error(
+                                    &at(&at(&cp, "who"), "role"),
+                                    format!("undeclared role `{role}`"),
+                                    "declare it under `roles:`",
                                 );
                             }
                         }
@@ -549,28 +587,75 @@ impl Checker<'_> {
             }
             Kind::HoldsCertificate(h) => {
                 let hp = at(path, "holds_certificate");
-                let target = match &h.standard {
-                    Some(slug) => match self.schemes.get(slug) {
-                        Some(s) => Some(s),
-                        None => {
-                            self.error(
-                                &at(&hp, "standard"),
-                                format!("no grading rules for standard `{slug}`"),
-                                "name a standard with a rules.yaml",
-                            );
-                            None
+                if let Some(id) = &h.scheme {
+                    if h.standard.is_some() || h.category.is_some() {
+                        self.error(
+                            &hp,
+                            "`scheme` names a certificate outside the site; `standard` and `category` name one of its standards".into(),
+                            "keep one of them",
+                        );
+                    }
+                    match self.schemes.other_scheme(id) {
+                        None => self.error(
+                            &at(&hp, "scheme"),
+                            format!("undeclared scheme `{id}`"),
+                            "declare it under `other_schemes:` (id, zh, en, levels)",
+                        ),
+                        Some(o) => {
+                            if let Some(level) = &h.level
+                                && !o.levels.contains(level)
+                            {
+                                self.error(
+                                    &at(&hp, "level"),
+                                    format!("unknown level `{level}` of scheme {id}"),
+                                    &if o.levels.is_empty() {
+                                        "the scheme has no levels: remove `level`".to_string()
+                                    } else {
+                                        format!("use one of {}", o.levels.join(", "))
+                                    },
+                                );
+                            }
                         }
-                    },
-                    None => Some(self.scheme),
-                };
-                if let Some(target) = target
-                    && target.level_index(&h.level).is_none()
-                {
-                    self.error(
-                        &at(&hp, "level"),
-                        format!("unknown level `{}` of {}", h.level, target.slug),
-                        "use one of that standard's levels",
-                    );
+                    }
+                } else {
+                    let target = match &h.standard {
+                        Some(slug) => match self.schemes.get(slug) {
+                            Some(s) => Some(s),
+                            None => {
+                                self.error(
+                                    &at(&hp, "standard"),
+                                    format!("no grading rules for standard `{slug}`"),
+                                    "name a standard with a rules.yaml, or a `scheme` under `other_schemes`",
+                                );
+                                None
+                            }
+                        },
+                        None => Some(self.scheme),
+                    };
+                    if let Some(target) = target {
+                        match &h.level {
+                            None => self.error(
+                                &hp,
+                                "a certificate of a standard needs a `level`".into(),
+                                "add the lowest level that counts, e.g. `level: 二级`",
+                            ),
+                            Some(level) if target.level_index(level).is_none() => self.error(
+                                &at(&hp, "level"),
+                                format!("unknown level `{level}` of {}", target.slug),
+                                "use one of that standard's levels",
+                            ),
+                            Some(_) => {}
+                        }
+                        if let Some(c) = &h.category
+                            && target.category(c).is_none()
+                        {
+                            self.error(
+                                &at(&hp, "category"),
+                                format!("unknown category `{c}` of {}", target.slug),
+                                "use one of that standard's categories",
+                            );
+                        }
+                    }
                 }
             }
             Kind::AnyOf(children) | Kind::AllOf(children) => {

@@ -77,6 +77,22 @@ impl Schemes {
         self.schemes.iter().find(|s| s.slug == slug)
     }
 
+    /// A scheme outside the site that some standard declares.
+    pub fn other_scheme(&self, id: &str) -> Option<&OtherScheme> {
+        self.schemes
+            .iter()
+            .flat_map(|s| &s.rules.other_schemes)
+            .find(|o| o.id == id)
+    }
+
+    /// Is `id` a role some standard declares?
+    pub fn knows_role(&self, id: &str) -> bool {
+        self.schemes
+            .iter()
+            .flat_map(|s| &s.rules.roles)
+            .any(|r| r.id == id)
+    }
+
     /// Is `id` a category or project type of any standard?
     pub fn knows_project_type(&self, id: &str) -> bool {
         self.schemes.iter().any(|s| {
@@ -123,6 +139,35 @@ pub struct Rules {
     /// How people may be counted across categories (001 7.4).
     #[serde(default)]
     pub people: Option<PeopleRules>,
+    /// Roles a roster person may have (技术负责人, 安全开发人员, …).
+    #[serde(default)]
+    pub roles: Vec<RoleDef>,
+    /// Certification schemes the rules ask about that this site does not
+    /// publish (ISO/IEC 27001, CMMI); organisations record them under
+    /// `other_certificates`.
+    #[serde(default)]
+    pub other_schemes: Vec<OtherScheme>,
+}
+
+/// A role a roster person may have.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleDef {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+}
+
+/// A certification scheme outside this site.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OtherScheme {
+    pub id: String,
+    pub zh: String,
+    pub en: String,
+    /// Its levels, lowest first; empty when the scheme has none.
+    #[serde(default)]
+    pub levels: Vec<String>,
 }
 
 /// A qualification a roster person may hold.
@@ -378,6 +423,11 @@ pub struct Requirement {
     pub categories: Option<Vec<String>>,
     #[serde(default)]
     pub reading: Option<Reading>,
+    /// Documentary: met only by an assessment record that names the id in
+    /// `met`, not by one that covers a whole part (a judgement, such as a
+    /// certification of the same level, that must be made explicitly).
+    #[serde(default)]
+    pub named_only: bool,
     #[serde(default)]
     pub at_least: Option<Comparison>,
     #[serde(default)]
@@ -460,6 +510,18 @@ pub struct Comparison {
     pub any_type: bool,
     #[serde(default)]
     pub completed_only: bool,
+    /// Projects: only those of at least this amount (万元).
+    #[serde(default)]
+    pub min_amount: Option<Num>,
+    /// Projects: only those in use after acceptance (投入实际应用).
+    #[serde(default)]
+    pub in_use: bool,
+    /// Projects: only those with a recorded trial run at least this long.
+    #[serde(default)]
+    pub trial_run: Option<Span>,
+    /// Projects: only those whose team has at least this many people.
+    #[serde(default)]
+    pub team_at_least: Option<u32>,
     #[serde(default)]
     pub qualification: Option<String>,
     #[serde(default)]
@@ -493,6 +555,9 @@ pub struct Who {
     /// Holds one of these qualifications (in force on the date).
     #[serde(default)]
     pub qualification: Vec<String>,
+    /// Has one of these roles.
+    #[serde(default)]
+    pub role: Vec<String>,
 }
 
 /// Whether a figure or a count of people is one for the organisation or
@@ -537,6 +602,9 @@ pub enum Measure {
     Figure,
     /// Roster persons meeting `who` (or the plain count `count`).
     People,
+    /// Vulnerabilities reported to a national database (CNVD, CNNVD), of
+    /// the graded category or `of_type`.
+    VulnerabilityReports,
 }
 
 impl Measure {
@@ -563,6 +631,7 @@ impl Measure {
             Measure::FailedAcceptances => "failed-acceptances",
             Measure::Figure => "figure",
             Measure::People => "people",
+            Measure::VulnerabilityReports => "vulnerability-reports",
         }
     }
 }
@@ -602,14 +671,26 @@ pub enum Since {
     Founded,
 }
 
+/// A certificate the organisation must hold, in force on the grading date.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct HoldsCertificate {
-    pub level: String,
-    #[serde(rename = "for")]
+    /// At or above this level, in the order of the certificate's own
+    /// standard or scheme; absent for a scheme without levels.
+    #[serde(default)]
+    pub level: Option<String>,
+    /// Held at least this long (default: in force on the date).
+    #[serde(rename = "for", default)]
     pub held_for: Span,
+    /// A standard of this site (default: the graded one).
     #[serde(default)]
     pub standard: Option<String>,
+    /// That standard's category (default: the graded category).
+    #[serde(default)]
+    pub category: Option<String>,
+    /// A scheme outside the site (`other_schemes`), instead of `standard`.
+    #[serde(default)]
+    pub scheme: Option<String>,
 }
 
 /// Loads every standard's `rules.yaml` (a standard without one is not
