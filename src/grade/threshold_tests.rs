@@ -884,8 +884,9 @@ impl Gen<'_> {
     /// Adds roster person `i` meeting every condition of `who` exactly on
     /// the grading date, or missing one by `flaw`. Persons alternate how
     /// they show experience in a type (declared, or from the first project
-    /// of the type) and projects taken part in (in this file, or
-    /// elsewhere); a flawed person is of the first kind.
+    /// of the type, earlier than a declared start) and projects taken part
+    /// in (in this file, or elsewhere); a flawed person is of the first
+    /// kind.
     fn person(&self, org: &mut OrganisationFile, who: &Who, i: usize, flaw: Option<Flaw>) {
         let id = match flaw {
             Some(_) => "p-near-miss".to_string(),
@@ -940,6 +941,9 @@ impl Gen<'_> {
             if first_kind {
                 p.experience.insert(x.of_type.clone(), Day(since));
             } else {
+                // A declared start too late to count, and a project of the
+                // type signed exactly the span before: the earlier counts.
+                p.experience.insert(x.of_type.clone(), Day(DAY));
                 projects.push(project(&x.of_type, since, DAY));
                 if who
                     .took_part
