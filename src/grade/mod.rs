@@ -10,6 +10,8 @@ pub mod certificate;
 pub mod report;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod threshold_tests;
 
 use std::collections::BTreeSet;
 
