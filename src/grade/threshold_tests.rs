@@ -445,6 +445,10 @@ impl Gen<'_> {
             ("figure", c.figure.is_some()),
             ("count", c.count.is_some()),
             ("who", c.who.is_some()),
+            ("min_amount", c.min_amount.is_some()),
+            ("in_use", c.in_use),
+            ("trial_run", c.trial_run.is_some()),
+            ("team_at_least", c.team_at_least.is_some()),
         ];
         for (key, present) in set {
             if present && !allowed.contains(&key) {
@@ -526,6 +530,7 @@ impl Gen<'_> {
             | Measure::LargestProject
             | Measure::FailedAcceptances => self.projects(c, bound, &t),
             Measure::People => self.people(c, bound, &t),
+            Measure::VulnerabilityReports => self.vulnerability_reports(c, bound, &t),
         }
     }
 
@@ -677,7 +682,19 @@ impl Gen<'_> {
     /// must not count (a day outside the window, not completed by the date,
     /// signed before the window, of another type).
     fn projects(&self, c: &Comparison, bound: Bound, t: &Num) -> Vec<Case> {
-        self.allow(c, &["within", "of_type", "any_type", "completed_only"]);
+        self.allow(
+            c,
+            &[
+                "within",
+                "of_type",
+                "any_type",
+                "completed_only",
+                "min_amount",
+                "in_use",
+                "trial_run",
+                "team_at_least",
+            ],
+        );
         let from = c.within.map_or(DAY, |w| self.start_for(&w));
         let kind = if c.any_type {
             UNRELATED_TYPE
@@ -697,8 +714,12 @@ impl Gen<'_> {
             signed: Day(signed),
             completed: Some(Day(if i % 2 == 0 { DAY } else { from })),
             amount: Some(v(amount)),
-            team: Vec::new(),
+            team: (0..c.team_at_least.unwrap_or(0))
+                .map(|n| format!("p-team-{n}"))
+                .collect(),
             accepted,
+            in_use: c.in_use,
+            trial_run: c.trial_run.map(|span| trial_run(&span, 0)),
         };
         // Big enough to flip any of the four measures if counted.
         let decoy_amount = t.add(&Num::integer(1));
@@ -711,6 +732,8 @@ impl Gen<'_> {
             amount: Some(v(decoy_amount.clone())),
             team: Vec::new(),
             accepted: false,
+            in_use: false,
+            trial_run: None,
         };
         let before = previous_day(from);
         let mut decoys = vec![
@@ -724,6 +747,29 @@ impl Gen<'_> {
         if !c.any_type {
             decoys.push(not_counted(UNRELATED_TYPE, signed, Some(DAY)));
         }
+        // Accepted projects in the window that miss one selector each.
+        let near_miss = |adjust: &dyn Fn(&mut Project)| {
+            let mut p = counted(0, c.min_amount.clone().unwrap_or(Num::integer(1)), true);
+            adjust(&mut p);
+            p
+        };
+        if let Some(min) = &c.min_amount {
+            decoys.push(near_miss(&|p| {
+                p.amount = Some(v(min.add(&num("-0.01"))));
+            }));
+        }
+        if c.in_use {
+            decoys.push(near_miss(&|p| p.in_use = false));
+        }
+        if let Some(span) = c.trial_run {
+            decoys.push(near_miss(&|p| p.trial_run = Some(trial_run(&span, 1))));
+            decoys.push(near_miss(&|p| p.trial_run = None));
+        }
+        if c.team_at_least.is_some_and(|n| n > 0) {
+            decoys.push(near_miss(&|p| {
+                p.team.pop();
+            }));
+        }
         let with_projects = |projects: Vec<Project>| {
             let mut org = self.org();
             org.evidence.projects = projects;
@@ -736,7 +782,9 @@ impl Gen<'_> {
                 self.pair(at, past, |n, _| {
                     with_projects(
                         (0..*n as usize)
-                            .map(|i| counted(i, Num::integer(1), true))
+                            .map(|i| {
+                                counted(i, c.min_amount.clone().unwrap_or(Num::integer(1)), true)
+                            })
                             .collect(),
                     )
                 })
@@ -775,6 +823,27 @@ impl Gen<'_> {
             }
             other => self.fail(&format!("{} is not a project measure", other.name())),
         }
+    }
+
+    /// `vulnerability-reports`: reports of the type submitted by the date;
+    /// one submitted the day after and one of another type do not count.
+    fn vulnerability_reports(&self, c: &Comparison, bound: Bound, t: &Num) -> Vec<Case> {
+        self.allow(c, &["of_type"]);
+        let kind = c.of_type.as_deref().unwrap_or(self.category);
+        let report = |n: usize, types: &str, on: Date| crate::registry::VulnerabilityReport {
+            id: format!("CNVD-2026-{n:05}"),
+            submitted: Day(on),
+            types: vec![types.to_string()],
+        };
+        let (at, past) = self.counts(bound, t);
+        self.pair(at, past, |n, _| {
+            let mut org = self.org();
+            let reports = &mut org.evidence.vulnerability_reports;
+            reports.extend((0..*n as usize).map(|i| report(i, kind, DAY)));
+            reports.push(report(90_000, kind, next_day(DAY)));
+            reports.push(report(90_001, UNRELATED_TYPE, DAY));
+            org
+        })
     }
 
     /// `people`: the declared count (no roster), the roster, and one
@@ -878,6 +947,9 @@ impl Gen<'_> {
         if who.scope == Scope::Category && self.decoy.is_some() {
             flaws.push(Flaw::CountedForAnotherCategory);
         }
+        if !who.role.is_empty() {
+            flaws.push(Flaw::WithoutTheRole);
+        }
         flaws
     }
 
@@ -902,8 +974,12 @@ impl Gen<'_> {
             experience: BTreeMap::new(),
             qualifications: Vec::new(),
             categories: Vec::new(),
+            roles: Vec::new(),
             other_projects: Vec::new(),
         };
+        if !who.role.is_empty() && flaw != Some(Flaw::WithoutTheRole) {
+            p.roles.push(who.role[i % who.role.len()].clone());
+        }
         let project = |kind: &str, signed: Date, completed: Date| Project {
             types: vec![kind.to_string()],
             name: None,
@@ -913,6 +989,8 @@ impl Gen<'_> {
             amount: None,
             team: vec![id.clone()],
             accepted: true,
+            in_use: false,
+            trial_run: None,
         };
         let mut projects = Vec::new();
         // Present on the date: some joined that day, some leave that day.
@@ -1033,13 +1111,21 @@ impl Gen<'_> {
     /// span before the date, or a day later; a lower level and another
     /// category, held long enough, must not count; a higher level does.
     fn certificate(&self, schemes: &Schemes, h: &HoldsCertificate) -> Vec<Case> {
+        if let Some(id) = &h.scheme {
+            return self.other_certificate(schemes, id, h);
+        }
         let standard = h.standard.as_deref().unwrap_or(&self.scheme.slug);
+        let category = h.category.as_deref().unwrap_or(self.category);
         let scheme = schemes
             .get(standard)
             .unwrap_or_else(|| self.fail(&format!("unknown standard {standard}")));
+        let wanted = h
+            .level
+            .as_deref()
+            .unwrap_or_else(|| self.fail("a standard's certificate without `level`"));
         let level = scheme
-            .level_index(&h.level)
-            .unwrap_or_else(|| self.fail(&format!("unknown level {}", h.level)));
+            .level_index(wanted)
+            .unwrap_or_else(|| self.fail(&format!("unknown level {wanted}")));
         let has_validity = scheme
             .rules
             .certificates
@@ -1062,14 +1148,21 @@ impl Gen<'_> {
                 note: None,
             }],
         };
+        // Decoys: the level below, held long; the same level in a category
+        // that is not the one asked for.
+        let other_category = scheme
+            .rules
+            .categories
+            .iter()
+            .map(|c| c.id.as_str())
+            .find(|c| *c != category);
         let build = |on: Date| {
             let mut org = self.org();
-            org.certificates.push(cert(0, self.category, level, on));
+            org.certificates.push(cert(0, category, level, on));
             if level > 0 {
-                org.certificates
-                    .push(cert(1, self.category, level - 1, long_ago));
+                org.certificates.push(cert(1, category, level - 1, long_ago));
             }
-            if let Some(other) = self.decoy {
+            if let Some(other) = other_category {
                 org.certificates.push(cert(2, other, level, long_ago));
             }
             org
@@ -1084,9 +1177,82 @@ impl Gen<'_> {
         ];
         if level + 1 < scheme.rules.levels.len() {
             let mut org = self.org();
-            org.certificates
-                .push(cert(0, self.category, level + 1, issued));
+            org.certificates.push(cert(0, category, level + 1, issued));
             cases.push(Case::new("a higher level, issued exactly", org, true));
+        }
+        cases
+    }
+
+    /// A certificate of a scheme outside the site: in force on the date
+    /// (issued that day, or valid until that day) counts; one issued the
+    /// day after, one that lapsed the day before, one a level below, or one
+    /// of another scheme does not.
+    fn other_certificate(&self, schemes: &Schemes, id: &str, h: &HoldsCertificate) -> Vec<Case> {
+        let scheme = schemes
+            .other_scheme(id)
+            .unwrap_or_else(|| self.fail(&format!("undeclared scheme {id}")));
+        let level = h.level.as_ref().map(|l| {
+            scheme
+                .levels
+                .iter()
+                .position(|x| x == l)
+                .unwrap_or_else(|| self.fail(&format!("unknown level {l} of {id}")))
+        });
+        let issued = self.start_for(&h.held_for);
+        let cert = |scheme_id: &str, level: Option<usize>, issued: Date, until: Date| {
+            crate::registry::OtherCertificate {
+                scheme: scheme_id.to_string(),
+                level: level.map(|l| scheme.levels[l].clone()),
+                number: "X-1".to_string(),
+                body: "测试机构".to_string(),
+                issued: Day(issued),
+                valid_until: Day(until),
+            }
+        };
+        let with = |certs: Vec<crate::registry::OtherCertificate>| {
+            let mut org = self.org();
+            org.evidence.other_certificates = certs;
+            org
+        };
+        let far = date(2030, 12, 31);
+        let mut cases = vec![
+            Case::new("in force, held exactly", with(vec![cert(id, level, issued, far)]), true),
+            Case::new(
+                "valid until the grading date",
+                with(vec![cert(id, level, date(2001, 1, 1), DAY)]),
+                true,
+            ),
+            Case::new(
+                "issued a day short",
+                with(vec![cert(id, level, next_day(issued), far)]),
+                false,
+            ),
+            Case::new(
+                "lapsed the day before",
+                with(vec![cert(id, level, date(2001, 1, 1), previous_day(DAY))]),
+                false,
+            ),
+            Case::new(
+                "another scheme",
+                with(vec![cert(UNRELATED_TYPE, level, issued, far)]),
+                false,
+            ),
+        ];
+        if let Some(l) = level {
+            if l > 0 {
+                cases.push(Case::new(
+                    "a level below",
+                    with(vec![cert(id, Some(l - 1), issued, far)]),
+                    false,
+                ));
+            }
+            if l + 1 < scheme.levels.len() {
+                cases.push(Case::new(
+                    "a level above",
+                    with(vec![cert(id, Some(l + 1), issued, far)]),
+                    true,
+                ));
+            }
         }
         cases
     }
@@ -1103,7 +1269,23 @@ fn former_employee() -> Person {
         experience: BTreeMap::new(),
         qualifications: Vec::new(),
         categories: Vec::new(),
+        roles: Vec::new(),
         other_projects: Vec::new(),
+    }
+}
+
+/// A trial run of exactly `span` (both days included) ending on the
+/// grading date, or `short` days shorter.
+fn trial_run(span: &Span, short: i64) -> crate::registry::Period {
+    let from = DAY
+        .checked_sub(span.jiff())
+        .map(next_day)
+        .unwrap_or(DAY)
+        .checked_add(jiff::Span::new().days(short))
+        .unwrap_or(DAY);
+    crate::registry::Period {
+        from: Day(from),
+        to: Day(DAY),
     }
 }
 
@@ -1118,4 +1300,5 @@ enum Flaw {
     QualificationObtainedTheDayAfter,
     QualificationExpiredTheDayBefore,
     CountedForAnotherCategory,
+    WithoutTheRole,
 }
