@@ -1411,4 +1411,43 @@ certificates:
         assert_eq!(value(&none, DAY, "vulns"), Some(Num::integer(0)));
         assert_eq!(req(&none, DAY, "vulns").state, State::NotMet);
     }
+
+    // The two tests below fail at bc72163: they record behaviour that
+    // contradicts the documentation (see the commit message).
+
+    #[test]
+    fn a_count_of_projects_says_how_many_projects_it_counted() {
+        // Four projects in the window, one of them failed its acceptance:
+        // `projects` counts 3, so the page must not say "4 project(s) since".
+        let failed = edited("amount: 100}", "amount: 100, accepted: false}");
+        match req(&failed, DAY, "done").observed {
+            Observed::Figure {
+                value, projects, ..
+            } => {
+                assert_eq!(value, Some(Num::integer(3)));
+                assert_eq!(projects, Some(3), "projects counted");
+            }
+            other => panic!("not a figure: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_count_selected_by_private_amounts_is_private() {
+        // docs/registry.md: "A figure derived from private values (a sum of
+        // private amounts) is private." Amounts are private by default; how
+        // many projects reach `min_amount` is derived from them.
+        let c = req(VOCAB_ORG, DAY, "large");
+        assert!(c.met, "still used for grading");
+        assert!(
+            matches!(c.observed, Observed::Figure { public: false, .. }),
+            "{:?}",
+            c.observed
+        );
+        // With the amount public, the count is public.
+        let public = edited("amount: 100}", "amount: {value: 100, public: true}}");
+        assert!(matches!(
+            req(&public, DAY, "large").observed,
+            Observed::Figure { public: true, .. }
+        ));
+    }
 }
