@@ -634,3 +634,137 @@ fn a_per_category_figure_written_for_the_organisation_is_a_located_error() {
         "{err}"
     );
 }
+
+/// One organisation file with a mistake in each field of issue 14's
+/// evidence: other certificates, vulnerability reports, roles, projects
+/// in use and trial runs.
+const VOCABULARY_MISTAKES: &str = r#"names: {zh: 测试词汇示例有限公司, en: "Test Vocabulary Example Co., Ltd."}
+credit_code: 91310115TQT000002Q
+region: shanghai
+founded: 2014-05-06
+evidence:
+  other_certificates:
+    - {scheme: iso-27001, number: ISMS-T-1, issued: 2024-03-01, valid_until: 2027-02-28, body: 测试认证中心}
+    - {scheme: cmmi, level: "6", number: CMMI-T-1, issued: 2024-06-01, valid_until: 2027-05-31, body: 测试评估机构}
+    - {scheme: iso27001, level: "1", number: ISMS-T-2, issued: 2024-03-01, valid_until: 2027-02-28, body: 测试认证中心}
+    - {scheme: cmmi, number: CMMI-T-2, issued: 2024-06-01, valid_until: 2027-05-31, body: 测试评估机构}
+    - {scheme: iso27001, number: ISMS-T-3, issued: 2024-03-01, valid_until: 2023-02-28, body: 测试认证中心}
+  vulnerability_reports:
+    - {id: CNVD-2025-10001, submitted: 2025-03-01, types: [cii-security-protection]}
+    - {id: CNVD-2025-10002, submitted: 2025-03-02, types: [no-such-category]}
+    - {id: CNVD-2025-10001, submitted: 2025-04-01, types: [cii-security-protection]}
+  roster:
+    - {id: r-t0001, roles: [chief-hacker]}
+  projects:
+    - types: [security-operations]
+      signed: 2025-01-06
+      completed: 2025-06-30
+      trial_run: {from: 2025-05-01, to: 2025-04-30}
+    - types: [security-operations]
+      signed: 2025-01-06
+      completed: 2025-06-30
+      trial_run: {from: 2025-01-05, to: 2025-02-05}
+    - types: [security-operations]
+      signed: 2025-07-01
+      in_use: true
+    - types: [security-operations]
+      signed: 2025-07-01
+      completed: 2025-09-30
+      accepted: false
+      in_use: true
+"#;
+
+#[test]
+fn mistakes_in_other_certificates_reports_roles_and_projects_are_located_errors() {
+    let dir = site_with(&[("vocabulary.yaml", VOCABULARY_MISTAKES.to_string())]);
+    let out = dengji(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    // `file:line:column` of the `nth` (from 1) occurrence of `needle`.
+    let at = |needle: &str, nth: usize| -> String {
+        let (line, text) = VOCABULARY_MISTAKES
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains(needle))
+            .nth(nth - 1)
+            .unwrap_or_else(|| panic!("{needle} #{nth}"));
+        let byte = text.find(needle).expect("needle");
+        let column = text[..byte].chars().count() + 1;
+        format!("registry/vocabulary.yaml:{}:{column}", line + 1)
+    };
+    for (location, message, hint) in [
+        (
+            at("iso-27001", 1),
+            "unknown scheme `iso-27001`",
+            "use a scheme id a standard declares under `other_schemes:`",
+        ),
+        (
+            at("\"6\"", 1),
+            "`6` is not a level of cmmi",
+            "use one of 1, 2, 3, 4, 5",
+        ),
+        (
+            at("\"1\"", 1),
+            "`1` is not a level of iso27001",
+            "the scheme has no levels: remove `level`",
+        ),
+        (
+            at("{scheme: cmmi, number: CMMI-T-2", 1),
+            "a cmmi certificate needs its `level`",
+            "add one of 1, 2, 3, 4, 5",
+        ),
+        (
+            at("2023-02-28", 1),
+            "valid until 2023-02-28, before its issue (2024-03-01)",
+            "check the two dates",
+        ),
+        (
+            at("no-such-category", 1),
+            "unknown category `no-such-category`",
+            "use a category id from a standard's rules.yaml",
+        ),
+        (
+            at("CNVD-2025-10001", 2),
+            "vulnerability CNVD-2025-10001 is listed twice",
+            "list each reported vulnerability once",
+        ),
+        (
+            at("chief-hacker", 1),
+            "unknown role `chief-hacker`",
+            "declares under `roles:`",
+        ),
+        (
+            at("{from: 2025-05-01, to: 2025-04-30}", 1),
+            "trial run 2025-05-01 to 2025-04-30 is out of order or before signing (2025-01-06)",
+            "`from` is the first day of the trial run and `to` its last, after signing",
+        ),
+        (
+            at("{from: 2025-01-05, to: 2025-02-05}", 1),
+            "trial run 2025-01-05 to 2025-02-05 is out of order or before signing (2025-01-06)",
+            "after signing",
+        ),
+        (
+            at("true", 1),
+            "a project in use must be completed and accepted",
+            "add `completed:`, or remove `in_use: true`",
+        ),
+        (
+            at("true", 2),
+            "a project in use must be completed and accepted",
+            "remove `in_use: true`",
+        ),
+    ] {
+        // The located message, and its hint on the next line.
+        let expected = format!("{location}: error: ");
+        let found = err.lines().zip(err.lines().skip(1)).any(|(l, next)| {
+            l.starts_with(&expected)
+                && l.contains(message)
+                && next.starts_with("  hint: ")
+                && next.contains(hint)
+        });
+        assert!(
+            found,
+            "expected `{expected}{message}` with hint `{hint}` in:\n{err}"
+        );
+    }
+}

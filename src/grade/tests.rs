@@ -1033,3 +1033,421 @@ fn a_per_category_figure_counts_only_for_its_own_category() {
     let r = result(&rules, &integration, DAY, "integration");
     assert_eq!(check(&r, "basic", 1, "hours").state, State::NotEvidenced);
 }
+
+/// Issue 14's vocabulary: certificates of another standard's category or of
+/// a scheme outside the site, `named_only` documentary items, projects
+/// selected by amount, use, trial run and team, roles, vulnerability reports.
+mod vocabulary {
+    use super::*;
+
+    const VOCAB_RULES: &str = r#"
+levels: [{id: 通过, en: Pass}]
+categories:
+  - {id: protection, zh: 防护, en: Protection, clause: "1"}
+  - {id: ics, zh: 工控, en: Industrial control, clause: "1"}
+roles:
+  - {id: technical-lead, zh: 技术负责人, en: Technical lead}
+  - {id: secure-developer, zh: 安全开发人员, en: Secure developer}
+other_schemes:
+  - {id: iso27001, zh: 信息安全管理体系认证, en: ISMS certification}
+  - {id: cmmi, zh: CMMI, en: CMMI, levels: ["1", "2", "3", "4", "5"]}
+parts:
+  - id: p
+    zh: 专业
+    en: Professional
+    clause: "1"
+    levels:
+      通过:
+        clause: "1"
+        requirements:
+          - {clause: "1", id: ccrc-ops, holds_certificate: {standard: ccrc, category: operations, level: 二级}}
+          - {clause: "1", id: isms, holds_certificate: {scheme: iso27001}}
+          - {clause: "1", id: isms-year, holds_certificate: {scheme: iso27001, for: {years: 1}}}
+          - {clause: "1", id: cmmi-3, holds_certificate: {scheme: cmmi, level: "3"}}
+          - {clause: "1", id: equivalent, named_only: true}
+          - {clause: "1", id: plain}
+          - {clause: "1", id: large, at_least: {measure: projects, within: {years: 3}, min_amount: 100, value: 1}}
+          - {clause: "1", id: in-use, at_least: {measure: projects, within: {years: 3}, in_use: true, value: 1}}
+          - {clause: "1", id: trial, at_least: {measure: projects, within: {years: 3}, trial_run: {months: 1}, value: 1}}
+          - {clause: "1", id: team, at_least: {measure: projects, within: {years: 3}, team_at_least: 3, value: 1}}
+          - {clause: "1", id: done, at_least: {measure: projects, within: {years: 3}, value: 4}}
+          - {clause: "1", id: failed, at_most: {measure: failed-acceptances, within: {years: 3}, value: 0}}
+          - {clause: "1", id: leads, at_least: {measure: people, count: leads, who: {role: [technical-lead]}, value: 1}}
+          - {clause: "1", id: builders, at_least: {measure: people, count: builders, who: {role: [technical-lead, secure-developer]}, value: 2}}
+          - {clause: "1", id: vulns, at_least: {measure: vulnerability-reports, value: 2}}
+          - {clause: "1", id: ics-vulns, at_least: {measure: vulnerability-reports, of_type: ics, value: 2}}
+"#;
+
+    /// Another standard whose levels run the other way, as CCRC-ISV-C01's
+    /// do: 三级 is its lowest, 一级 its highest.
+    const CCRC_RULES: &str = r#"
+levels: [{id: 三级, en: Level 3}, {id: 二级, en: Level 2}, {id: 一级, en: Level 1}]
+categories:
+  - {id: operations, zh: 安全运维, en: Security operations, clause: "1"}
+  - {id: audit, zh: 安全审计, en: Security audit, clause: "1"}
+parts:
+  - id: p
+    zh: 基本
+    en: Basic
+    clause: "1"
+    levels:
+      三级: {clause: "1", requirements: [{clause: "1", id: x}]}
+"#;
+
+    /// On 2026-11-21: a CCRC operations 二级 certificate in force; an ISO
+    /// 27001 certificate issued 364 days before; CMMI 3; one project per
+    /// selector; three roster persons; four vulnerability reports, the last
+    /// submitted the day after.
+    const VOCAB_ORG: &str = r#"
+names: {zh: 示例, en: Example}
+credit_code: 91350100M000100Y43
+region: fujian
+founded: 2010-01-01
+evidence:
+  other_certificates:
+    - {scheme: iso27001, number: ISMS-1, body: 认证中心, issued: 2025-11-22, valid_until: 2028-11-21}
+    - {scheme: cmmi, level: "3", number: CMMI-1, body: 评估机构, issued: 2024-06-01, valid_until: 2027-05-31}
+  vulnerability_reports:
+    - {id: CNVD-2024-00001, submitted: 2024-01-10, types: [ics]}
+    - {id: CNVD-2025-00002, submitted: 2025-03-01, types: [protection]}
+    - {id: CNNVD-202611-0003, submitted: 2026-11-21, types: [protection, ics]}
+    - {id: CNVD-2026-00004, submitted: 2026-11-22, types: [protection]}
+  roster:
+    - {id: r-aa, roles: [technical-lead]}
+    - {id: r-bb, roles: [secure-developer]}
+    - {id: r-cc}
+  projects:
+    - {types: [protection], signed: 2025-01-01, completed: 2025-03-01, amount: 100}
+    - {types: [protection], signed: 2025-01-01, completed: 2025-04-01, in_use: true}
+    - {types: [protection], signed: 2025-01-01, completed: 2025-06-15, trial_run: {from: 2025-01-31, to: 2025-02-27}}
+    - {types: [protection], signed: 2025-01-01, completed: 2025-06-01, team: [r-aa, r-bb, r-cc]}
+assessments:
+  - {date: 2025-01-01, body: 中心, standard: demo, category: protection, covers: [{up_to: 通过}]}
+certificates:
+  - standard: ccrc
+    category: operations
+    level: 二级
+    number: CCRC-1
+    body: 认证中心
+    valid_until: 2027-12-31
+    events:
+      - {date: 2025-01-01, type: issued}
+"#;
+
+    fn schemes() -> Schemes {
+        Schemes {
+            schemes: vec![
+                from_text("demo", VOCAB_RULES).expect("rules parse"),
+                from_text("ccrc", CCRC_RULES).expect("rules parse"),
+            ],
+        }
+    }
+
+    fn edited(from: &str, to: &str) -> String {
+        assert!(VOCAB_ORG.contains(from), "fixture has {from}");
+        VOCAB_ORG.replacen(from, to, 1)
+    }
+
+    /// Requirement `id` of demo / protection on `on`.
+    fn req(org_text: &str, on: Date, id: &str) -> Check {
+        let grades = grade(&org(org_text), &schemes(), on);
+        grades.organisations[0]
+            .results
+            .iter()
+            .find(|r| r.standard == "demo" && r.category == "protection")
+            .expect("graded")
+            .parts[0]
+            .levels[0]
+            .checks
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+            .expect("check")
+    }
+
+    fn met(org_text: &str, on: Date, id: &str) -> bool {
+        let c = req(org_text, on, id);
+        assert_eq!(c.met, c.state.is_met());
+        c.met
+    }
+
+    fn value(org_text: &str, on: Date, id: &str) -> Option<Num> {
+        match req(org_text, on, id).observed {
+            Observed::Figure { value, .. } => value,
+            other => panic!("not a figure: {other:?}"),
+        }
+    }
+
+    fn number(org_text: &str, on: Date, id: &str) -> Option<String> {
+        match req(org_text, on, id).observed {
+            Observed::Certificate { number, .. } => number,
+            other => panic!("not a certificate: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn another_standards_levels_are_compared_in_that_standards_order() {
+        // 二级 or above in CCRC's order: 二级 and 一级, not 三级.
+        let c = req(VOCAB_ORG, DAY, "ccrc-ops");
+        assert_eq!(c.state, State::MetByEvidence);
+        assert_eq!(
+            number(VOCAB_ORG, DAY, "ccrc-ops").as_deref(),
+            Some("CCRC-1")
+        );
+        assert!(matches!(
+            c.observed,
+            Observed::Certificate { of: Some(_), ref level, .. } if level.as_deref() == Some("二级")
+        ));
+        let first = edited("level: 二级", "level: 一级");
+        assert!(met(&first, DAY, "ccrc-ops"), "一级 is above 二级 in CCRC");
+        let third = edited("level: 二级", "level: 三级");
+        let c = req(&third, DAY, "ccrc-ops");
+        assert_eq!(c.state, State::NotMet, "三级 is below 二级 in CCRC");
+        assert!(matches!(
+            c.observed,
+            Observed::Certificate { number: None, .. }
+        ));
+        // The category is the one the rule names.
+        let audit = edited("category: operations", "category: audit");
+        assert!(!met(&audit, DAY, "ccrc-ops"));
+    }
+
+    #[test]
+    fn another_standards_certificate_counts_only_while_in_force() {
+        let suspended = edited(
+            "      - {date: 2025-01-01, type: issued}\n",
+            "      - {date: 2025-01-01, type: issued}\n      - {date: 2026-06-01, type: suspended}\n",
+        );
+        assert!(met(&suspended, date(2026, 5, 31), "ccrc-ops"));
+        assert!(!met(&suspended, DAY, "ccrc-ops"), "suspended");
+        // Valid through its last day, expired the day after.
+        let expiring = edited("valid_until: 2027-12-31", "valid_until: 2026-11-21");
+        assert!(met(&expiring, DAY, "ccrc-ops"));
+        assert!(!met(&expiring, DAY.tomorrow().expect("day"), "ccrc-ops"));
+        let revoked = edited(
+            "      - {date: 2025-01-01, type: issued}\n",
+            "      - {date: 2025-01-01, type: issued}\n      - {date: 2026-06-01, type: revoked}\n",
+        );
+        assert!(!met(&revoked, DAY, "ccrc-ops"), "revoked");
+        // Not yet issued on the date.
+        assert!(!met(VOCAB_ORG, date(2024, 12, 31), "ccrc-ops"));
+    }
+
+    #[test]
+    fn a_scheme_certificate_counts_from_its_issue_through_its_last_day() {
+        // iso27001 has no levels: any certificate of the scheme, in force.
+        assert!(
+            !met(VOCAB_ORG, date(2025, 11, 21), "isms"),
+            "not yet issued"
+        );
+        assert_eq!(
+            number(VOCAB_ORG, date(2025, 11, 22), "isms").as_deref(),
+            Some("ISMS-1"),
+            "in force from the day of issue"
+        );
+        assert!(met(VOCAB_ORG, date(2028, 11, 21), "isms"), "its last day");
+        assert!(!met(VOCAB_ORG, date(2028, 11, 22), "isms"), "expired");
+        // A certificate of another scheme does not count.
+        let none = edited("scheme: iso27001", "scheme: cmmi, level: \"5\"");
+        assert_eq!(req(&none, DAY, "isms").state, State::NotMet);
+        // `for`: held a year from its issue on 2025-11-22.
+        assert!(!met(VOCAB_ORG, DAY, "isms-year"), "a day short of a year");
+        assert!(met(VOCAB_ORG, DAY.tomorrow().expect("day"), "isms-year"));
+    }
+
+    #[test]
+    fn a_scheme_level_is_compared_in_the_schemes_order() {
+        assert_eq!(number(VOCAB_ORG, DAY, "cmmi-3").as_deref(), Some("CMMI-1"));
+        assert!(!met(&edited("level: \"3\"", "level: \"2\""), DAY, "cmmi-3"));
+        assert!(met(&edited("level: \"3\"", "level: \"5\""), DAY, "cmmi-3"));
+        // In force only: expired or not yet issued does not count.
+        let expired = edited("valid_until: 2027-05-31", "valid_until: 2026-11-20");
+        assert!(!met(&expired, DAY, "cmmi-3"));
+        assert!(met(&expired, date(2026, 11, 20), "cmmi-3"));
+        assert!(!met(VOCAB_ORG, date(2024, 5, 31), "cmmi-3"));
+        assert!(met(VOCAB_ORG, date(2024, 6, 1), "cmmi-3"));
+    }
+
+    #[test]
+    fn a_named_only_requirement_is_met_only_by_a_record_that_names_it() {
+        // The record covers the whole part: the plain item, not the named one.
+        assert_eq!(req(VOCAB_ORG, DAY, "plain").state, State::MetByAssessment);
+        assert_eq!(req(VOCAB_ORG, DAY, "equivalent").state, State::NotEvidenced);
+        let named = edited(
+            "covers: [{up_to: 通过}]}",
+            "covers: [{up_to: 通过}], met: [equivalent]}",
+        );
+        assert_eq!(req(&named, DAY, "equivalent").state, State::MetByAssessment);
+        let unmet = edited(
+            "covers: [{up_to: 通过}]}",
+            "covers: [{up_to: 通过}], unmet: [equivalent]}",
+        );
+        assert_eq!(req(&unmet, DAY, "equivalent").state, State::NotMet);
+        // A later record covering the part without naming it leaves the
+        // named finding standing; one that names it decides.
+        let later = |record: &str| {
+            named.replace(
+                "\ncertificates:\n",
+                &format!("\n  - {{date: 2026-01-01, body: 中心, standard: demo, category: protection, {record}}}\ncertificates:\n"),
+            )
+        };
+        let covering = later("covers: [{up_to: 通过}]");
+        assert_eq!(
+            req(&covering, DAY, "equivalent").state,
+            State::MetByAssessment
+        );
+        assert_eq!(req(&covering, DAY, "plain").state, State::MetByAssessment);
+        let finding = later("covers: [{up_to: 通过}], unmet: [equivalent]");
+        assert_eq!(req(&finding, DAY, "equivalent").state, State::NotMet);
+        // Without the named record, the covering ones never meet it.
+        let text = VOCAB_ORG.replace(
+            "\ncertificates:\n",
+            "\n  - {date: 2026-01-01, body: 中心, standard: demo, category: protection, covers: [{part: p, up_to: 通过}]}\ncertificates:\n",
+        );
+        assert_eq!(req(&text, DAY, "equivalent").state, State::NotEvidenced);
+    }
+
+    #[test]
+    fn min_amount_counts_a_project_of_exactly_that_amount() {
+        assert_eq!(value(VOCAB_ORG, DAY, "large"), Some(Num::integer(1)));
+        let below = edited("amount: 100}", "amount: 99.99}");
+        assert_eq!(value(&below, DAY, "large"), Some(Num::integer(0)));
+        assert_eq!(req(&below, DAY, "large").state, State::NotMet);
+        // A private amount still selects the project.
+        let private = edited("amount: 100}", "amount: {value: 100, public: false}}");
+        assert_eq!(value(&private, DAY, "large"), Some(Num::integer(1)));
+        // A project without an amount is not known to reach it.
+        let none = edited(", amount: 100}", "}");
+        assert_eq!(value(&none, DAY, "large"), Some(Num::integer(0)));
+    }
+
+    #[test]
+    fn in_use_counts_only_accepted_projects_in_use() {
+        assert_eq!(value(VOCAB_ORG, DAY, "in-use"), Some(Num::integer(1)));
+        let unused = edited(", in_use: true}", "}");
+        assert_eq!(value(&unused, DAY, "in-use"), Some(Num::integer(0)));
+        let failed = edited(", in_use: true}", ", in_use: true, accepted: false}");
+        assert_eq!(value(&failed, DAY, "in-use"), Some(Num::integer(0)));
+    }
+
+    #[test]
+    fn a_trial_run_includes_its_first_and_last_day() {
+        let run = |from: &str, to: &str| {
+            edited(
+                "trial_run: {from: 2025-01-31, to: 2025-02-27}",
+                &format!("trial_run: {{from: {from}, to: {to}}}"),
+            )
+        };
+        // 2025-01-31 + 1 month is 2025-02-28: the run through 2025-02-27
+        // has lasted exactly one month; through 2025-02-26 a day short.
+        assert_eq!(value(VOCAB_ORG, DAY, "trial"), Some(Num::integer(1)));
+        let short = run("2025-01-31", "2025-02-26");
+        assert_eq!(value(&short, DAY, "trial"), Some(Num::integer(0)));
+        // 1 May to 31 May, both included, is one month; to 30 May is not.
+        let may = run("2025-05-01", "2025-05-31");
+        assert_eq!(value(&may, DAY, "trial"), Some(Num::integer(1)));
+        let short = run("2025-05-01", "2025-05-30");
+        assert_eq!(value(&short, DAY, "trial"), Some(Num::integer(0)));
+        // A project without a recorded trial run does not count.
+        let none = edited(", trial_run: {from: 2025-01-31, to: 2025-02-27}}", "}");
+        assert_eq!(value(&none, DAY, "trial"), Some(Num::integer(0)));
+    }
+
+    #[test]
+    fn team_at_least_counts_the_projects_team() {
+        assert_eq!(value(VOCAB_ORG, DAY, "team"), Some(Num::integer(1)));
+        let two = edited("team: [r-aa, r-bb, r-cc]", "team: [r-aa, r-bb]");
+        assert_eq!(value(&two, DAY, "team"), Some(Num::integer(0)));
+    }
+
+    #[test]
+    fn a_failed_acceptance_is_not_a_completed_project() {
+        assert_eq!(value(VOCAB_ORG, DAY, "done"), Some(Num::integer(4)));
+        assert_eq!(req(VOCAB_ORG, DAY, "done").state, State::MetByEvidence);
+        let failed = edited("amount: 100}", "amount: 100, accepted: false}");
+        assert_eq!(value(&failed, DAY, "done"), Some(Num::integer(3)));
+        assert_eq!(req(&failed, DAY, "done").state, State::NotMet);
+        assert_eq!(value(&failed, DAY, "failed"), Some(Num::integer(1)));
+        // Nor does it count toward a selected count.
+        assert_eq!(value(&failed, DAY, "large"), Some(Num::integer(0)));
+    }
+
+    #[test]
+    fn who_role_counts_the_persons_with_one_of_the_roles() {
+        assert_eq!(value(VOCAB_ORG, DAY, "leads"), Some(Num::integer(1)));
+        assert_eq!(value(VOCAB_ORG, DAY, "builders"), Some(Num::integer(2)));
+        let none = edited("roles: [technical-lead]", "roles: [secure-developer]");
+        assert_eq!(value(&none, DAY, "leads"), Some(Num::integer(0)));
+        assert_eq!(req(&none, DAY, "leads").state, State::NotMet);
+        let both = edited(
+            "{id: r-cc}",
+            "{id: r-cc, roles: [secure-developer, technical-lead]}",
+        );
+        assert_eq!(value(&both, DAY, "leads"), Some(Num::integer(2)));
+        assert_eq!(value(&both, DAY, "builders"), Some(Num::integer(3)));
+    }
+
+    #[test]
+    fn vulnerability_reports_count_by_type_once_submitted() {
+        // Of the graded category: CNVD-2025-00002 and CNNVD-202611-0003
+        // (submitted on the day); CNVD-2026-00004 comes a day later.
+        assert_eq!(value(VOCAB_ORG, DAY, "vulns"), Some(Num::integer(2)));
+        assert_eq!(req(VOCAB_ORG, DAY, "vulns").state, State::MetByEvidence);
+        let yesterday = DAY.yesterday().expect("day");
+        assert_eq!(value(VOCAB_ORG, yesterday, "vulns"), Some(Num::integer(1)));
+        assert_eq!(req(VOCAB_ORG, yesterday, "vulns").state, State::NotMet);
+        let tomorrow = DAY.tomorrow().expect("day");
+        assert_eq!(value(VOCAB_ORG, tomorrow, "vulns"), Some(Num::integer(3)));
+        // `of_type`: CNVD-2024-00001 and the report of both types.
+        assert_eq!(value(VOCAB_ORG, DAY, "ics-vulns"), Some(Num::integer(2)));
+        assert_eq!(
+            value(VOCAB_ORG, yesterday, "ics-vulns"),
+            Some(Num::integer(1))
+        );
+        // None listed is a count of zero, not missing evidence.
+        let start = VOCAB_ORG.find("  vulnerability_reports:").expect("reports");
+        let end = VOCAB_ORG.find("  roster:").expect("roster");
+        let none = format!("{}{}", &VOCAB_ORG[..start], &VOCAB_ORG[end..]);
+        assert_eq!(value(&none, DAY, "vulns"), Some(Num::integer(0)));
+        assert_eq!(req(&none, DAY, "vulns").state, State::NotMet);
+    }
+
+    // The two tests below fail at bc72163: they record behaviour that
+    // contradicts the documentation (see the commit message).
+
+    #[test]
+    fn a_count_of_projects_says_how_many_projects_it_counted() {
+        // Four projects in the window, one of them failed its acceptance:
+        // `projects` counts 3, so the page must not say "4 project(s) since".
+        let failed = edited("amount: 100}", "amount: 100, accepted: false}");
+        match req(&failed, DAY, "done").observed {
+            Observed::Figure {
+                value, projects, ..
+            } => {
+                assert_eq!(value, Some(Num::integer(3)));
+                assert_eq!(projects, Some(3), "projects counted");
+            }
+            other => panic!("not a figure: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_count_selected_by_private_amounts_is_private() {
+        // docs/registry.md: "A figure derived from private values (a sum of
+        // private amounts) is private." Amounts are private by default; how
+        // many projects reach `min_amount` is derived from them.
+        let c = req(VOCAB_ORG, DAY, "large");
+        assert!(c.met, "still used for grading");
+        assert!(
+            matches!(c.observed, Observed::Figure { public: false, .. }),
+            "{:?}",
+            c.observed
+        );
+        // With the amount public, the count is public.
+        let public = edited("amount: 100}", "amount: {value: 100, public: true}}");
+        assert!(matches!(
+            req(&public, DAY, "large").observed,
+            Observed::Figure { public: true, .. }
+        ));
+    }
+}
