@@ -725,7 +725,7 @@ fn mistakes_in_other_certificates_reports_roles_and_projects_are_located_errors(
         ),
         (
             at("CNVD-2025-10001", 2),
-            "vulnerability CNVD-2025-10001 is listed twice",
+            "vulnerability CNVD-2025-10001 is listed twice (first as item 1)",
             "list each reported vulnerability once",
         ),
         (
@@ -746,12 +746,12 @@ fn mistakes_in_other_certificates_reports_roles_and_projects_are_located_errors(
         (
             at("true", 1),
             "a project in use must be completed and accepted",
-            "add `completed:`, or remove `in_use: true`",
+            "add `completed:` (the day it was accepted), or remove `in_use: true`",
         ),
         (
             at("true", 2),
             "a project in use must be completed and accepted",
-            "remove `in_use: true`",
+            "a project whose acceptance failed is not in use: remove `in_use: true`",
         ),
     ] {
         // The located message, and its hint on the next line.

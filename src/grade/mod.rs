@@ -621,73 +621,72 @@ impl Context<'_> {
             let unmet = a.unmet.iter().any(|u| u == id);
             let covers = unmet
                 || a.met.iter().any(|m| m == id)
-                || !named_only && a.covers.iter().any(|c| {
-                    c.part.as_deref().is_none_or(|p| p == place.part)
-                        && self
-                            .scheme
-                            .level_index(&c.up_to)
-                            .is_some_and(|up_to| up_to >= place.level)
-                });
+                || !named_only
+                    && a.covers.iter().any(|c| {
+                        c.part.as_deref().is_none_or(|p| p == place.part)
+                            && self
+                                .scheme
+                                .level_index(&c.up_to)
+                                .is_some_and(|up_to| up_to >= place.level)
+                    });
             covers.then_some((i, unmet))
         })
     }
 
     fn check(&self, r: &Requirement, place: Place, inherited_from: Option<usize>) -> Check {
-        let (state, observed, alternatives) =
-            match r.kind() {
-                Kind::Documentary => {
-                    let decided = self.assessed(r.id(), r.named_only, place);
-                    let state = match decided {
-                        Some((_, true)) => State::NotMet,
-                        Some((_, false)) => State::MetByAssessment,
-                        None => State::NotEvidenced,
-                    };
-                    (
-                        state,
-                        Observed::Documentary {
-                            assessment: decided.map(|(i, _)| i),
-                            unmet_in_assessment: decided.is_some_and(|(_, unmet)| unmet),
-                        },
-                        Vec::new(),
-                    )
-                }
-                Kind::AtLeast(c) => self.compare(c, false),
-                Kind::AtMost(c) => self.compare(c, true),
-                Kind::Duration(d) => {
-                    let (since, public) = self.since(d.of);
-                    let reached_on = since.and_then(|s| s.checked_add(d.at_least.jiff()).ok());
-                    let met = since.is_some_and(|s| s <= self.date)
-                        && reached_on.is_some_and(|r| r <= self.date);
-                    (
-                        State::computed(since.is_some(), met),
-                        Observed::Duration {
-                            of: d.of,
-                            since,
-                            public,
-                            required: d.at_least,
-                            reached_on,
-                        },
-                        Vec::new(),
-                    )
-                }
-                Kind::HoldsCertificate(h) => {
-                    let (met, observed) = self.holds(h);
-                    // The registry lists every certificate: none qualifying is not met.
-                    (State::computed(true, met), observed, Vec::new())
-                }
-                Kind::AnyOf(alternatives) => {
-                    let checks: Vec<Check> = alternatives
-                        .iter()
-                        .map(|a| self.check(a, place, None))
-                        .collect();
-                    (any_of_state(&checks), Observed::AnyOf, checks)
-                }
-                Kind::AllOf(parts) => {
-                    let checks: Vec<Check> =
-                        parts.iter().map(|a| self.check(a, place, None)).collect();
-                    (all_of_state(&checks), Observed::AllOf, checks)
-                }
-            };
+        let (state, observed, alternatives) = match r.kind() {
+            Kind::Documentary => {
+                let decided = self.assessed(r.id(), r.named_only, place);
+                let state = match decided {
+                    Some((_, true)) => State::NotMet,
+                    Some((_, false)) => State::MetByAssessment,
+                    None => State::NotEvidenced,
+                };
+                (
+                    state,
+                    Observed::Documentary {
+                        assessment: decided.map(|(i, _)| i),
+                        unmet_in_assessment: decided.is_some_and(|(_, unmet)| unmet),
+                    },
+                    Vec::new(),
+                )
+            }
+            Kind::AtLeast(c) => self.compare(c, false),
+            Kind::AtMost(c) => self.compare(c, true),
+            Kind::Duration(d) => {
+                let (since, public) = self.since(d.of);
+                let reached_on = since.and_then(|s| s.checked_add(d.at_least.jiff()).ok());
+                let met = since.is_some_and(|s| s <= self.date)
+                    && reached_on.is_some_and(|r| r <= self.date);
+                (
+                    State::computed(since.is_some(), met),
+                    Observed::Duration {
+                        of: d.of,
+                        since,
+                        public,
+                        required: d.at_least,
+                        reached_on,
+                    },
+                    Vec::new(),
+                )
+            }
+            Kind::HoldsCertificate(h) => {
+                let (met, observed) = self.holds(h);
+                // The registry lists every certificate: none qualifying is not met.
+                (State::computed(true, met), observed, Vec::new())
+            }
+            Kind::AnyOf(alternatives) => {
+                let checks: Vec<Check> = alternatives
+                    .iter()
+                    .map(|a| self.check(a, place, None))
+                    .collect();
+                (any_of_state(&checks), Observed::AnyOf, checks)
+            }
+            Kind::AllOf(parts) => {
+                let checks: Vec<Check> = parts.iter().map(|a| self.check(a, place, None)).collect();
+                (all_of_state(&checks), Observed::AllOf, checks)
+            }
+        };
         Check {
             id: r.id().to_string(),
             clause: r.clause.clone(),
@@ -704,8 +703,11 @@ impl Context<'_> {
     /// the date and held long enough? Levels are compared in the order of
     /// the certificate's own standard or scheme (CCRC's 一级 is its highest).
     fn holds(&self, h: &HoldsCertificate) -> (bool, Observed) {
-        let long_enough =
-            |issued: Date| issued.checked_add(h.held_for.jiff()).is_ok_and(|d| d <= self.date);
+        let long_enough = |issued: Date| {
+            issued
+                .checked_add(h.held_for.jiff())
+                .is_ok_and(|d| d <= self.date)
+        };
         if let Some(id) = &h.scheme {
             let other = self.schemes.other_scheme(id);
             let rank = |level: Option<&String>| {
@@ -744,23 +746,23 @@ impl Context<'_> {
             .level
             .as_ref()
             .map(|l| scheme.and_then(|s| s.level_index(l)).unwrap_or(usize::MAX));
-        let qualifying = self
-            .data
-            .certificates
-            .iter()
-            .zip(self.certificates)
-            .find(|(cert, state)| {
-                cert.standard == standard
-                    && cert.category == category
-                    && required.is_none_or(|r| {
-                        scheme
-                            .and_then(|s| s.level_index(&cert.level))
-                            .is_some_and(|l| l >= r)
-                    })
-                    && state
-                        .as_ref()
-                        .is_some_and(|st| st.status.in_force() && long_enough(st.issued))
-            });
+        let qualifying =
+            self.data
+                .certificates
+                .iter()
+                .zip(self.certificates)
+                .find(|(cert, state)| {
+                    cert.standard == standard
+                        && cert.category == category
+                        && required.is_none_or(|r| {
+                            scheme
+                                .and_then(|s| s.level_index(&cert.level))
+                                .is_some_and(|l| l >= r)
+                        })
+                        && state
+                            .as_ref()
+                            .is_some_and(|st| st.status.in_force() && long_enough(st.issued))
+                });
         let elsewhere = standard != self.scheme.slug || category != self.category;
         let of = scheme.filter(|_| elsewhere).map(|s| {
             let named = s.category(category);
@@ -880,7 +882,7 @@ impl Context<'_> {
                     .unwrap_or(self.date);
                 window_from = Some(from);
                 let wanted = c.of_type.as_deref().unwrap_or(self.category);
-                let selected: Vec<_> = e
+                let in_window: Vec<&crate::registry::Project> = e
                     .projects
                     .iter()
                     .filter(|p| c.any_type || p.types.iter().any(|t| t == wanted))
@@ -891,18 +893,33 @@ impl Context<'_> {
                             .is_some_and(|done| from <= done.0 && done.0 <= self.date)
                             && (c.completed_only || from <= p.signed.0)
                     })
-                    .filter(|p| c.min_amount.as_ref().is_none_or(|min| {
-                        p.amount.as_ref().is_some_and(|a| a.value >= *min)
-                    }))
-                    .filter(|p| !c.in_use || (p.accepted && p.in_use))
-                    .filter(|p| c.trial_run.is_none_or(|span| {
-                        p.trial_run.is_some_and(|t| {
-                            // Both ends are days of the run: [from, to + 1 day).
-                            t.from.0.checked_add(span.jiff()).is_ok_and(|end| {
-                                t.to.0.tomorrow().is_ok_and(|after| end <= after)
+                    .collect();
+                // A count selected by amount tells how many amounts reach
+                // it: public only when every amount it looked at is.
+                let window_amounts_public = in_window
+                    .iter()
+                    .all(|p| p.amount.as_ref().is_none_or(|a| a.is_public(false)));
+                let selected: Vec<&crate::registry::Project> = in_window
+                    .into_iter()
+                    // A project whose acceptance failed was not completed: it
+                    // counts only toward failed acceptances.
+                    .filter(|p| p.accepted || c.measure == Measure::FailedAcceptances)
+                    .filter(|p| {
+                        c.min_amount
+                            .as_ref()
+                            .is_none_or(|min| p.amount.as_ref().is_some_and(|a| a.value >= *min))
+                    })
+                    .filter(|p| !c.in_use || p.in_use)
+                    .filter(|p| {
+                        c.trial_run.is_none_or(|span| {
+                            p.trial_run.is_some_and(|t| {
+                                // Both ends are days of the run: [from, to + 1 day).
+                                t.from.0.checked_add(span.jiff()).is_ok_and(|end| {
+                                    t.to.0.tomorrow().is_ok_and(|after| end <= after)
+                                })
                             })
                         })
-                    }))
+                    })
                     .filter(|p| c.team_at_least.is_none_or(|n| p.team.len() >= n as usize))
                     .collect();
                 projects = Some(selected.len());
@@ -910,10 +927,9 @@ impl Context<'_> {
                     .iter()
                     .all(|p| p.amount.as_ref().is_some_and(|a| a.is_public(false)));
                 match c.measure {
-                    // A project whose acceptance failed was not completed.
                     Measure::Projects => Some((
-                        Num::integer(selected.iter().filter(|p| p.accepted).count() as i64),
-                        true,
+                        Num::integer(selected.len() as i64),
+                        c.min_amount.is_none() || window_amounts_public,
                     )),
                     Measure::FailedAcceptances => Some((
                         Num::integer(selected.iter().filter(|p| !p.accepted).count() as i64),

@@ -1412,8 +1412,8 @@ certificates:
         assert_eq!(req(&none, DAY, "vulns").state, State::NotMet);
     }
 
-    // The two tests below fail at bc72163: they record behaviour that
-    // contradicts the documentation (see the commit message).
+    // Counts of selected projects: what the page says was counted, and
+    // what a count selected by private amounts may publish.
 
     #[test]
     fn a_count_of_projects_says_how_many_projects_it_counted() {

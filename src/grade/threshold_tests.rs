@@ -1160,7 +1160,8 @@ impl Gen<'_> {
             let mut org = self.org();
             org.certificates.push(cert(0, category, level, on));
             if level > 0 {
-                org.certificates.push(cert(1, category, level - 1, long_ago));
+                org.certificates
+                    .push(cert(1, category, level - 1, long_ago));
             }
             if let Some(other) = other_category {
                 org.certificates.push(cert(2, other, level, long_ago));
@@ -1216,7 +1217,11 @@ impl Gen<'_> {
         };
         let far = date(2030, 12, 31);
         let mut cases = vec![
-            Case::new("in force, held exactly", with(vec![cert(id, level, issued, far)]), true),
+            Case::new(
+                "in force, held exactly",
+                with(vec![cert(id, level, issued, far)]),
+                true,
+            ),
             Case::new(
                 "valid until the grading date",
                 with(vec![cert(id, level, date(2001, 1, 1), DAY)]),

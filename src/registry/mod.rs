@@ -318,10 +318,15 @@ pub fn check(
                 );
             }
             if project.in_use && (project.completed.is_none() || !project.accepted) {
+                let hint = if project.completed.is_none() {
+                    "add `completed:` (the day it was accepted), or remove `in_use: true`"
+                } else {
+                    "a project whose acceptance failed is not in use: remove `in_use: true`"
+                };
                 error(
                     [base, vec!["in_use".into()]].concat(),
                     "a project in use must be completed and accepted".into(),
-                    "add `completed:`, or remove `in_use: true`",
+                    hint,
                 );
             }
         }
@@ -354,7 +359,10 @@ pub fn check(
             if c.valid_until < c.issued {
                 error(
                     [base, vec!["valid_until".into()]].concat(),
-                    format!("valid until {}, before its issue ({})", c.valid_until, c.issued),
+                    format!(
+                        "valid until {}, before its issue ({})",
+                        c.valid_until, c.issued
+                    ),
                     "check the two dates",
                 );
             }
@@ -365,7 +373,11 @@ pub fn check(
             if let Some(first) = reported.insert(v.id.as_str(), i) {
                 error(
                     [base.clone(), vec!["id".into()]].concat(),
-                    format!("vulnerability {} is listed twice (first at {first})", v.id),
+                    format!(
+                        "vulnerability {} is listed twice (first as item {})",
+                        v.id,
+                        first + 1
+                    ),
                     "list each reported vulnerability once",
                 );
             }
