@@ -308,6 +308,24 @@ pub fn grade(registry: &Registry, schemes: &Schemes, date: Date) -> Grades {
     }
 }
 
+/// The state on `date` of each of the file's certificates, in file order,
+/// under its own standard's lifecycle.
+fn certificate_states(
+    data: &OrganisationFile,
+    schemes: &Schemes,
+    date: Date,
+) -> Vec<Option<CertificateState>> {
+    data.certificates
+        .iter()
+        .map(|c| {
+            let lifecycle = schemes
+                .get(&c.standard)
+                .and_then(|s| s.rules.certificates.as_ref());
+            certificate::state(c, lifecycle, date)
+        })
+        .collect()
+}
+
 /// Grades one organisation; `registry` is there for certificates of other
 /// files (not used today: alternatives read the organisation's own).
 pub fn grade_organisation(
@@ -317,16 +335,7 @@ pub fn grade_organisation(
     date: Date,
 ) -> OrganisationGrades {
     let data = &org.data;
-    let certificates: Vec<Option<CertificateState>> = data
-        .certificates
-        .iter()
-        .map(|c| {
-            let lifecycle = schemes
-                .get(&c.standard)
-                .and_then(|s| s.rules.certificates.as_ref());
-            certificate::state(c, lifecycle, date)
-        })
-        .collect();
+    let certificates = certificate_states(data, schemes, date);
     let mut pairs: BTreeSet<(&str, &str)> = BTreeSet::new();
     for c in &data.certificates {
         pairs.insert((&c.standard, &c.category));

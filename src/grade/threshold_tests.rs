@@ -316,16 +316,7 @@ fn exercise(schemes: &Schemes, base: &OrganisationFile, target: &Target) -> bool
 
 /// The requirement alone, for one organisation and category, on [`DAY`].
 fn evaluate(schemes: &Schemes, target: &Target, category: &str, org: &OrganisationFile) -> Check {
-    let certificates: Vec<Option<CertificateState>> = org
-        .certificates
-        .iter()
-        .map(|c| {
-            let lifecycle = schemes
-                .get(&c.standard)
-                .and_then(|s| s.rules.certificates.as_ref());
-            certificate::state(c, lifecycle, DAY)
-        })
-        .collect();
+    let certificates = certificate_states(org, schemes, DAY);
     let ctx = Context {
         data: org,
         schemes,
@@ -967,15 +958,7 @@ impl Gen<'_> {
         let first_kind = flaw.is_some() || i % 2 == 0;
         let mut p = Person {
             id: id.clone(),
-            name: None,
-            joined: None,
-            left: None,
-            security_work_since: None,
-            experience: BTreeMap::new(),
-            qualifications: Vec::new(),
-            categories: Vec::new(),
-            roles: Vec::new(),
-            other_projects: Vec::new(),
+            ..Person::default()
         };
         if !who.role.is_empty() && flaw != Some(Flaw::WithoutTheRole) {
             p.roles.push(who.role[i % who.role.len()].clone());
@@ -1270,12 +1253,7 @@ fn former_employee() -> Person {
         name: None,
         joined: Some(Day(date(2001, 1, 1))),
         left: Some(Day(date(2002, 1, 1))),
-        security_work_since: None,
-        experience: BTreeMap::new(),
-        qualifications: Vec::new(),
-        categories: Vec::new(),
-        roles: Vec::new(),
-        other_projects: Vec::new(),
+        ..Person::default()
     }
 }
 

@@ -342,11 +342,7 @@ pub fn check(
                     Some(level) if !o.levels.contains(level) => error(
                         [base.clone(), vec!["level".into()]].concat(),
                         format!("`{level}` is not a level of {}", c.scheme),
-                        &if o.levels.is_empty() {
-                            "the scheme has no levels: remove `level`".to_string()
-                        } else {
-                            format!("use one of {}", o.levels.join(", "))
-                        },
+                        &o.levels_hint(),
                     ),
                     None if !o.levels.is_empty() => error(
                         base.clone(),

@@ -147,7 +147,7 @@ pub struct VulnerabilityReport {
 
 /// One person of the roster. The id is opaque and stable: never a name or
 /// an ID number.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     /// Opaque id, unique in the file (`r-7f3a2c`): lower-case letters,

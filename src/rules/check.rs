@@ -608,11 +608,7 @@ impl Checker<'_> {
                                 self.error(
                                     &at(&hp, "level"),
                                     format!("unknown level `{level}` of scheme {id}"),
-                                    &if o.levels.is_empty() {
-                                        "the scheme has no levels: remove `level`".to_string()
-                                    } else {
-                                        format!("use one of {}", o.levels.join(", "))
-                                    },
+                                    &o.levels_hint(),
                                 );
                             }
                         }

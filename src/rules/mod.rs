@@ -170,6 +170,17 @@ pub struct OtherScheme {
     pub levels: Vec<String>,
 }
 
+impl OtherScheme {
+    /// What to write instead of a level the scheme does not have.
+    pub fn levels_hint(&self) -> String {
+        if self.levels.is_empty() {
+            "the scheme has no levels: remove `level`".to_string()
+        } else {
+            format!("use one of {}", self.levels.join(", "))
+        }
+    }
+}
+
 /// A qualification a roster person may hold.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
