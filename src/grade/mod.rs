@@ -19,7 +19,10 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::exact::Num;
-use crate::registry::{Assessment, Organisation, OrganisationFile, Person, Registry, Visible};
+use crate::registry::{
+    Assessment, Degree, HeldQualification, Organisation, OrganisationFile, Person, Registry,
+    Visible,
+};
 use crate::rules::{
     Comparison, HoldsCertificate, Kind, Measure, Part, Requirement, Scheme, Schemes, Scope, Since,
     Span, Who,
@@ -256,6 +259,9 @@ pub enum Observed {
         window_from: Option<Date>,
         /// People measures: counted from the roster or a declared count.
         form: Option<CountForm>,
+        /// People measures with `every`: persons in the role who do not
+        /// meet the other conditions (any makes the requirement not met).
+        short: Option<usize>,
     },
     /// A duration since a start date.
     Duration {
@@ -425,7 +431,7 @@ struct Context<'a> {
     assessments: Vec<usize>,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
     fn grade(&self) -> GradeResult {
         let parts: Vec<PartResult> = self
             .scheme
@@ -822,34 +828,78 @@ impl Context<'_> {
         let mut projects = None;
         let mut window_from = None;
         let mut form = None;
+        let mut short = None;
         let e = &self.data.evidence;
         let count = |v: Option<&Visible<u32>>| {
             v.map(|v| (Num::integer(i64::from(v.value)), v.is_public(true)))
         };
+        // With a roster, head counts are counted from it, never typed.
+        let roster = (!e.roster.is_empty()).then(|| self.present_persons());
+        if roster.is_some() && c.measure.counts_staff() {
+            form = Some(CountForm::Roster);
+        } else if c.measure.counts_staff() {
+            form = Some(CountForm::Declared);
+        }
         let value: Option<(Num, bool)> = match c.measure {
-            Measure::Staff => count(e.staff.as_ref()),
-            Measure::CertifiedStaff => count(
-                e.services
-                    .get(self.category)
-                    .and_then(|s| s.certified_staff.as_ref()),
-            ),
-            Measure::QualifiedStaff => count(
-                c.qualification
-                    .as_ref()
-                    .and_then(|q| e.qualified_staff.get(q)),
-            ),
-            Measure::BachelorShare => match (&e.bachelor_staff, &e.staff) {
-                (Some(b), Some(s)) => Num::ratio(i64::from(b.value), i64::from(s.value))
-                    .map(|r| (r, b.is_public(true) && s.is_public(true))),
-                _ => None,
+            Measure::Staff => match &roster {
+                Some(persons) => Some((Num::integer(persons.len() as i64), e.roster_counts_public)),
+                None => count(e.staff.as_ref()),
+            },
+            Measure::CertifiedStaff => match &roster {
+                // 持申报类别专业技术证书: counted for the category, holding a
+                // qualification in force.
+                Some(persons) => {
+                    let n = persons
+                        .iter()
+                        .filter(|p| p.categories.iter().any(|c| c == self.category))
+                        .filter(|p| p.qualifications.iter().any(|q| self.in_force(q)))
+                        .count();
+                    Some((Num::integer(n as i64), e.roster_counts_public))
+                }
+                None => count(
+                    e.services
+                        .get(self.category)
+                        .and_then(|s| s.certified_staff.as_ref()),
+                ),
+            },
+            Measure::QualifiedStaff => match (&roster, c.qualification.as_ref()) {
+                (Some(persons), Some(wanted)) => {
+                    let n = persons
+                        .iter()
+                        .filter(|p| {
+                            p.qualifications
+                                .iter()
+                                .any(|q| &q.id == wanted && self.in_force(q))
+                        })
+                        .count();
+                    Some((Num::integer(n as i64), e.roster_counts_public))
+                }
+                (Some(_), None) => None,
+                (None, q) => count(q.and_then(|q| e.qualified_staff.get(q))),
+            },
+            Measure::BachelorShare => match &roster {
+                Some(persons) => {
+                    let graduates = persons
+                        .iter()
+                        .filter(|p| p.degree.is_some_and(|d| d >= Degree::Bachelor))
+                        .count();
+                    Num::ratio(graduates as i64, persons.len() as i64)
+                        .map(|r| (r, e.roster_counts_public))
+                }
+                None => match (&e.bachelor_staff, &e.staff) {
+                    (Some(b), Some(s)) => Num::ratio(i64::from(b.value), i64::from(s.value))
+                        .map(|r| (r, b.is_public(true) && s.is_public(true))),
+                    _ => None,
+                },
             },
             Measure::RegisteredCapital => e
                 .registered_capital
                 .as_ref()
                 .map(|v| (v.value.clone(), v.is_public(true))),
             Measure::People => {
-                let (value, used) = self.people(c);
+                let (value, used, lacking) = self.people(c);
                 form = used;
+                short = lacking;
                 value
             }
             Measure::Figure => {
@@ -884,7 +934,8 @@ impl Context<'_> {
             Measure::Projects
             | Measure::ProjectTotal
             | Measure::LargestProject
-            | Measure::FailedAcceptances => {
+            | Measure::FailedAcceptances
+            | Measure::FeeShare => {
                 let from = c
                     .within
                     .and_then(|w| self.date.checked_sub(w.jiff()).ok())
@@ -951,6 +1002,7 @@ impl Context<'_> {
                             .fold(Num::zero(), |sum, a| sum.add(&a.value)),
                         amounts_public,
                     )),
+                    Measure::FeeShare => fee_share(&selected),
                     _ => selected
                         .iter()
                         .filter_map(|p| p.amount.as_ref())
@@ -959,13 +1011,14 @@ impl Context<'_> {
                 }
             }
         };
-        let met = value.as_ref().is_some_and(|(v, _)| {
-            if at_most {
-                *v <= threshold
-            } else {
-                *v >= threshold
-            }
-        });
+        let met = short.is_none_or(|n| n == 0)
+            && value.as_ref().is_some_and(|(v, _)| {
+                if at_most {
+                    *v <= threshold
+                } else {
+                    *v >= threshold
+                }
+            });
         let public = value.as_ref().is_none_or(|(_, p)| *p);
         (
             State::computed(value.is_some(), met),
@@ -978,14 +1031,16 @@ impl Context<'_> {
                 projects,
                 window_from,
                 form,
+                short,
             },
             Vec::new(),
         )
     }
 
     /// A `people` count: roster persons meeting `who`, or without a roster
-    /// the plain count the file declares under the rule's `count` key.
-    fn people(&self, c: &Comparison) -> (Option<(Num, bool)>, Option<CountForm>) {
+    /// the plain count the file declares under the rule's `count` key. With
+    /// `every`, also how many persons in the role fall short.
+    fn people(&self, c: &Comparison) -> (Option<(Num, bool)>, Option<CountForm>, Option<usize>) {
         let e = &self.data.evidence;
         let default = Who::default();
         let who = c.who.as_ref().unwrap_or(&default);
@@ -997,12 +1052,24 @@ impl Context<'_> {
             return (
                 declared.map(|v| (Num::integer(i64::from(v.value)), v.is_public(true))),
                 Some(CountForm::Declared),
+                None,
             );
         }
         let n = e.roster.iter().filter(|p| self.counts_as(p, who)).count();
+        let short = c.every.then(|| {
+            // The holders of the post: same scope and role, no other condition.
+            let post = Who {
+                scope: who.scope,
+                role: who.role.clone(),
+                ..Who::default()
+            };
+            let holders = e.roster.iter().filter(|p| self.counts_as(p, &post)).count();
+            holders.saturating_sub(n)
+        });
         (
-            Some((Num::integer(n as i64), true)),
+            Some((Num::integer(n as i64), e.roster_counts_public)),
             Some(CountForm::Roster),
+            short,
         )
     }
 
@@ -1019,13 +1086,34 @@ impl Context<'_> {
             .filter(move |pr| pr.team.iter().any(|m| m == id) && pr.types.iter().any(|t| t == kind))
     }
 
+    /// Is roster person `p` with the organisation on the date?
+    fn is_present(&self, p: &Person) -> bool {
+        let d = self.date;
+        p.joined.is_none_or(|j| j.0 <= d) && p.left.is_none_or(|l| d <= l.0)
+    }
+
+    /// The roster persons with the organisation on the date.
+    fn present_persons(&self) -> Vec<&'a Person> {
+        self.data
+            .evidence
+            .roster
+            .iter()
+            .filter(|p| self.is_present(p))
+            .collect()
+    }
+
+    /// Is a held qualification obtained and not lapsed on the date?
+    fn in_force(&self, q: &HeldQualification) -> bool {
+        q.obtained.0 <= self.date && q.expires.is_none_or(|e| self.date <= e.0)
+    }
+
     /// Does roster person `p` meet every condition of `who` on the date?
     fn counts_as(&self, p: &Person, who: &Who) -> bool {
         let d = self.date;
         let reached = |since: Option<Date>, span: &Span| {
             since.is_some_and(|s| s.checked_add(span.jiff()).is_ok_and(|r| r <= d))
         };
-        let present = p.joined.is_none_or(|j| j.0 <= d) && p.left.is_none_or(|l| d <= l.0);
+        let present = self.is_present(p);
         let scoped =
             who.scope == Scope::Organisation || p.categories.iter().any(|c| c == self.category);
         let experienced = who
@@ -1058,14 +1146,35 @@ impl Context<'_> {
             here + elsewhere >= t.at_least as usize
         });
         let qualified = who.qualification.is_empty()
-            || p.qualifications.iter().any(|q| {
-                who.qualification.contains(&q.id)
-                    && q.obtained.0 <= d
-                    && q.expires.is_none_or(|e| d <= e.0)
-            });
+            || p.qualifications
+                .iter()
+                .any(|q| who.qualification.contains(&q.id) && self.in_force(q));
         let in_role = who.role.is_empty() || p.roles.iter().any(|r| who.role.contains(r));
         present && scoped && experienced && experienced_in && took_part && qualified && in_role
     }
+}
+
+/// Σ service fees / Σ amounts over the projects with an amount; a project
+/// that records no service fees adds its amount only (none of it is taken
+/// to be fees). `None` when no project records its service fees. Public
+/// only when every amount and fee it reads is.
+fn fee_share(projects: &[&crate::registry::Project]) -> Option<(Num, bool)> {
+    if projects.iter().all(|p| p.service_fees.is_none()) {
+        return None;
+    }
+    let mut fees = Num::zero();
+    let mut total = Num::zero();
+    let mut public = true;
+    for p in projects {
+        let Some(amount) = &p.amount else { continue };
+        total = total.add(&amount.value);
+        public &= amount.is_public(false);
+        if let Some(f) = &p.service_fees {
+            fees = fees.add(&f.value);
+            public &= f.is_public(false);
+        }
+    }
+    fees.div(&total).map(|share| (share, public))
 }
 
 /// Alternatives: met as the first met one is; otherwise not evidenced when

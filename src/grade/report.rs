@@ -289,6 +289,9 @@ pub struct RequirementReport {
     /// `declared` (a plain count, no roster kept); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count_form: Option<CountForm>,
+    /// `people` with `every`: persons in the role who fall short.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_short: Option<usize>,
     /// For certificates held: the level required and the qualifying certificate.
     pub standard: Option<String>,
     pub certificate_level: Option<String>,
@@ -632,6 +635,7 @@ fn requirement_report(
         projects: None,
         window_from: None,
         count_form: None,
+        role_short: None,
         standard: None,
         certificate_level: None,
         certificate: None,
@@ -663,8 +667,10 @@ fn requirement_report(
             projects,
             window_from,
             form,
+            short,
         } => {
             out.count_form = *form;
+            out.role_short = *short;
             out.kind = "figure";
             out.measure = Some(measure.name());
             out.private = !public;
@@ -736,7 +742,7 @@ fn requirement_report(
 /// Ratios are shown as percentages; everything else as it is.
 fn display_value(measure: crate::rules::Measure) -> impl Fn(&Num) -> String {
     move |n: &Num| {
-        if measure == crate::rules::Measure::BachelorShare {
+        if measure.is_ratio() {
             format!("{}%", n.percent().to_decimal())
         } else {
             n.to_decimal()
@@ -1018,6 +1024,13 @@ fn line(r: &RequirementReport, zh: bool) -> String {
                     ", declared count"
                 }),
                 None => {}
+            }
+            if let Some(n) = r.role_short.filter(|n| *n > 0) {
+                s.push_str(&if zh {
+                    format!("，另有{n}人任此职但不满足条件")
+                } else {
+                    format!(", {n} more in the role fall short")
+                });
             }
             if let (Some(n), Some(from)) = (r.projects, &r.window_from) {
                 s.push_str(

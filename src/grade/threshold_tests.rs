@@ -29,8 +29,8 @@ use num_traits::ToPrimitive;
 
 use super::*;
 use crate::registry::{
-    Certificate, Day, Event, EventKind, Head, HeldQualification, OrganisationFile, OtherProject,
-    Person, Project, Service, TechnicalLead, Visible,
+    Certificate, Day, Degree, Event, EventKind, Head, HeldQualification, OrganisationFile,
+    OtherProject, Person, Project, Service, TechnicalLead, Visible,
 };
 use crate::rules::{Duration, Group, HoldsCertificate, RULES_FILE, Threshold, from_text};
 
@@ -440,6 +440,7 @@ impl Gen<'_> {
             ("in_use", c.in_use),
             ("trial_run", c.trial_run.is_some()),
             ("team_at_least", c.team_at_least.is_some()),
+            ("every", c.every),
         ];
         for (key, present) in set {
             if present && !allowed.contains(&key) {
@@ -519,7 +520,8 @@ impl Gen<'_> {
             Measure::Projects
             | Measure::ProjectTotal
             | Measure::LargestProject
-            | Measure::FailedAcceptances => self.projects(c, bound, &t),
+            | Measure::FailedAcceptances
+            | Measure::FeeShare => self.projects(c, bound, &t),
             Measure::People => self.people(c, bound, &t),
             Measure::VulnerabilityReports => self.vulnerability_reports(c, bound, &t),
         }
@@ -543,6 +545,92 @@ impl Gen<'_> {
     /// `staff`, `certified-staff` (the graded category's), `qualified-staff`
     /// (the rule's qualification).
     fn head_count(&self, c: &Comparison, bound: Bound, t: &Num) -> Vec<Case> {
+        let mut cases = self.typed_head_count(c, bound, t);
+        for case in &mut cases {
+            case.form = Some(CountForm::Declared);
+        }
+        cases.extend(self.roster_head_count(c, bound, t));
+        cases
+    }
+
+    /// With a roster the head counts are counted from it, and typed counts
+    /// (which a file with a roster may not have) are ignored: each case
+    /// types the opposite value. Persons who must not count: one who left
+    /// the day before, one joining the day after, and per measure one
+    /// counted for another category, one whose qualification lapsed the
+    /// day before, one holding another qualification.
+    fn roster_head_count(&self, c: &Comparison, bound: Bound, t: &Num) -> Vec<Case> {
+        let (at, past) = self.counts(bound, t);
+        let qualification = c.qualification.clone().unwrap_or_else(|| "CISP".into());
+        let held = |id: &str, expires: Option<Date>| HeldQualification {
+            id: id.to_string(),
+            obtained: Day(date(2010, 1, 1)),
+            expires: expires.map(Day),
+        };
+        let person = |id: String| {
+            let mut p = Person {
+                id,
+                ..Person::default()
+            };
+            p.categories.push(self.category.to_string());
+            p.qualifications.push(held(&qualification, None));
+            p
+        };
+        let build = |n: &u32, typed: &u32| {
+            let mut org = self.org();
+            org.evidence.staff = Some(v(*typed));
+            self.service(&mut org, self.category).certified_staff = Some(v(*typed));
+            org.evidence
+                .qualified_staff
+                .insert(qualification.clone(), v(*typed));
+            let roster = &mut org.evidence.roster;
+            roster.extend((0..*n).map(|i| person(format!("p-{i:03}"))));
+            let mut left = person("p-left".into());
+            left.left = Some(Day(previous_day(DAY)));
+            let mut joins = person("p-joins".into());
+            joins.joined = Some(Day(next_day(DAY)));
+            roster.extend([left, joins]);
+            match c.measure {
+                Measure::Staff => {}
+                _ => {
+                    let mut lapsed = person("p-lapsed".into());
+                    lapsed.qualifications = vec![held(&qualification, Some(previous_day(DAY)))];
+                    let mut other = person("p-other".into());
+                    other.qualifications = vec![held(UNRELATED_TYPE, None)];
+                    roster.extend([lapsed, other]);
+                    if c.measure == Measure::CertifiedStaff
+                        && let Some(decoy) = self.decoy
+                    {
+                        let mut elsewhere = person("p-elsewhere".into());
+                        elsewhere.categories = vec![decoy.to_string()];
+                        roster.push(elsewhere);
+                    }
+                }
+            }
+            org
+        };
+        let mut cases = self.pair(at, past, build);
+        // Only certified staff needs a qualification of any kind: another
+        // one counts there, and a person without any does not.
+        if c.measure == Measure::CertifiedStaff {
+            for case in &mut cases {
+                let other = case.org.evidence.roster.iter().any(|p| p.id == "p-other");
+                if other {
+                    case.org.evidence.roster.retain(|p| p.id != "p-other");
+                    let mut none = person("p-unqualified".into());
+                    none.qualifications.clear();
+                    case.org.evidence.roster.push(none);
+                }
+            }
+        }
+        for case in &mut cases {
+            case.what = format!("roster, {}", case.what);
+            case.form = Some(CountForm::Roster);
+        }
+        cases
+    }
+
+    fn typed_head_count(&self, c: &Comparison, bound: Bound, t: &Num) -> Vec<Case> {
         let (at, past) = self.counts(bound, t);
         match c.measure {
             Measure::Staff => {
@@ -604,12 +692,57 @@ impl Gen<'_> {
             Bound::AtMost if at < staff => at + 1,
             Bound::AtMost => self.fail("a share of at most 100%"),
         };
-        self.pair(at, past, |b, _| {
+        let mut cases = self.pair(at, past, |b, _| {
             let mut org = self.org();
             org.evidence.staff = Some(v(staff));
             org.evidence.bachelor_staff = Some(v(*b));
             org
-        })
+        });
+        for case in &mut cases {
+            case.form = Some(CountForm::Declared);
+        }
+        // From a roster: `b` graduates (bachelor, master, doctorate in
+        // turn) of `staff` present persons; one who left and one joining,
+        // both graduates, do not count; typed counts say the opposite.
+        let roster = |b: &u32, typed: &u32| {
+            let mut org = self.org();
+            org.evidence.staff = Some(v(staff));
+            org.evidence.bachelor_staff = Some(v(*typed));
+            let degrees = [Degree::Bachelor, Degree::Master, Degree::Doctorate];
+            for i in 0..staff {
+                let degree = if i < *b {
+                    Some(degrees[i as usize % 3])
+                } else if i % 2 == 0 {
+                    Some(Degree::JuniorCollege)
+                } else {
+                    None
+                };
+                org.evidence.roster.push(Person {
+                    id: format!("p-{i:03}"),
+                    degree,
+                    ..Person::default()
+                });
+            }
+            for (id, joined, left) in [
+                ("p-left", None, Some(previous_day(DAY))),
+                ("p-joins", Some(next_day(DAY)), None),
+            ] {
+                org.evidence.roster.push(Person {
+                    id: id.into(),
+                    degree: Some(Degree::Doctorate),
+                    joined: joined.map(Day),
+                    left: left.map(Day),
+                    ..Person::default()
+                });
+            }
+            org
+        };
+        for mut case in self.pair(at, past, roster) {
+            case.what = format!("roster, {}", case.what);
+            case.form = Some(CountForm::Roster);
+            cases.push(case);
+        }
+        cases
     }
 
     /// `registered-capital`, 万元.
@@ -705,6 +838,7 @@ impl Gen<'_> {
             signed: Day(signed),
             completed: Some(Day(if i % 2 == 0 { DAY } else { from })),
             amount: Some(v(amount)),
+            service_fees: None,
             team: (0..c.team_at_least.unwrap_or(0))
                 .map(|n| format!("p-team-{n}"))
                 .collect(),
@@ -721,6 +855,8 @@ impl Gen<'_> {
             signed: Day(signed),
             completed: completed.map(Day),
             amount: Some(v(decoy_amount.clone())),
+            // All fees: counted by mistake, it would lift a fee share.
+            service_fees: (c.measure == Measure::FeeShare).then(|| v(decoy_amount.clone())),
             team: Vec::new(),
             accepted: false,
             in_use: false,
@@ -812,6 +948,36 @@ impl Gen<'_> {
                     ])
                 })
             }
+            Measure::FeeShare => {
+                // Amounts 50 + 30 + 20 = 100: the fees are the share in
+                // hundredths; the third project records no fees, so only its
+                // amount counts.
+                let hundred = Num::integer(100);
+                let (at, past) = self.amounts(bound, &t.mul(&hundred));
+                if at > Num::integer(80) {
+                    self.fail(&format!(
+                        "a fee share of {t}: above what two projects carry"
+                    ));
+                }
+                self.pair(at, past, |fees, _| {
+                    let on_first = if *fees > Num::integer(50) {
+                        Num::integer(50)
+                    } else {
+                        fees.clone()
+                    };
+                    let rest = fees.add(&on_first.mul(&Num::integer(-1)));
+                    let with_fees = |i: usize, amount: i64, fees: Num| {
+                        let mut p = counted(i, Num::integer(amount), true);
+                        p.service_fees = Some(v(fees));
+                        p
+                    };
+                    with_projects(vec![
+                        with_fees(0, 50, on_first),
+                        with_fees(1, 30, rest),
+                        counted(2, Num::integer(20), true),
+                    ])
+                })
+            }
             other => self.fail(&format!("{} is not a project measure", other.name())),
         }
     }
@@ -840,7 +1006,7 @@ impl Gen<'_> {
     /// `people`: the declared count (no roster), the roster, and one
     /// near-miss person per condition of `who`.
     fn people(&self, c: &Comparison, bound: Bound, t: &Num) -> Vec<Case> {
-        self.allow(c, &["count", "who"]);
+        self.allow(c, &["count", "who", "every"]);
         let key = c
             .count
             .as_deref()
@@ -907,6 +1073,18 @@ impl Gen<'_> {
             Bound::AtMost => (at, true),
         };
         for flaw in self.flaws(&who) {
+            // With `every`, a holder of the post who falls short fails the
+            // requirement however many others meet it.
+            if c.every && flaw.holds_the_post() {
+                cases.push(
+                    Case::new(
+                        format!("every: {at} persons and one {flaw:?} in the role"),
+                        roster(at, Some(flaw), past),
+                        false,
+                    )
+                    .counted(CountForm::Roster),
+                );
+            }
             cases.push(
                 Case::new(
                     format!("{good} persons and one {flaw:?}"),
@@ -970,6 +1148,7 @@ impl Gen<'_> {
             signed: Day(signed),
             completed: Some(Day(completed)),
             amount: None,
+            service_fees: None,
             team: vec![id.clone()],
             accepted: true,
             in_use: false,
@@ -1284,4 +1463,17 @@ enum Flaw {
     QualificationExpiredTheDayBefore,
     CountedForAnotherCategory,
     WithoutTheRole,
+}
+
+impl Flaw {
+    /// Is the flawed person still present, in scope and in the role?
+    fn holds_the_post(self) -> bool {
+        !matches!(
+            self,
+            Flaw::LeftTheDayBefore
+                | Flaw::JoinsTheDayAfter
+                | Flaw::CountedForAnotherCategory
+                | Flaw::WithoutTheRole
+        )
+    }
 }

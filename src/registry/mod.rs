@@ -139,6 +139,7 @@ pub fn check(
     documents: &[Document],
     diagnostics: &mut Diagnostics,
 ) {
+    let count_keys = roster::count_keys(schemes);
     let mut numbers: BTreeMap<String, (&Organisation, &String)> = BTreeMap::new();
     let mut codes: BTreeMap<&str, &Organisation> = BTreeMap::new();
     for org in &registry.organisations {
@@ -218,6 +219,29 @@ pub fn check(
                         id.as_str().into(),
                     ]),
                 };
+                if let Some(instead) = schemes.derived_figure(id) {
+                    error(
+                        path,
+                        format!("figure `{id}` is derived, not typed in"),
+                        &format!("it is computed from {instead}: write those facts instead"),
+                    );
+                    continue;
+                }
+                if let Some(per_category) = count_keys.get(id.as_str()) {
+                    let place = if *per_category {
+                        format!("evidence.services.<category>.counts.{id}")
+                    } else {
+                        format!("evidence.counts.{id}")
+                    };
+                    error(
+                        path,
+                        format!("`{id}` is a head count, not a figure"),
+                        &format!(
+                            "list the persons in evidence.roster (with their roles), or without a roster write the plain count under {place}"
+                        ),
+                    );
+                    continue;
+                }
                 let scopes = schemes.figure_scopes(id);
                 let wanted = if category.is_some() {
                     Scope::Category
@@ -304,6 +328,26 @@ pub fn check(
                     "negative contract amount".into(),
                     "amounts are in 万元",
                 );
+            }
+            if let Some(fees) = &project.service_fees {
+                let path = [base.clone(), vec!["service_fees".into()]].concat();
+                match &project.amount {
+                    None => error(
+                        path,
+                        "service fees without a contract amount".into(),
+                        "give the project's `amount` too: the fees are a part of it",
+                    ),
+                    Some(amount) if fees.value > amount.value => error(
+                        path,
+                        // No figures: amounts are private, and CI logs may not be.
+                        "service fees exceed the contract amount".into(),
+                        "service fees are the part of the amount paid for design, development, integration and technical services (万元)",
+                    ),
+                    Some(_) if fees.value < crate::exact::Num::zero() => {
+                        error(path, "negative service fees".into(), "amounts are in 万元")
+                    }
+                    Some(_) => {}
+                }
             }
             if let Some(run) = project.trial_run
                 && (run.to < run.from || run.from < project.signed)

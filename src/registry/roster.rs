@@ -28,7 +28,7 @@ pub fn is_person_id(id: &str) -> bool {
 
 /// Every `count` key a `people` rule declares, with whether it is per
 /// category.
-fn count_keys(schemes: &Schemes) -> BTreeMap<String, bool> {
+pub(crate) fn count_keys(schemes: &Schemes) -> BTreeMap<String, bool> {
     let mut out = BTreeMap::new();
     let requirements = schemes
         .schemes
@@ -123,6 +123,41 @@ fn check_organisation(
                     &format!("write it under evidence.counts.{key}"),
                 ),
                 Some(_) => {}
+            }
+        }
+    }
+    // Head counts a roster gives: typed beside one, they could disagree.
+    if has_roster {
+        let typed = [
+            (
+                e.staff.is_some(),
+                at(&["staff".into()]),
+                "staff",
+                "the persons of the roster present on the grading date",
+            ),
+            (
+                e.bachelor_staff.is_some(),
+                at(&["bachelor_staff".into()]),
+                "bachelor_staff",
+                "the roster persons whose `degree` is bachelor or above",
+            ),
+            (
+                !e.qualified_staff.is_empty(),
+                at(&["qualified_staff".into()]),
+                "qualified_staff",
+                "the roster persons' `qualifications`",
+            ),
+        ];
+        let certified = e.services.iter().filter(|(_, s)| s.certified_staff.is_some()).map(|(c, _)| {
+            (true, at(&["services".into(), c.as_str().into(), "certified_staff".into()]), "certified_staff", "the roster persons counted for the category (`categories`) who hold a qualification in force")
+        });
+        for (present, path, field, from) in typed.into_iter().chain(certified) {
+            if present {
+                error(
+                    path,
+                    format!("`{field}` is derived from evidence.roster, not typed in"),
+                    &format!("a file with a roster has it counted from {from}: remove `{field}`"),
+                );
             }
         }
     }

@@ -102,6 +102,11 @@ pub struct Evidence {
     /// of a person is published but the counts they make.
     #[serde(default)]
     pub roster: Vec<Person>,
+    /// `false`: the counts made from the roster (staff, bachelor share,
+    /// qualified and certified staff, people) are published only as met or
+    /// not met, never as numbers. Default `true`.
+    #[serde(default = "yes")]
+    pub roster_counts_public: bool,
     /// Plain head counts for a registry that keeps no roster, keyed by the
     /// `count` id of a `people` rule (organisation-wide rules; per-category
     /// ones go under `services.<category>.counts`).
@@ -165,6 +170,9 @@ pub struct Person {
     /// Start of security work (从业经验), anywhere.
     #[serde(default)]
     pub security_work_since: Option<Day>,
+    /// Highest degree; `bachelor` and above count toward the bachelor share.
+    #[serde(default)]
+    pub degree: Option<Degree>,
     /// Start of work in a kind of service (…服务经验), by project type or
     /// category id. Projects of that type the person took part in count
     /// from their signing date too.
@@ -182,6 +190,22 @@ pub struct Person {
     /// former employer).
     #[serde(default)]
     pub other_projects: Vec<OtherProject>,
+}
+
+/// A person's highest degree, lowest first.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum Degree {
+    /// Below a junior-college diploma.
+    Secondary,
+    /// 大专.
+    JuniorCollege,
+    /// 本科 (学士).
+    Bachelor,
+    /// 硕士.
+    Master,
+    /// 博士.
+    Doctorate,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -259,6 +283,11 @@ pub struct Project {
     /// Contract amount, 万元; private unless marked public.
     #[serde(default)]
     pub amount: Option<Visible<Num>>,
+    /// Of the amount, the service fees (服务费用: design, development,
+    /// integration and technical services), 万元; private unless marked
+    /// public. Rules compute fee shares from it (`fee-share`).
+    #[serde(default)]
+    pub service_fees: Option<Visible<Num>>,
     /// Roster ids of the people who took part.
     #[serde(default)]
     pub team: Vec<String>,

@@ -656,7 +656,14 @@ impl<'a> Views<'a> {
                     }
                     None => String::new(),
                 };
-                format!("{shown} ({threshold}){window}{form}")
+                let short = match r.role_short.filter(|n| *n > 0) {
+                    Some(n) => format!(
+                        "; {}",
+                        self.t("role_short").replace("{count}", &n.to_string())
+                    ),
+                    None => String::new(),
+                };
+                format!("{shown} ({threshold}){window}{form}{short}")
             }
             "duration" => {
                 let span = r

@@ -541,6 +541,45 @@ impl Checker<'_> {
                         "e.g. `measure: people, count: <id>, who: {scope: category}`",
                     );
                 }
+                if c.every
+                    && (c.measure != Measure::People
+                        || c.who.as_ref().is_none_or(|w| w.role.is_empty()))
+                {
+                    self.error(
+                        &at(&cp, "every"),
+                        "`every` goes with measure `people` and a `who.role`".into(),
+                        "`every: true` asks that every holder of the role meet the conditions",
+                    );
+                }
+                if c.measure == Measure::QualifiedStaff
+                    && let Some(q) = &c.qualification
+                    && !self
+                        .schemes
+                        .schemes
+                        .iter()
+                        .flat_map(|s| &s.rules.qualifications)
+                        .any(|x| &x.id == q)
+                {
+                    self.error(
+                        &at(&cp, "qualification"),
+                        format!("undeclared qualification `{q}`"),
+                        "declare it under `qualifications:` (a roster person holds it by this id)",
+                    );
+                }
+                if let Some(f) = &c.figure
+                    && self
+                        .scheme
+                        .rules
+                        .figures
+                        .iter()
+                        .any(|x| &x.id == f && x.derived.is_some())
+                {
+                    self.error(
+                        &at(&cp, "figure"),
+                        format!("figure `{f}` is declared derived"),
+                        "a derived figure is computed by a measure (e.g. `fee-share`, `people`); read that measure instead",
+                    );
+                }
                 match (&c.figure, c.measure == Measure::Figure) {
                     (Some(f), true) if !self.scheme.rules.figures.iter().any(|x| &x.id == f) => {
                         self.error(

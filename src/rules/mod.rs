@@ -106,6 +106,15 @@ impl Schemes {
 
     /// The scopes at which the standards declare figure `id` (empty when
     /// none declares it).
+    /// How a figure some standard declares as derived is computed instead.
+    pub fn derived_figure(&self, id: &str) -> Option<&str> {
+        self.schemes
+            .iter()
+            .flat_map(|s| &s.rules.figures)
+            .find(|f| f.id == id)
+            .and_then(|f| f.derived.as_deref())
+    }
+
     pub fn figure_scopes(&self, id: &str) -> Vec<Scope> {
         let mut scopes: Vec<Scope> = self
             .schemes
@@ -236,6 +245,10 @@ pub struct Figure {
     /// (`evidence.figures.<id>`).
     #[serde(default)]
     pub scope: Scope,
+    /// A value the engine computes from other evidence, declared only so
+    /// that typing it in is an error: what to write instead.
+    #[serde(default)]
+    pub derived: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -543,6 +556,11 @@ pub struct Comparison {
     /// `people`: who is counted.
     #[serde(default)]
     pub who: Option<Who>,
+    /// `people` with a `who.role`: every person in the role (and scope)
+    /// must meet the other conditions, not only `value` of them (a post
+    /// such as 项目负责人 whose holders all need the experience).
+    #[serde(default)]
+    pub every: bool,
 }
 
 /// The conditions a roster person must meet on the grading date to be
@@ -610,6 +628,8 @@ pub enum Measure {
     ProjectTotal,
     LargestProject,
     FailedAcceptances,
+    /// Σ service fees / Σ amounts of the selected projects (a ratio).
+    FeeShare,
     Figure,
     /// Roster persons meeting `who` (or the plain count `count`).
     People,
@@ -626,7 +646,24 @@ impl Measure {
                 | Measure::ProjectTotal
                 | Measure::LargestProject
                 | Measure::FailedAcceptances
+                | Measure::FeeShare
         )
+    }
+
+    /// Is it a head count a roster gives (typed in only without one)?
+    pub fn counts_staff(self) -> bool {
+        matches!(
+            self,
+            Measure::Staff
+                | Measure::CertifiedStaff
+                | Measure::QualifiedStaff
+                | Measure::BachelorShare
+        )
+    }
+
+    /// Is the value a ratio, shown as a percentage?
+    pub fn is_ratio(self) -> bool {
+        matches!(self, Measure::BachelorShare | Measure::FeeShare)
     }
 
     pub fn name(self) -> &'static str {
@@ -640,6 +677,7 @@ impl Measure {
             Measure::ProjectTotal => "project-total",
             Measure::LargestProject => "largest-project",
             Measure::FailedAcceptances => "failed-acceptances",
+            Measure::FeeShare => "fee-share",
             Measure::Figure => "figure",
             Measure::People => "people",
             Measure::VulnerabilityReports => "vulnerability-reports",
