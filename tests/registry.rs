@@ -676,95 +676,192 @@ evidence:
 
 #[test]
 fn mistakes_in_other_certificates_reports_roles_and_projects_are_located_errors() {
-    let dir = site_with(&[("vocabulary.yaml", VOCABULARY_MISTAKES.to_string())]);
+    let at = |needle: &str, nth: usize| locate(VOCABULARY_MISTAKES, "vocabulary.yaml", needle, nth);
+    assert_located_errors(
+        "vocabulary.yaml",
+        VOCABULARY_MISTAKES,
+        &[
+            (
+                at("iso-27001", 1),
+                "unknown scheme `iso-27001`",
+                "use a scheme id a standard declares under `other_schemes:`",
+            ),
+            (
+                at("\"6\"", 1),
+                "`6` is not a level of cmmi",
+                "use one of 1, 2, 3, 4, 5",
+            ),
+            (
+                at("\"1\"", 1),
+                "`1` is not a level of iso27001",
+                "the scheme has no levels: remove `level`",
+            ),
+            (
+                at("{scheme: cmmi, number: CMMI-T-2", 1),
+                "a cmmi certificate needs its `level`",
+                "add one of 1, 2, 3, 4, 5",
+            ),
+            (
+                at("2023-02-28", 1),
+                "valid until 2023-02-28, before its issue (2024-03-01)",
+                "check the two dates",
+            ),
+            (
+                at("no-such-category", 1),
+                "unknown category `no-such-category`",
+                "use a category id from a standard's rules.yaml",
+            ),
+            (
+                at("CNVD-2025-10001", 2),
+                "vulnerability CNVD-2025-10001 is listed twice (first as item 1)",
+                "list each reported vulnerability once",
+            ),
+            (
+                at("chief-hacker", 1),
+                "unknown role `chief-hacker`",
+                "declares under `roles:`",
+            ),
+            (
+                at("{from: 2025-05-01, to: 2025-04-30}", 1),
+                "trial run 2025-05-01 to 2025-04-30 is out of order or before signing (2025-01-06)",
+                "`from` is the first day of the trial run and `to` its last, after signing",
+            ),
+            (
+                at("{from: 2025-01-05, to: 2025-02-05}", 1),
+                "trial run 2025-01-05 to 2025-02-05 is out of order or before signing (2025-01-06)",
+                "after signing",
+            ),
+            (
+                at("true", 1),
+                "a project in use must be completed and accepted",
+                "add `completed:` (the day it was accepted), or remove `in_use: true`",
+            ),
+            (
+                at("true", 2),
+                "a project in use must be completed and accepted",
+                "a project whose acceptance failed is not in use: remove `in_use: true`",
+            ),
+        ],
+    );
+}
+
+/// `file:line:column` of the `nth` (from 1) occurrence of `needle` in
+/// `text`, a file of the registry.
+fn locate(text: &str, file: &str, needle: &str, nth: usize) -> String {
+    let (line, row) = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .nth(nth - 1)
+        .unwrap_or_else(|| panic!("{needle} #{nth}"));
+    let byte = row.find(needle).expect("needle");
+    let column = row[..byte].chars().count() + 1;
+    format!("registry/{file}:{}:{column}", line + 1)
+}
+
+/// Checks a site whose registry holds `text` as `file`: `check` fails with
+/// each (location, message, hint), the hint on the line after its message.
+fn assert_located_errors(file: &str, text: &str, expected: &[(String, &str, &str)]) {
+    let dir = site_with(&[(file, text.to_string())]);
     let out = dengji(dir.path(), &["check"]);
     let err = stderr(&out);
     assert!(!out.status.success(), "{err}");
-    // `file:line:column` of the `nth` (from 1) occurrence of `needle`.
-    let at = |needle: &str, nth: usize| -> String {
-        let (line, text) = VOCABULARY_MISTAKES
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.contains(needle))
-            .nth(nth - 1)
-            .unwrap_or_else(|| panic!("{needle} #{nth}"));
-        let byte = text.find(needle).expect("needle");
-        let column = text[..byte].chars().count() + 1;
-        format!("registry/vocabulary.yaml:{}:{column}", line + 1)
-    };
-    for (location, message, hint) in [
-        (
-            at("iso-27001", 1),
-            "unknown scheme `iso-27001`",
-            "use a scheme id a standard declares under `other_schemes:`",
-        ),
-        (
-            at("\"6\"", 1),
-            "`6` is not a level of cmmi",
-            "use one of 1, 2, 3, 4, 5",
-        ),
-        (
-            at("\"1\"", 1),
-            "`1` is not a level of iso27001",
-            "the scheme has no levels: remove `level`",
-        ),
-        (
-            at("{scheme: cmmi, number: CMMI-T-2", 1),
-            "a cmmi certificate needs its `level`",
-            "add one of 1, 2, 3, 4, 5",
-        ),
-        (
-            at("2023-02-28", 1),
-            "valid until 2023-02-28, before its issue (2024-03-01)",
-            "check the two dates",
-        ),
-        (
-            at("no-such-category", 1),
-            "unknown category `no-such-category`",
-            "use a category id from a standard's rules.yaml",
-        ),
-        (
-            at("CNVD-2025-10001", 2),
-            "vulnerability CNVD-2025-10001 is listed twice (first as item 1)",
-            "list each reported vulnerability once",
-        ),
-        (
-            at("chief-hacker", 1),
-            "unknown role `chief-hacker`",
-            "declares under `roles:`",
-        ),
-        (
-            at("{from: 2025-05-01, to: 2025-04-30}", 1),
-            "trial run 2025-05-01 to 2025-04-30 is out of order or before signing (2025-01-06)",
-            "`from` is the first day of the trial run and `to` its last, after signing",
-        ),
-        (
-            at("{from: 2025-01-05, to: 2025-02-05}", 1),
-            "trial run 2025-01-05 to 2025-02-05 is out of order or before signing (2025-01-06)",
-            "after signing",
-        ),
-        (
-            at("true", 1),
-            "a project in use must be completed and accepted",
-            "add `completed:` (the day it was accepted), or remove `in_use: true`",
-        ),
-        (
-            at("true", 2),
-            "a project in use must be completed and accepted",
-            "a project whose acceptance failed is not in use: remove `in_use: true`",
-        ),
-    ] {
-        // The located message, and its hint on the next line.
-        let expected = format!("{location}: error: ");
+    for (location, message, hint) in expected {
+        let prefix = format!("{location}: error: ");
         let found = err.lines().zip(err.lines().skip(1)).any(|(l, next)| {
-            l.starts_with(&expected)
+            l.starts_with(&prefix)
                 && l.contains(message)
                 && next.starts_with("  hint: ")
                 && next.contains(hint)
         });
         assert!(
             found,
-            "expected `{expected}{message}` with hint `{hint}` in:\n{err}"
+            "expected `{prefix}{message}` with hint `{hint}` in:\n{err}"
         );
     }
+}
+
+/// Values the engine derives, typed in by hand: head counts beside a
+/// roster, a derived figure, a head count written as a figure, and service
+/// fees that are not a part of the contract amount.
+const DERIVED_TYPED_IN: &str = r#"names: {zh: 测试推算示例有限公司, en: "Test Derived Example Co., Ltd."}
+credit_code: 91310115TQT000002Q
+region: shanghai
+founded: 2014-05-06
+evidence:
+  staff: 12
+  bachelor_staff: 9
+  qualified_staff:
+    CISP: 4
+  services:
+    cloud-security: {since: 2020-01-01, certified_staff: 5, figures: {cloud-service-team: 9, service-fee-percent: 40}}
+  roster:
+    - {id: r-t0001, degree: bachelor, roles: [project-lead], categories: [cloud-security]}
+  projects:
+    - {types: [cloud-security], signed: 2025-01-06, completed: 2025-06-30, service_fees: 10}
+    - {types: [cloud-security], signed: 2025-01-06, completed: 2025-06-30, amount: 20, service_fees: 25}
+    - {types: [cloud-security], signed: 2025-01-06, completed: 2025-06-30, team_size: 4}
+"#;
+
+#[test]
+fn derived_values_typed_in_are_located_errors() {
+    let at = |needle: &str| locate(DERIVED_TYPED_IN, "derived.yaml", needle, 1);
+    // The value after `key: `, where the error points.
+    let value_of = |key: &str| {
+        let start = locate(DERIVED_TYPED_IN, "derived.yaml", key, 1);
+        let (place, column) = start.rsplit_once(':').expect("a column");
+        let column: usize = column.parse().expect("a number");
+        format!("{place}:{}", column + key.chars().count())
+    };
+    assert_located_errors(
+        "derived.yaml",
+        DERIVED_TYPED_IN,
+        &[
+            (
+                value_of("staff: "),
+                "`staff` is derived from evidence.roster, not typed in",
+                "the persons of the roster present on the grading date: remove `staff`",
+            ),
+            (
+                value_of("bachelor_staff: "),
+                "`bachelor_staff` is derived from evidence.roster",
+                "whose `degree` is bachelor or above",
+            ),
+            (
+                at("CISP: 4"),
+                "`qualified_staff` is derived from evidence.roster",
+                "remove `qualified_staff`",
+            ),
+            (
+                value_of("certified_staff: "),
+                "`certified_staff` is derived from evidence.roster",
+                "counted for the category (`categories`) who hold a qualification in force",
+            ),
+            (
+                value_of("service-fee-percent: "),
+                "figure `service-fee-percent` is derived, not typed in",
+                "each project's `amount` and `service_fees` (万元): write those facts instead",
+            ),
+            (
+                value_of("cloud-service-team: "),
+                "`cloud-service-team` is a head count, not a figure",
+                "write the plain count under evidence.services.<category>.counts.cloud-service-team",
+            ),
+            (
+                value_of("2025-06-30, service_fees: "),
+                "service fees without a contract amount",
+                "give the project's `amount` too",
+            ),
+            (
+                value_of("team_size: "),
+                "`team_size` is derived from `team` in a file with a roster",
+                "list the people who took part as `team: [<roster id>, …]`",
+            ),
+            (
+                value_of("amount: 20, service_fees: "),
+                "service fees exceed the contract amount",
+                "service fees are the part of the amount",
+            ),
+        ],
+    );
 }

@@ -789,7 +789,7 @@ mod doc_examples {
             assert_eq!(counts.get(&(file, "xml".to_string())), Some(&1), "{file}");
         }
         for file in ["docs/registry.md", "docs/registry.zh.md"] {
-            assert_eq!(counts.get(&(file, "yaml".to_string())), Some(&5), "{file}");
+            assert_eq!(counts.get(&(file, "yaml".to_string())), Some(&6), "{file}");
             assert_eq!(counts.get(&(file, "json".to_string())), Some(&1), "{file}");
         }
     }

@@ -959,11 +959,15 @@ impl<'a> Context<'a> {
                 let window_amounts_public = in_window
                     .iter()
                     .all(|p| p.amount.as_ref().is_none_or(|a| a.is_public(false)));
-                let selected: Vec<&crate::registry::Project> = in_window
+                // A project whose acceptance failed was not completed: it
+                // counts only toward failed acceptances.
+                let completed: Vec<&crate::registry::Project> = in_window
                     .into_iter()
-                    // A project whose acceptance failed was not completed: it
-                    // counts only toward failed acceptances.
                     .filter(|p| p.accepted || c.measure == Measure::FailedAcceptances)
+                    .collect();
+                let selected: Vec<&crate::registry::Project> = completed
+                    .iter()
+                    .copied()
                     .filter(|p| {
                         c.min_amount
                             .as_ref()
@@ -980,9 +984,13 @@ impl<'a> Context<'a> {
                             })
                         })
                     })
-                    .filter(|p| c.team_at_least.is_none_or(|n| p.team.len() >= n as usize))
+                    .filter(|p| c.team_at_least.is_none_or(|n| p.team_size() >= n as usize))
                     .collect();
                 projects = Some(selected.len());
+                // `every`: each project of the window must meet the selectors.
+                if c.every {
+                    short = Some(completed.len() - selected.len());
+                }
                 let amounts_public = selected
                     .iter()
                     .all(|p| p.amount.as_ref().is_some_and(|a| a.is_public(false)));

@@ -289,9 +289,10 @@ pub struct RequirementReport {
     /// `declared` (a plain count, no roster kept); absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count_form: Option<CountForm>,
-    /// `people` with `every`: persons in the role who fall short.
+    /// With `every`: persons in the role, or projects of the window, that
+    /// fall short (any makes the requirement not met).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role_short: Option<usize>,
+    pub falling_short: Option<usize>,
     /// For certificates held: the level required and the qualifying certificate.
     pub standard: Option<String>,
     pub certificate_level: Option<String>,
@@ -635,7 +636,7 @@ fn requirement_report(
         projects: None,
         window_from: None,
         count_form: None,
-        role_short: None,
+        falling_short: None,
         standard: None,
         certificate_level: None,
         certificate: None,
@@ -670,7 +671,7 @@ fn requirement_report(
             short,
         } => {
             out.count_form = *form;
-            out.role_short = *short;
+            out.falling_short = *short;
             out.kind = "figure";
             out.measure = Some(measure.name());
             out.private = !public;
@@ -1025,11 +1026,13 @@ fn line(r: &RequirementReport, zh: bool) -> String {
                 }),
                 None => {}
             }
-            if let Some(n) = r.role_short.filter(|n| *n > 0) {
-                s.push_str(&if zh {
-                    format!("，另有{n}人任此职但不满足条件")
-                } else {
-                    format!(", {n} more in the role fall short")
+            if let Some(n) = r.falling_short.filter(|n| *n > 0) {
+                let people = r.measure == Some("people");
+                s.push_str(&match (zh, people) {
+                    (true, true) => format!("，另有{n}人任此职但不满足条件"),
+                    (false, true) => format!(", {n} more in the role fall short"),
+                    (true, false) => format!("，另有{n}个项目不满足条件"),
+                    (false, false) => format!(", {n} more projects of the window fall short"),
                 });
             }
             if let (Some(n), Some(from)) = (r.projects, &r.window_from) {

@@ -817,6 +817,7 @@ impl Gen<'_> {
                 "in_use",
                 "trial_run",
                 "team_at_least",
+                "every",
             ],
         );
         let from = c.within.map_or(DAY, |w| self.start_for(&w));
@@ -839,6 +840,7 @@ impl Gen<'_> {
             completed: Some(Day(if i % 2 == 0 { DAY } else { from })),
             amount: Some(v(amount)),
             service_fees: None,
+            team_size: None,
             team: (0..c.team_at_least.unwrap_or(0))
                 .map(|n| format!("p-team-{n}"))
                 .collect(),
@@ -858,6 +860,7 @@ impl Gen<'_> {
             // All fees: counted by mistake, it would lift a fee share.
             service_fees: (c.measure == Measure::FeeShare).then(|| v(decoy_amount.clone())),
             team: Vec::new(),
+            team_size: None,
             accepted: false,
             in_use: false,
             trial_run: None,
@@ -875,6 +878,7 @@ impl Gen<'_> {
             decoys.push(not_counted(UNRELATED_TYPE, signed, Some(DAY)));
         }
         // Accepted projects in the window that miss one selector each.
+        let before_near_misses = decoys.len();
         let near_miss = |adjust: &dyn Fn(&mut Project)| {
             let mut p = counted(0, c.min_amount.clone().unwrap_or(Num::integer(1)), true);
             adjust(&mut p);
@@ -897,6 +901,14 @@ impl Gen<'_> {
                 p.team.pop();
             }));
         }
+        let near_miss_count = decoys.len() - before_near_misses;
+        // With `every`, a near miss in the window fails the requirement
+        // however many projects meet it: those become cases of their own.
+        let near_misses = if c.every {
+            decoys.split_off(decoys.len() - near_miss_count)
+        } else {
+            Vec::new()
+        };
         let with_projects = |projects: Vec<Project>| {
             let mut org = self.org();
             org.evidence.projects = projects;
@@ -906,15 +918,41 @@ impl Gen<'_> {
         match c.measure {
             Measure::Projects => {
                 let (at, past) = self.counts(bound, t);
-                self.pair(at, past, |n, _| {
-                    with_projects(
-                        (0..*n as usize)
-                            .map(|i| {
-                                counted(i, c.min_amount.clone().unwrap_or(Num::integer(1)), true)
-                            })
-                            .collect(),
-                    )
-                })
+                let meeting = |n: u32| -> Vec<Project> {
+                    (0..n as usize)
+                        .map(|i| counted(i, c.min_amount.clone().unwrap_or(Num::integer(1)), true))
+                        .collect()
+                };
+                let mut cases = self.pair(at, past, |n, _| with_projects(meeting(*n)));
+                for (i, miss) in near_misses.iter().enumerate() {
+                    let mut projects = meeting(at);
+                    projects.push(miss.clone());
+                    cases.push(Case::new(
+                        format!("every: {at} projects and near miss {i}"),
+                        with_projects(projects),
+                        false,
+                    ));
+                }
+                // A file without a roster gives each team's size instead.
+                if let Some(n) = c.team_at_least {
+                    let plain = |size: u32| {
+                        let mut projects = meeting(at);
+                        for p in &mut projects {
+                            p.team.clear();
+                            p.team_size = Some(size);
+                        }
+                        with_projects(projects)
+                    };
+                    cases.push(Case::new(format!("team_size {n}"), plain(n), true));
+                    if n > 0 {
+                        cases.push(Case::new(
+                            format!("team_size {}", n - 1),
+                            plain(n - 1),
+                            false,
+                        ));
+                    }
+                }
+                cases
             }
             Measure::FailedAcceptances => {
                 let (at, past) = self.counts(bound, t);
@@ -1150,6 +1188,7 @@ impl Gen<'_> {
             amount: None,
             service_fees: None,
             team: vec![id.clone()],
+            team_size: None,
             accepted: true,
             in_use: false,
             trial_run: None,

@@ -287,6 +287,13 @@ fn check_organisation(
         }
     }
     for (i, project) in e.projects.iter().enumerate() {
+        if project.team_size.is_some() && has_roster {
+            error(
+                at(&["projects".into(), i.into(), "team_size".into()]),
+                "`team_size` is derived from `team` in a file with a roster".into(),
+                "list the people who took part as `team: [<roster id>, …]` and remove `team_size`",
+            );
+        }
         for (j, member) in project.team.iter().enumerate() {
             if !ids.contains(member.as_str()) {
                 error(

@@ -291,6 +291,10 @@ pub struct Project {
     /// Roster ids of the people who took part.
     #[serde(default)]
     pub team: Vec<String>,
+    /// How many people took part, for a file that keeps no roster (with
+    /// one, `team` lists them and the size is counted).
+    #[serde(default)]
+    pub team_size: Option<u32>,
     /// `false` when the client's acceptance failed.
     #[serde(default = "yes")]
     pub accepted: bool,
@@ -300,6 +304,17 @@ pub struct Project {
     /// The trial run (试运行), first and last day.
     #[serde(default)]
     pub trial_run: Option<Period>,
+}
+
+impl Project {
+    /// The people who took part: the roster ids listed, or the plain size.
+    pub fn team_size(&self) -> usize {
+        if self.team.is_empty() {
+            self.team_size.map_or(0, |n| n as usize)
+        } else {
+            self.team.len()
+        }
+    }
 }
 
 /// A period of days, both ends included.

@@ -656,10 +656,15 @@ impl<'a> Views<'a> {
                     }
                     None => String::new(),
                 };
-                let short = match r.role_short.filter(|n| *n > 0) {
+                let short = match r.falling_short.filter(|n| *n > 0) {
                     Some(n) => format!(
                         "; {}",
-                        self.t("role_short").replace("{count}", &n.to_string())
+                        self.t(if r.measure == Some("people") {
+                            "role_short"
+                        } else {
+                            "projects_short"
+                        })
+                        .replace("{count}", &n.to_string())
                     ),
                     None => String::new(),
                 };

@@ -541,14 +541,20 @@ impl Checker<'_> {
                         "e.g. `measure: people, count: <id>, who: {scope: category}`",
                     );
                 }
-                if c.every
-                    && (c.measure != Measure::People
-                        || c.who.as_ref().is_none_or(|w| w.role.is_empty()))
-                {
+                let selects = c.min_amount.is_some()
+                    || c.in_use
+                    || c.trial_run.is_some()
+                    || c.team_at_least.is_some();
+                let every_fits = match c.measure {
+                    Measure::People => c.who.as_ref().is_some_and(|w| !w.role.is_empty()),
+                    Measure::Projects => selects,
+                    _ => false,
+                };
+                if c.every && !every_fits {
                     self.error(
                         &at(&cp, "every"),
-                        "`every` goes with measure `people` and a `who.role`".into(),
-                        "`every: true` asks that every holder of the role meet the conditions",
+                        "`every` goes with measure `people` and a `who.role`, or with `projects` and a selector".into(),
+                        "`every: true` asks that every holder of the role, or every project of the window, meet the conditions",
                     );
                 }
                 if c.measure == Measure::QualifiedStaff

@@ -559,6 +559,8 @@ pub struct Comparison {
     /// `people` with a `who.role`: every person in the role (and scope)
     /// must meet the other conditions, not only `value` of them (a post
     /// such as 项目负责人 whose holders all need the experience).
+    /// `projects` with selectors: every completed project of the window
+    /// must meet them (组建不少于3人的项目团队, said of each project).
     #[serde(default)]
     pub every: bool,
 }
