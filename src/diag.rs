@@ -15,6 +15,10 @@ pub enum Severity {
     Warning,
     /// Worth knowing, never a failure (e.g. a grade higher than registered).
     Info,
+    /// A defect of the source that an editorial note already records (e.g.
+    /// a misnumbered heading kept as printed): counted in the summary, not
+    /// printed one by one, since there is nothing left to do about it.
+    Acknowledged,
 }
 
 /// A position in a source file (1-based line and column, column counted in characters).
@@ -79,6 +83,17 @@ impl Diagnostic {
         }
     }
 
+    /// A defect that an editorial note at `location` records.
+    pub fn acknowledged(location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Acknowledged,
+            location,
+            message: message.into(),
+            hint: None,
+            code: None,
+        }
+    }
+
     pub fn info(location: Location, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Info,
@@ -110,6 +125,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "info",
+            Severity::Acknowledged => "acknowledged",
         };
         write!(f, "{}: {}: {}", self.location, label, self.message)?;
         if let Some(hint) = &self.hint {
@@ -157,6 +173,14 @@ impl Diagnostics {
             .count()
     }
 
+    /// Defects of the sources that editorial notes record.
+    pub fn acknowledged_count(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Acknowledged)
+            .count()
+    }
+
     /// Turns the warnings with `code` into errors (what `--strict` does).
     pub fn escalate(&mut self, code: &str) {
         for d in &mut self.0 {
@@ -194,9 +218,15 @@ impl Diagnostics {
     }
 }
 
+/// Every diagnostic but the acknowledged ones, which are only counted
+/// ([`Diagnostics::acknowledged_count`]).
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
+        for d in self
+            .0
+            .iter()
+            .filter(|d| d.severity != Severity::Acknowledged)
+        {
             writeln!(f, "{d}")?;
         }
         Ok(())
@@ -242,5 +272,18 @@ mod tests {
         assert_eq!(lines, vec![2, 9, 1]);
         assert_eq!(ds.error_count(), 2);
         assert_eq!(ds.warning_count(), 1);
+    }
+
+    #[test]
+    fn acknowledged_defects_are_counted_not_printed() {
+        let mut ds = Diagnostics::new();
+        ds.push(Diagnostic::warning(Location::new("a", 1, 1), "new defect"));
+        ds.push(Diagnostic::acknowledged(
+            Location::new("a", 2, 1),
+            "known defect",
+        ));
+        assert_eq!(ds.warning_count(), 1);
+        assert_eq!(ds.acknowledged_count(), 1);
+        assert_eq!(ds.to_string(), "a:1:1: warning: new defect\n");
     }
 }

@@ -154,8 +154,12 @@ fn summary_line(cli: &Cli, what: &str, diagnostics: &Diagnostics, started: Insta
     if cli.quiet || cli.message_format == MessageFormat::Json {
         return;
     }
+    let acknowledged = match diagnostics.acknowledged_count() {
+        0 => String::new(),
+        n => format!(", {n} known defect(s) of the sources acknowledged by editorial notes"),
+    };
     eprintln!(
-        "{what}: {} error(s), {} warning(s) in {} ms",
+        "{what}: {} error(s), {} warning(s){acknowledged} in {} ms",
         diagnostics.error_count(),
         diagnostics.warning_count(),
         started.elapsed().as_millis()

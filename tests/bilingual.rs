@@ -412,3 +412,83 @@ fn a_termbase_term_translated_otherwise_is_reported() {
         "{stderr}"
     );
 }
+
+/// Units whose Chinese has a misprint that an editorial note records: the
+/// English translates what is printed, and the note says what is meant.
+#[test]
+fn translations_keep_the_misprints_their_editorial_notes_record() {
+    let analysis = dengji::analyse(&common::repo_root(), common::as_of()).expect("analysis");
+    let doc = |slug: &str, lang: &str| {
+        analysis
+            .documents
+            .iter()
+            .chain(&analysis.translations)
+            .find(|d| d.slug == slug && d.lang == lang)
+            .unwrap_or_else(|| panic!("{slug} in {lang}"))
+    };
+    let content = |slug: &str, lang: &str, anchor: &str| {
+        doc(slug, lang)
+            .units()
+            .iter()
+            .find(|u| u.anchor == anchor)
+            .map(|u| u.content())
+            .unwrap_or_else(|| panic!("{slug} {lang} {anchor}"))
+    };
+    let mut cases = vec![
+        (
+            "cnitsec-cloud-l1",
+            "3.3.3-3".to_string(),
+            "异常流程检测与清洗服务",
+            "abnormal process detection",
+            "abnormal traffic detection",
+        ),
+        (
+            "isom-self-assessment",
+            "item-59".into(),
+            "响应文件",
+            "Response documents and records of internal audits",
+            "Corresponding documents",
+        ),
+        (
+            "isom-self-assessment",
+            "item-54".into(),
+            "响应的变更记录",
+            "response change records",
+            "corresponding change records",
+        ),
+        (
+            "isom-self-assessment",
+            "item-60".into(),
+            "如指标为满足",
+            "e.g. indicators met",
+            "indicators not met",
+        ),
+    ];
+    for no in 64..=71 {
+        cases.push((
+            "isom-self-assessment",
+            format!("item-{no}"),
+            "安全运维运—维持续改进",
+            "Security O&M operation—maintenance continual improvement",
+            "Continual improvement of O&M",
+        ));
+    }
+    for (slug, anchor, misprint, literal, corrected) in cases {
+        assert!(
+            content(slug, "zh", &anchor).contains(misprint),
+            "{slug} {anchor} prints {misprint}"
+        );
+        assert!(
+            doc(slug, "zh")
+                .units()
+                .iter()
+                .any(|u| u.anchor.contains("ed-") && u.content().contains(misprint)),
+            "an editorial note of {slug} records {misprint}"
+        );
+        let english = content(slug, "en", &anchor);
+        assert!(
+            english.contains(literal) && !english.contains(corrected),
+            "{slug} {anchor} should translate the misprint {misprint} as printed (\"{literal}\"), leaving \"{corrected}\" to the note: {english}"
+        );
+    }
+}

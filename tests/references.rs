@@ -362,3 +362,77 @@ fn pages_link_ranges_backlinks_standards_and_terms() {
         "J.4 is flagged as empty"
     );
 }
+
+/// 应对 is either the verb "cope with, respond to" (为应对…, 及时应对, 应对措施)
+/// or 应 "shall" + the preposition 对 (应对X进行评估): in the bundled texts
+/// the first is left unmarked and the second marked "shall".
+#[test]
+fn the_verb_yingdui_is_no_obligation_and_ying_dui_is() {
+    let marked_at = |text: &Text, at: usize| {
+        text.annotations
+            .iter()
+            .any(|a| a.range.start == at && matches!(a.kind, AnnotationKind::Obligation(_)))
+    };
+    let (mut verbs, mut shalls) = (Vec::new(), Vec::new());
+    for slug in [
+        "ccrc-isv-c01",
+        "cii-service-capability",
+        "cnitsec-cloud-l1",
+        "csi-grading",
+        "isom-self-assessment",
+    ] {
+        for (clause, text) in texts(document(slug, "zh")) {
+            let md = &text.markdown;
+            for (at, _) in md.match_indices("应对") {
+                let before: String = md[..at]
+                    .chars()
+                    .rev()
+                    .take(2)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                let after: String = md[at + "应对".len()..].chars().take(2).collect();
+                let seen = format!("{slug} {clause}: …{before}[应对]{after}…");
+                if before.ends_with('不') {
+                    continue; // 不应 + 对: "shall not", its own word
+                }
+                if marked_at(text, at) {
+                    shalls.push(seen);
+                } else {
+                    verbs.push(seen);
+                }
+            }
+        }
+    }
+    for seen in &shalls {
+        assert!(
+            !["为[", "及时[", "具有[", "的["]
+                .iter()
+                .any(|w| seen.contains(w))
+                && !seen.contains("[应对]措施"),
+            "the verb 应对 marked \"shall\": {seen}"
+        );
+    }
+    let verb = "the verb";
+    let shall = "\"shall\"";
+    for (expected, found, what) in [
+        ("ccrc-isv-c01 term-3.3: …为[应对]信息", &verbs, verb),
+        ("csi-grading C.4.5.2: …及时[应对]突发", &verbs, verb),
+        ("csi-grading 4.5: …对象[应对]各类", &verbs, verb),
+        ("cii-service-capability 7.1: …求方[应对]关键", &verbs, verb),
+        (
+            "cii-service-capability 8.2.1: …以及[应对]措施",
+            &verbs,
+            verb,
+        ),
+        ("csi-grading C.4.5.2: …[应对]系统", &shalls, shall),
+        ("csi-grading C.3.4.1: …[应对]产品", &shalls, shall),
+    ] {
+        assert!(
+            found.iter().any(|v| v.starts_with(expected)),
+            "{expected} is {what}:\n{}",
+            found.join("\n")
+        );
+    }
+}

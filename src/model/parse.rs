@@ -803,6 +803,21 @@ fn anchor_items(prefix: &str, items: &mut [ListItem], claim: &mut Claim, diags: 
     }
 }
 
+/// Does an editorial note of the clause itself (not of a sub-clause) name
+/// the clause's number? Then the source's numbering defect is
+/// recorded there ("本条位于K.4.2之下，编号却为K.4.3.1…") and needs no warning.
+fn acknowledges_number(clause: &Clause) -> bool {
+    let Some(number) = clause.number.as_deref() else {
+        return false;
+    };
+    clause.blocks.iter().any(|b| match b {
+        Block::Editorial { paragraphs, .. } => {
+            paragraphs.iter().any(|p| p.markdown.contains(number))
+        }
+        _ => false,
+    })
+}
+
 /// Warns where siblings skip or repeat numbers, or where a clause number does
 /// not belong to its parent (e.g. K.1.1 inside annex J).
 fn check_numbering(clauses: &[Clause], parent: Option<&str>, diags: &mut Diagnostics) {
@@ -815,13 +830,13 @@ fn check_numbering(clauses: &[Clause], parent: Option<&str>, diags: &mut Diagnos
         if let Some(parent) = parent
             && numbering::parent_number(number) != Some(parent)
         {
-            diags.push(
-                Diagnostic::warning(
-                    clause.location.clone(),
-                    format!("clause {number} is inside clause {parent}"),
-                )
-                .with_hint("check the heading level; if the source has it here, keep it and add a `::: editorial` note"),
-            );
+            let message = format!("clause {number} is inside clause {parent}");
+            diags.push(if acknowledges_number(clause) {
+                Diagnostic::acknowledged(clause.location.clone(), message)
+            } else {
+                Diagnostic::warning(clause.location.clone(), message)
+                    .with_hint("check the heading level; if the source has it here, keep it and add a `::: editorial` note under the heading that names its number")
+            });
         }
         if let Some(ordinal) = numbering::last_ordinal(number) {
             let same_series = |a: &str, b: &str| {
@@ -832,26 +847,22 @@ fn check_numbering(clauses: &[Clause], parent: Option<&str>, diags: &mut Diagnos
                 && numbering::parent_number(prev_number) == numbering::parent_number(number)
                 && same_series(prev_number, number)
             {
-                if ordinal > prev + 1 {
-                    diags.push(
-                        Diagnostic::warning(
-                            clause.location.clone(),
-                            format!("clause {number} follows {prev_number}: a number is skipped"),
-                        )
-                        .with_hint(
-                            "if the source skips it, keep it and add a `::: editorial` note",
-                        ),
-                    );
+                let defect = if ordinal > prev + 1 {
+                    Some(("a number is skipped", "skips it"))
                 } else if ordinal < prev {
-                    diags.push(
-                        Diagnostic::warning(
-                            clause.location.clone(),
-                            format!("clause {number} follows {prev_number}: out of order"),
-                        )
-                        .with_hint(
-                            "if the source has it so, keep it and add a `::: editorial` note",
-                        ),
-                    );
+                    Some(("out of order", "has it so"))
+                } else {
+                    None
+                };
+                if let Some((what, source)) = defect {
+                    let message = format!("clause {number} follows {prev_number}: {what}");
+                    diags.push(if acknowledges_number(clause) {
+                        Diagnostic::acknowledged(clause.location.clone(), message)
+                    } else {
+                        Diagnostic::warning(clause.location.clone(), message).with_hint(format!(
+                            "if the source {source}, keep it and add a `::: editorial` note under the heading that names its number"
+                        ))
+                    });
                 }
             }
             previous = Some((number, ordinal));
@@ -940,6 +951,43 @@ mod tests {
                 .any(|m| m.contains("K.1.1 is inside clause J.3")),
             "{messages:?}"
         );
+    }
+
+    fn warning_messages(diags: &Diagnostics) -> Vec<&str> {
+        diags
+            .iter()
+            .filter(|d| d.severity == crate::diag::Severity::Warning)
+            .map(|d| d.message.as_str())
+            .collect()
+    }
+
+    // The bundled csi-grading keeps annex K's misnumbered headings as
+    // printed, each with an editorial note under it that names the number.
+    #[test]
+    fn numbering_defects_an_editorial_note_records_are_acknowledged() {
+        let (_, diags) = parse(&format!(
+            "{FRONT}# 附录 K\n\n## K.4 四级\n\n### K.4.2 运营\n\n#### K.4.3.1 安全运营技术 {{#K.4.2.1}}\n\n::: editorial\n原文如此：本条位于K.4.2之下，编号却为K.4.3.1，应为K.4.2.1。\n:::\n\n### K.4.3 管理\n\n## K.6 x\n\n::: editorial\n原文如此：K.6 前无 K.5。\n:::\n"
+        ));
+        let warnings = warning_messages(&diags);
+        assert_eq!(warnings, Vec::<&str>::new());
+        assert_eq!(diags.acknowledged_count(), 2, "{diags:?}");
+    }
+
+    #[test]
+    fn numbering_defects_without_a_note_naming_them_still_warn() {
+        // A note under the heading about something else acknowledges nothing.
+        let (_, diags) = parse(&format!(
+            "{FRONT}# 附录 K\n\n## K.4 四级\n\n### K.4.2 运营\n\n#### K.4.3.1 安全运营技术 {{#K.4.2.1}}\n\n::: editorial\n原文如此：“软件软件”重复。\n:::\n\n## K.6 x\n"
+        ));
+        let warnings = warning_messages(&diags);
+        assert_eq!(
+            warnings,
+            [
+                "clause K.4.3.1 is inside clause K.4.2",
+                "clause K.6 follows K.4: a number is skipped"
+            ]
+        );
+        assert_eq!(diags.acknowledged_count(), 0);
     }
 
     #[test]

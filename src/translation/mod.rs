@@ -228,24 +228,46 @@ fn check_one(
                 status.unstamped.insert(original_unit.anchor.to_string());
             }
         }
-        for term in termbase.mismatches(&content, &translated_unit.content()) {
-            status.term_mismatches.push(TermMismatch {
-                anchor: original_unit.anchor.to_string(),
-                zh: term.zh.clone(),
-                en: term.en.clone(),
-                location: translated_unit.location.clone(),
-            });
-            diags.push(
-                Diagnostic::warning(
-                    translated_unit.location.clone(),
+        let translated = translated_unit.content();
+        // (Chinese, English wanted, message, hint) of each mismatch.
+        let mut found: Vec<(String, String, String, String)> = termbase
+            .mismatches(&content, &translated)
+            .into_iter()
+            .map(|term| {
+                (
+                    term.zh.clone(),
+                    term.en.clone(),
                     format!(
                         "`{}` uses the term {} but its translation does not say \"{}\"",
                         original_unit.anchor, term.zh, term.en
                     ),
+                    "use the termbase rendering, or add this wording to the term's `also:` in content/termbase.yaml if it is right".to_string(),
                 )
-                .with_hint(
-                    "use the termbase rendering, or add this wording to the term's `also:` in content/termbase.yaml if it is right",
-                ),
+            })
+            .collect();
+        if original.lang == "zh" && lang == "en" {
+            found.extend(
+                termbase::misrenderings(&content, &translated)
+                    .into_iter()
+                    .map(|m| {
+                        let message = format!(
+                            "`{}` says {} but its translation says \"{}\"",
+                            original_unit.anchor, m.zh, m.found
+                        );
+                        let hint = format!("{}: write {}", m.why, m.want);
+                        (m.zh, m.want.to_string(), message, hint)
+                    }),
+            );
+        }
+        for (zh, en, message, hint) in found {
+            status.term_mismatches.push(TermMismatch {
+                anchor: original_unit.anchor.to_string(),
+                zh,
+                en,
+                location: translated_unit.location.clone(),
+            });
+            diags.push(
+                Diagnostic::warning(translated_unit.location.clone(), message).with_hint(hint),
             );
         }
     }
