@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Builds the site with synthetic registries of 1,000, 10,000 and 100,000
-# organisations and prints a markdown table of what each build wrote, its
-# wall time and its peak memory (see benches/SCALE.md for recorded figures).
+# organisations, and Hugo building the same organisations (benches/hugo-site.py)
+# in the same run, interleaved, and prints a markdown table of what each build
+# wrote, its wall and CPU time and its peak memory (see benches/SCALE.md for
+# recorded figures).
 #
 #   benches/scale.sh                      # 1000 10000 100000
 #   SCALE_COUNTS="1000 10000" benches/scale.sh
 #
 # Environment:
 #   SCALE_COUNTS     organisation counts (default "1000 10000 100000")
+#   SCALE_ROUNDS     rounds per count, each building dengji then Hugo
+#                    (default 2)
 #   SCALE_SEED       generator seed (default 1)
 #   SCALE_DIR        where generated sites go (default: a new folder under
 #                    /tmp, removed at the end)
@@ -17,6 +21,7 @@
 #                    (default 7200)
 #   SCALE_KEEP=1     keep the generated sites and outputs
 #   SCALE_SKIP_BUILD=1  use the existing target/release/dengji
+#   SCALE_NO_HUGO=1  build dengji only
 #   SCALE_HYPERFINE=1   also run hyperfine (if installed) for counts up to
 #                    10,000
 set -euo pipefail
@@ -33,6 +38,15 @@ if [ "${SCALE_SKIP_BUILD:-0}" != 1 ]; then
   cargo build --release --locked --quiet
 fi
 [ -x "$bin" ] || { echo "no $bin: build it or unset SCALE_SKIP_BUILD" >&2; exit 1; }
+rounds=${SCALE_ROUNDS:-2}
+with_hugo=1
+[ "${SCALE_NO_HUGO:-0}" = 1 ] && with_hugo=0
+if [ "$with_hugo" = 1 ] && ! command -v hugo >/dev/null; then
+  echo "installing Debian's hugo" >&2
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends hugo >/dev/null
+fi
 
 if [ -n "${SCALE_DIR:-}" ]; then
   work=$SCALE_DIR
@@ -88,9 +102,22 @@ watch_run() {
 mib() { case $1 in *[!0-9]*) echo "$1 KB";; *) awk -v k="$1" 'BEGIN {printf "%.0f MiB", k / 1024}';; esac; }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory; $(uname -sr); $("$bin" --version)"
+[ "$with_hugo" = 1 ] && echo "peer: $(hugo version | cut -d' ' -f1-2)"
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "disk before: $(df -h --output=avail "$work" | tail -1 | tr -d ' ') free at $work"
 echo
+# CPU milliseconds per organisation.
+per_org() { awk -v c="$1" -v n="$2" 'BEGIN { if (c ~ /^[0-9.]+$/) printf "%.2f ms", c * 1000 / n; else print "-" }'; }
+# Files and bytes under a folder.
+measure() {
+  files="-"; size="-"
+  if [ -d "$1" ]; then
+    files=$(find "$1" -type f | wc -l)
+    bytes=$(du -s --apparent-size --block-size=1 "$1" | cut -f1)
+    size="$(awk -v b="$bytes" 'BEGIN {printf "%.1f MB", b / 1e6}') ($(du -sh "$1" | cut -f1) on disk)"
+    per_org_kb=$(awk -v b="$bytes" -v n="$2" 'BEGIN {printf "%.1f KB", b / n / 1000}')
+  fi
+}
 rows=()
 for n in $counts; do
   site=$work/site-$n
@@ -99,25 +126,31 @@ for n in $counts; do
   "$bin" --quiet generate --count "$n" --seed "$seed" --out "$site"
   gen_s=$(awk -v a="$gen_start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.2f", b - a}')
   registry_size=$(du -sh "$site/registry" | cut -f1)
-
-  watch_run "$work/build-$n.log" "$bin" --root "$site" build -q
-  files="-"; size="-"
-  if [ -d "$site/public" ]; then
-    files=$(find "$site/public" -type f | wc -l)
-    size=$(du -sh --apparent-size "$site/public" | cut -f1)
-    disk=$(du -sh "$site/public" | cut -f1)
-    size="$size ($disk on disk)"
+  echo "generated $n organisations in $gen_s s ($registry_size)" >&2
+  if [ "$with_hugo" = 1 ]; then
+    python3 benches/hugo-site.py "$site" "$site-hugo"
   fi
-  rows+=("| $n | $gen_s s ($registry_size) | $files | $size | $wall s | $cpu s | $(mib "$peak_kb") | $outcome |")
-  echo "done: ${rows[-1]}" >&2
+
+  for round in $(seq 1 "$rounds"); do
+    watch_run "$work/build-$n.log" "$bin" --root "$site" build -q
+    measure "$site/public" "$n"
+    rows+=("| $n | dengji | $round | $files | $size | $per_org_kb | $wall s | $cpu s | $(per_org "$cpu" "$n") | $(mib "$peak_kb") | $outcome |")
+    echo "done: ${rows[-1]}" >&2
+    if [ "$with_hugo" = 1 ]; then
+      watch_run "$work/hugo-$n.log" hugo --source "$site-hugo" --destination "$site-hugo/public" --quiet
+      measure "$site-hugo/public" "$n"
+      rows+=("| $n | Hugo | $round | $files | $size | $per_org_kb | $wall s | $cpu s | $(per_org "$cpu" "$n") | $(mib "$peak_kb") | $outcome |")
+      echo "done: ${rows[-1]}" >&2
+    fi
+  done
 
   if [ "${SCALE_HYPERFINE:-0}" = 1 ] && [ "$n" -le 10000 ] && command -v hyperfine >/dev/null; then
     hyperfine --warmup 1 --runs 5 "$bin --root $site build -q" >&2
   fi
-  if [ "${SCALE_KEEP:-0}" != 1 ]; then rm -rf "$site"; fi
+  if [ "${SCALE_KEEP:-0}" != 1 ]; then rm -rf "$site" "$site-hugo"; fi
 done
 
 echo
-echo "| organisations | generate (registry size) | files written | output size | build wall time | build CPU (user+sys) | peak RSS | outcome |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---|"
+echo "| organisations | tool | round | files written | output size | output per organisation | wall time | CPU (user+sys) | CPU per organisation | peak RSS | outcome |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 printf '%s\n' "${rows[@]}"
