@@ -55,14 +55,54 @@ fn every_chinese_page_has_an_english_page_with_the_same_anchors() {
     }
 }
 
+/// Whether an English page shows a translated standard (its cover,
+/// chapters, full text, terms, levels, or the side-by-side view); the
+/// translation status page and the registry, search, verification and docs
+/// pages are not translations.
+fn shows_translated_standard(path: &str) -> bool {
+    let rest = path.trim_start_matches("en/");
+    rest.starts_with("side-by-side/")
+        || rest
+            .strip_prefix("standards/")
+            .and_then(|r| r.split_once('/'))
+            .is_some_and(|(_, page)| !page.starts_with("translation/"))
+}
+
 #[test]
 fn english_pages_say_the_chinese_is_normative_and_link_to_the_same_page() {
     let site = common::bundled_site();
-    for path in site
+    let english = site
         .files
         .keys()
-        .filter(|p| p.starts_with("en/") && p.ends_with(".html") && !p.ends_with("404.html"))
-    {
+        .filter(|p| p.starts_with("en/") && p.ends_with(".html") && !p.ends_with("404.html"));
+    let (translated, written): (Vec<&String>, Vec<&String>) =
+        english.partition(|p| shows_translated_standard(p));
+    // Issue 18: pages written in English (the registry, search,
+    // verification, docs) carry no "informative translation" notice.
+    for required in [
+        "en/registry/index.html",
+        "en/search/index.html",
+        "en/verify/index.html",
+        "en/docs/api/index.html",
+        "en/standards/index.html",
+        "en/standards/csi-grading/translation/index.html",
+    ] {
+        assert!(written.contains(&&required.to_string()), "{required}");
+    }
+    assert!(
+        written
+            .iter()
+            .any(|p| p.starts_with("en/registry/") && p.len() > 30)
+    );
+    for path in &written {
+        let html = common::page(site, path);
+        assert!(
+            !html.contains("translation-notice"),
+            "{path} is not a translation but says it is one"
+        );
+    }
+    assert!(translated.len() > 50, "{}", translated.len());
+    for path in translated {
         let html = common::page(site, path);
         let doc = Html::parse_document(&html);
         let notice = doc
@@ -491,4 +531,73 @@ fn translations_keep_the_misprints_their_editorial_notes_record() {
             "{slug} {anchor} should translate the misprint {misprint} as printed (\"{literal}\"), leaving \"{corrected}\" to the note: {english}"
         );
     }
+
+/// ASCII punctuation where Chinese text wants the full-width form: beside
+/// a Chinese character or a closing full-width bracket, or a sentence that
+/// ends in "." after Chinese or a number.
+fn ascii_punctuation_in_chinese(text: &str) -> Vec<String> {
+    let pattern = regex::Regex::new(
+        r"[\p{Han}）》」][ ]?[,;:()]|[,;:(][ ]?[\p{Han}（《「]|[\p{Han}\d）][ ]?\.(?:\s|$)",
+    )
+    .expect("regex");
+    pattern
+        .find_iter(text)
+        .map(|m| m.as_str().to_string())
+        .collect()
+}
+
+#[test]
+fn chinese_ui_strings_and_the_pages_they_make_use_full_width_punctuation() {
+    // Issue 18: "本级新增要求 17, 适用要求共 17." on the level pages.
+    let path = common::repo_root().join("themes/default/i18n/zh.yaml");
+    let text = std::fs::read_to_string(&path).expect("zh.yaml");
+    let strings: std::collections::BTreeMap<String, String> =
+        dengji::yaml::from_file_text(&text, &path).expect("zh.yaml parses");
+    let mut found: Vec<String> = strings
+        .iter()
+        .flat_map(|(key, value)| {
+            ascii_punctuation_in_chinese(value)
+                .into_iter()
+                .map(move |m| format!("zh.yaml {key}: `{m}` in {value}"))
+        })
+        .collect();
+    // The parts of Chinese pages that templates assemble from several
+    // strings (the standards' own text, verbatim, is not checked).
+    let site = common::bundled_site();
+    for (page, parts) in [
+        (
+            "standards/csi-grading/levels/K/index.html",
+            ".level-summary, .level-anomaly",
+        ),
+        ("standards/csi-grading/index.html", ".translation-status"),
+        (
+            "standards/csi-grading/translation/index.html",
+            "h2[id^=status-]",
+        ),
+        (
+            "registry/daiyu-sec/index.html",
+            ".grade-level, .grade-part h4, .grade-assessments > p, .cert-history li, .score-group summary",
+        ),
+        (
+            "registry/wanhe-tech/index.html",
+            ".grade-level, .grade-part h4, .grade-part > p, .score-group summary",
+        ),
+        ("registry/region/beijing/index.html", ".breadcrumb"),
+        ("verify/CSI-2025-ZX-0194/index.html", ".cert-facts dd"),
+    ] {
+        let html = common::page(site, page);
+        let doc = Html::parse_document(&html);
+        let mut seen = 0;
+        for element in doc.select(&selector(parts)) {
+            seen += 1;
+            let text: String = element.text().collect();
+            found.extend(
+                ascii_punctuation_in_chinese(&text)
+                    .into_iter()
+                    .map(|m| format!("{page} {parts}: `{m}` in {text}")),
+            );
+        }
+        assert!(seen > 0, "{page} has {parts}");
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }

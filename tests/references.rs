@@ -128,8 +128,14 @@ fn every_reference_phrase_of_000_links_where_its_words_say() {
                     ..
                 } => {
                     let (from, to) = phrase
-                        .split_once(['～', '~', '至'])
+                        .split_once(['～', '~', '至', '-'])
                         .unwrap_or_else(|| panic!("range `{phrase}` has no operator"));
+                    // "附录B-M": the second annex is a bare letter.
+                    let to = &if to.len() == 1 && from.starts_with("附录") {
+                        format!("附录{to}")
+                    } else {
+                        to.to_string()
+                    };
                     assert_eq!(
                         expected_anchor(from, clause).as_deref(),
                         Some(from_anchor.as_str())
@@ -171,7 +177,8 @@ fn nothing_that_looks_like_a_reference_is_left_unlinked() {
         r"附录\s*[A-M]|[A-M]\.\d+(?:\.\d+)*|第\s*\d+(?:\.\d+)*\s*[章条]|[表图]\s*[A-Z]?\.?\d+|GB/?T\s*\d+",
     )
     .expect("regex");
-    let author_link = Regex::new(r"\[[^\]]*\]\(ref:[^)]*\)").expect("regex");
+    // Author links, and numbers an editorial note quotes as misprinted.
+    let author_link = Regex::new(r"\[[^\]]*\]\((?:ref:[^)]*|as-printed:)\)").expect("regex");
     let mut missed = Vec::new();
     for slug in ["csi-grading", "cii-service-capability", "cnitsec-cloud-l1"] {
         let doc = document(slug, "zh");
@@ -203,10 +210,7 @@ fn nothing_that_looks_like_a_reference_is_left_unlinked() {
                             )
                     });
                 let is_suppressed = suppressed.iter().any(|s| s.contains(m.as_str()));
-                // Quoted words inside editorial notes ("“K.1.1”") name headings as printed.
-                let quoted =
-                    source[..m.start()].ends_with('“') || source[..m.start()].ends_with('"');
-                if !(linked || is_suppressed || quoted) {
+                if !(linked || is_suppressed) {
                     missed.push(format!(
                         "{slug} {clause}: `{}` in: {}",
                         m.as_str(),
@@ -285,13 +289,206 @@ fn level_graph_of_000_annexes_b_to_m_matches_the_text() {
     assert_eq!(
         defects,
         [
-            r#"J.2 OutsideRange { clauses: ["J.2.5.1", "J.2.5.2"] }"#,
+            r#"J.2 OutsideRange { anchors: ["J.2.5.1", "J.2.5.2"] }"#,
             "J.4 Empty",
-            r#"L.2 OutsideRange { clauses: ["L.2.1"] }"#,
-            r#"L.3 OutsideRange { clauses: ["L.3.1"] }"#,
-            r#"L.4 OutsideRange { clauses: ["L.4.1"] }"#,
+            // Issue 18: b) beside "还要满足K.2.1～K.2.3的评价条件" is K.2's own,
+            // outside the range the sentence names.
+            r#"K.2 OutsideRange { anchors: ["K.2-b"] }"#,
+            r#"K.3 OutsideRange { anchors: ["K.3-b"] }"#,
+            r#"K.4 OutsideRange { anchors: ["K.4-b"] }"#,
+            r#"L.2 OutsideRange { anchors: ["L.2.1"] }"#,
+            r#"L.3 OutsideRange { anchors: ["L.3.1"] }"#,
+            r#"L.4 OutsideRange { anchors: ["L.4.1"] }"#,
         ]
     );
+}
+
+/// The range annotations of the text of `unit` (a unit anchor's text found
+/// by its words), as (phrase, members).
+fn ranges_in(slug: &str, lang: &str, words: &str) -> Vec<(String, Vec<String>)> {
+    let doc = document(slug, lang);
+    let (_, text) = texts(doc)
+        .into_iter()
+        .find(|(_, t)| t.markdown.contains(words))
+        .unwrap_or_else(|| panic!("no text with `{words}` in {slug} ({lang})"));
+    let source = inline::prepare(&text.markdown);
+    text.annotations
+        .iter()
+        .filter_map(|a| match &a.kind {
+            AnnotationKind::Range { members, .. } => {
+                Some((source[a.range.clone()].to_string(), members.clone()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn ranges_of_annexes_and_of_form_items_link_every_member() {
+    let annexes: Vec<String> = ('B'..='M').map(String::from).collect();
+    assert_eq!(
+        ranges_in("csi-grading", "zh", "具体要求见规范性附录B-M"),
+        [("附录B-M".to_string(), annexes.clone())]
+    );
+    assert_eq!(
+        ranges_in("csi-grading", "en", "see normative Annex B to Annex M"),
+        [("Annex B to Annex M".to_string(), annexes)]
+    );
+    let items: Vec<String> = (64..=71).map(|n| format!("item-{n}")).collect();
+    assert_eq!(
+        ranges_in("isom-self-assessment", "zh", "第64～71项的要点"),
+        [("第64～71项".to_string(), items.clone())]
+    );
+    assert_eq!(
+        ranges_in("isom-self-assessment", "en", "For items 64 to 71"),
+        [("items 64 to 71".to_string(), items)]
+    );
+    // Both are linked on the pages, with each member listed.
+    let site = bundled_site();
+    let isom = page(site, "standards/isom-self-assessment/items/index.html");
+    let annex = page(site, "standards/csi-grading/6/index.html");
+    for (html, member) in [(&isom, "#item-68"), (&annex, "/L/")] {
+        let doc = scraper::Html::parse_document(html);
+        let select = scraper::Selector::parse(".xref-range .xref-members a").expect("selector");
+        assert!(
+            doc.select(&select)
+                .any(|a| a.value().attr("href").is_some_and(|h| h.ends_with(member))),
+            "a range lists {member}"
+        );
+    }
+}
+
+/// The references of the editorial note of `clause` that mention `number`:
+/// (byte offset in the note, anchor linked).
+fn note_links(slug: &str, lang: &str, clause: &str, number: &str) -> Vec<String> {
+    let doc = document(slug, lang);
+    let clause = doc
+        .all_clauses()
+        .into_iter()
+        .find(|c| c.anchor == clause)
+        .unwrap_or_else(|| panic!("no clause {clause}"));
+    let mut out = Vec::new();
+    for block in &clause.blocks {
+        if let Block::Editorial { paragraphs, .. } = block {
+            for text in paragraphs {
+                let source = inline::prepare(&text.markdown);
+                for a in &text.annotations {
+                    if let AnnotationKind::Ref { anchor } = &a.kind
+                        && source[a.range.clone()].contains(number)
+                    {
+                        out.push(anchor.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_number_an_editorial_note_quotes_as_misprinted_is_not_a_link() {
+    // Issue 18: "编号却为K.4.3.1" means the misprint, not the real K.4.3.1
+    // (安全策略); the note's "“K.4.3.1 安全策略”" does mean the real one.
+    for lang in ["zh", "en"] {
+        for (clause, number, real) in [
+            ("K.4.2.1", "K.4.3.1", 1),
+            ("K.4.2.2", "K.4.3.2", 1),
+            ("J.1.2-K.1.1", "K.1.1", 1),
+            ("J.1.2-K.1.2", "K.1.2", 1),
+        ] {
+            let links = note_links("csi-grading", lang, clause, number);
+            assert_eq!(
+                links,
+                vec![number.to_string(); real],
+                "{clause} ({lang}): only the mention of the real {number} links to it"
+            );
+        }
+    }
+    let site = bundled_site();
+    let html = page(site, "standards/csi-grading/K/index.html");
+    let doc = scraper::Html::parse_document(&html);
+    let note = scraper::Selector::parse(r#"[id="K.4.2.1"] > aside"#).expect("selector");
+    let note = doc.select(&note).next().expect("K.4.2.1's editorial note");
+    // The misprint is plain text; the real K.4.3.1 (“K.4.3.1 安全策略”) is the
+    // note's one link of that number.
+    let inner = note.inner_html();
+    assert!(inner.contains("编号却为K.4.3.1，"), "{inner}");
+    let links: Vec<String> = note
+        .select(&scraper::Selector::parse("a").expect("selector"))
+        .map(|a| a.text().collect())
+        .collect();
+    assert_eq!(
+        links.iter().filter(|l| *l == "K.4.3.1").count(),
+        1,
+        "{links:?}"
+    );
+}
+
+#[test]
+fn an_as_printed_mark_outside_an_editorial_note_is_an_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    common::copy_site(dir.path());
+    common::edit(
+        dir.path(),
+        "content/csi-grading/zh/00-standard.md",
+        "具体要求见第7章",
+        "具体要求见第[7](as-printed:)章",
+    );
+    let out = common::dengji(dir.path(), &["--quiet", "check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("00-standard.md:122:") && stderr.contains("not an editorial note"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn level_rows_printed_with_the_same_number_say_which_clause_they_are() {
+    let site = bundled_site();
+    for (path, alias) in [
+        (
+            "standards/csi-grading/levels/K/index.html",
+            "（本站锚点 K.4.2.1）",
+        ),
+        (
+            "en/standards/csi-grading/levels/K/index.html",
+            " (anchored as K.4.2.1 on this site)",
+        ),
+    ] {
+        let html = page(site, path);
+        let doc = scraper::Html::parse_document(&html);
+        let labels = |selector: &str| -> Vec<String> {
+            doc.select(&scraper::Selector::parse(selector).expect("selector"))
+                .map(|e| e.text().collect::<String>())
+                .collect()
+        };
+        let rows = labels(".level-matrix tbody th");
+        let unique: BTreeSet<&String> = rows.iter().collect();
+        assert_eq!(
+            unique.len(),
+            rows.len(),
+            "{path}: matrix rows are told apart"
+        );
+        let level_4 = labels("#level-4 .req-ref");
+        let unique: BTreeSet<&String> = level_4.iter().collect();
+        assert_eq!(
+            unique.len(),
+            level_4.len(),
+            "{path}: K.4's list rows are told apart"
+        );
+        assert!(
+            rows.iter()
+                .any(|r| r.starts_with(&format!("K.4.3.1{alias}"))),
+            "{path}: {rows:?}"
+        );
+        // The note J and L get, now for K.2, K.3 and K.4 too.
+        let anomalies = labels("#level-2 .level-anomaly");
+        assert!(
+            anomalies.iter().any(|a| a.contains("K.2 b)")),
+            "{path}: {anomalies:?}"
+        );
+    }
 }
 
 #[test]

@@ -864,4 +864,44 @@ fn derived_values_typed_in_are_located_errors() {
             ),
         ],
     );
+
+#[test]
+fn issuers_and_event_notes_read_in_the_language_of_each_edition() {
+    // Issue 18: "Issued by 示例评定中心" on English pages, and each event
+    // note in both languages on both editions.
+    let site = common::bundled_site();
+    let main_of = |path: &str| common::main_text(&common::page(site, path));
+    let zh_org = main_of("registry/chengchuan-infosec/index.html");
+    let en_org = main_of("en/registry/chengchuan-infosec/index.html");
+    let zh_cert = main_of("verify/CSI-2023-JC-0029/index.html");
+    let en_cert = main_of("en/verify/CSI-2023-JC-0029/index.html");
+    for zh in [&zh_org, &zh_cert] {
+        assert!(zh.contains("示例评定中心"));
+        assert!(zh.contains("升级换发新证书，原证书终止"));
+        assert!(
+            !zh.contains("replaced by a higher-level certificate"),
+            "{zh}"
+        );
+        assert!(!zh.contains("Example Grading Centre"));
+    }
+    for en in [&en_org, &en_cert] {
+        assert!(en.contains("Example Grading Centre"), "{en}");
+        assert!(en.contains("replaced by a higher-level certificate"));
+        assert!(!en.contains("示例评定中心"), "{en}");
+        assert!(!en.contains("升级换发新证书"), "{en}");
+    }
+    // The assessment records name their body in the page's language too.
+    assert!(en_org.contains("Example Information Security Evaluation Centre"));
+    // Every body and note of the bundled registry has its English.
+    for entry in std::fs::read_dir(repo_root().join("registry")).expect("registry/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let path = path.display();
+        let count = |key: &str| text.matches(key).count();
+        assert_eq!(count(" body: "), count(" body_en: "), "{path}");
+        assert_eq!(count(" note: "), count(" note_en: "), "{path}");
+    }
 }

@@ -89,8 +89,9 @@ pub struct FeedEntry {
     pub level_en: String,
     /// End of validity on the grading date.
     pub valid_until: Option<String>,
-    /// The event's note in the registry, if any.
+    /// The event's note in the registry, if any, and its English version.
     pub note: Option<String>,
+    pub note_en: Option<String>,
     /// Set when the evidence does not support the registered level on the
     /// grading date: every entry about the certificate says so.
     pub level_flag: Option<LevelFlag>,
@@ -118,33 +119,37 @@ pub fn entries(report: &Report, schemes: &Schemes, as_of: Date) -> Vec<FeedEntry
     let mut out = Vec::new();
     for c in &report.certificates {
         let n = names(schemes, &c.standard, &c.category, &c.level);
-        let entry = |date: Date, change: Change, note: Option<String>| FeedEntry {
-            date,
-            change,
-            organisation: o.id.clone(),
-            organisation_zh: o.name_zh.clone(),
-            organisation_en: o.name_en.clone(),
-            number: c.number.clone(),
-            standard_zh: n.standard_zh.clone(),
-            standard_en: n.standard_en.clone(),
-            category_zh: n.category_zh.clone(),
-            category_en: n.category_en.clone(),
-            level: c.level.clone(),
-            level_en: n.level_en.clone(),
-            valid_until: c.valid_until.clone(),
-            note,
-            level_flag: c
-                .unsupported_level
-                .as_ref()
-                .map(|u| LevelFlag::new(u, schemes, &c.standard)),
-        };
+        let entry =
+            |date: Date, change: Change, (note, note_en): (Option<String>, Option<String>)| {
+                FeedEntry {
+                    date,
+                    change,
+                    organisation: o.id.clone(),
+                    organisation_zh: o.name_zh.clone(),
+                    organisation_en: o.name_en.clone(),
+                    number: c.number.clone(),
+                    standard_zh: n.standard_zh.clone(),
+                    standard_en: n.standard_en.clone(),
+                    category_zh: n.category_zh.clone(),
+                    category_en: n.category_en.clone(),
+                    level: c.level.clone(),
+                    level_en: n.level_en.clone(),
+                    valid_until: c.valid_until.clone(),
+                    note,
+                    note_en,
+                    level_flag: c
+                        .unsupported_level
+                        .as_ref()
+                        .map(|u| LevelFlag::new(u, schemes, &c.standard)),
+                }
+            };
         for e in &c.events {
             let (Some(change), Ok(date)) = (Change::of_event(e.kind), e.date.parse::<Date>())
             else {
                 continue;
             };
             if window_start <= date && date <= as_of {
-                out.push(entry(date, change, e.note.clone()));
+                out.push(entry(date, change, (e.note.clone(), e.note_en.clone())));
             }
         }
         let until = c
@@ -157,7 +162,7 @@ pub fn entries(report: &Report, schemes: &Schemes, as_of: Date) -> Vec<FeedEntry
             && let Some(from) = expiring_soon_from(until)
             && from <= as_of
         {
-            out.push(entry(from, Change::Expiring, None));
+            out.push(entry(from, Change::Expiring, (None, None)));
         }
     }
     out
@@ -305,7 +310,10 @@ pub fn view(entries: &[FeedEntry], input: &FeedInput) -> FeedView {
                     .replace("{summary}", &summary)
                     .replace("{flag}", &flag.sentence(input.strings, input.lang));
             }
-            if let Some(note) = &e.note {
+            // Each edition's feed shows the note in its language, where
+            // the registry gives one.
+            let note = if zh { None } else { e.note_en.as_ref() }.or(e.note.as_ref());
+            if let Some(note) = note {
                 summary.push_str(" — ");
                 summary.push_str(note);
             }
@@ -373,6 +381,7 @@ mod tests {
                 kind,
                 date: d.to_string(),
                 note: None,
+                note_en: None,
             })
             .collect();
         c.valid_until = Some(until.to_string());

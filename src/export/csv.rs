@@ -50,6 +50,7 @@ pub const CERTIFICATE_COLUMNS: &[&str] = &[
     "level_supported",
     "level_note_zh",
     "level_note_en",
+    "body_en",
 ];
 
 /// Columns of an organisation listing, in order.
@@ -162,6 +163,7 @@ pub fn certificates<'a>(
                 supported,
                 &note(wording.zh, "zh"),
                 &note(wording.en, "en"),
+                opt(&c.body_en),
             ],
         )?;
     }

@@ -116,8 +116,10 @@ pub struct CertificateRow {
     pub issued: Option<String>,
     pub valid_until: Option<String>,
     pub next_confirmation: Option<String>,
-    /// The issuing body.
+    /// The issuing body, by its Chinese name, and its English name when the
+    /// registry gives one.
     pub body: String,
+    pub body_en: Option<String>,
     /// Where a person sees the certificate.
     pub url: String,
 }
@@ -291,6 +293,7 @@ pub fn rows(report: &Report, schemes: &Schemes, urls: &Urls) -> OrganisationRow 
                 valid_until: c.valid_until.clone(),
                 next_confirmation: c.next_confirmation.clone(),
                 body: c.body.clone(),
+                body_en: c.body_en.clone(),
                 url: urls.certificate_page(&c.number),
             }
         })

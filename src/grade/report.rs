@@ -71,8 +71,10 @@ pub struct CertificateReport {
     /// does not support its registered level on the grading date; `null`
     /// otherwise.
     pub unsupported_level: Option<UnsupportedLevel>,
-    /// The body that issued the certificate.
+    /// The body that issued the certificate, by its Chinese name, and its
+    /// English name when the registry gives one.
     pub body: String,
+    pub body_en: Option<String>,
     /// Status on the grading date; `null` only for a malformed certificate.
     pub status: Option<Status>,
     /// The day the status started (suspension, revocation, expiry), the
@@ -114,7 +116,9 @@ pub struct EventReport {
     #[schemars(extend("enum" = ["issued", "annual-confirmation", "warning", "rectification-ordered", "suspended", "reinstated", "revoked", "renewed", "expired"]))]
     pub kind: &'static str,
     pub date: String,
+    /// The registry's note, and its English version when there is one.
     pub note: Option<String>,
+    pub note_en: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -145,6 +149,7 @@ pub struct RegisteredReport {
 pub struct AssessmentReport {
     pub date: String,
     pub body: String,
+    pub body_en: Option<String>,
     /// What it examined: documentary requirements of a part (`null`: of
     /// every part) up to a level.
     pub covers: Vec<CoverReport>,
@@ -163,6 +168,7 @@ impl AssessmentReport {
         AssessmentReport {
             date: a.date.to_string(),
             body: a.body.clone(),
+            body_en: a.body_en.clone(),
             covers: a
                 .covers
                 .iter()
@@ -182,6 +188,7 @@ impl AssessmentReport {
 pub struct DecidedBy {
     pub date: String,
     pub body: String,
+    pub body_en: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -364,6 +371,7 @@ fn report(org: &Organisation, og: &OrganisationGrades, reporter: &Reporter) -> R
             level: c.level.clone(),
             unsupported_level: unsupported_level(og, i, reporter.schemes),
             body: c.body.clone(),
+            body_en: c.body_en.clone(),
             status: state.as_ref().map(|s| s.status),
             status_date: state
                 .as_ref()
@@ -385,6 +393,7 @@ fn report(org: &Organisation, og: &OrganisationGrades, reporter: &Reporter) -> R
                             kind: k.name(),
                             date: d.to_string(),
                             note: None,
+                            note_en: None,
                         })
                         .collect()
                 })
@@ -397,6 +406,7 @@ fn report(org: &Organisation, og: &OrganisationGrades, reporter: &Reporter) -> R
                     kind: e.kind.name(),
                     date: e.date.to_string(),
                     note: e.note.clone(),
+                    note_en: e.note_en.clone(),
                 })
                 .collect(),
         })
@@ -657,6 +667,7 @@ fn requirement_report(
                 .map(|a| DecidedBy {
                     date: a.date.to_string(),
                     body: a.body.clone(),
+                    body_en: a.body_en.clone(),
                 });
         }
         Observed::Figure {

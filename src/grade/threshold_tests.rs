@@ -1341,12 +1341,14 @@ impl Gen<'_> {
             level: scheme.rules.levels[level].id.clone(),
             number: format!("T-{n}"),
             body: "测试中心".to_string(),
+            body_en: None,
             valid_until: (!has_validity).then(|| Day(date(2030, 12, 31))),
             events: vec![Event {
                 date: Day(on),
                 kind: EventKind::Issued,
                 valid_until: None,
                 note: None,
+                note_en: None,
             }],
         };
         // Decoys: the level below, held long; the same level in a category
@@ -1407,6 +1409,7 @@ impl Gen<'_> {
                 level: level.map(|l| scheme.levels[l].clone()),
                 number: "X-1".to_string(),
                 body: "测试机构".to_string(),
+                body_en: None,
                 issued: Day(issued),
                 valid_until: Day(until),
             }

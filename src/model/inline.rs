@@ -51,7 +51,15 @@ pub struct Scan {
     /// Author-written `[text](ref:anchor)` links: the anchor and where the
     /// link starts.
     pub ref_links: Vec<(String, usize)>,
+    /// Where each `[K.4.3.1](as-printed:)` starts: a number an editorial
+    /// note quotes as the source prints it, which is not a reference.
+    pub as_printed: Vec<usize>,
 }
+
+/// The link destination that marks its text as a number quoted as the
+/// source prints it (a misprint an editorial note talks about): shown as
+/// plain text and never read as a reference.
+pub const AS_PRINTED: &str = "as-printed:";
 
 /// Reads `source` (as returned by [`prepare`]) once.
 pub fn scan(source: &str) -> Scan {
@@ -64,6 +72,8 @@ pub fn scan(source: &str) -> Scan {
                 in_link += 1;
                 if let Some(anchor) = dest_url.strip_prefix("ref:") {
                     scan.ref_links.push((anchor.to_string(), range.start));
+                } else if &*dest_url == AS_PRINTED {
+                    scan.as_printed.push(range.start);
                 }
             }
             Event::End(TagEnd::Link) => in_link = in_link.saturating_sub(1),
@@ -91,6 +101,16 @@ mod tests {
         assert_eq!(runs, ["见 ", "7.1", " 和 ", " 及 ", "，表1。"]);
         let link_start = src.find('[').expect("link");
         assert_eq!(found.ref_links, [("A".to_string(), link_start)]);
+    }
+
+    #[test]
+    fn as_printed_numbers_are_not_scanned() {
+        let src = "编号却为[K.4.3.1](as-printed:)，应为K.4.2.1";
+        let found = scan(src);
+        let runs: Vec<&str> = found.runs.into_iter().map(|r| &src[r]).collect();
+        assert_eq!(runs, ["编号却为", "，应为K.4.2.1"]);
+        assert_eq!(found.as_printed, [src.find('[').expect("link")]);
+        assert!(found.ref_links.is_empty());
     }
 
     #[test]

@@ -131,8 +131,12 @@ pub struct OtherCertificate {
     #[serde(default)]
     pub level: Option<String>,
     pub number: String,
-    /// The certifying body.
+    /// The certifying body, by its Chinese name.
     pub body: String,
+    /// The certifying body's English name, for the English pages (absent:
+    /// they show the Chinese name).
+    #[serde(default)]
+    pub body_en: Option<String>,
     pub issued: Day,
     /// Last day of validity.
     pub valid_until: Day,
@@ -333,8 +337,12 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
     pub date: Day,
-    /// The assessing body.
+    /// The assessing body, by its Chinese name.
     pub body: String,
+    /// The assessing body's English name, for the English pages (absent:
+    /// they show the Chinese name).
+    #[serde(default)]
+    pub body_en: Option<String>,
     /// Standard slug.
     pub standard: String,
     /// Category id; absent when the assessment covers every category.
@@ -380,8 +388,12 @@ pub struct Certificate {
     pub level: String,
     /// Certificate number, unique in the registry.
     pub number: String,
-    /// Issuing body.
+    /// Issuing body, by its Chinese name.
     pub body: String,
+    /// The issuing body's English name, for the English pages (absent:
+    /// they show the Chinese name).
+    #[serde(default)]
+    pub body_en: Option<String>,
     /// End of validity, for standards that don't define a validity period.
     #[serde(default)]
     pub valid_until: Option<Day>,
@@ -399,8 +411,14 @@ pub struct Event {
     /// the new end of validity.
     #[serde(default)]
     pub valid_until: Option<Day>,
+    /// A note on the event, in Chinese (or the one language it is
+    /// written in): shown on the Chinese pages, and on the English ones
+    /// when there is no `note_en`.
     #[serde(default)]
     pub note: Option<String>,
+    /// The note in English, for the English pages.
+    #[serde(default)]
+    pub note_en: Option<String>,
 }
 
 #[derive(

@@ -220,9 +220,11 @@ impl<'a> Linker<'a> {
                 let members_html: Vec<String> = members
                     .iter()
                     .map(|m| {
+                        // A numbered item of a form ("item-64") is shown by its number.
+                        let label = m.strip_prefix("item-").unwrap_or(m);
                         self.templates
                             .reference
-                            .fill(&[&href(&self.url(m)), &html(m)])
+                            .fill(&[&href(&self.url(m)), &html(label)])
                     })
                     .collect();
                 self.templates.range.fill(&[

@@ -26,6 +26,8 @@ fn render_inline(markdown: &str, annotations: &[Annotation], linker: Option<&Lin
     let mut events: Vec<Event> = Vec::new();
     let mut pending: Option<std::ops::Range<usize>> = None;
     let mut in_link = 0usize;
+    // Per open link: whether it is an `as-printed:` mark, shown as its text alone.
+    let mut printed: Vec<bool> = Vec::new();
     for (event, range) in Parser::new_ext(&source, inline::options()).into_offset_iter() {
         let plain = in_link == 0
             && matches!(&event, Event::Text(t) if source.get(range.clone()) == Some(&**t));
@@ -52,6 +54,11 @@ fn render_inline(markdown: &str, annotations: &[Annotation], linker: Option<&Lin
                 id,
             }) => {
                 in_link += 1;
+                let as_printed = &*dest_url == inline::AS_PRINTED;
+                printed.push(as_printed);
+                if as_printed {
+                    continue;
+                }
                 // `[text](ref:7.1.4)`: an author's explicit reference.
                 let dest_url = match (dest_url.strip_prefix("ref:"), linker) {
                     (Some(anchor), Some(linker)) => CowStr::from(linker.url(anchor)),
@@ -66,7 +73,9 @@ fn render_inline(markdown: &str, annotations: &[Annotation], linker: Option<&Lin
             }
             Event::End(TagEnd::Link) => {
                 in_link = in_link.saturating_sub(1);
-                events.push(Event::End(TagEnd::Link));
+                if !printed.pop().unwrap_or(false) {
+                    events.push(Event::End(TagEnd::Link));
+                }
             }
             Event::InlineMath(tex) => {
                 events.push(Event::InlineHtml(CowStr::from(mathml(&tex, false))))
@@ -200,6 +209,14 @@ mod tests {
             "a &lt; b &amp; &lt;script&gt;x&lt;/script&gt;"
         );
         assert_eq!(inline_html("一<br>二"), "一<br>二");
+    }
+
+    #[test]
+    fn as_printed_marks_are_plain_text() {
+        assert_eq!(
+            inline_html("编号却为[K.4.3.1](as-printed:)，见[附录](https://example.org/)"),
+            "编号却为K.4.3.1，见<a href=\"https://example.org/\">附录</a>"
+        );
     }
 
     #[test]

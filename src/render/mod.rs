@@ -307,6 +307,18 @@ fn load_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, D
     Ok(strings)
 }
 
+/// Whether page `key` shows a standard's text (its cover, chapters, full
+/// text, terms and level pages), which in a translation carries the notice
+/// that the Chinese is normative. The translation status page, the
+/// registry, search, verification and documentation pages are written in
+/// each language, not translated from a normative text.
+fn shows_standard_text(key: &str) -> bool {
+    let mut segments = key.split('/').filter(|s| !s.is_empty());
+    segments.next() == Some("standards")
+        && segments.next().is_some()
+        && segments.next() != Some("translation")
+}
+
 /// Everything the page builders share.
 struct Renderer<'a> {
     config: &'a Config,
@@ -651,8 +663,9 @@ impl Renderer<'_> {
                 current: edition.side_by_side,
             });
         }
-        let shows_translation =
-            edition.side_by_side || edition.lang != self.config.default_language;
+        let shows_translation = (edition.side_by_side
+            || edition.lang != self.config.default_language)
+            && shows_standard_text(key);
         let original_url = shows_translation.then(|| {
             let original = editions
                 .iter()

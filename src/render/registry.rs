@@ -198,6 +198,15 @@ impl<'a> Views<'a> {
         self.lang == "zh"
     }
 
+    /// A name or note the registry gives in Chinese and maybe in English,
+    /// in this edition's language (the Chinese when there is no English).
+    fn localized(&self, zh: &str, en: Option<&String>) -> String {
+        match en {
+            Some(en) if !self.zh() => en.clone(),
+            _ => zh.to_string(),
+        }
+    }
+
     pub fn org_url(&self, id: &str) -> String {
         format!("{}registry/{id}/", self.root)
     }
@@ -327,7 +336,7 @@ impl<'a> Views<'a> {
             standard_url: format!("{}standards/{}/", self.root, c.standard),
             category: self.category_name(&c.standard, &c.category),
             level: self.level_name(&c.standard, &c.level),
-            body: c.body.clone(),
+            body: self.localized(&c.body, c.body_en.as_ref()),
             status,
             status_text,
             level_flag: self.level_flag(c),
@@ -345,7 +354,11 @@ impl<'a> Views<'a> {
                 .map(|e| EventView {
                     date: e.date.clone(),
                     label: event_label(e.kind),
-                    note: e.note.clone(),
+                    note: if self.zh() {
+                        e.note.clone()
+                    } else {
+                        e.note_en.clone().or_else(|| e.note.clone())
+                    },
                 })
                 .collect(),
         }
@@ -519,7 +532,7 @@ impl<'a> Views<'a> {
             .collect();
         let mut text = self
             .t("assessment_record")
-            .replace("{body}", &a.body)
+            .replace("{body}", &self.localized(&a.body, a.body_en.as_ref()))
             .replace("{date}", &a.date);
         if !parts.is_empty() {
             text.push_str(
@@ -703,18 +716,18 @@ impl<'a> Views<'a> {
                     None => self.t("holds_in_force_any_level").replace("{of}", &level),
                 };
                 match &r.certificate {
-                    Some(n) => format!("{held}: {n}"),
+                    Some(n) => format!("{held}{}{n}", self.t("colon")),
                     None => held,
                 }
             }
             "documentary" => match (&r.assessment, r.unmet_in_assessment) {
                 (Some(a), true) => self
                     .t("unmet_in_assessment")
-                    .replace("{body}", &a.body)
+                    .replace("{body}", &self.localized(&a.body, a.body_en.as_ref()))
                     .replace("{date}", &a.date),
                 (Some(a), false) => self
                     .t("met_in_assessment")
-                    .replace("{body}", &a.body)
+                    .replace("{body}", &self.localized(&a.body, a.body_en.as_ref()))
                     .replace("{date}", &a.date),
                 (None, _) => self.t("no_assessment_covers"),
             },

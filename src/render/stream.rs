@@ -23,6 +23,41 @@ use super::{Counted, Edition, Renderer, SitemapEntry, tera_error};
 /// URLs per sitemap file (the sitemaps.org limit).
 const SITEMAP_LIMIT: usize = 50_000;
 
+/// Certificate numbers per page of the number list (`verify/numbers/`).
+const NUMBERS_PER_PAGE: usize = 500;
+
+/// A page of the certificate number list.
+#[derive(Serialize)]
+struct NumbersView {
+    /// Certificates in the registry.
+    count: usize,
+    /// The numbers this page lists (empty on the index of a long list).
+    rows: Vec<NumberRow>,
+    /// On the index of a list longer than a page: the numbers each page
+    /// runs from and to.
+    ranges: Vec<NumberRange>,
+    /// The page's number, on a page of a long list.
+    page: Option<usize>,
+    index_url: String,
+}
+
+#[derive(Serialize)]
+struct NumberRow {
+    number: String,
+    /// The certificate's verification page.
+    url: String,
+    holder: String,
+    status: &'static str,
+    status_label: String,
+}
+
+#[derive(Serialize)]
+struct NumberRange {
+    first: String,
+    last: String,
+    url: String,
+}
+
 pub(super) struct Stream<'a> {
     pub renderer: &'a Renderer<'a>,
     pub tera: &'a Tera,
@@ -449,6 +484,8 @@ impl Stream<'_> {
         let mut keys = Vec::new();
         for e in self.single_editions() {
             let common = self.common(e);
+            // The index of this edition's pages, at `docs/`.
+            let mut index: Vec<BTreeMap<&'static str, String>> = Vec::new();
             for source in super::docs::SOURCES
                 .iter()
                 .filter(|s| s.lang == self.editions[e].lang)
@@ -461,6 +498,13 @@ impl Stream<'_> {
                         continue;
                     }
                 };
+                index.push(BTreeMap::from([
+                    ("title", doc.title.clone()),
+                    (
+                        "url",
+                        format!("{}{}{key}", self.renderer.base, self.editions[e].prefix),
+                    ),
+                ]));
                 let mut ctx = Context::new();
                 ctx.insert("doc", &doc);
                 if let Err(d) = self.emit(&common, e, "doc.html", &key, ctx) {
@@ -470,7 +514,13 @@ impl Stream<'_> {
                     keys.push(key);
                 }
             }
+            let mut ctx = Context::new();
+            ctx.insert("docs", &index);
+            if let Err(d) = self.emit(&common, e, "docs_index.html", "docs/", ctx) {
+                diags.push(d);
+            }
         }
+        keys.insert(0, "docs/".to_string());
         match super::docs::highlight_css() {
             Ok(css) => {
                 if let Err(d) = self.out.put("static/highlight.css", css.as_bytes()) {
@@ -597,7 +647,7 @@ impl Stream<'_> {
                 Err(d) => diags.push(d),
             }
         }
-        for (e, common, _) in &editions {
+        for (e, common, views) in &editions {
             let mut ctx = Context::new();
             ctx.insert("as_of", &input.grades.as_of.to_string());
             ctx.insert(
@@ -608,11 +658,119 @@ impl Stream<'_> {
                     .sum::<usize>(),
             );
             ctx.insert("standards", &self.standards(*e));
+            ctx.insert("numbers_url", &format!("{}verify/numbers/", views.root));
             if let Err(d) = self.emit(common, *e, "verify.html", "verify/", ctx) {
                 diags.push(d);
             }
         }
         keys.push("verify/".into());
+        keys.extend(self.certificate_numbers(entries, &editions, diags));
+        keys
+    }
+
+    /// The certificate numbers in order, each linking to its verification
+    /// page: the way to verify a number without JavaScript on a static
+    /// host (the form's lookup needs a script to build the address).
+    /// `verify/numbers/` lists them, or, when they fill more than one
+    /// page, the range of numbers on each page `verify/numbers/<n>/`.
+    fn certificate_numbers(
+        &self,
+        entries: &[Entry],
+        editions: &[(usize, Context, Views)],
+        diags: &mut Diagnostics,
+    ) -> Vec<String> {
+        let mut certificates: Vec<(String, &Entry, &export::CertificateRow)> = entries
+            .iter()
+            .flat_map(|e| e.row.certificates.iter().map(move |c| (e, c)))
+            .map(|(e, c)| (crate::registry::number_slug(&c.number), e, c))
+            .collect();
+        certificates.sort_by(|a, b| (&a.0, &a.2.number).cmp(&(&b.0, &b.2.number)));
+        let chunks: Vec<_> = certificates.chunks(NUMBERS_PER_PAGE).collect();
+        let path = |page: usize| {
+            if page == 1 && chunks.len() == 1 {
+                "verify/numbers/".to_string()
+            } else {
+                format!("verify/numbers/{page}/")
+            }
+        };
+        let mut keys = vec!["verify/numbers/".to_string()];
+        if chunks.len() > 1 {
+            keys.extend((1..=chunks.len()).map(path));
+        }
+        for (e, common, views) in editions {
+            let lang = views.lang;
+            let t = |key: &str| views.strings.get(key).cloned().unwrap_or_default();
+            let rows = |chunk: &[(String, &Entry, &export::CertificateRow)]| -> Vec<NumberRow> {
+                chunk
+                    .iter()
+                    .map(|(slug, entry, c)| NumberRow {
+                        number: c.number.clone(),
+                        url: format!("{}verify/{slug}/", views.root),
+                        holder: if lang == "zh" {
+                            entry.row.name_zh.clone()
+                        } else {
+                            entry.row.name_en.clone()
+                        },
+                        status: directory::status_name(c),
+                        status_label: t(&format!(
+                            "status_{}",
+                            directory::status_name(c).replace('-', "_")
+                        )),
+                    })
+                    .collect()
+            };
+            let ranges: Vec<NumberRange> = if chunks.len() > 1 {
+                chunks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, chunk)| NumberRange {
+                        first: chunk
+                            .first()
+                            .map(|c| c.2.number.clone())
+                            .unwrap_or_default(),
+                        last: chunk.last().map(|c| c.2.number.clone()).unwrap_or_default(),
+                        url: format!("{}{}", views.root, path(i + 1)),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let mut pages: Vec<(String, NumbersView)> = vec![(
+                "verify/numbers/".to_string(),
+                NumbersView {
+                    count: certificates.len(),
+                    rows: if chunks.len() > 1 {
+                        Vec::new()
+                    } else {
+                        chunks.first().map(|c| rows(c)).unwrap_or_default()
+                    },
+                    ranges,
+                    page: None,
+                    index_url: format!("{}verify/numbers/", views.root),
+                },
+            )];
+            if chunks.len() > 1 {
+                for (i, chunk) in chunks.iter().enumerate() {
+                    pages.push((
+                        path(i + 1),
+                        NumbersView {
+                            count: certificates.len(),
+                            rows: rows(chunk),
+                            ranges: Vec::new(),
+                            page: Some(i + 1),
+                            index_url: format!("{}verify/numbers/", views.root),
+                        },
+                    ));
+                }
+            }
+            for (key, view) in pages {
+                let mut ctx = Context::new();
+                ctx.insert("numbers", &view);
+                if let Err(d) = self.emit(common, *e, "verify_numbers.html", &key, ctx) {
+                    diags.push(d);
+                }
+            }
+        }
         keys
     }
 

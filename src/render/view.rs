@@ -481,6 +481,10 @@ pub struct RequirementView {
     pub anchor: String,
     pub url: String,
     pub clause_label: String,
+    /// The clause's anchor, when another clause of the group is printed
+    /// with the same number (K.4.3.1 under K.4.2, anchored K.4.2.1, and
+    /// K.4.3.1 under K.4.3): shown beside the number so rows differ.
+    pub alias: Option<String>,
     pub marker: String,
     pub html: String,
     /// The label of the level that introduces it.
@@ -511,11 +515,23 @@ pub fn level_groups(
                     .find(|l| l.ordinal == ordinal)
                     .map_or_else(|| ordinal.to_string(), |l| l.title.clone())
             };
+            // Printed numbers that more than one clause of the group carries.
+            let mut clauses_of_label: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+            for r in &g.requirements {
+                clauses_of_label
+                    .entry(r.clause_label.as_str())
+                    .or_default()
+                    .insert(r.clause.as_str());
+            }
             let requirement =
                 |r: &crate::resolve::levels::Requirement, own: bool| RequirementView {
                     anchor: r.anchor.clone(),
                     url: cx.linker.url(&r.anchor),
                     clause_label: r.clause_label.clone(),
+                    alias: clauses_of_label
+                        .get(r.clause_label.as_str())
+                        .filter(|clauses| clauses.len() > 1 && r.clause != r.clause_label)
+                        .map(|_| r.clause.clone()),
                     marker: r.marker.clone(),
                     html: html(&r.text, cx),
                     level_label: label_of(r.level),
@@ -543,13 +559,21 @@ pub fn level_groups(
                                 inherits: None,
                                 expected: None,
                             },
-                            Anomaly::OutsideRange { clauses } => AnomalyView {
+                            Anomaly::OutsideRange { anchors } => AnomalyView {
                                 kind: "outside-range",
-                                clauses: clauses
+                                clauses: anchors
                                     .iter()
-                                    .map(|c| LinkView {
-                                        url: cx.linker.url(c),
-                                        label: c.clone(),
+                                    .map(|a| LinkView {
+                                        url: cx.linker.url(a),
+                                        // A requirement by its clause and marker ("K.2 b)").
+                                        label: g
+                                            .requirements
+                                            .iter()
+                                            .find(|r| r.anchor == *a)
+                                            .map_or_else(
+                                                || a.clone(),
+                                                |r| format!("{} {}", r.clause_label, r.marker),
+                                            ),
                                     })
                                     .collect(),
                                 inherits: None,

@@ -8,8 +8,10 @@
 //! ```text
 //! phrase      = external | local-list [ "of" code ]
 //! external    = code [ ["的"] clause-list ]
-//! local-list  = target { separator target }
-//! target      = single [ range-op single ]
+//! local-list  = numbered | target { separator target }
+//! numbered    = "第" int range-op int "项" | "第" int { "、" int } "项"
+//!             | ("item" | "items") int [ ("to" | "–") int ] { ("," | "and") int … }
+//! target      = single [ range-op (single | letter) ]
 //! single      = "第" int "章" [item] | "第" number ("条"|"节") [item]
 //!             | "附录" letter | "表" number | "图" number | level
 //!             | "Clause" number [item] | "Annex" letter | "Table" number
@@ -17,7 +19,9 @@
 //! item        = ["第"] marker ["条"|"项"|"款"] | ["," ] "item" marker | marker
 //! level       = ["第"] 一…五 "级" ["能力"|"保护"] "要求" | "Level" int ["capability"|"protection"] "requirements"
 //! separator   = "、" | "和" | "及" | "与" | "以及" | "或" | "," | "and" | "or"
-//! range-op    = "～" | "~" | "至" | "to" | "–"
+//! range-op    = "～" | "~" | "至" | "to" | "–" | "-"
+//!               (between two clauses, two annexes (the second may be a bare
+//!               letter: "附录B-M") or two numbered items: "第64～71项")
 //! ```
 
 use std::ops::Range;
@@ -429,6 +433,29 @@ fn numbered_items(c: &mut Cursor) -> Option<Vec<Target>> {
     let save = c.clone();
     let mut pieces = Vec::new();
     if c.eat("第") {
+        // "第64～71项": one range of items.
+        let mut range = c.clone();
+        range.spaces();
+        if let Some(from) = range.digits() {
+            let from_end = range.pos;
+            range.spaces();
+            if range.eat_any(&["～", "~", "至", "–", "-"]) {
+                range.spaces();
+                let to_start = range.pos;
+                if let Some(to) = range.digits() {
+                    range.spaces();
+                    if range.eat("项") {
+                        *c = range;
+                        return Some(vec![numbered_range(
+                            save.pos..from_end,
+                            from,
+                            to_start..c.pos,
+                            to,
+                        )]);
+                    }
+                }
+            }
+        }
         loop {
             c.spaces();
             let start = c.pos;
@@ -454,22 +481,41 @@ fn numbered_items(c: &mut Cursor) -> Option<Vec<Target>> {
         }
     } else if c.eat_word("item") || c.eat_word("items") {
         let word_start = save.pos;
+        let mut targets = Vec::new();
+        let mut end = c.pos;
         loop {
             c.spaces();
             let start = c.pos;
-            let Some(d) = c.digits() else { break };
-            if c.peek().is_some_and(|ch| {
-                ch.is_ascii_alphanumeric()
-                    || ch == ')'
-                    || ch == '.' && c.rest()[1..].starts_with(|x: char| x.is_ascii_digit())
-            }) {
+            let Some(d) = plain_item_number(c) else {
                 break;
+            };
+            let begin = if targets.is_empty() {
+                word_start
+            } else {
+                start
+            };
+            // "items 64 to 71": one range of items.
+            let mut range = c.clone();
+            range.spaces();
+            let to = if range.eat_word("to") || range.eat("–") {
+                range.spaces();
+                let to_start = range.pos;
+                plain_item_number(&mut range).map(|to| (to_start, to))
+            } else {
+                None
+            };
+            match to {
+                Some((to_start, to)) => {
+                    let from_end = c.pos;
+                    *c = range;
+                    targets.push(numbered_range(begin..from_end, d, to_start..c.pos, to));
+                }
+                None => targets.push(Target::Single(Piece {
+                    range: begin..c.pos,
+                    name: Name::Numbered(d.to_string()),
+                })),
             }
-            let begin = if pieces.is_empty() { word_start } else { start };
-            pieces.push(Piece {
-                range: begin..c.pos,
-                name: Name::Numbered(d.to_string()),
-            });
+            end = c.pos;
             let mut sep = c.clone();
             sep.spaces();
             if sep.eat(",") || sep.eat_word("and") {
@@ -480,12 +526,44 @@ fn numbered_items(c: &mut Cursor) -> Option<Vec<Target>> {
                 break;
             }
         }
-        if !pieces.is_empty() {
-            return Some(pieces.into_iter().map(Target::Single).collect());
+        if !targets.is_empty() {
+            c.pos = end;
+            return Some(targets);
         }
     }
     *c = save;
     None
+}
+
+/// An item number in English running text: digits not followed by a
+/// letter, digit, ")" or a further ".N" part (which would make it a list
+/// marker or a clause number).
+fn plain_item_number<'a>(c: &mut Cursor<'a>) -> Option<&'a str> {
+    let start = c.clone();
+    let d = c.digits()?;
+    if c.peek().is_some_and(|ch| {
+        ch.is_ascii_alphanumeric()
+            || ch == ')'
+            || ch == '.' && c.rest()[1..].starts_with(|x: char| x.is_ascii_digit())
+    }) {
+        *c = start;
+        return None;
+    }
+    Some(d)
+}
+
+/// "第64～71项", "items 64 to 71": the items from one number to another.
+fn numbered_range(from: Range<usize>, from_n: &str, to: Range<usize>, to_n: &str) -> Target {
+    Target::Range {
+        from: Piece {
+            range: from,
+            name: Name::Numbered(from_n.to_string()),
+        },
+        to: Piece {
+            range: to,
+            name: Name::Numbered(to_n.to_string()),
+        },
+    }
 }
 
 fn local_list(c: &mut Cursor) -> Option<Vec<Target>> {
@@ -545,18 +623,40 @@ fn target(c: &mut Cursor) -> Option<Target> {
     let from = single(c)?;
     let save = c.clone();
     c.spaces();
-    let is_op = c.eat_any(&["～", "~", "至", "–"]) || (c.eat_word("to"));
+    let is_op = c.eat_any(&["～", "~", "至", "–", "-"]) || (c.eat_word("to"));
     if is_op {
         c.spaces();
-        if let Some(to) = single(c)
-            && matches!(from.name, Name::Clause(_))
-            && matches!(to.name, Name::Clause(_))
-        {
+        let to = match from.name {
+            // "附录B-M", "附录A～附录G", "Annex B to Annex M": the second
+            // annex may be a bare letter.
+            Name::Annex(_) => single(c)
+                .filter(|p| matches!(p.name, Name::Annex(_)))
+                .or_else(|| bare_annex(c)),
+            Name::Clause(_) => single(c).filter(|p| matches!(p.name, Name::Clause(_))),
+            _ => None,
+        };
+        if let Some(to) = to {
             return Some(Target::Range { from, to });
         }
     }
     *c = save;
     Some(Target::Single(from))
+}
+
+/// The letter that ends a range of annexes ("M" of "附录B-M").
+fn bare_annex(c: &mut Cursor) -> Option<Piece> {
+    let start = c.clone();
+    let letter = c.upper()?;
+    if c.peek()
+        .is_some_and(|ch| ch.is_ascii_alphanumeric() || ch == '.')
+    {
+        *c = start;
+        return None;
+    }
+    Some(Piece {
+        range: start.pos..c.pos,
+        name: Name::Annex(letter.to_string()),
+    })
 }
 
 fn single(c: &mut Cursor) -> Option<Piece> {
@@ -919,6 +1019,29 @@ mod tests {
             names("items 39 and 40"),
             ["items 39=Numbered(\"39\")", "40=Numbered(\"40\")"]
         );
+    }
+
+    #[test]
+    fn ranges_of_annexes_and_items() {
+        // Issue 18: "规范性附录B-M" is annexes B to M, not annex B alone.
+        assert_eq!(names("具体要求见规范性附录B-M。"), ["附录B..M"]);
+        assert_eq!(names("附录A～附录G（各类服务）"), ["附录A..附录G"]);
+        assert_eq!(
+            names("see normative Annex B to Annex M for"),
+            ["Annex B..Annex M"]
+        );
+        assert_eq!(names("B.2.2-B.2.4"), ["B.2.2..B.2.4"]);
+        // "第64～71项" is items 64 to 71 of the form.
+        assert_eq!(names("第64～71项的要点"), ["第64..71项"]);
+        assert_eq!(names("For items 64 to 71 the source"), ["items 64..71"]);
+        assert_eq!(
+            names("items 39 and 40 and more"),
+            ["items 39=Numbered(\"39\")", "40=Numbered(\"40\")"]
+        );
+        // A hyphen is not a range where the second end is not of the same kind.
+        assert_eq!(names("附录B-1"), ["附录B=Annex(\"B\")"]);
+        assert_eq!(names("附录B-Mx"), ["附录B=Annex(\"B\")"]);
+        assert_eq!(names("7.1-2"), ["7.1=Clause(\"7.1\")"]);
     }
 
     #[test]

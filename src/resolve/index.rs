@@ -155,6 +155,34 @@ impl DocIndex {
         None
     }
 
+    /// Every anchor a range names, both ends included, in document order:
+    /// clauses (or annexes) of the same level from one to the other, or the
+    /// numbered items from one number to the other ("第64～71项"). `Err`
+    /// says why the range cannot be read.
+    pub fn lookup_range(
+        &self,
+        from: &Name,
+        to: &Name,
+        context_clause: &str,
+    ) -> Result<Vec<String>, String> {
+        if let (Name::Numbered(a), Name::Numbered(b)) = (from, to) {
+            let (Ok(first), Ok(last)) = (a.parse::<u32>(), b.parse::<u32>()) else {
+                return Err(format!("items {a} to {b} are not numbers"));
+            };
+            if last <= first {
+                return Err(format!("item {b} does not come after item {a}"));
+            }
+            return (first..=last)
+                .map(|n| self.lookup(&Name::Numbered(n.to_string()), context_clause))
+                .collect();
+        }
+        let from = self.lookup(from, context_clause)?;
+        let to = self.lookup(to, context_clause)?;
+        self.range(&from, &to).ok_or_else(|| {
+            "the two ends are not clauses of the same level in reading order".to_string()
+        })
+    }
+
     /// Looks a name up; `Err` says why it cannot be found.
     pub fn lookup(&self, name: &Name, context_clause: &str) -> Result<String, String> {
         match name {

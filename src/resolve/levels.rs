@@ -53,8 +53,10 @@ pub struct Level {
 pub enum Anomaly {
     /// The level has no requirements at all.
     Empty,
-    /// Own clauses that the inheritance sentence's range leaves out.
-    OutsideRange { clauses: Vec<String> },
+    /// Own requirements that the inheritance sentence's range leaves out:
+    /// whole clauses (J.2.5.1), or requirements of the clause that holds
+    /// the sentence itself (K.2 b), beside "还要满足K.2.1～K.2.3的评价条件").
+    OutsideRange { anchors: Vec<String> },
     /// The level inherits a level other than the one before it.
     InheritsNonAdjacent { inherits: u32, expected: u32 },
     /// No sentence says what the level inherits, though others do.
@@ -152,14 +154,27 @@ fn group(parent: &Clause, containers: &[(&Clause, u32)], index: &DocIndex) -> Le
         if !adds.is_empty() {
             let added: BTreeSet<&str> = adds.iter().map(String::as_str).collect();
             let statement_clause = statement_clause(index, statement.as_deref());
-            let outside: Vec<String> = own_clauses
-                .iter()
+            // The clause holding the statement is not itself in the range
+            // it names: its other requirements lie outside, one by one.
+            let mut outside: Vec<String> = statement_clause
                 .filter(|c| !is_at_or_below_any(index, c, &added))
-                .filter(|c| statement_clause != Some(c.as_str()))
-                .cloned()
-                .collect();
+                .map(|c| {
+                    requirements
+                        .iter()
+                        .filter(|r| r.level == *ordinal && r.clause == c)
+                        .map(|r| r.anchor.clone())
+                        .collect()
+                })
+                .unwrap_or_default();
+            outside.extend(
+                own_clauses
+                    .iter()
+                    .filter(|c| !is_at_or_below_any(index, c, &added))
+                    .filter(|c| statement_clause != Some(c.as_str()))
+                    .cloned(),
+            );
             if !outside.is_empty() {
-                anomalies.push(Anomaly::OutsideRange { clauses: outside });
+                anomalies.push(Anomaly::OutsideRange { anchors: outside });
             }
         }
         levels.push(Level {

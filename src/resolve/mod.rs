@@ -331,11 +331,32 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     fn text(&mut self, place: &Place, text: &mut Text) {
         let source = inline::prepare(&text.markdown).into_owned();
-        let inline::Scan { runs, ref_links } = inline::scan(&source);
+        let inline::Scan {
+            runs,
+            ref_links,
+            as_printed,
+        } = inline::scan(&source);
         let mut annotations: Vec<Annotation> = Vec::new();
         let mut covered: Vec<Range<usize>> = Vec::new();
 
         self.author_links(&ref_links, &source, place, text);
+        if !place.editorial {
+            for start in as_printed {
+                self.diags.push(
+                    Diagnostic::error(
+                        location_in(text, &source, start),
+                        format!(
+                            "`({})` marks a number quoted in an editorial note; this text is not an editorial note",
+                            inline::AS_PRINTED
+                        ),
+                    )
+                    .with_hint(format!(
+                        "the standard's own text is verbatim: to keep a phrase of it from being read as a reference, list it under `suppress:` with a reason in content/{}/references.yaml (see docs/references.md)",
+                        self.index.slug
+                    )),
+                );
+            }
+        }
         for run in &runs {
             for phrase in find_phrases(&source[run.clone()]) {
                 let range = shift(phrase.range(), run.start);
@@ -446,25 +467,20 @@ impl Resolver<'_> {
                             let to_range = shift(to.range, offset);
                             let whole = from_range.start..to_range.end;
                             let phrase = source[whole.clone()].to_string();
-                            let ends = (
-                                self.index.lookup(&from.name, &place.clause),
-                                self.index.lookup(&to.name, &place.clause),
-                            );
-                            let (from_anchor, to_anchor) = match ends {
-                                (Ok(a), Ok(b)) => (a, b),
-                                (Err(why), _) | (_, Err(why)) => {
+                            let members = match self.index.lookup_range(
+                                &from.name,
+                                &to.name,
+                                &place.clause,
+                            ) {
+                                Ok(members) => members,
+                                Err(why) => {
                                     self.unresolved(text, source, whole.start, &phrase, &why);
                                     continue;
                                 }
                             };
-                            let Some(members) = self.index.range(&from_anchor, &to_anchor) else {
-                                self.unresolved(
-                                    text,
-                                    source,
-                                    whole.start,
-                                    &phrase,
-                                    "the two ends are not clauses of the same level in reading order",
-                                );
+                            let (Some(from_anchor), Some(to_anchor)) =
+                                (members.first().cloned(), members.last().cloned())
+                            else {
                                 continue;
                             };
                             self.count("range");

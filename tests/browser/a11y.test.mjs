@@ -45,6 +45,9 @@ const pages = [
   [`/en/verify/${revoked}/`],
   ["/docs/api/"],
   ["/en/docs/registry-format/"],
+  ["/docs/"],
+  ["/verify/numbers/"],
+  ["/en/verify/numbers/"],
 ];
 
 /** The serious and critical violations axe finds on the page as it is now. */
@@ -90,3 +93,45 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
     await page.close();
   });
 }
+
+// Issue 18: landmarks told apart on the pages of a standard (the chapter
+// pager and the contents were both "目录", every editorial note "编者注"),
+// and no badge whose contrast axe cannot measure (CJK glyphs overflowed
+// the badge's background, so axe could not tell what they stand on).
+const textPages = [
+  "/standards/csi-grading/7/",
+  "/en/standards/csi-grading/K/",
+  "/standards/csi-grading/all/",
+  "/side-by-side/standards/csi-grading/K/",
+  "/standards/csi-grading/levels/K/",
+  "/verify/numbers/",
+  `/verify/${revoked}/`,
+  `/en/verify/${valid}/`,
+  `/registry/${org.id}/`,
+  "/registry/status/revoked/",
+];
+
+test("landmarks are unique and every badge's contrast is decided and sufficient", async (t) => {
+  const page = await env.browser.newPage({ viewport: DESKTOP });
+  for (const path of textPages) {
+    await t.test(path, async () => {
+      await page.goto(`${env.base}${path}`);
+      if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+      const found = await page.evaluate(async () => {
+        const result = await window.axe.run(document, {
+          runOnly: ["landmark-unique", "color-contrast"],
+          resultTypes: ["violations", "incomplete"],
+        });
+        const badge = (n) => /status-badge|flag-badge|cert-status/.test(n.html);
+        return [
+          ...result.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target.join(" ")}`)),
+          ...result.incomplete
+            .filter((v) => v.id === "color-contrast")
+            .flatMap((v) => v.nodes.filter(badge).map((n) => `undecided contrast: ${n.target.join(" ")}`)),
+        ];
+      });
+      assert.deepEqual(found, [], `${path}:\n${found.join("\n")}`);
+    });
+  }
+  await page.close();
+});

@@ -46,6 +46,62 @@ test("the language switch on a deep clause lands on the same clause in every lan
   await page.close();
 });
 
+/** Waits until the switch link to `lang` points at anchor `id`. */
+async function switchPointsAt(page, lang, id) {
+  await page.waitForFunction(
+    ([lang, id]) => document.querySelector(`.view-switch a[hreflang^="${lang}"]`).href.endsWith(`#${id}`),
+    [lang, id],
+  );
+}
+
+/** The distance of the top of the screen from the top of the page. */
+const scrolled = (page) => page.evaluate(() => window.scrollY);
+
+for (const [label, viewport] of [["desktop", { width: 1280, height: 800 }], ["phone", PHONE]]) {
+  test(`the language switch after scrolling keeps the clause at the top of the screen (${label})`, async () => {
+    // Issue 18: with no anchor in the address, switching after scrolling to
+    // 7.2.4 used to land at the top of chapter 7.
+    const page = await env.browser.newPage({ viewport });
+    await page.goto(`${env.base}/standards/csi-grading/7/`);
+    await page.evaluate(() => document.getElementById("7.2.4").scrollIntoView());
+    assert.equal(new URL(page.url()).hash, "", "the reader scrolled; the address has no anchor");
+    assert.ok((await scrolled(page)) > 0);
+    // The switch learns the place once scrolling rests (the header, and so
+    // the switch, is out of view while the reader reads).
+    await switchPointsAt(page, "en", "7.2.4");
+    await page.screenshot({ path: screenshotPath(`switch-after-scroll-zh-7.2.4-${label}`) });
+    await page.locator('.view-switch a[hreflang="en"]').click();
+    await page.waitForURL((url) => url.pathname === "/en/standards/csi-grading/7/" && url.hash === "#7.2.4");
+    await assertOnScreen(page, "7.2.4", "English after scrolling in Chinese");
+    const top = await topOf(page, "7.2.4");
+    assert.ok(top < 40, `7.2.4 starts at the top of the screen (top ${top})`);
+    assert.doesNotMatch(await page.locator('[id="7.2.4"] .clause-heading .title').first().innerText(), /[\u4e00-\u9fff]/);
+    await page.screenshot({ path: screenshotPath(`switch-after-scroll-en-7.2.4-${label}`) });
+
+    // Deeper: scrolled to item c) of 7.2.4, the switch back keeps that item.
+    await page.evaluate(() => document.getElementById("7.2.4-c").scrollIntoView());
+    await switchPointsAt(page, "zh", "7.2.4-c");
+    await page.locator('.view-switch a[hreflang^="zh"]').click();
+    await page.waitForURL((url) => url.pathname === "/standards/csi-grading/7/" && url.hash === "#7.2.4-c");
+    await assertOnScreen(page, "7.2.4-c", "Chinese after scrolling to an item");
+
+    // Without scrolling there is no place to keep: the switch goes to the page.
+    await page.goto(`${env.base}/standards/csi-grading/7/`);
+    await page.locator('.view-switch a[hreflang="en"]').click();
+    await page.waitForURL(`${env.base}/en/standards/csi-grading/7/`);
+    assert.equal(await scrolled(page), 0);
+    await page.close();
+  });
+}
+
+test("an anchor the other language lacks lands on the clause around it", async () => {
+  const page = await env.browser.newPage({ viewport: DESKTOP });
+  await page.goto(`${env.base}/en/standards/csi-grading/7/#7.2.4-no-such-unit`);
+  await page.waitForFunction(() => window.scrollY > 0);
+  await assertOnScreen(page, "7.2.4", "the enclosing clause");
+  await page.close();
+});
+
 test("on a phone, the link beside a clause heading opens that clause in the other language", async () => {
   const page = await env.browser.newPage({ viewport: PHONE });
   await page.goto(`${env.base}/en/standards/cii-service-capability/9/`);

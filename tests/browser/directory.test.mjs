@@ -417,6 +417,47 @@ test("verification: direct links to certificate pages work without JavaScript", 
   await context.close();
 });
 
+for (const [label, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", PHONE]]) {
+  test(`verification without JavaScript: the page says how, and the list of numbers leads to the certificate (${label})`, async () => {
+    // Issue 18: without a script the page only said "查询需要 JavaScript".
+    const valid = plainlyValidCertificate(orgs, rules);
+    const revoked = revokedCertificate(orgs);
+    const count = orgs.reduce((n, o) => n + (o.certificates ?? []).length, 0);
+    const context = await env.browser.newContext({ javaScriptEnabled: false, viewport });
+    const page = await context.newPage();
+    for (const [root, t, name] of [["/", zh, "zh"], ["/en/", en, "en"]]) {
+      await page.goto(`${env.base}${root}verify/`);
+      const notice = page.locator("main .notice");
+      assert.ok(await notice.isVisible(), `${root}: the no-script guidance is shown`);
+      const text = (await notice.innerText()).trim();
+      assert.ok(text.includes(`${root}verify/${t.verify_path_number}/`), `${root}: "${text}" gives the address form`);
+      assert.ok(text.includes(t.verify_numbers_link), `${root}: "${text}" offers the list`);
+      await page.screenshot({ path: screenshotPath(`verify-no-js-${name}-${label}`), fullPage: true });
+
+      // The form, submitted without a script, opens the list of numbers.
+      await page.locator("#verify-number").fill(valid.cert.number);
+      await page.locator("#verify-form button[type=submit]").click();
+      await page.waitForURL((url) => url.pathname === `${root}verify/numbers/`);
+      assert.ok((await page.locator("main > p").first().innerText()).includes(String(count)), `${root}: the list says how many`);
+      const numbers = await page.locator(".number-list li a").allInnerTexts();
+      assert.equal(numbers.length, count, `${root}: every certificate is listed`);
+      const folded = numbers.map((n) => n.toUpperCase());
+      assert.deepEqual(folded, [...folded].sort(), `${root}: in order of number`);
+      const row = page.locator(".number-list li", { has: page.locator("a", { hasText: revoked.cert.number }) });
+      assert.ok((await row.innerText()).includes(t.status_revoked), `${root}: the list shows the status`);
+      await page.screenshot({ path: screenshotPath(`verify-numbers-no-js-${name}-${label}`) });
+
+      await page.locator(".number-list a", { hasText: valid.cert.number }).click();
+      await page.waitForURL(`${env.base}${root}verify/${valid.cert.number}/`);
+      const status = await page.locator(".verify-status").innerText();
+      assert.ok(status.includes(fill(t.cert_valid_until, { date: valid.until })), `${root}: "${status}"`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${root}: no horizontal scroll (${overflow}px)`);
+    }
+    await context.close();
+  });
+}
+
 // ---------------------------------------------------------------- language
 
 test("the language switch on an organisation page keeps the organisation, and back", async () => {
