@@ -932,9 +932,11 @@ impl Context<'_> {
                     .filter(|p| c.team_at_least.is_none_or(|n| p.team.len() >= n as usize))
                     .collect();
                 projects = Some(selected.len());
+                // A project without an amount adds nothing to the total,
+                // so it cannot make the total private.
                 let amounts_public = selected
                     .iter()
-                    .all(|p| p.amount.as_ref().is_some_and(|a| a.is_public(false)));
+                    .all(|p| p.amount.as_ref().is_none_or(|a| a.is_public(false)));
                 match c.measure {
                     Measure::Projects => Some((
                         Num::integer(selected.len() as i64),

@@ -377,10 +377,10 @@ fn report(org: &Organisation, og: &OrganisationGrades, reporter: &Reporter) -> R
                 .map(|s| {
                     s.sanctions
                         .iter()
-                        .map(|(k, d)| EventReport {
-                            kind: k.name(),
-                            date: d.to_string(),
-                            note: None,
+                        .map(|s| EventReport {
+                            kind: s.kind.name(),
+                            date: s.date.to_string(),
+                            note: s.note.clone(),
                         })
                         .collect()
                 })
