@@ -222,6 +222,51 @@ fn invalid_files_give_located_errors_with_hints() {
 }
 
 #[test]
+fn every_schema_error_of_a_file_is_reported_in_one_run_with_the_nearest_field() {
+    let good = fixture("private-values.yaml");
+    let bad = good
+        .replace("founded:", "webiste: https://example.org/\nfounded:")
+        .replace(
+            "body: 测试发证机构\n",
+            "body: 测试发证机构\n    nubmer: X\n",
+        )
+        .replace("type: issued}", "type: issued, nte: x}")
+        .replace("amount: 4321.0987", "amount: lots");
+    let dir = site_with(&[("typos.yaml", bad.clone())]);
+    let out = dengji(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(!err.contains("invalid YAML"), "the YAML is valid:\n{err}");
+    let at = |needle: &str| -> String {
+        let (line, text) = bad
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(needle))
+            .expect("needle");
+        let column = text[..text.find(needle).expect("needle")].chars().count() + 1;
+        format!("registry/typos.yaml:{}:{column}: error: ", line + 1)
+    };
+    for (needle, message) in [
+        (
+            "webiste",
+            "unknown field `webiste` in organisation; did you mean `website`?",
+        ),
+        (
+            "nubmer",
+            "unknown field `nubmer` in certificate; did you mean `number`?",
+        ),
+        ("nte: x", "unknown field `nte` in event; did you mean `note`?"),
+        ("lots", "`evidence.projects[0].amount`: "),
+    ] {
+        let expected = format!("{}{message}", at(needle));
+        assert!(
+            err.lines().any(|l| l.starts_with(&expected)),
+            "expected `{expected}` in:\n{err}"
+        );
+    }
+}
+
+#[test]
 fn unsupported_registered_level_warns_and_fails_strict_and_shows_on_the_page() {
     let dir = site_with(&[("overclaimed.yaml", fixture("overclaimed.yaml"))]);
     let out = dengji(dir.path(), &["check"]);
