@@ -82,12 +82,13 @@ enum Command {
     /// the level computed for each standard and category, each requirement
     /// with its clause, and what the next level still needs.
     Grade {
-        /// The organisation file, e.g. registry/huaan-cyber.yaml.
+        /// The organisation file, e.g. registry/guifan-cyber.yaml.
         file: PathBuf,
         /// `text` for people, `json` for tools (see docs/registry.md).
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
-        /// Language of the text report: `en` or `zh`.
+        /// Language of the text report: `en` or `zh` (any language of the
+        /// theme's UI strings, whose words it uses).
         #[arg(long, default_value = "en")]
         lang: String,
     },
@@ -220,6 +221,17 @@ fn grade(cli: &Cli, file: &std::path::Path, format: ReportFormat, lang: &str) ->
         );
         return ExitCode::FAILURE;
     };
+    // The text uses the words of the pages: the theme's UI strings.
+    let strings = match format {
+        ReportFormat::Text => match dengji::render::ui_strings(&analysis.sources.theme, lang) {
+            Ok(strings) => strings,
+            Err(d) => {
+                report(cli, &Diagnostics::from_iter([d]).relative_to(&cli.root));
+                return ExitCode::FAILURE;
+            }
+        },
+        ReportFormat::Json => Default::default(),
+    };
     let org = &analysis.registry.organisations[index];
     let Some(og) = analysis.grades.get(&org.id) else {
         return ExitCode::FAILURE;
@@ -227,7 +239,7 @@ fn grade(cli: &Cli, file: &std::path::Path, format: ReportFormat, lang: &str) ->
     let report =
         dengji::grade::report::Reporter::new(&analysis.schemes, &analysis.grades).report(org, og);
     match format {
-        ReportFormat::Text => print!("{}", dengji::grade::report::text(&report, lang)),
+        ReportFormat::Text => print!("{}", dengji::grade::report::text(&report, lang, &strings)),
         ReportFormat::Json => match serde_json::to_string_pretty(&report) {
             Ok(json) => println!("{json}"),
             Err(e) => {

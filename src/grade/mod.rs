@@ -571,13 +571,15 @@ impl Context<'_> {
         }
     }
 
-    /// Every requirement that applies at level `index` of `part`: its own,
-    /// those it inherits (recursively), and the shared ones.
+    /// Every requirement that applies at level `index` of `part`: those it
+    /// inherits (recursively) and its own, in the standard's order (the
+    /// level inherited first, B.1 … B.4), then the shared ones.
     fn level_checks(&self, part: &Part, index: usize) -> Vec<Check> {
         let levels = &self.scheme.rules.levels;
         let mut checks = Vec::new();
         let mut current = Some(index);
         let mut seen = BTreeSet::new();
+        let mut chain = Vec::new();
         while let Some(i) = current {
             if !seen.insert(i) {
                 break; // inheritance cycles are reported by the rules check
@@ -585,6 +587,13 @@ impl Context<'_> {
             let Some(block) = part.levels.get(&levels[i].id) else {
                 break;
             };
+            chain.push((i, block));
+            current = block
+                .inherits
+                .as_deref()
+                .and_then(|p| self.scheme.level_index(p));
+        }
+        for (i, block) in chain.into_iter().rev() {
             let inherited = (i != index).then_some(i);
             let place = Place {
                 part: &part.id,
@@ -597,10 +606,6 @@ impl Context<'_> {
             {
                 checks.push(self.check(r, place, inherited));
             }
-            current = block
-                .inherits
-                .as_deref()
-                .and_then(|p| self.scheme.level_index(p));
         }
         let id = &levels[index].id;
         for r in &part.all_levels {
