@@ -39,6 +39,10 @@ fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
     dengji::registry::parse_day(text)
 }
 
+fn parse_base_url(text: &str) -> Result<String, String> {
+    dengji::config::base_url_flag(text)
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
     Text,
@@ -60,6 +64,10 @@ enum Command {
         /// the evidence does not support.
         #[arg(long)]
         strict: bool,
+        /// The address the site is published at, instead of `base_url` of
+        /// site.yaml (links of the sitemap, feeds, CSV files and JSON API).
+        #[arg(long, value_parser = parse_base_url)]
+        base_url: Option<String>,
     },
     /// Check everything a build would, without writing anything, and print
     /// the translation coverage of every standard.
@@ -77,6 +85,10 @@ enum Command {
         /// the evidence does not support.
         #[arg(long)]
         strict: bool,
+        /// Check for this published address instead of `base_url` of
+        /// site.yaml, as `build --base-url` would use.
+        #[arg(long, value_parser = parse_base_url)]
+        base_url: Option<String>,
     },
     /// Explain one organisation's grades: every certificate and its status,
     /// the level computed for each standard and category, each requirement
@@ -267,8 +279,16 @@ fn main() -> ExitCode {
             references,
             translations,
             strict,
-        } => check(&cli, *references, *translations, *strict, started),
-        Command::Build { strict } => build(&cli, *strict, started),
+            base_url,
+        } => check(
+            &cli,
+            *references,
+            *translations,
+            *strict,
+            base_url.as_deref(),
+            started,
+        ),
+        Command::Build { strict, base_url } => build(&cli, *strict, base_url.as_deref(), started),
         Command::Grade { file, format, lang } => grade(&cli, file, *format, lang),
         Command::Schema => match dengji::registry::schema_json() {
             Ok(json) => {
@@ -308,9 +328,10 @@ fn check(
     references: bool,
     translations: bool,
     strict: bool,
+    base_url: Option<&str>,
     started: Instant,
 ) -> ExitCode {
-    let mut analysis = match analysed(cli, strict, "check failed", started) {
+    let mut analysis = match analysed(cli, strict, base_url, "check failed", started) {
         Ok(a) => a,
         Err(code) => return code,
     };
@@ -319,7 +340,7 @@ fn check(
         && let Err(d) = dengji::render_analysis(
             &cli.root,
             &analysis,
-            RenderOptions::default(),
+            render_options(base_url),
             &dengji::render::Discard,
         )
     {
@@ -368,12 +389,23 @@ fn check(
     exit(failed)
 }
 
+/// How `build` and `check` render: for `--base-url` when given.
+fn render_options(base_url: Option<&str>) -> RenderOptions {
+    RenderOptions {
+        base_url: base_url.map(str::to_string),
+        ..RenderOptions::default()
+    }
+}
+
 /// Everything before rendering, for the grading date of the command line;
 /// under `strict`, stale translations and unsupported registered levels are
-/// errors. On failure to load, reports and returns the exit code.
+/// errors. A site published at a loopback address (`base_url` of site.yaml
+/// or `--base-url`) is warned about. On failure to load, reports and returns
+/// the exit code.
 fn analysed(
     cli: &Cli,
     strict: bool,
+    base_url: Option<&str>,
     failed: &str,
     started: Instant,
 ) -> Result<dengji::Analysis, ExitCode> {
@@ -394,11 +426,20 @@ fn analysed(
         );
         analysis.diagnostics.escalate(dengji::grade::UNSUPPORTED);
     }
+    let published = base_url.unwrap_or(&analysis.sources.config.base_url);
+    if let Some(warning) =
+        dengji::config::loopback_warning(&cli.root, published, base_url.is_some())
+    {
+        analysis
+            .diagnostics
+            .extend(Diagnostics::from_iter([warning]).relative_to(&cli.root));
+        analysis.diagnostics.sort();
+    }
     Ok(analysis)
 }
 
-fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
-    let mut analysis = match analysed(cli, strict, "build failed", started) {
+fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> ExitCode {
+    let mut analysis = match analysed(cli, strict, base_url, "build failed", started) {
         Ok(a) => a,
         Err(code) => return code,
     };
@@ -421,7 +462,7 @@ fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
         }
     };
     let files =
-        match dengji::render_analysis(&cli.root, &analysis, RenderOptions::default(), &staging) {
+        match dengji::render_analysis(&cli.root, &analysis, render_options(base_url), &staging) {
             Ok(files) => files,
             Err(d) => {
                 // Dropping the staging folder removes the half-written site.
