@@ -209,9 +209,10 @@ const MAX_SCHEMA_ERRORS: usize = 50;
 /// error reported: nothing after it can be read.
 ///
 /// How: the file is read again as a YAML tree; after each error the
-/// offending key is taken out of the tree and the tree deserialized again,
-/// until it deserializes or an error leaves nothing to take out (a required
-/// field, an item of a list).
+/// offending key (or list item, or the mapping that lacks a field) is taken
+/// out of the tree and the tree deserialized again, until it deserializes
+/// or the error is about the file as a whole. Paths into the tree are told
+/// in the file's terms, counting the list items taken out.
 pub fn from_file_text_all<T: DeserializeOwned>(
     text: &str,
     file: &Path,
@@ -289,7 +290,12 @@ pub fn from_file_text_all<T: DeserializeOwned>(
         // the tree and read on.
         match (node_mut(&mut tree, &in_tree), &last) {
             (Some(Value::Mapping(map)), Step::Key(key)) => {
-                map.retain(|k, _| key_text(k).as_deref() != Some(key))
+                let before = map.len();
+                map.retain(|k, _| key_text(k).as_deref() != Some(key));
+                // Nothing taken out would only repeat the same error.
+                if map.len() == before {
+                    break;
+                }
             }
             (Some(Value::Sequence(items)), Step::Index(i)) if *i < items.len() => {
                 items.remove(*i);
