@@ -18,7 +18,21 @@ pub fn from_str_at<T: DeserializeOwned>(
     first_line: usize,
     first_column: usize,
 ) -> Result<T, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|err| {
+    serde_yaml::from_str(text)
+        .map_err(|err| text_error(&err, text, file, (first_line, first_column), &|_| None))
+}
+
+/// The diagnostic of serde_yaml's error `err` on `text`, which starts at
+/// line and column `first` of `file`; `describe` names mappings as in
+/// [`from_file_text_all`].
+fn text_error(
+    err: &serde_yaml::Error,
+    text: &str,
+    file: &Path,
+    (first_line, first_column): (usize, usize),
+    describe: &dyn Fn(&[Step]) -> Option<String>,
+) -> Diagnostic {
+    {
         let full = err.to_string();
         let mut position = err.location().map(|l| (l.line(), l.column()));
         let message = strip_position(&full);
@@ -55,7 +69,7 @@ pub fn from_str_at<T: DeserializeOwned>(
         let (message, hint) = if syntax {
             (format!("invalid YAML: {message}"), hint_for(&full, true))
         } else {
-            SchemaError::read(detail).describe(&steps, detail, &|_| None)
+            SchemaError::read(detail).describe(&steps, detail, describe)
         };
         // A quoted value may not run past the line it starts on.
         let (at_line, at_column) = position.unwrap_or((1, 1));
@@ -69,7 +83,7 @@ pub fn from_str_at<T: DeserializeOwned>(
             shorten_quotes(&message, limit),
         )
         .with_hint(hint)
-    })
+    }
 }
 
 /// The longest quotation of a file's text an error message keeps.
@@ -218,9 +232,9 @@ pub fn from_file_text_all<T: DeserializeOwned>(
     file: &Path,
     describe: &dyn Fn(&[Step]) -> Option<String>,
 ) -> Result<T, Vec<Diagnostic>> {
-    let first = match from_str_at::<T>(text, file, 1, 1) {
+    let first = match serde_yaml::from_str::<T>(text) {
         Ok(value) => return Ok(value),
-        Err(d) => d,
+        Err(err) => text_error(&err, text, file, (1, 1), describe),
     };
     // A syntax error ends the reading where it is.
     let mut tree = match from_str_at::<Value>(text, file, 1, 1) {
@@ -263,7 +277,8 @@ pub fn from_file_text_all<T: DeserializeOwned>(
                 Some(step) => step,
                 // The file itself is wrong: nothing to take out.
                 None => {
-                    found.push(diagnostic(text, file, &schema, &[], &detail, describe));
+                    let d = diagnostic(text, file, &schema, &[], &detail, describe);
+                    found.push(or_first(d, &found, &first));
                     break;
                 }
             },
@@ -284,7 +299,8 @@ pub fn from_file_text_all<T: DeserializeOwned>(
                 && t.starts_with(&at)
                 && t.last() == Some(&Step::Key(field.clone()))));
         if !repeat {
-            found.push(diagnostic(text, file, &schema, about, &detail, describe));
+            let d = diagnostic(text, file, &schema, about, &detail, describe);
+            found.push(or_first(d, &found, &first));
         }
         // Take the offending key (or the mapping lacking a field) out of
         // the tree and read on.
@@ -311,6 +327,21 @@ pub fn from_file_text_all<T: DeserializeOwned>(
         found.push(first);
     }
     Err(found)
+}
+
+/// The first error found is the one reading the text found (`first`),
+/// which knows its position best (the value itself, past a quote): it
+/// keeps that position (its message may lack the path `d` names).
+fn or_first(d: Diagnostic, found: &[Diagnostic], first: &Diagnostic) -> Diagnostic {
+    let same = d.message == first.message || d.message.ends_with(&format!(": {}", first.message));
+    if found.is_empty() && same {
+        Diagnostic {
+            location: first.location.clone(),
+            ..d
+        }
+    } else {
+        d
+    }
 }
 
 /// One schema error, located in the file.
@@ -467,7 +498,7 @@ impl SchemaError {
                 },
             ),
             SchemaError::MissingField { field } => (
-                format!("{what} lacks the required field `{field}`"),
+                format!("missing field `{field}` in {what}"),
                 format!("add `{field}` (see docs/registry.md for what it holds)"),
             ),
             SchemaError::UnknownVariant { value, known } => (
@@ -870,7 +901,7 @@ mod tests {
                     "unknown field `webiste` in site; did you mean `website`?"
                 ),
                 (5, 6, "unknown field `titel` in page; did you mean `title`?"),
-                (5, 5, "page lacks the required field `title`"),
+                (5, 5, "missing field `title` in page"),
                 (6, 8, "`count`: invalid type: string \"many\", expected u32"),
                 (7, 1, "unknown field `extra` in site"),
             ]
@@ -905,7 +936,7 @@ mod tests {
             messages,
             [
                 "unknown field `webiste` in site; did you mean `website`?",
-                "site lacks the required field `title`"
+                "missing field `title` in site"
             ]
         );
         // A far-off name gets the list of fields, no guess.
