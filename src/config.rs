@@ -17,7 +17,9 @@ pub struct Config {
     #[serde(default)]
     pub description: Option<LocalizedString>,
     /// Absolute URL the site is published at, with a trailing slash; used for
-    /// canonical links and the sitemap.
+    /// canonical links, the sitemap, the feeds, the CSV files and the JSON
+    /// API. The default, a loopback address, suits `serve` only (which sets
+    /// its own): `build` warns while it is one.
     #[serde(default = "default_base_url")]
     pub base_url: String,
     /// The normative language; its pages live at the site root.
@@ -129,6 +131,61 @@ pub fn parse_web_url(text: &str, what: &str) -> Result<url::Url, String> {
         ));
     }
     Ok(url)
+}
+
+/// Is `base_url` an address of this computer (localhost, 127.0.0.0/8,
+/// ::1, 0.0.0.0)? Links built on it lead nowhere once the site is
+/// published.
+pub fn is_loopback(base_url: &str) -> bool {
+    let Ok(url) = url::Url::parse(base_url) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        None => false,
+    }
+}
+
+/// The warning `build` and `check` give when the site would be published
+/// with a loopback `base_url` (from site.yaml or `--base-url`); `None`
+/// otherwise. Located at `base_url` in site.yaml when the file sets it.
+pub fn loopback_warning(root: &Path, base_url: &str, from_flag: bool) -> Option<Diagnostic> {
+    if !is_loopback(base_url) {
+        return None;
+    }
+    let path = root.join(CONFIG_FILE);
+    let location = if from_flag {
+        Location::file(&path)
+    } else {
+        std::fs::read_to_string(&path).map_or(Location::file(&path), |text| {
+            yaml::location_of(&path, &text, &["base_url".into()])
+        })
+    };
+    Some(
+        Diagnostic::warning(
+            location,
+            format!(
+                "`base_url` is {base_url}, an address of this computer: the sitemap, feeds, CSV files, JSON API and canonical links of this build point there"
+            ),
+        )
+        .with_hint(
+            "set `base_url` in site.yaml to the address the site is published at, or pass `--base-url https://…/`; `serve` uses its own address",
+        )
+        .with_code(LOOPBACK_BASE_URL),
+    )
+}
+
+/// Code of the loopback `base_url` warning.
+pub const LOOPBACK_BASE_URL: &str = "base-url-loopback";
+
+/// Parses a `base_url` given on the command line, as site.yaml's is.
+pub fn base_url_flag(text: &str) -> Result<String, String> {
+    check_base_url(text)
 }
 
 /// Parses `base_url`: a web address without query or fragment, returned
@@ -247,6 +304,39 @@ mod tests {
         .expect("write");
         let result = Config::load(dir.path());
         (dir, result)
+    }
+
+    #[test]
+    fn a_loopback_base_url_is_told_apart_and_warned_at_its_line() {
+        for url in [
+            "http://127.0.0.1:1111/",
+            "http://127.8.0.1/",
+            "http://localhost:8080/site/",
+            "http://app.localhost/",
+            "http://[::1]:1111/",
+            "http://0.0.0.0/",
+        ] {
+            assert!(is_loopback(url), "{url}");
+        }
+        for url in [
+            "https://registry.example.org/",
+            "https://10.0.0.1/",
+            "https://localhost.example.com/",
+        ] {
+            assert!(!is_loopback(url), "{url}");
+        }
+        // Unset, the default is a loopback address: warned at the file.
+        let (dir, config) = site("");
+        let config = config.expect("valid");
+        let warning = loopback_warning(dir.path(), &config.base_url, false).expect("warned");
+        assert_eq!(warning.location.line, 1);
+        assert_eq!(warning.code, Some(LOOPBACK_BASE_URL));
+        // Set, at its line.
+        let (dir, config) = site("base_url: http://localhost:1111/\n");
+        let config = config.expect("valid");
+        let warning = loopback_warning(dir.path(), &config.base_url, false).expect("warned");
+        assert_eq!((warning.location.line, warning.location.column), (2, 11));
+        assert!(loopback_warning(dir.path(), "https://registry.example.org/", true).is_none());
     }
 
     #[test]

@@ -39,6 +39,10 @@ fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
     dengji::registry::parse_day(text)
 }
 
+fn parse_base_url(text: &str) -> Result<String, String> {
+    dengji::config::base_url_flag(text)
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ReportFormat {
     Text,
@@ -60,6 +64,10 @@ enum Command {
         /// the evidence does not support.
         #[arg(long)]
         strict: bool,
+        /// The address the site is published at, instead of `base_url` of
+        /// site.yaml (links of the sitemap, feeds, CSV files and JSON API).
+        #[arg(long, value_parser = parse_base_url)]
+        base_url: Option<String>,
     },
     /// Check everything a build would, without writing anything, and print
     /// the translation coverage of every standard.
@@ -77,17 +85,22 @@ enum Command {
         /// the evidence does not support.
         #[arg(long)]
         strict: bool,
+        /// Check for this published address instead of `base_url` of
+        /// site.yaml, as `build --base-url` would use.
+        #[arg(long, value_parser = parse_base_url)]
+        base_url: Option<String>,
     },
     /// Explain one organisation's grades: every certificate and its status,
     /// the level computed for each standard and category, each requirement
     /// with its clause, and what the next level still needs.
     Grade {
-        /// The organisation file, e.g. registry/huaan-cyber.yaml.
+        /// The organisation file, e.g. registry/guifan-cyber.yaml.
         file: PathBuf,
         /// `text` for people, `json` for tools (see docs/registry.md).
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
-        /// Language of the text report: `en` or `zh`.
+        /// Language of the text report: `en` or `zh` (any language of the
+        /// theme's UI strings, whose words it uses).
         #[arg(long, default_value = "en")]
         lang: String,
     },
@@ -224,6 +237,17 @@ fn grade(cli: &Cli, file: &std::path::Path, format: ReportFormat, lang: &str) ->
         );
         return ExitCode::FAILURE;
     };
+    // The text uses the words of the pages: the theme's UI strings.
+    let strings = match format {
+        ReportFormat::Text => match dengji::render::ui_strings(&analysis.sources.theme, lang) {
+            Ok(strings) => strings,
+            Err(d) => {
+                report(cli, &Diagnostics::from_iter([d]).relative_to(&cli.root));
+                return ExitCode::FAILURE;
+            }
+        },
+        ReportFormat::Json => Default::default(),
+    };
     let org = &analysis.registry.organisations[index];
     let Some(og) = analysis.grades.get(&org.id) else {
         return ExitCode::FAILURE;
@@ -231,7 +255,7 @@ fn grade(cli: &Cli, file: &std::path::Path, format: ReportFormat, lang: &str) ->
     let report =
         dengji::grade::report::Reporter::new(&analysis.schemes, &analysis.grades).report(org, og);
     match format {
-        ReportFormat::Text => print!("{}", dengji::grade::report::text(&report, lang)),
+        ReportFormat::Text => print!("{}", dengji::grade::report::text(&report, lang, &strings)),
         ReportFormat::Json => match serde_json::to_string_pretty(&report) {
             Ok(json) => println!("{json}"),
             Err(e) => {
@@ -259,8 +283,16 @@ fn main() -> ExitCode {
             references,
             translations,
             strict,
-        } => check(&cli, *references, *translations, *strict, started),
-        Command::Build { strict } => build(&cli, *strict, started),
+            base_url,
+        } => check(
+            &cli,
+            *references,
+            *translations,
+            *strict,
+            base_url.as_deref(),
+            started,
+        ),
+        Command::Build { strict, base_url } => build(&cli, *strict, base_url.as_deref(), started),
         Command::Grade { file, format, lang } => grade(&cli, file, *format, lang),
         Command::Schema => match dengji::registry::schema_json() {
             Ok(json) => {
@@ -300,9 +332,10 @@ fn check(
     references: bool,
     translations: bool,
     strict: bool,
+    base_url: Option<&str>,
     started: Instant,
 ) -> ExitCode {
-    let mut analysis = match analysed(cli, strict, "check failed", started) {
+    let mut analysis = match analysed(cli, strict, base_url, "check failed", started) {
         Ok(a) => a,
         Err(code) => return code,
     };
@@ -311,7 +344,7 @@ fn check(
         && let Err(d) = dengji::render_analysis(
             &cli.root,
             &analysis,
-            RenderOptions::default(),
+            render_options(base_url),
             &dengji::render::Discard,
         )
     {
@@ -360,12 +393,23 @@ fn check(
     exit(failed)
 }
 
+/// How `build` and `check` render: for `--base-url` when given.
+fn render_options(base_url: Option<&str>) -> RenderOptions {
+    RenderOptions {
+        base_url: base_url.map(str::to_string),
+        ..RenderOptions::default()
+    }
+}
+
 /// Everything before rendering, for the grading date of the command line;
 /// under `strict`, stale translations and unsupported registered levels are
-/// errors. On failure to load, reports and returns the exit code.
+/// errors. A site published at a loopback address (`base_url` of site.yaml
+/// or `--base-url`) is warned about. On failure to load, reports and returns
+/// the exit code.
 fn analysed(
     cli: &Cli,
     strict: bool,
+    base_url: Option<&str>,
     failed: &str,
     started: Instant,
 ) -> Result<dengji::Analysis, ExitCode> {
@@ -386,11 +430,20 @@ fn analysed(
         );
         analysis.diagnostics.escalate(dengji::grade::UNSUPPORTED);
     }
+    let published = base_url.unwrap_or(&analysis.sources.config.base_url);
+    if let Some(warning) =
+        dengji::config::loopback_warning(&cli.root, published, base_url.is_some())
+    {
+        analysis
+            .diagnostics
+            .extend(Diagnostics::from_iter([warning]).relative_to(&cli.root));
+        analysis.diagnostics.sort();
+    }
     Ok(analysis)
 }
 
-fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
-    let mut analysis = match analysed(cli, strict, "build failed", started) {
+fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> ExitCode {
+    let mut analysis = match analysed(cli, strict, base_url, "build failed", started) {
         Ok(a) => a,
         Err(code) => return code,
     };
@@ -413,7 +466,7 @@ fn build(cli: &Cli, strict: bool, started: Instant) -> ExitCode {
         }
     };
     let files =
-        match dengji::render_analysis(&cli.root, &analysis, RenderOptions::default(), &staging) {
+        match dengji::render_analysis(&cli.root, &analysis, render_options(base_url), &staging) {
             Ok(files) => files,
             Err(d) => {
                 // Dropping the staging folder removes the half-written site.

@@ -26,20 +26,49 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::build_site;
 use crate::config::{CONFIG_FILE, Config};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::render::{RenderOptions, Site};
 
 struct Shared {
     site: RwLock<Arc<Site>>,
-    /// The last build's error report, if it failed.
-    error: RwLock<Option<String>>,
+    /// The last build's problems, if it failed.
+    failure: RwLock<Option<Failure>>,
     generation: AtomicU64,
     events: broadcast::Sender<&'static str>,
 }
 
+/// A failed build as the overlay shows it: the errors first, the warnings
+/// apart (a build's warnings can run to pages; the error is what failed).
+#[derive(Clone, Default, Serialize)]
+struct Failure {
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Failure {
+    fn of(diagnostics: &Diagnostics) -> Failure {
+        let (errors, warnings) = diagnostics.iter().cloned().partition(Diagnostic::is_error);
+        Failure { errors, warnings }
+    }
+
+    /// The report as text: every error, then every warning.
+    fn text(&self) -> String {
+        self.errors
+            .iter()
+            .chain(&self.warnings)
+            .map(|d| format!("{d}\n"))
+            .collect()
+    }
+}
+
+/// `/__dengji/status`: the build generation and, after a failed build, its
+/// report (`error`, as text) and its `errors` and `warnings`.
 #[derive(Serialize)]
 struct Status {
     generation: u64,
     error: Option<String>,
+    #[serde(flatten)]
+    failure: Failure,
 }
 
 fn options(port: u16) -> RenderOptions {
@@ -65,8 +94,8 @@ fn rebuild(root: &Path, port: u16, shared: &Shared) -> String {
             if let Ok(mut site) = shared.site.write() {
                 *site = Arc::new(build.site);
             }
-            if let Ok(mut error) = shared.error.write() {
-                *error = None;
+            if let Ok(mut failure) = shared.failure.write() {
+                *failure = None;
             }
             let _ = shared.events.send("reload");
             format!(
@@ -75,9 +104,10 @@ fn rebuild(root: &Path, port: u16, shared: &Shared) -> String {
             )
         }
         Err(diagnostics) => {
-            let report = diagnostics.to_string();
-            if let Ok(mut error) = shared.error.write() {
-                *error = Some(report.clone());
+            let failure = Failure::of(&diagnostics);
+            let report = failure.text();
+            if let Ok(mut slot) = shared.failure.write() {
+                *slot = Some(failure);
             }
             let _ = shared.events.send("error");
             format!("build failed in {elapsed} ms; the last good site is still served:\n{report}")
@@ -97,7 +127,7 @@ async fn run(root: PathBuf, port: u16, quiet: bool) -> anyhow::Result<()> {
     let (events, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
         site: RwLock::new(Arc::new(Site::default())),
-        error: RwLock::new(None),
+        failure: RwLock::new(None),
         generation: AtomicU64::new(0),
         events,
     });
@@ -163,10 +193,11 @@ async fn event_stream(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
 }
 
 async fn status(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
-    let error = shared.error.read().ok().and_then(|e| e.clone());
+    let failure = shared.failure.read().ok().and_then(|f| f.clone());
     axum::Json(Status {
         generation: shared.generation.load(Ordering::SeqCst),
-        error,
+        error: failure.as_ref().map(Failure::text),
+        failure: failure.unwrap_or_default(),
     })
 }
 

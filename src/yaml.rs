@@ -18,7 +18,21 @@ pub fn from_str_at<T: DeserializeOwned>(
     first_line: usize,
     first_column: usize,
 ) -> Result<T, Diagnostic> {
-    serde_yaml::from_str(text).map_err(|err| {
+    serde_yaml::from_str(text)
+        .map_err(|err| text_error(&err, text, file, (first_line, first_column), &|_| None))
+}
+
+/// The diagnostic of serde_yaml's error `err` on `text`, which starts at
+/// line and column `first` of `file`; `describe` names mappings as in
+/// [`from_file_text_all`].
+fn text_error(
+    err: &serde_yaml::Error,
+    text: &str,
+    file: &Path,
+    (first_line, first_column): (usize, usize),
+    describe: &dyn Fn(&[Step]) -> Option<String>,
+) -> Diagnostic {
+    {
         let full = err.to_string();
         let mut position = err.location().map(|l| (l.line(), l.column()));
         let message = strip_position(&full);
@@ -51,10 +65,11 @@ pub fn from_str_at<T: DeserializeOwned>(
         };
         // Scanner errors have no path and quote nothing.
         let syntax = path.is_none() && !detail.contains('`');
-        let message = match &path {
-            _ if syntax || is_structural(detail) => format!("invalid YAML: {message}"),
-            Some(p) => format!("`{p}`: {detail}"),
-            None => detail.to_string(),
+        let steps = path.as_deref().and_then(parse_path).unwrap_or_default();
+        let (message, hint) = if syntax {
+            (format!("invalid YAML: {message}"), hint_for(&full, true))
+        } else {
+            SchemaError::read(detail).describe(&steps, detail, describe)
         };
         // A quoted value may not run past the line it starts on.
         let (at_line, at_column) = position.unwrap_or((1, 1));
@@ -67,8 +82,8 @@ pub fn from_str_at<T: DeserializeOwned>(
             Location::new(file, line, column),
             shorten_quotes(&message, limit),
         )
-        .with_hint(hint_for(&full, syntax))
-    })
+        .with_hint(hint)
+    }
 }
 
 /// The longest quotation of a file's text an error message keeps.
@@ -196,6 +211,346 @@ pub fn from_file_text<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T,
     from_str_at(text, file, 1, 1)
 }
 
+/// At most this many schema errors are reported for one file.
+const MAX_SCHEMA_ERRORS: usize = 50;
+
+/// Deserializes a whole YAML file, reporting every schema error of it
+/// (unknown and missing fields, wrong types, values our types refuse), each
+/// at its own line and column, instead of the first only. `describe` names
+/// the mapping at a path in the schema's words (`organisation`,
+/// `certificate`) for messages such as "unknown field `webiste` in
+/// organisation"; `None` names it by its path. A syntax error is the one
+/// error reported: nothing after it can be read.
+///
+/// How: the file is read again as a YAML tree; after each error the
+/// offending key (or list item, or the mapping that lacks a field) is taken
+/// out of the tree and the tree deserialized again, until it deserializes
+/// or the error is about the file as a whole. Paths into the tree are told
+/// in the file's terms, counting the list items taken out.
+pub fn from_file_text_all<T: DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    describe: &dyn Fn(&[Step]) -> Option<String>,
+) -> Result<T, Vec<Diagnostic>> {
+    let first = match serde_yaml::from_str::<T>(text) {
+        Ok(value) => return Ok(value),
+        Err(err) => text_error(&err, text, file, (1, 1), describe),
+    };
+    // A syntax error ends the reading where it is.
+    let mut tree = match from_str_at::<Value>(text, file, 1, 1) {
+        Ok(tree) => tree,
+        Err(syntax) if syntax.message == first.message => return Err(vec![first]),
+        Err(syntax) => return Err(vec![first, syntax]),
+    };
+    let mut found = Vec::new();
+    // What was reported and taken out, by its path in the file.
+    let mut taken_out: Vec<Vec<Step>> = Vec::new();
+    // Items taken out of lists: the list's path in the file and the item's
+    // index there, to tell later paths of the tree in the file's terms.
+    let mut removed_items: Vec<(Vec<Step>, usize)> = Vec::new();
+    while found.len() < MAX_SCHEMA_ERRORS {
+        let err = match serde_path_to_error::deserialize::<_, T>(&tree) {
+            Ok(_) => break,
+            Err(err) => err,
+        };
+        let mut in_tree: Vec<Step> = err
+            .path()
+            .iter()
+            .filter_map(|segment| match segment {
+                serde_path_to_error::Segment::Seq { index } => Some(Step::Index(*index)),
+                serde_path_to_error::Segment::Map { key } => Some(Step::Key(key.clone())),
+                _ => None,
+            })
+            .collect();
+        let detail = strip_position(&err.inner().to_string());
+        let schema = SchemaError::read(&detail);
+        // An unknown field's path ends in the field itself: the key to take
+        // out of the mapping the message is about.
+        let last = match &schema {
+            SchemaError::UnknownField { field, .. } => {
+                if matches!(in_tree.last(), Some(Step::Key(k)) if k == field) {
+                    in_tree.pop();
+                }
+                Step::Key(field.clone())
+            }
+            _ => match in_tree.pop() {
+                Some(step) => step,
+                // The file itself is wrong: nothing to take out.
+                None => {
+                    let d = diagnostic(text, file, &schema, &[], &detail, describe);
+                    found.push(or_first(d, &found, &first));
+                    break;
+                }
+            },
+        };
+        let parent = in_file(&in_tree, &removed_items);
+        let mut at = parent.clone();
+        at.push(match &last {
+            Step::Index(i) => Step::Index(file_index(&parent, *i, &removed_items)),
+            key => key.clone(),
+        });
+        let about = match &schema {
+            SchemaError::UnknownField { .. } => &parent,
+            _ => &at,
+        };
+        // A field reported as wrong and taken out is not missing too.
+        let repeat = matches!(&schema, SchemaError::MissingField { field }
+            if taken_out.iter().any(|t| t.len() == at.len() + 1
+                && t.starts_with(&at)
+                && t.last() == Some(&Step::Key(field.clone()))));
+        if !repeat {
+            let d = diagnostic(text, file, &schema, about, &detail, describe);
+            found.push(or_first(d, &found, &first));
+        }
+        // Take the offending key (or the mapping lacking a field) out of
+        // the tree and read on.
+        match (node_mut(&mut tree, &in_tree), &last) {
+            (Some(Value::Mapping(map)), Step::Key(key)) => {
+                let before = map.len();
+                map.retain(|k, _| key_text(k).as_deref() != Some(key));
+                // Nothing taken out would only repeat the same error.
+                if map.len() == before {
+                    break;
+                }
+            }
+            (Some(Value::Sequence(items)), Step::Index(i)) if *i < items.len() => {
+                items.remove(*i);
+                if let Some(Step::Index(index)) = at.last() {
+                    removed_items.push((parent.clone(), *index));
+                }
+            }
+            _ => break,
+        }
+        taken_out.push(at);
+    }
+    if found.is_empty() {
+        found.push(first);
+    }
+    Err(found)
+}
+
+/// The first error found is the one reading the text found (`first`),
+/// which knows its position best (the value itself, past a quote): it
+/// keeps that position (its message may lack the path `d` names).
+fn or_first(d: Diagnostic, found: &[Diagnostic], first: &Diagnostic) -> Diagnostic {
+    let same = d.message == first.message || d.message.ends_with(&format!(": {}", first.message));
+    if found.is_empty() && same {
+        Diagnostic {
+            location: first.location.clone(),
+            ..d
+        }
+    } else {
+        d
+    }
+}
+
+/// One schema error, located in the file.
+fn diagnostic(
+    text: &str,
+    file: &Path,
+    schema: &SchemaError,
+    path: &[Step],
+    detail: &str,
+    describe: &dyn Fn(&[Step]) -> Option<String>,
+) -> Diagnostic {
+    let position = match schema {
+        SchemaError::UnknownField { field, .. } => locate_key(text, path, field),
+        _ => locate(text, path),
+    };
+    let (line, column) = position.unwrap_or((1, 1));
+    let (message, hint) = schema.describe(path, detail, describe);
+    Diagnostic::error(
+        Location::new(file, line, column),
+        shorten_quotes(&message, QUOTE_LIMIT),
+    )
+    .with_hint(hint)
+}
+
+/// A path of the tree, from which items have been taken out, as a path of
+/// the file.
+fn in_file(path: &[Step], removed_items: &[(Vec<Step>, usize)]) -> Vec<Step> {
+    let mut out = Vec::with_capacity(path.len());
+    for step in path {
+        let step = match step {
+            Step::Index(i) => Step::Index(file_index(&out, *i, removed_items)),
+            key => key.clone(),
+        };
+        out.push(step);
+    }
+    out
+}
+
+/// The file's index of item `i` of the list at `list` (a path of the file).
+fn file_index(list: &[Step], i: usize, removed_items: &[(Vec<Step>, usize)]) -> usize {
+    let mut removed: Vec<usize> = removed_items
+        .iter()
+        .filter(|(at, _)| at == list)
+        .map(|(_, index)| *index)
+        .collect();
+    removed.sort_unstable();
+    let mut index = i;
+    for r in removed {
+        if r <= index {
+            index += 1;
+        }
+    }
+    index
+}
+
+/// The node of `tree` at `path`.
+fn node_mut<'a>(tree: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
+    let mut node = tree;
+    for step in path {
+        node = match (step, node) {
+            (Step::Key(key), Value::Mapping(map)) => map
+                .iter_mut()
+                .find(|(k, _)| key_text(k).as_deref() == Some(key))
+                .map(|(_, v)| v)?,
+            (Step::Index(i), Value::Sequence(items)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// A mapping key as text, as [`ScalarKey`] reads it.
+fn key_text(key: &Value) -> Option<String> {
+    match key {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// What serde says is wrong, read from its message.
+enum SchemaError {
+    UnknownField { field: String, known: Vec<String> },
+    MissingField { field: String },
+    UnknownVariant { value: String, known: Vec<String> },
+    Other,
+}
+
+impl SchemaError {
+    fn read(detail: &str) -> SchemaError {
+        let quoted = |text: &str| -> Vec<String> {
+            text.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect()
+        };
+        // "<prefix>`name`, expected one of `a`, `b`": the name and the list.
+        let named = |prefix: &str| {
+            let rest = detail.strip_prefix(prefix)?;
+            let name = quoted(rest).into_iter().next()?;
+            let known = rest
+                .split_once(", expected")
+                .map_or(Vec::new(), |(_, k)| quoted(k));
+            Some((name, known))
+        };
+        if let Some((field, known)) = named("unknown field ") {
+            return SchemaError::UnknownField { field, known };
+        }
+        if let Some((field, _)) = named("missing field ") {
+            return SchemaError::MissingField { field };
+        }
+        if let Some((value, known)) = named("unknown variant ") {
+            return SchemaError::UnknownVariant { value, known };
+        }
+        SchemaError::Other
+    }
+
+    /// The message and hint, in the schema's terms.
+    fn describe(
+        &self,
+        path: &[Step],
+        detail: &str,
+        name: &dyn Fn(&[Step]) -> Option<String>,
+    ) -> (String, String) {
+        let what = name(path).unwrap_or_else(|| {
+            if path.is_empty() {
+                "the file".to_string()
+            } else {
+                format!("`{}`", path_text(path))
+            }
+        });
+        let listed = |known: &[String]| {
+            known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            SchemaError::UnknownField { field, known } => (
+                format!(
+                    "unknown field `{field}` in {what}{}",
+                    did_you_mean(field, known)
+                ),
+                if known.is_empty() {
+                    format!("remove the field; {what} has no fields")
+                } else {
+                    format!(
+                        "remove the field or correct its spelling; the fields of {what} are {}",
+                        listed(known)
+                    )
+                },
+            ),
+            SchemaError::MissingField { field } => (
+                format!("missing field `{field}` in {what}"),
+                format!("add `{field}` (see docs/registry.md for what it holds)"),
+            ),
+            SchemaError::UnknownVariant { value, known } => (
+                format!(
+                    "`{}`: unknown value `{value}`{}",
+                    path_text(path),
+                    did_you_mean(value, known)
+                ),
+                format!("use one of {}", listed(known)),
+            ),
+            SchemaError::Other => (
+                if path.is_empty() {
+                    detail.to_string()
+                } else {
+                    format!("`{}`: {detail}", path_text(path))
+                },
+                hint_for(detail, false),
+            ),
+        }
+    }
+}
+
+/// "; did you mean `website`?" when one known name is close to `given`
+/// (a typo: a few letters wrong, swapped, missing or extra).
+fn did_you_mean(given: &str, known: &[String]) -> String {
+    let allowed = (given.chars().count() / 3).max(1);
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(given, k), k))
+        .filter(|(d, _)| *d <= allowed)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| format!("; did you mean `{k}`?"))
+        .unwrap_or_default()
+}
+
+/// `certificates[0].events[1]`, as serde writes paths.
+fn path_text(path: &[Step]) -> String {
+    let mut out = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
 /// A YAML document as an editable tree (mappings keep their key order), for
 /// tools that rewrite documents, such as `dengji generate`.
 pub use serde_yaml::{Mapping, Value};
@@ -260,7 +615,7 @@ impl From<usize> for Step {
 /// text and stops at the value, so serde_yaml reports where it is.
 pub fn locate(text: &str, path: &[Step]) -> Option<(usize, usize)> {
     let deserializer = serde_yaml::Deserializer::from_str(text);
-    let locator = Locator { path };
+    let locator = Locator { path, key: None };
     match locator.deserialize(deserializer) {
         Err(err) if err.to_string().contains(FOUND) => {
             err.location().map(|l| (l.line(), l.column()))
@@ -278,10 +633,72 @@ pub fn location_of(file: &Path, text: &str, path: &[Step]) -> Location {
     }
 }
 
+/// The 1-based line and column of the key `key` of the mapping at `path`.
+pub fn locate_key(text: &str, path: &[Step], key: &str) -> Option<(usize, usize)> {
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    let locator = Locator {
+        path,
+        key: Some(key),
+    };
+    match locator.deserialize(deserializer) {
+        Err(err) if err.to_string().contains(FOUND) => {
+            err.location().map(|l| (l.line(), l.column()))
+        }
+        _ => None,
+    }
+}
+
 const FOUND: &str = "dengji: value found";
 
 struct Locator<'p> {
     path: &'p [Step],
+    /// Stop at this key of the mapping at `path` rather than at its value.
+    key: Option<&'p str>,
+}
+
+/// Reads a mapping key, failing (so serde_yaml reports its position) when
+/// it is the one wanted.
+struct KeyFinder<'p>(&'p str);
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeyFinder<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        // The error must rise inside the key's own deserialization, which
+        // gives it the key's position.
+        d.deserialize_any(self)
+    }
+}
+
+impl KeyFinder<'_> {
+    fn check<E: serde::de::Error>(&self, key: &str) -> Result<(), E> {
+        if key == self.0 {
+            Err(E::custom(FOUND))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl serde::de::Visitor<'_> for KeyFinder<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a scalar key")
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.check(v)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
+        self.check(&v.to_string())
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
+        self.check(&v.to_string())
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
+        self.check(&v.to_string())
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
+        self.check(&v.to_string())
+    }
 }
 
 impl<'de> serde::de::DeserializeSeed<'de> for Locator<'_> {
@@ -300,11 +717,20 @@ impl<'de> serde::de::Visitor<'de> for Locator<'_> {
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let Some((first, rest)) = self.path.split_first() else {
+            if let Some(wanted) = self.key {
+                while map.next_key_seed(KeyFinder(wanted))?.is_some() {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+                return Ok(());
+            }
             return Err(serde::de::Error::custom(FOUND));
         };
         while let Some(key) = map.next_key::<ScalarKey>()? {
             if matches!(first, Step::Key(k) if *k == key.0) {
-                return map.next_value_seed(Locator { path: rest });
+                return map.next_value_seed(Locator {
+                    path: rest,
+                    key: self.key,
+                });
             }
             map.next_value::<serde::de::IgnoredAny>()?;
         }
@@ -318,7 +744,12 @@ impl<'de> serde::de::Visitor<'de> for Locator<'_> {
         let mut index = 0;
         loop {
             if matches!(first, Step::Index(i) if *i == index) {
-                return seq.next_element_seed(Locator { path: rest }).map(|_| ());
+                return seq
+                    .next_element_seed(Locator {
+                        path: rest,
+                        key: self.key,
+                    })
+                    .map(|_| ());
             }
             if seq.next_element::<serde::de::IgnoredAny>()?.is_none() {
                 return Ok(());
@@ -349,7 +780,7 @@ impl<'de> serde::de::Visitor<'de> for Locator<'_> {
 
 impl Locator<'_> {
     fn scalar<E: serde::de::Error>(self) -> Result<(), E> {
-        if self.path.is_empty() {
+        if self.path.is_empty() && self.key.is_none() {
             Err(E::custom(FOUND))
         } else {
             Ok(())
@@ -432,6 +863,90 @@ mod tests {
             "a `b…` d \"e\\\"f\""
         );
         assert_eq!(shorten_quotes("unclosed `x", 40), "unclosed `x");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Site {
+        title: String,
+        #[serde(default)]
+        website: Option<String>,
+        #[serde(default)]
+        pages: Vec<Sample>,
+        #[serde(default)]
+        count: Option<u32>,
+    }
+
+    fn all_errors(text: &str) -> Vec<Diagnostic> {
+        let name = |path: &[Step]| Some(if path.is_empty() { "site" } else { "page" }.to_string());
+        from_file_text_all::<Site>(text, Path::new("x.yaml"), &name).expect_err("errors")
+    }
+
+    #[test]
+    fn every_schema_error_of_a_file_is_reported_at_once_in_schema_terms() {
+        let text =
+            "title: a\nwebiste: b\npages:\n  - title: c\n  - {titel: d}\ncount: many\nextra: 1\n";
+        let errors = all_errors(text);
+        let found: Vec<(usize, usize, &str)> = errors
+            .iter()
+            .map(|d| (d.location.line, d.location.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    2,
+                    1,
+                    "unknown field `webiste` in site; did you mean `website`?"
+                ),
+                (5, 6, "unknown field `titel` in page; did you mean `title`?"),
+                (5, 5, "missing field `title` in page"),
+                (6, 8, "`count`: invalid type: string \"many\", expected u32"),
+                (7, 1, "unknown field `extra` in site"),
+            ]
+        );
+        assert!(errors.iter().all(|d| !d.message.contains("invalid YAML")));
+        assert!(
+            errors[0]
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.contains("`website`")),
+            "{:?}",
+            errors[0].hint
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_is_still_one_yaml_error_and_a_missing_field_is_named() {
+        let errors = all_errors("title: a\nwebsite: \"b\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].message.starts_with("invalid YAML"),
+            "{}",
+            errors[0].message
+        );
+        // A schema error met before the syntax error is reported with it.
+        let errors = all_errors("title: a\nwebiste: \"b\n");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[1].message.starts_with("invalid YAML"), "{errors:?}");
+        let errors = all_errors("webiste: b\n");
+        let messages: Vec<&str> = errors.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown field `webiste` in site; did you mean `website`?",
+                "missing field `title` in site"
+            ]
+        );
+        // A far-off name gets the list of fields, no guess.
+        let errors = all_errors("title: a\nzzz: 1\n");
+        assert_eq!(errors[0].message, "unknown field `zzz` in site");
+        // A valid file reads as before.
+        let name = |_: &[Step]| None;
+        let site: Site =
+            from_file_text_all("title: a\n", Path::new("x.yaml"), &name).expect("valid");
+        assert_eq!(site.title, "a");
     }
 
     #[test]

@@ -287,3 +287,49 @@ fn a_failed_build_leaves_the_previous_site_intact() {
         .collect();
     assert!(leftovers.is_empty(), "no staging folder is left behind");
 }
+
+#[test]
+fn build_warns_when_the_site_would_be_published_at_a_loopback_address() {
+    // The bundled site.yaml names the address it is published at.
+    let out = dengji(&common::repo_root(), &["check", "--message-format", "json"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("base-url-loopback"), "{stdout}");
+    // A copy left at the local default warns, at `base_url` in site.yaml.
+    let tmp = tempfile::tempdir().expect("tempdir");
+    common::copy_site(tmp.path());
+    let line = common::set_line(
+        tmp.path(),
+        "site.yaml",
+        "base_url:",
+        "base_url: http://127.0.0.1:1111/",
+    );
+    let out = dengji(tmp.path(), &["--quiet", "build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let expected = format!("site.yaml:{line}:11: warning: `base_url` is http://127.0.0.1:1111/");
+    assert!(stderr.contains(&expected), "`{expected}` in:\n{stderr}");
+    let sitemap = |dir: &std::path::Path| {
+        std::fs::read_to_string(dir.join("public/sitemap.xml")).expect("sitemap")
+    };
+    assert!(sitemap(tmp.path()).contains("<loc>http://127.0.0.1:1111/"));
+    // --base-url publishes elsewhere without a warning.
+    let out = dengji(
+        tmp.path(),
+        &[
+            "--quiet",
+            "build",
+            "--base-url",
+            "https://mirror.example.net/dengji",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("base_url"), "{stderr}");
+    assert!(sitemap(tmp.path()).contains("<loc>https://mirror.example.net/dengji/"));
+    // A script address is refused on the command line too.
+    let out = dengji(
+        tmp.path(),
+        &["build", "--base-url", "javascript:alert(1)//"],
+    );
+    assert!(!out.status.success());
+}

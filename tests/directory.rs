@@ -199,13 +199,12 @@ fn the_sitemap_lists_directory_and_verification_pages_with_alternates() {
         "verify/",
         "registry/status/revoked/",
     ] {
+        let base = common::base_url();
         assert!(
-            sitemap.contains(&format!("<loc>http://127.0.0.1:1111/{path}</loc>")),
+            sitemap.contains(&format!("<loc>{base}{path}</loc>")),
             "{path}"
         );
-        assert!(sitemap.contains(&format!(
-            r#"hreflang="en" href="http://127.0.0.1:1111/en/{path}""#
-        )));
+        assert!(sitemap.contains(&format!(r#"hreflang="en" href="{base}en/{path}""#)));
     }
 }
 
@@ -272,6 +271,28 @@ fn exports_cover_the_registry() {
     }
     let openapi: serde_json::Value =
         serde_json::from_str(&page(site, "api/v1/openapi.json")).expect("openapi");
+    // A sanction carries its note, as the same event does.
+    let mut noted = 0;
+    for org in &a.registry.organisations {
+        let json: serde_json::Value = serde_json::from_str(&page(
+            site,
+            &format!("api/v1/organisations/{}.json", org.id),
+        ))
+        .expect("organisation JSON");
+        for c in json["certificates"].as_array().into_iter().flatten() {
+            for s in c["sanctions"].as_array().into_iter().flatten() {
+                let event = c["events"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|e| e["type"] == s["type"] && e["date"] == s["date"])
+                    .expect("a sanction is one of the events");
+                assert_eq!(s["note"], event["note"], "{}: {s}", org.id);
+                noted += usize::from(s["note"].is_string());
+            }
+        }
+    }
+    assert!(noted > 0, "the bundled registry has sanctions with notes");
     assert!(openapi["paths"]["/api/v1/organisations/{id}.json"].is_object());
     // One CSV row per certificate, and per organisation of a listing.
     let certificates = page(site, "registry/certificates.csv");

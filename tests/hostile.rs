@@ -404,16 +404,11 @@ fn the_output_folder_can_never_replace_the_sources() {
 #[test]
 fn a_script_url_as_base_url_is_refused() {
     let site = Site::new(&[]);
-    let config = fs::read_to_string(site.path("site.yaml")).expect("read");
-    let line = line_starting(&config, "base_url:");
-    site.write(
+    let line = common::set_line(
+        site.root(),
         "site.yaml",
-        config
-            .replace(
-                "base_url: http://127.0.0.1:1111/",
-                "base_url: \"javascript:alert(1)//\"",
-            )
-            .as_bytes(),
+        "base_url:",
+        "base_url: \"javascript:alert(1)//\"",
     );
     site.assert_rejected(
         &["build"],

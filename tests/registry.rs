@@ -222,6 +222,54 @@ fn invalid_files_give_located_errors_with_hints() {
 }
 
 #[test]
+fn every_schema_error_of_a_file_is_reported_in_one_run_with_the_nearest_field() {
+    let good = fixture("private-values.yaml");
+    let bad = good
+        .replace("founded:", "webiste: https://example.org/\nfounded:")
+        .replace(
+            "body: 测试发证机构\n",
+            "body: 测试发证机构\n    nubmer: X\n",
+        )
+        .replace("type: issued}", "type: issued, nte: x}")
+        .replace("amount: 4321.0987", "amount: lots");
+    let dir = site_with(&[("typos.yaml", bad.clone())]);
+    let out = dengji(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "{err}");
+    assert!(!err.contains("invalid YAML"), "the YAML is valid:\n{err}");
+    let at = |needle: &str| -> String {
+        let (line, text) = bad
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(needle))
+            .expect("needle");
+        let column = text[..text.find(needle).expect("needle")].chars().count() + 1;
+        format!("registry/typos.yaml:{}:{column}: error: ", line + 1)
+    };
+    for (needle, message) in [
+        (
+            "webiste",
+            "unknown field `webiste` in organisation; did you mean `website`?",
+        ),
+        (
+            "nubmer",
+            "unknown field `nubmer` in certificate; did you mean `number`?",
+        ),
+        (
+            "nte: x",
+            "unknown field `nte` in event; did you mean `note`?",
+        ),
+        ("lots", "`evidence.projects[0].amount`: "),
+    ] {
+        let expected = format!("{}{message}", at(needle));
+        assert!(
+            err.lines().any(|l| l.starts_with(&expected)),
+            "expected `{expected}` in:\n{err}"
+        );
+    }
+}
+
+#[test]
 fn unsupported_registered_level_warns_and_fails_strict_and_shows_on_the_page() {
     let dir = site_with(&[("overclaimed.yaml", fixture("overclaimed.yaml"))]);
     let out = dengji(dir.path(), &["check"]);
@@ -388,6 +436,157 @@ fn grade_explains_an_organisation_in_text_and_json() {
     let out = dengji(&repo_root(), &["grade", "site.yaml"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("is not an organisation file of the registry"));
+}
+
+/// The theme's UI strings of `lang`.
+fn ui_strings(lang: &str) -> std::collections::BTreeMap<String, String> {
+    let path = repo_root().join(format!("themes/default/i18n/{lang}.yaml"));
+    serde_yaml::from_str(&std::fs::read_to_string(path).expect("strings")).expect("YAML")
+}
+
+#[test]
+fn grade_text_uses_the_pages_words_units_and_order() {
+    let a = analysis();
+    let reporter = dengji::grade::report::Reporter::new(&a.schemes, &a.grades);
+    let mut money = 0;
+    for lang in ["zh", "en"] {
+        let strings = ui_strings(lang);
+        let t = |key: &str| strings.get(key).cloned().expect(key);
+        // Organisations with a sanction (their grades include money
+        // thresholds too).
+        for org in a
+            .registry
+            .organisations
+            .iter()
+            .filter(|o| {
+                o.data.certificates.iter().any(|c| {
+                    c.events
+                        .iter()
+                        .any(|e| e.kind == dengji::registry::EventKind::Warning)
+                })
+            })
+            .take(3)
+        {
+            let Some(og) = a.grades.get(&org.id) else {
+                continue;
+            };
+            let report = reporter.report(org, og);
+            let out = dengji(
+                &repo_root(),
+                &[
+                    "grade",
+                    &format!("registry/{}.yaml", org.id),
+                    "--lang",
+                    lang,
+                ],
+            );
+            let text = String::from_utf8_lossy(&out.stdout);
+            for c in &report.certificates {
+                let status = c.status.map_or("invalid", |s| s.name()).replace('-', "_");
+                let line = text
+                    .lines()
+                    .find(|l| l.trim_start().starts_with(&format!("{} ", c.number)))
+                    .expect("certificate line");
+                assert!(
+                    line.contains(&format!("  {}", t(&format!("status_{status}")))),
+                    "{lang}: status of {} in the UI words:\n{line}",
+                    c.number
+                );
+                for s in &c.sanctions {
+                    let label = t(&format!("event_{}", s.kind.replace('-', "_")));
+                    let expected = format!("{label} {}", s.date);
+                    assert!(
+                        text.lines().any(|l| l.trim_start().starts_with(&expected)
+                            && s.note.as_ref().is_none_or(|n| l.contains(n.as_str()))),
+                        "{lang}: `{expected}` with its note in:\n{text}"
+                    );
+                }
+            }
+            // Money: value and threshold in the rule's unit (万元), on
+            // every line that shows such a requirement.
+            for g in &report.grades {
+                for p in &g.parts {
+                    for l in &p.levels {
+                        for r in l.requirements.iter().filter(|r| {
+                            matches!(r.measure, Some("project-total" | "largest-project"))
+                        }) {
+                            let summary = if lang == "zh" {
+                                &r.summary_zh
+                            } else {
+                                &r.summary_en
+                            };
+                            let summary = format!("  {}:", summary.as_deref().unwrap_or_default());
+                            let unit = t("unit_wan_yuan");
+                            for line in text.lines().filter(|l| l.contains(&summary)) {
+                                let threshold = line
+                                    .split_once("(≥ ")
+                                    .and_then(|(_, rest)| rest.split_once(')'))
+                                    .map(|(t, _)| t)
+                                    .expect("a threshold");
+                                assert!(threshold.ends_with(&unit), "{lang}: `{unit}` in {line}");
+                                money += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(money > 0, "lines with money thresholds were checked");
+}
+
+#[test]
+fn levels_list_their_requirements_in_the_standards_order() {
+    // What a level inherits comes first (B.1 … B.3), what it adds after
+    // (B.4): the order of the standard and of the inheritance sentences.
+    let a = analysis();
+    let reporter = dengji::grade::report::Reporter::new(&a.schemes, &a.grades);
+    let mut inheriting = 0;
+    for org in &a.registry.organisations {
+        let Some(og) = a.grades.get(&org.id) else {
+            continue;
+        };
+        for g in reporter.report(org, og).grades {
+            for p in &g.parts {
+                for l in &p.levels {
+                    let own = l
+                        .requirements
+                        .iter()
+                        .position(|r| r.inherited_from.is_none())
+                        .unwrap_or(l.requirements.len());
+                    assert!(
+                        l.requirements[own..]
+                            .iter()
+                            .all(|r| r.inherited_from.is_none()),
+                        "{} {} {} {}: inherited requirements after the level's own",
+                        org.id,
+                        g.standard,
+                        p.id,
+                        l.level
+                    );
+                    inheriting += usize::from(own > 0);
+                }
+            }
+        }
+    }
+    assert!(inheriting > 0, "levels that inherit were checked");
+}
+
+#[test]
+fn grade_help_names_files_that_exist() {
+    let out = dengji(&repo_root(), &["grade", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    let mut named = 0;
+    for word in help.split(|c: char| c.is_whitespace() || "(),`".contains(c)) {
+        let word = word.trim_end_matches(['.', ':', ';']);
+        if (word.starts_with("registry/") || word.starts_with("docs/"))
+            && (word.ends_with(".yaml") || word.ends_with(".md"))
+        {
+            named += 1;
+            assert!(repo_root().join(word).is_file(), "{word} in:\n{help}");
+        }
+    }
+    assert!(named >= 2, "the help names an example file:\n{help}");
 }
 
 #[test]

@@ -62,6 +62,15 @@ impl Status {
     }
 }
 
+/// A warning or rectification order, with the note the registry gives it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Sanction {
+    pub kind: EventKind,
+    pub date: Date,
+    pub note: Option<String>,
+    pub note_en: Option<String>,
+}
+
 /// What a certificate's events say on the grading date.
 #[derive(Debug, Clone, Serialize)]
 pub struct CertificateState {
@@ -75,7 +84,7 @@ pub struct CertificateState {
     /// Renewal may be applied for on the date (the standard's window).
     pub renewal_window_open: bool,
     /// Warnings and rectification orders in the current validity period.
-    pub sanctions: Vec<(EventKind, Date)>,
+    pub sanctions: Vec<Sanction>,
     /// Next annual confirmation: the anniversary it is due before.
     pub next_confirmation: Option<Date>,
 }
@@ -136,9 +145,12 @@ pub fn state(
             }
             EventKind::Revoked => terminal = terminal.or(Some((Status::Revoked, on))),
             EventKind::Expired => terminal = terminal.or(Some((Status::Expired, on))),
-            EventKind::Warning | EventKind::RectificationOrdered => {
-                sanctions.push((event.kind, on))
-            }
+            EventKind::Warning | EventKind::RectificationOrdered => sanctions.push(Sanction {
+                kind: event.kind,
+                date: on,
+                note: event.note.clone(),
+                note_en: event.note_en.clone(),
+            }),
             EventKind::AnnualConfirmation | EventKind::Issued => {}
         }
     }
@@ -196,10 +208,16 @@ pub fn state(
 /// "每年在证书签发之日前30天内": the window of anniversary A is the 30 days
 /// before A, A − 30 … A − 1; from A itself it is overdue. Anniversaries are
 /// counted from the start of the validity period; one that falls after the
-/// end of validity is replaced by renewal. Each confirmation event answers
-/// the earliest unconfirmed anniversary whose window had opened by the
-/// event's date, so a missed year stays overdue until it is confirmed (late)
-/// and one event never confirms two years.
+/// end of validity is replaced by renewal.
+///
+/// Which year an event confirms: one inside a window is that year's
+/// confirmation (the yearly survey the text asks for); one after a missed
+/// anniversary and before the next window, or a second one in a window,
+/// is a late confirmation of the latest year still unconfirmed. So a year
+/// missed stays overdue, after the next window opens and after the next
+/// year is confirmed, until a confirmation of its own answers it; one
+/// event never confirms two years. The earliest unconfirmed anniversary
+/// decides the status.
 fn confirmation_state(
     cert: &Certificate,
     period_start: Date,
@@ -214,27 +232,41 @@ fn confirmation_state(
         .map(|e| e.date.0)
         .collect();
     confirmations.sort();
-    let mut unused = confirmations.into_iter().peekable();
+    // The anniversaries whose window has opened by the date, in order.
+    let mut anniversaries = Vec::new();
     for year in 1..=100i64 {
         let anniversary = period_start.checked_add(year.years()).ok()?;
         if anniversary > valid_until {
-            return None;
+            break;
         }
         let opens = anniversary.checked_sub(window_days.days()).ok()?;
         if opens > date {
-            return Some((None, anniversary));
+            anniversaries.push((anniversary, opens, false));
+            break;
         }
-        // Events before this window answered nothing (or an earlier year).
-        while unused.next_if(|d| *d < opens).is_some() {}
-        if unused.next().is_some() {
-            continue;
-        }
-        let status = if date < anniversary {
-            Status::ConfirmationDue
-        } else {
-            Status::ConfirmationOverdue
-        };
-        return Some((Some(status), anniversary));
+        anniversaries.push((anniversary, opens, true));
     }
-    None
+    let opened = anniversaries.iter().filter(|a| a.2).count();
+    let mut confirmed = vec![false; opened];
+    for on in confirmations {
+        // The latest unconfirmed year whose window had opened by `on`.
+        if let Some(i) = (0..opened)
+            .rev()
+            .find(|&i| !confirmed[i] && anniversaries[i].1 <= on)
+        {
+            confirmed[i] = true;
+        }
+    }
+    match confirmed.iter().position(|c| !c) {
+        Some(i) => {
+            let anniversary = anniversaries[i].0;
+            let status = if date < anniversary {
+                Status::ConfirmationDue
+            } else {
+                Status::ConfirmationOverdue
+            };
+            Some((Some(status), anniversary))
+        }
+        None => anniversaries.get(opened).map(|a| (None, a.0)),
+    }
 }

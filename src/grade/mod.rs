@@ -577,13 +577,15 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// Every requirement that applies at level `index` of `part`: its own,
-    /// those it inherits (recursively), and the shared ones.
+    /// Every requirement that applies at level `index` of `part`: those it
+    /// inherits (recursively) and its own, in the standard's order (the
+    /// level inherited first, B.1 … B.4), then the shared ones.
     fn level_checks(&self, part: &Part, index: usize) -> Vec<Check> {
         let levels = &self.scheme.rules.levels;
         let mut checks = Vec::new();
         let mut current = Some(index);
         let mut seen = BTreeSet::new();
+        let mut chain = Vec::new();
         while let Some(i) = current {
             if !seen.insert(i) {
                 break; // inheritance cycles are reported by the rules check
@@ -591,6 +593,13 @@ impl<'a> Context<'a> {
             let Some(block) = part.levels.get(&levels[i].id) else {
                 break;
             };
+            chain.push((i, block));
+            current = block
+                .inherits
+                .as_deref()
+                .and_then(|p| self.scheme.level_index(p));
+        }
+        for (i, block) in chain.into_iter().rev() {
             let inherited = (i != index).then_some(i);
             let place = Place {
                 part: &part.id,
@@ -603,10 +612,6 @@ impl<'a> Context<'a> {
             {
                 checks.push(self.check(r, place, inherited));
             }
-            current = block
-                .inherits
-                .as_deref()
-                .and_then(|p| self.scheme.level_index(p));
         }
         let id = &levels[index].id;
         for r in &part.all_levels {
@@ -991,9 +996,11 @@ impl<'a> Context<'a> {
                 if c.every {
                     short = Some(completed.len() - selected.len());
                 }
+                // A project without an amount adds nothing to the total,
+                // so it cannot make the total private.
                 let amounts_public = selected
                     .iter()
-                    .all(|p| p.amount.as_ref().is_some_and(|a| a.is_public(false)));
+                    .all(|p| p.amount.as_ref().is_none_or(|a| a.is_public(false)));
                 match c.measure {
                     Measure::Projects => Some((
                         Num::integer(selected.len() as i64),

@@ -389,11 +389,11 @@ fn report(org: &Organisation, og: &OrganisationGrades, reporter: &Reporter) -> R
                 .map(|s| {
                     s.sanctions
                         .iter()
-                        .map(|(k, d)| EventReport {
-                            kind: k.name(),
-                            date: d.to_string(),
-                            note: None,
-                            note_en: None,
+                        .map(|s| EventReport {
+                            kind: s.kind.name(),
+                            date: s.date.to_string(),
+                            note: s.note.clone(),
+                            note_en: s.note_en.clone(),
                         })
                         .collect()
                 })
@@ -762,8 +762,30 @@ fn display_value(measure: crate::rules::Measure) -> impl Fn(&Num) -> String {
     }
 }
 
-/// The report as terminal text, in English (`en`) or Chinese (`zh`).
-pub fn text(report: &Report, lang: &str) -> String {
+/// The UI string key of the unit a figure of `measure` is counted in
+/// (`unit_wan_yuan` for money, in 万元 as the standards state it), if any.
+pub fn unit_key(measure: &str) -> Option<&'static str> {
+    match measure {
+        "staff" | "certified-staff" | "qualified-staff" | "failed-acceptances" | "people" => {
+            Some("unit_people")
+        }
+        "projects" => Some("unit_projects"),
+        "registered-capital" | "project-total" | "largest-project" => Some("unit_wan_yuan"),
+        _ => None,
+    }
+}
+
+/// The theme's UI strings of one language, for the terminal text.
+pub type Strings = std::collections::BTreeMap<String, String>;
+
+fn ui(strings: &Strings, key: &str) -> String {
+    strings.get(key).cloned().unwrap_or_else(|| key.to_string())
+}
+
+/// The report as terminal text, in English (`en`) or Chinese (`zh`); status,
+/// event and unit names are the theme's UI `strings` of that language, the
+/// words the pages use.
+pub fn text(report: &Report, lang: &str, strings: &Strings) -> String {
     use std::fmt::Write;
     let zh = lang == "zh";
     let o = &report.organisation;
@@ -798,7 +820,13 @@ pub fn text(report: &Report, lang: &str) -> String {
         let _ = writeln!(out, "  {}", if zh { "（无）" } else { "(none)" });
     }
     for c in &report.certificates {
-        let status = c.status.map_or("invalid", |s| s.name());
+        let status = ui(
+            strings,
+            &format!(
+                "status_{}",
+                c.status.map_or("invalid", |s| s.name()).replace('-', "_")
+            ),
+        );
         let _ = write!(
             out,
             "  {}  {} / {}  {}  {status}",
@@ -816,7 +844,12 @@ pub fn text(report: &Report, lang: &str) -> String {
         }
         out.push('\n');
         for s in &c.sanctions {
-            let _ = writeln!(out, "      {} {}", s.kind, s.date);
+            let kind = ui(strings, &format!("event_{}", s.kind.replace('-', "_")));
+            let _ = write!(out, "      {kind} {}", s.date);
+            if let Some(note) = &s.note {
+                let _ = write!(out, "  {note}");
+            }
+            out.push('\n');
         }
     }
     let _ = writeln!(out, "\n{}", if zh { "评定结果" } else { "Grades" });
@@ -926,7 +959,7 @@ pub fn text(report: &Report, lang: &str) -> String {
                         gr.points
                     );
                     for r in gr.requirements.iter().filter(|r| !r.met) {
-                        let _ = writeln!(out, "        {}", line(r, zh));
+                        let _ = writeln!(out, "        {}", line(r, zh, strings));
                     }
                 }
                 continue;
@@ -938,7 +971,7 @@ pub fn text(report: &Report, lang: &str) -> String {
                 .find(|l| Some(&l.level) == p.level.as_ref())
             {
                 for r in &l.requirements {
-                    let _ = writeln!(out, "      {}", line(r, zh));
+                    let _ = writeln!(out, "      {}", line(r, zh, strings));
                 }
             }
         }
@@ -961,7 +994,12 @@ pub fn text(report: &Report, lang: &str) -> String {
                 );
             }
             for m in &n.missing {
-                let _ = writeln!(out, "      {}: {}", m.part, line(&m.requirement, zh));
+                let _ = writeln!(
+                    out,
+                    "      {}: {}",
+                    m.part,
+                    line(&m.requirement, zh, strings)
+                );
             }
             if n.missing.is_empty() && n.undefined_in.is_empty() {
                 let _ = writeln!(
@@ -981,7 +1019,7 @@ pub fn text(report: &Report, lang: &str) -> String {
 
 /// One requirement on one line: mark, clause, state, summary, value
 /// against threshold.
-fn line(r: &RequirementReport, zh: bool) -> String {
+fn line(r: &RequirementReport, zh: bool, strings: &Strings) -> String {
     let (mark, state) = match r.state {
         State::MetByEvidence => ("✓", if zh { "证据满足" } else { "evidence" }),
         State::MetByAssessment => ("✓", if zh { "评定满足" } else { "assessed" }),
@@ -1019,9 +1057,16 @@ fn line(r: &RequirementReport, zh: bool) -> String {
             } else {
                 "≥"
             };
-            let v = value.or_else(|| r.value.clone()).unwrap_or_default();
+            // Value and threshold in the same unit, the one the rule counts in.
+            let unit = r
+                .measure
+                .and_then(unit_key)
+                .map_or(String::new(), |k| ui(strings, k));
+            let v = value
+                .or_else(|| r.value.as_ref().map(|v| format!("{v}{unit}")))
+                .unwrap_or_default();
             s.push_str(&format!(
-                ": {v} ({op} {})",
+                ": {v} ({op} {}{unit})",
                 r.threshold.as_deref().unwrap_or("")
             ));
             match r.count_form {
@@ -1120,7 +1165,7 @@ fn line(r: &RequirementReport, zh: bool) -> String {
         (_, false) => "or",
     };
     for a in &r.alternatives {
-        s.push_str(&format!("\n          {joiner} {}", line(a, zh)));
+        s.push_str(&format!("\n          {joiner} {}", line(a, zh, strings)));
     }
     s
 }

@@ -156,6 +156,35 @@ fn at_most_is_inclusive() {
 }
 
 #[test]
+fn a_project_without_an_amount_leaves_a_public_total_public() {
+    let public = with("amount: 12.5}", "amount: {value: 12.5, public: true}}").replacen(
+        "amount: 7.5}",
+        "amount: {value: 7.5, public: true}}",
+        1,
+    );
+    let no_amount = public.replacen(
+        "  projects:\n",
+        "  projects:\n    - {types: [consulting], signed: 2025-03-01, completed: 2025-04-01}\n",
+        1,
+    );
+    let total = |text: &str| match result(RULES, text, DAY, "consulting")
+        .parts
+        .iter()
+        .find(|p| p.id == "basic")
+        .and_then(|p| p.levels.get(1))
+        .and_then(|l| l.checks.iter().find(|c| c.id == "total"))
+        .map(|c| c.observed.clone())
+    {
+        Some(Observed::Figure { value, public, .. }) => (value, public),
+        other => panic!("not a figure: {other:?}"),
+    };
+    assert_eq!(total(&no_amount), (Some(Num::integer(20)), true));
+    // One private amount among them still makes the total private.
+    let private = no_amount.replacen("public: true}}", "public: false}}", 1);
+    assert_eq!(total(&private), (Some(Num::integer(20)), false));
+}
+
+#[test]
 fn ratio_is_exact() {
     // 7/10 = 70% exactly meets "70%".
     let r = result(RULES, ORG, DAY, "consulting");
@@ -670,8 +699,23 @@ mod certificates {
             status(ISSUED, date(2025, 12, 15)),
             (Status::ConfirmationOverdue, Some(date(2025, 1, 10)))
         );
-        // A late confirmation answers the missed year, not the current one.
-        let late = format!("{ISSUED}\n      - {{date: 2025-12-15, type: annual-confirmation}}");
+        // Confirming in the 2026 window confirms 2026: the missed year
+        // stays overdue, before and after the 2026 anniversary.
+        let next = format!("{ISSUED}\n      - {{date: 2025-12-15, type: annual-confirmation}}");
+        for on in [date(2025, 12, 20), date(2026, 6, 1)] {
+            assert_eq!(
+                status(&next, on),
+                (Status::ConfirmationOverdue, Some(date(2025, 1, 10))),
+                "{on}"
+            );
+        }
+        // A second confirmation in that window answers the missed year.
+        let both = format!("{next}\n      - {{date: 2025-12-16, type: annual-confirmation}}");
+        assert_eq!(status(&both, date(2026, 6, 1)).0, Status::Valid);
+        // A late confirmation before the next window answers the missed
+        // year; the next is then due in its own window.
+        let late = format!("{ISSUED}\n      - {{date: 2025-03-01, type: annual-confirmation}}");
+        assert_eq!(status(&late, date(2025, 6, 1)).0, Status::Valid);
         assert_eq!(
             status(&late, date(2025, 12, 20)),
             (Status::ConfirmationDue, Some(date(2026, 1, 10)))

@@ -86,40 +86,43 @@ pub fn load(dir: &Path) -> (Registry, Diagnostics) {
         );
     }
     // Files parse independently; collecting keeps the sorted order.
-    let parsed: Vec<Result<Organisation, Diagnostic>> = {
+    let parsed: Vec<Result<Organisation, Diagnostics>> = {
         use rayon::prelude::*;
         files.par_iter().map(|f| load_file(f)).collect()
     };
     for result in parsed {
         match result {
             Ok(org) => organisations.push(org),
-            Err(d) => diagnostics.push(d),
+            Err(d) => diagnostics.extend(d),
         }
     }
     (Registry { organisations }, diagnostics)
 }
 
 /// Parses one organisation file.
-pub fn load_file(file: &Path) -> Result<Organisation, Diagnostic> {
-    let text = crate::load::read_source(file, crate::load::MAX_REGISTRY_FILE)?;
+pub fn load_file(file: &Path) -> Result<Organisation, Diagnostics> {
+    let text = crate::load::read_source(file, crate::load::MAX_REGISTRY_FILE)
+        .map_err(|d| Diagnostics::from_iter([d]))?;
     parse(file, text)
 }
 
-/// Parses organisation text as if read from `file`.
-pub fn parse(file: &Path, text: String) -> Result<Organisation, Diagnostic> {
+/// Parses organisation text as if read from `file`; every schema error of
+/// the file is reported, not only the first.
+pub fn parse(file: &Path, text: String) -> Result<Organisation, Diagnostics> {
     let id = file
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or_default()
         .to_string();
     if !crate::rules::is_registry_id(&id) {
-        return Err(Diagnostic::error(
+        return Err(Diagnostics::from_iter([Diagnostic::error(
             Location::file(file),
             format!("`{id}` is not a valid organisation id"),
         )
-        .with_hint("name the file with lowercase letters, digits and hyphens, e.g. `huaan-cyber.yaml`; the name is the organisation's permanent id"));
+        .with_hint("name the file with lowercase letters, digits and hyphens, e.g. `huaan-cyber.yaml`; the name is the organisation's permanent id")]));
     }
-    let data = crate::yaml::from_file_text::<OrganisationFile>(&text, file)?;
+    let data = crate::yaml::from_file_text_all::<OrganisationFile>(&text, file, &schema_name_at)
+        .map_err(Diagnostics::from_iter)?;
     Ok(Organisation {
         id,
         file: file.to_path_buf(),
@@ -734,6 +737,67 @@ fn documentary_ids<'a>(scheme: &'a crate::rules::Scheme, category: Option<&str>)
 pub fn schema_json() -> Result<String, serde_json::Error> {
     let schema = schemars::schema_for!(OrganisationFile);
     serde_json::to_string_pretty(&schema)
+}
+
+/// What the mapping at `path` of an organisation file is, in the words of
+/// its schema: `organisation` for the file, else the name of the type the
+/// schema gives it (`certificate`, `event`, `held qualification`).
+pub fn schema_name_at(path: &[Step]) -> Option<String> {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    let schema = SCHEMA.get_or_init(|| {
+        serde_json::to_value(schemars::schema_for!(OrganisationFile)).unwrap_or_default()
+    });
+    let defs = schema.get("$defs");
+    let mut name = "organisation".to_string();
+    let mut node = resolve_schema(schema, defs, &mut name)?;
+    for step in path {
+        let next = match step {
+            Step::Key(key) => node
+                .get("properties")
+                .and_then(|p| p.get(key))
+                .or_else(|| node.get("additionalProperties").filter(|a| a.is_object())),
+            Step::Index(_) => node.get("items"),
+        }?;
+        node = resolve_schema(next, defs, &mut name)?;
+    }
+    Some(name)
+}
+
+/// Follows `$ref`s and optional values (`anyOf` with `null`) to the schema
+/// of a value, naming it after the last type (`HeldQualification` → `held
+/// qualification`) that describes a mapping.
+fn resolve_schema<'s>(
+    mut node: &'s serde_json::Value,
+    defs: Option<&'s serde_json::Value>,
+    name: &mut String,
+) -> Option<&'s serde_json::Value> {
+    for _ in 0..8 {
+        if let Some(reference) = node.get("$ref").and_then(|r| r.as_str()) {
+            let key = reference.strip_prefix("#/$defs/")?;
+            node = defs?.get(key)?;
+            if node.get("properties").is_some() {
+                let mut words = String::new();
+                for c in key.chars() {
+                    if c.is_uppercase() && !words.is_empty() {
+                        words.push(' ');
+                    }
+                    words.extend(c.to_lowercase());
+                }
+                *name = words;
+            }
+        } else if let Some(options) = node
+            .get("anyOf")
+            .or_else(|| node.get("oneOf"))
+            .and_then(|a| a.as_array())
+        {
+            node = options
+                .iter()
+                .find(|o| o.get("type").and_then(|t| t.as_str()) != Some("null"))?;
+        } else {
+            return Some(node);
+        }
+    }
+    Some(node)
 }
 /// A certificate number as a URL path segment: ASCII letters upper-cased,
 /// digits kept, every other run of characters one `-`. Registry numbers are

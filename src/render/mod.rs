@@ -280,6 +280,11 @@ fn load_templates(theme: &Theme) -> Result<Tera, Diagnostic> {
     Ok(tera)
 }
 
+/// The theme's UI strings of `lang` (`themes/<theme>/i18n/<lang>.yaml`).
+pub fn ui_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, Diagnostic> {
+    load_strings(theme, lang)
+}
+
 fn load_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, Diagnostic> {
     let Some((path, text)) = theme.strings.get(lang) else {
         return Err(Diagnostic::error(

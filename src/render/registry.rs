@@ -626,17 +626,10 @@ impl<'a> Views<'a> {
         };
         match r.kind {
             "figure" => {
-                let unit = match r.measure {
-                    Some(
-                        "staff" | "certified-staff" | "qualified-staff" | "failed-acceptances"
-                        | "people",
-                    ) => self.t("unit_people"),
-                    Some("projects") => self.t("unit_projects"),
-                    Some("registered-capital" | "project-total" | "largest-project") => {
-                        self.t("unit_wan_yuan")
-                    }
-                    _ => String::new(),
-                };
+                let unit = r
+                    .measure
+                    .and_then(report::unit_key)
+                    .map_or(String::new(), |k| self.t(k));
                 let shown = if value.is_empty() {
                     format!("{}{unit}", r.value.clone().unwrap_or_default())
                 } else {

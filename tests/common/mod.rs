@@ -30,6 +30,14 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `base_url` of the bundled site.yaml, the address its links are built on.
+pub fn base_url() -> String {
+    match dengji::config::Config::load(&repo_root()) {
+        Ok(config) => config.base_url,
+        Err(d) => panic!("the bundled site.yaml must load: {d}"),
+    }
+}
+
 /// Render options of a reproducible build (what SOURCE_DATE_EPOCH gives
 /// the binary): the JSON API's `generated_at` is fixed.
 pub fn reproducible() -> RenderOptions {
@@ -93,6 +101,24 @@ pub fn edit(root: &Path, file: &str, from: &str, to: &str) -> String {
     let edited = text.replacen(from, to, 1);
     std::fs::write(&path, &edited).expect("write source");
     edited
+}
+
+/// Replaces the line of `root/file` that starts with `prefix` by `line`;
+/// returns the line's number.
+pub fn set_line(root: &Path, file: &str, prefix: &str, line: &str) -> usize {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).expect("read source");
+    let at = text
+        .lines()
+        .position(|l| l.starts_with(prefix))
+        .unwrap_or_else(|| panic!("{file} has a line starting `{prefix}`"));
+    let edited: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{}\n", if i == at { line } else { l }))
+        .collect();
+    std::fs::write(&path, edited).expect("write source");
+    at + 1
 }
 
 /// Copies the site sources (not build output) into a fresh temporary folder.
