@@ -1,5 +1,7 @@
 //! The `dengji` command line.
 
+mod progress;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -10,6 +12,7 @@ use dengji::diag::Diagnostics;
 use dengji::render::RenderOptions;
 use dengji::translation::{self, StampScope};
 use dengji::{serve, write};
+use progress::{Counted, Progress};
 
 #[derive(Parser)]
 #[command(
@@ -335,21 +338,28 @@ fn check(
     base_url: Option<&str>,
     started: Instant,
 ) -> ExitCode {
-    let mut analysis = match analysed(cli, strict, base_url, "check failed", started) {
+    let progress = Progress::new(shows_progress(cli));
+    progress.stage("loading, checking and grading");
+    let mut analysis = match analysed(cli, strict, base_url, "check failed", started, &progress) {
         Ok(a) => a,
         Err(code) => return code,
     };
     // Rendering can fail too (templates), so a check renders, keeping nothing.
+    progress.stage("rendering");
     if !analysis.diagnostics.has_errors()
         && let Err(d) = dengji::render_analysis(
             &cli.root,
             &analysis,
             render_options(base_url),
-            &dengji::render::Discard,
+            &Counted {
+                inner: &dengji::render::Discard,
+                progress: &progress,
+            },
         )
     {
         analysis.diagnostics.extend(d);
     }
+    progress.finish();
     report(cli, &analysis.diagnostics);
     match cli.message_format {
         MessageFormat::Text => {
@@ -412,13 +422,16 @@ fn analysed(
     base_url: Option<&str>,
     failed: &str,
     started: Instant,
+    progress: &Progress,
 ) -> Result<dengji::Analysis, ExitCode> {
-    let Some(as_of) = as_of(cli) else {
+    let Some(as_of) = progress.suspend(|| as_of(cli)) else {
+        progress.finish();
         return Err(ExitCode::FAILURE);
     };
     let mut analysis = match dengji::analyse(&cli.root, as_of) {
         Ok(a) => a,
         Err(diagnostics) => {
+            progress.finish();
             report(cli, &diagnostics);
             summary_line(cli, failed, &diagnostics, started);
             return Err(ExitCode::FAILURE);
@@ -442,12 +455,21 @@ fn analysed(
     Ok(analysis)
 }
 
+/// Progress is for a person at a terminal or reading a CI log, not for
+/// `--quiet` or machine-readable output.
+fn shows_progress(cli: &Cli) -> bool {
+    !cli.quiet && cli.message_format == MessageFormat::Text
+}
+
 fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> ExitCode {
-    let mut analysis = match analysed(cli, strict, base_url, "build failed", started) {
+    let progress = Progress::new(shows_progress(cli));
+    progress.stage("loading, checking and grading");
+    let mut analysis = match analysed(cli, strict, base_url, "build failed", started, &progress) {
         Ok(a) => a,
         Err(code) => return code,
     };
     if analysis.diagnostics.has_errors() {
+        progress.finish();
         report(cli, &analysis.diagnostics);
         summary_line(cli, "build failed", &analysis.diagnostics, started);
         return ExitCode::FAILURE;
@@ -465,10 +487,16 @@ fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> E
             return ExitCode::FAILURE;
         }
     };
+    progress.stage("rendering and writing");
+    let counted = Counted {
+        inner: &staging,
+        progress: &progress,
+    };
     let files =
-        match dengji::render_analysis(&cli.root, &analysis, render_options(base_url), &staging) {
+        match dengji::render_analysis(&cli.root, &analysis, render_options(base_url), &counted) {
             Ok(files) => files,
             Err(d) => {
+                progress.finish();
                 // Dropping the staging folder removes the half-written site.
                 drop(staging);
                 analysis.diagnostics.extend(d);
@@ -478,8 +506,11 @@ fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> E
                 return ExitCode::FAILURE;
             }
         };
+    progress.stage("replacing the previous site");
+    let committed = staging.commit();
+    progress.finish();
     report(cli, &analysis.diagnostics);
-    if let Err(e) = staging.commit() {
+    if let Err(e) = committed {
         eprintln!(
             "{}: error: cannot write the site: {e}\n  hint: check free space and permissions; the previous site is unchanged",
             output_dir.display()

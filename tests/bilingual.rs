@@ -534,6 +534,7 @@ fn translations_keep_the_misprints_their_editorial_notes_record() {
             "{slug} {anchor} should translate the misprint {misprint} as printed (\"{literal}\"), leaving \"{corrected}\" to the note: {english}"
         );
     }
+}
 
 /// ASCII punctuation where Chinese text wants the full-width form: beside
 /// a Chinese character or a closing full-width bracket, or a sentence that

@@ -1063,6 +1063,7 @@ fn derived_values_typed_in_are_located_errors() {
             ),
         ],
     );
+}
 
 #[test]
 fn issuers_and_event_notes_read_in_the_language_of_each_edition() {
