@@ -199,7 +199,7 @@ fn a_misnumbered_heading_without_a_note_naming_it_still_warns() {
     let text = common::edit(
         tmp.path(),
         "content/csi-grading/zh/00-standard.md",
-        "原文如此：本条位于K.4.2之下，编号却为K.4.3.1，与K.4.3下的“K.4.3.1 安全策略”重复，应为K.4.2.1；本站以K.4.2.1作为本条锚点。",
+        "原文如此：本条位于K.4.2之下，编号却为[K.4.3.1](as-printed:)，与K.4.3下的“K.4.3.1 安全策略”重复，应为K.4.2.1；本站以K.4.2.1作为本条锚点。",
         "原文如此：本条位于K.4.2之下。",
     );
     let line = text
