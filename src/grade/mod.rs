@@ -838,12 +838,15 @@ impl<'a> Context<'a> {
         let count = |v: Option<&Visible<u32>>| {
             v.map(|v| (Num::integer(i64::from(v.value)), v.is_public(true)))
         };
-        // With a roster, head counts are counted from it, never typed.
-        let roster = (!e.roster.is_empty()).then(|| self.present_persons());
-        if roster.is_some() && c.measure.counts_staff() {
-            form = Some(CountForm::Roster);
-        } else if c.measure.counts_staff() {
-            form = Some(CountForm::Declared);
+        // With a roster, head counts are counted from it, never typed (and
+        // only head counts need the persons present).
+        let roster =
+            (c.measure.counts_staff() && !e.roster.is_empty()).then(|| self.present_persons());
+        if c.measure.counts_staff() {
+            form = Some(match roster {
+                Some(_) => CountForm::Roster,
+                None => CountForm::Declared,
+            });
         }
         let value: Option<(Num, bool)> = match c.measure {
             Measure::Staff => match &roster {

@@ -315,6 +315,20 @@ pub struct RequirementReport {
     pub alternatives: Vec<RequirementReport>,
 }
 
+impl RequirementReport {
+    /// The UI string key and count for holders or projects that fall short
+    /// of an `every` rule, when some do.
+    pub fn falling_short_text(&self) -> Option<(&'static str, usize)> {
+        let n = self.falling_short.filter(|n| *n > 0)?;
+        let key = if self.measure == Some("people") {
+            "role_short"
+        } else {
+            "projects_short"
+        };
+        Some((key, n))
+    }
+}
+
 /// Every requirement of a scheme by (part id, requirement id): how a check
 /// finds its summary and reading.
 type RequirementIndex<'a> = BTreeMap<(&'a str, &'a str), &'a Requirement>;
@@ -1082,14 +1096,12 @@ fn line(r: &RequirementReport, zh: bool, strings: &Strings) -> String {
                 }),
                 None => {}
             }
-            if let Some(n) = r.falling_short.filter(|n| *n > 0) {
-                let people = r.measure == Some("people");
-                s.push_str(&match (zh, people) {
-                    (true, true) => format!("，另有{n}人任此职但不满足条件"),
-                    (false, true) => format!(", {n} more in the role fall short"),
-                    (true, false) => format!("，另有{n}个项目不满足条件"),
-                    (false, false) => format!(", {n} more projects of the window fall short"),
-                });
+            if let Some((key, n)) = r.falling_short_text() {
+                let sep = if zh { "，" } else { ", " };
+                s.push_str(&format!(
+                    "{sep}{}",
+                    ui(strings, key).replace("{count}", &n.to_string())
+                ));
             }
             if let (Some(n), Some(from)) = (r.projects, &r.window_from) {
                 s.push_str(

@@ -590,39 +590,35 @@ impl Gen<'_> {
             let mut joins = person("p-joins".into());
             joins.joined = Some(Day(next_day(DAY)));
             roster.extend([left, joins]);
+            if c.measure != Measure::Staff {
+                let mut lapsed = person("p-lapsed".into());
+                lapsed.qualifications = vec![held(&qualification, Some(previous_day(DAY)))];
+                roster.push(lapsed);
+            }
             match c.measure {
-                Measure::Staff => {}
-                _ => {
-                    let mut lapsed = person("p-lapsed".into());
-                    lapsed.qualifications = vec![held(&qualification, Some(previous_day(DAY)))];
-                    let mut other = person("p-other".into());
-                    other.qualifications = vec![held(UNRELATED_TYPE, None)];
-                    roster.extend([lapsed, other]);
-                    if c.measure == Measure::CertifiedStaff
-                        && let Some(decoy) = self.decoy
-                    {
+                // Only certified staff needs a qualification of any kind:
+                // another one counts there, and a person without any, or
+                // counted for another category, does not.
+                Measure::CertifiedStaff => {
+                    let mut none = person("p-unqualified".into());
+                    none.qualifications.clear();
+                    roster.push(none);
+                    if let Some(decoy) = self.decoy {
                         let mut elsewhere = person("p-elsewhere".into());
                         elsewhere.categories = vec![decoy.to_string()];
                         roster.push(elsewhere);
                     }
                 }
+                Measure::QualifiedStaff => {
+                    let mut other = person("p-other".into());
+                    other.qualifications = vec![held(UNRELATED_TYPE, None)];
+                    roster.push(other);
+                }
+                _ => {}
             }
             org
         };
         let mut cases = self.pair(at, past, build);
-        // Only certified staff needs a qualification of any kind: another
-        // one counts there, and a person without any does not.
-        if c.measure == Measure::CertifiedStaff {
-            for case in &mut cases {
-                let other = case.org.evidence.roster.iter().any(|p| p.id == "p-other");
-                if other {
-                    case.org.evidence.roster.retain(|p| p.id != "p-other");
-                    let mut none = person("p-unqualified".into());
-                    none.qualifications.clear();
-                    case.org.evidence.roster.push(none);
-                }
-            }
-        }
         for case in &mut cases {
             case.what = format!("roster, {}", case.what);
             case.form = Some(CountForm::Roster);

@@ -662,16 +662,10 @@ impl<'a> Views<'a> {
                     }
                     None => String::new(),
                 };
-                let short = match r.falling_short.filter(|n| *n > 0) {
-                    Some(n) => format!(
-                        "; {}",
-                        self.t(if r.measure == Some("people") {
-                            "role_short"
-                        } else {
-                            "projects_short"
-                        })
-                        .replace("{count}", &n.to_string())
-                    ),
+                let short = match r.falling_short_text() {
+                    Some((key, n)) => {
+                        format!("; {}", self.t(key).replace("{count}", &n.to_string()))
+                    }
                     None => String::new(),
                 };
                 format!("{shown} ({threshold}){window}{form}{short}")
