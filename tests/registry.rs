@@ -625,7 +625,7 @@ fn organisation_pages_exist_in_both_languages_and_link_requirements_to_clauses()
         // Every clause link of the explanation goes to an existing anchor.
         for (html, prefix) in [(&zh, "/"), (&en, "/en/")] {
             let doc = scraper::Html::parse_document(html);
-            let sel = scraper::Selector::parse("a.req-clause").expect("selector");
+            let sel = scraper::Selector::parse("a.req-clause, .req-clauses a").expect("selector");
             for link in doc.select(&sel) {
                 let href = link.value().attr("href").expect("href");
                 let path = href.strip_prefix(prefix).expect("same edition");
@@ -684,7 +684,7 @@ fn every_requirement_on_a_page_and_in_json_has_one_of_the_three_states() {
     assert!(html.contains("评定为满足（示例评定中心，2026-10-05）"));
     // 三级's documentary requirements lie beyond what the record covers.
     assert!(html.contains("req-not-evidenced"), "not evidenced is shown");
-    assert!(html.contains("没有评定记录覆盖此项文件性要求"));
+    assert!(html.contains("无证据，没有评定记录覆盖以下文件性要求"));
     let en = page(site, "en/registry/daiyu-sec/index.html");
     assert!(en.contains("not evidenced") && en.contains("met by assessment"));
     let json = page(site, "api/v1/organisations/daiyu-sec.json");
@@ -1104,4 +1104,86 @@ fn issuers_and_event_notes_read_in_the_language_of_each_edition() {
         assert_eq!(count(" body: "), count(" body_en: "), "{path}");
         assert_eq!(count(" note: "), count(" note_en: "), "{path}");
     }
+}
+
+/// Every requirement the rules check, with its words and reading, on the
+/// standard's rules page; organisation pages give outcomes and link there
+/// instead of repeating the words.
+#[test]
+fn requirement_words_and_readings_live_on_the_rules_page_once() {
+    let site = bundled_site();
+    let a = analysis();
+    for scheme in &a.schemes.schemes {
+        for (prefix, zh) in [("", true), ("en/", false)] {
+            let path = format!("{prefix}standards/{}/rules/index.html", scheme.slug);
+            let html = page(site, &path);
+            for part in &scheme.rules.parts {
+                let top = part
+                    .all_levels
+                    .iter()
+                    .chain(part.levels.values().flat_map(|l| &l.requirements))
+                    .chain(
+                        part.score
+                            .iter()
+                            .flat_map(|s| &s.groups)
+                            .flat_map(|g| &g.items),
+                    );
+                for r in top {
+                    assert!(
+                        html.contains(&format!("id=\"{}-{}\"", part.id, r.id())),
+                        "{path}: requirement {} of part {}",
+                        r.id(),
+                        part.id
+                    );
+                    let words = if zh { &r.zh } else { &r.en };
+                    if let Some(w) = words {
+                        assert!(html.contains(&escape(w)), "{path}: words of {}", r.id());
+                    }
+                    if let Some(reading) = &r.reading {
+                        let t = if zh { &reading.zh } else { &reading.en };
+                        assert!(
+                            html.contains(&escape(&t.reason)),
+                            "{path}: reading of {}",
+                            r.id()
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // Organisation pages link each reading to its entry there, and no
+    // longer carry the readings' words.
+    let mut links = 0;
+    for org in &a.registry.organisations {
+        for prefix in ["", "en/"] {
+            let html = page(site, &format!("{prefix}registry/{}/index.html", org.id));
+            let doc = scraper::Html::parse_document(&html);
+            let sel = scraper::Selector::parse("a.req-reading").expect("selector");
+            for link in doc.select(&sel) {
+                let href = link.value().attr("href").expect("href");
+                let (path, anchor) = href.split_once('#').expect("an anchor");
+                let target = page(site, &format!("{}index.html", path.trim_start_matches('/')));
+                assert!(
+                    target.contains(&format!("id=\"{anchor}\"")),
+                    "{href} from {}",
+                    org.id
+                );
+                links += 1;
+            }
+            assert!(
+                !html.contains("class=\"reading\""),
+                "{}: reading text inline",
+                org.id
+            );
+        }
+    }
+    assert!(links > 50, "{links} reading links");
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }

@@ -766,7 +766,7 @@ fn requirement_report(
 }
 
 /// Ratios are shown as percentages; everything else as it is.
-fn display_value(measure: crate::rules::Measure) -> impl Fn(&Num) -> String {
+pub fn display_value(measure: crate::rules::Measure) -> impl Fn(&Num) -> String {
     move |n: &Num| {
         if measure.is_ratio() {
             format!("{}%", n.percent().to_decimal())

@@ -15,6 +15,7 @@ mod docs;
 mod links;
 pub mod markdown;
 pub mod registry;
+mod rules;
 mod search_records;
 mod stream;
 mod view;
@@ -789,6 +790,7 @@ impl Renderer<'_> {
         }
 
         let hosted = self.hosted(edition.lang);
+        let doc_pages = registry::pages(self.documents);
         for original in self.documents {
             let slug = original.slug.as_str();
             let partner = if edition.side_by_side {
@@ -845,6 +847,7 @@ impl Renderer<'_> {
                 }
             };
             let cx = cx_for(doc);
+            let scheme = self.registry.schemes.get(slug);
             let preamble = view::blocks(&doc.preamble, &cx);
             let doc_key = (slug.to_string(), doc.lang.clone());
             let glossary_entries = self.resolution.glossaries.get(&doc_key);
@@ -876,6 +879,7 @@ impl Renderer<'_> {
                     .then(|| format!("{single_doc_url}levels/")),
                 translation_url: (!translation_status.is_empty())
                     .then(|| format!("{single_doc_url}translation/")),
+                rules_url: scheme.map(|_| format!("{single_doc_url}rules/")),
                 doc_lang_tag: self.tag(&doc.lang),
             };
             let key = |rest: &str| format!("standards/{slug}/{rest}");
@@ -965,6 +969,21 @@ impl Renderer<'_> {
                         ctx,
                     ));
                 }
+            }
+
+            if let Some(scheme) = scheme {
+                let views = registry::Views {
+                    input: self.registry,
+                    lang: edition.lang,
+                    strings: edition.strings,
+                    root: root.clone(),
+                    pages: &doc_pages,
+                };
+                let mut ctx = Context::new();
+                ctx.insert("doc", &summary);
+                ctx.insert("extras", &extras);
+                ctx.insert("rules", &views.rules(scheme));
+                jobs.push(page("rules.html", key("rules/"), ctx));
             }
 
             let sections: Vec<view::ClauseView> =

@@ -84,6 +84,8 @@ pub struct GradeView {
     pub anchor: String,
     pub standard: String,
     pub standard_url: String,
+    /// The standard's grading rules page (the words of each requirement).
+    pub rules_url: String,
     pub category: String,
     pub level: Option<String>,
     /// Which way the standard's levels run.
@@ -110,10 +112,11 @@ pub struct PartView {
     pub name: String,
     pub clause: LinkView,
     pub level: Option<String>,
-    pub reading: Option<ReadingView>,
+    /// The part's reading of the text, on the rules page.
+    pub reading_url: Option<String>,
     /// The level whose requirements are listed (the part's own level).
     pub shown_level: Option<String>,
-    pub requirements: Vec<RequirementView>,
+    pub requirements: RequirementList,
     /// How many of the listed requirements are in each state, in words.
     pub states: Vec<StateCount>,
     pub score: Option<ScoreView>,
@@ -144,14 +147,14 @@ pub struct GroupView {
     pub met: usize,
     pub total: usize,
     pub points: String,
-    pub requirements: Vec<RequirementView>,
+    pub requirements: RequirementList,
 }
 
 #[derive(Serialize)]
 pub struct NextView {
     pub level: String,
     pub undefined: Vec<String>,
-    pub missing: Vec<RequirementView>,
+    pub missing: RequirementList,
 }
 
 #[derive(Serialize)]
@@ -160,9 +163,32 @@ pub struct LinkView {
     pub url: String,
 }
 
+/// Requirements as an organisation page lists them: documentary ones in
+/// the same state for the same reason (met by one assessment, or covered by
+/// none) are gathered on one line of clause links — their words are on the
+/// rules page —, every other requirement has a row of its own.
+#[derive(Serialize)]
+pub struct RequirementList {
+    pub groups: Vec<ClauseGroup>,
+    pub rows: Vec<RequirementView>,
+}
+
+#[derive(Serialize)]
+pub struct ClauseGroup {
+    pub met: bool,
+    pub state: &'static str,
+    /// "评定为满足（示例评定中心，2026-10-05）：".
+    pub text: String,
+    pub clauses: Vec<LinkView>,
+}
+
 #[derive(Serialize)]
 pub struct RequirementView {
     pub clause: LinkView,
+    /// An alternative or part citing its parent's clause (not linked again).
+    pub same_clause: bool,
+    /// The requirement's words, for one not met (what is missing); the
+    /// words of every requirement are on the standard's rules page.
     pub summary: Option<String>,
     pub met: bool,
     /// `met-by-evidence`, `met-by-assessment`, `not-met`, `not-evidenced`,
@@ -170,10 +196,10 @@ pub struct RequirementView {
     pub state: &'static str,
     pub state_label: String,
     pub mandatory: bool,
-    pub inherited_from: Option<String>,
     /// "42 (at least 10)" and the like; empty for documentary requirements.
     pub evidence: String,
-    pub reading: Option<ReadingView>,
+    /// The reading of the text recorded for it, on the rules page.
+    pub reading_url: Option<String>,
     /// Alternatives (`any_of`), or the parts that must all hold (`all_of`).
     pub alternatives: Vec<RequirementView>,
     pub all_of: bool,
@@ -187,20 +213,25 @@ pub struct ReadingView {
 }
 
 impl<'a> Views<'a> {
-    fn t(&self, key: &str) -> String {
+    pub(super) fn t(&self, key: &str) -> String {
         self.strings
             .get(key)
             .cloned()
             .unwrap_or_else(|| key.to_string())
     }
 
-    fn zh(&self) -> bool {
+    pub(super) fn zh(&self) -> bool {
         self.lang == "zh"
+    }
+
+    /// The Chinese or the English of a pair, in this edition's language.
+    pub(super) fn pick(&self, zh: &str, en: &str) -> String {
+        if self.zh() { zh } else { en }.to_string()
     }
 
     /// A name or note the registry gives in Chinese and maybe in English,
     /// in this edition's language (the Chinese when there is no English).
-    fn localized(&self, zh: &str, en: Option<&String>) -> String {
+    pub(super) fn localized(&self, zh: &str, en: Option<&String>) -> String {
         match en {
             Some(en) if !self.zh() => en.clone(),
             _ => zh.to_string(),
@@ -211,7 +242,7 @@ impl<'a> Views<'a> {
         format!("{}registry/{id}/", self.root)
     }
 
-    fn standard_title(&self, slug: &str) -> String {
+    pub(super) fn standard_title(&self, slug: &str) -> String {
         self.input
             .schemes
             .get(slug)
@@ -233,7 +264,7 @@ impl<'a> Views<'a> {
             .unwrap_or_else(|| id.to_string())
     }
 
-    fn level_name(&self, slug: &str, id: &str) -> String {
+    pub(super) fn level_name(&self, slug: &str, id: &str) -> String {
         if self.zh() {
             return id.to_string();
         }
@@ -245,7 +276,7 @@ impl<'a> Views<'a> {
             .unwrap_or_else(|| id.to_string())
     }
 
-    fn clause(&self, slug: &str, anchor: &str) -> LinkView {
+    pub(super) fn clause(&self, slug: &str, anchor: &str) -> LinkView {
         let pages = self.pages.get(slug);
         let base = format!("{}standards/{slug}/", self.root);
         let url = match pages.and_then(|p| p.get(anchor)) {
@@ -395,7 +426,10 @@ impl<'a> Views<'a> {
                     },
                     clause: self.clause(slug, &p.clause),
                     level: p.level.as_ref().map(|l| self.level_name(slug, l)),
-                    reading: p.reading.as_ref().map(|r| self.reading(r)),
+                    reading_url: p
+                        .reading
+                        .as_ref()
+                        .map(|_| format!("{}#{}", self.rules_url(slug), p.id)),
                     shown_level: shown.map(|l| self.level_name(slug, &l.level)),
                     states: self.state_counts(
                         shown
@@ -411,12 +445,12 @@ impl<'a> Views<'a> {
                     ),
                     requirements: shown
                         .map(|l| {
-                            l.requirements
-                                .iter()
-                                .map(|r| self.requirement(slug, r))
-                                .collect()
+                            self.requirement_list(
+                                slug,
+                                l.requirements.iter().map(|r| (p.id.as_str(), r)),
+                            )
                         })
-                        .unwrap_or_default(),
+                        .unwrap_or_else(|| self.requirement_list(slug, std::iter::empty())),
                     score: p.score.as_ref().map(|s| ScoreView {
                         score: s.score.clone(),
                         pass_mark: s.pass_mark.clone(),
@@ -436,11 +470,10 @@ impl<'a> Views<'a> {
                                 met: gr.met,
                                 total: gr.total,
                                 points: gr.points.clone(),
-                                requirements: gr
-                                    .requirements
-                                    .iter()
-                                    .map(|r| self.requirement(slug, r))
-                                    .collect(),
+                                requirements: self.requirement_list(
+                                    slug,
+                                    gr.requirements.iter().map(|r| (p.id.as_str(), r)),
+                                ),
                             })
                             .collect(),
                     }),
@@ -452,6 +485,7 @@ impl<'a> Views<'a> {
             anchor: format!("{}-{}", g.standard, g.category),
             standard: self.standard_title(slug),
             standard_url: format!("{}standards/{slug}/", self.root),
+            rules_url: self.rules_url(slug),
             category: self.category_name(slug, &g.category),
             level: g.level.as_ref().map(|l| self.level_name(slug, l)),
             level_scale: self.level_scale(slug),
@@ -492,11 +526,10 @@ impl<'a> Views<'a> {
             next: g.next_level.as_ref().map(|n| NextView {
                 level: self.level_name(slug, &n.level),
                 undefined: n.undefined_in.clone(),
-                missing: n
-                    .missing
-                    .iter()
-                    .map(|m| self.requirement(slug, &m.requirement))
-                    .collect(),
+                missing: self.requirement_list(
+                    slug,
+                    n.missing.iter().map(|m| (m.part.as_str(), &m.requirement)),
+                ),
             }),
         }
     }
@@ -581,7 +614,7 @@ impl<'a> Views<'a> {
         self.t(&format!("state_{}", state.name().replace('-', "_")))
     }
 
-    fn reading(&self, r: &Reading) -> ReadingView {
+    pub(super) fn reading(&self, r: &Reading) -> ReadingView {
         let t = if self.zh() { &r.zh } else { &r.en };
         ReadingView {
             chosen: t.chosen.clone(),
@@ -590,27 +623,93 @@ impl<'a> Views<'a> {
         }
     }
 
-    fn requirement(&self, slug: &str, r: &RequirementReport) -> RequirementView {
-        let summary = if self.zh() {
+    /// The grading rules page of standard `slug`.
+    pub(super) fn rules_url(&self, slug: &str) -> String {
+        format!("{}standards/{slug}/rules/", self.root)
+    }
+
+    /// Requirements of one level, score group or next-level list, each
+    /// with the id of its part.
+    fn requirement_list<'r>(
+        &self,
+        slug: &str,
+        requirements: impl Iterator<Item = (&'r str, &'r RequirementReport)>,
+    ) -> RequirementList {
+        let mut groups: Vec<ClauseGroup> = Vec::new();
+        let mut rows = Vec::new();
+        for (part, r) in requirements {
+            // A met one's mandatory mark and reading are on the rules page;
+            // a missing mandatory item keeps its row (it fails the grade).
+            let documentary = r.kind == "documentary";
+            let text = match (&r.assessment, r.state) {
+                (Some(a), State::MetByAssessment) if documentary => Some(
+                    self.t("req_met_by_assessment_group")
+                        .replace("{body}", &self.localized(&a.body, a.body_en.as_ref()))
+                        .replace("{date}", &a.date),
+                ),
+                (None, State::NotEvidenced) if documentary && !r.mandatory => {
+                    Some(self.t("req_not_evidenced_group"))
+                }
+                _ => None,
+            };
+            let Some(text) = text else {
+                rows.push(self.requirement(slug, Some(part), r));
+                continue;
+            };
+            let link = self.clause(slug, &r.clause);
+            match groups.iter_mut().find(|g| g.text == text) {
+                Some(g) => g.clauses.push(link),
+                None => groups.push(ClauseGroup {
+                    met: r.met,
+                    state: r.state.name(),
+                    text,
+                    clauses: vec![link],
+                }),
+            }
+        }
+        RequirementList { groups, rows }
+    }
+
+    /// One requirement's row; `part` is `None` for an alternative nested in
+    /// a requirement (whose reading is on its parent's entry).
+    fn requirement(
+        &self,
+        slug: &str,
+        part: Option<&str>,
+        r: &RequirementReport,
+    ) -> RequirementView {
+        let summary = if r.met {
+            None
+        } else if self.zh() {
             r.summary_zh.clone().or_else(|| r.summary_en.clone())
         } else {
             r.summary_en.clone().or_else(|| r.summary_zh.clone())
         };
         RequirementView {
             clause: self.clause(slug, &r.clause),
+            same_clause: false,
             summary,
             met: r.met,
             state: r.state.name(),
             state_label: self.state_label(r.state),
             mandatory: r.mandatory,
-            inherited_from: r.inherited_from.as_ref().map(|l| self.level_name(slug, l)),
             evidence: self.evidence(r),
-            reading: r.reading.as_ref().map(|x| self.reading(x)),
+            reading_url: match part {
+                Some(part) if r.reading.is_some() || has_nested_reading(r) => Some(format!(
+                    "{}#{}",
+                    self.rules_url(slug),
+                    super::rules::rule_anchor(part, &r.id)
+                )),
+                _ => None,
+            },
             all_of: r.kind == "all-of",
             alternatives: r
                 .alternatives
                 .iter()
-                .map(|a| self.requirement(slug, a))
+                .map(|a| RequirementView {
+                    same_clause: a.clause == r.clause,
+                    ..self.requirement(slug, None, a)
+                })
                 .collect(),
         }
     }
@@ -712,15 +811,21 @@ impl<'a> Views<'a> {
                     .t("unmet_in_assessment")
                     .replace("{body}", &self.localized(&a.body, a.body_en.as_ref()))
                     .replace("{date}", &a.date),
-                (Some(a), false) => self
-                    .t("met_in_assessment")
-                    .replace("{body}", &self.localized(&a.body, a.body_en.as_ref()))
-                    .replace("{date}", &a.date),
+                // The body is named in the grade's list of assessments.
+                (Some(a), false) => self.t("met_in_assessment").replace("{date}", &a.date),
                 (None, _) => self.t("no_assessment_covers"),
             },
             _ => String::new(),
         }
     }
+}
+
+/// Does an alternative nested in `r` carry a reading (shown on the rules
+/// page under `r`'s entry)?
+fn has_nested_reading(r: &RequirementReport) -> bool {
+    r.alternatives
+        .iter()
+        .any(|a| a.reading.is_some() || has_nested_reading(a))
 }
 
 /// "7.1.4-a" → "7.1.4 a)", "item-12" → "第12项"/"item 12", else the anchor.

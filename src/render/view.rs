@@ -411,6 +411,8 @@ pub struct DocExtras {
     pub glossary_url: Option<String>,
     pub levels_url: Option<String>,
     pub translation_url: Option<String>,
+    /// The standard's grading rules, when it has them.
+    pub rules_url: Option<String>,
     /// The language of the document's text, as a BCP 47 tag.
     pub doc_lang_tag: String,
 }
