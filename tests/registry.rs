@@ -681,7 +681,14 @@ fn every_requirement_on_a_page_and_in_json_has_one_of_the_three_states() {
         html.contains("req-met-by-assessment"),
         "documentary and assessed"
     );
-    assert!(html.contains("评定为满足（示例评定中心，2026-10-05）"));
+    assert!(
+        html.contains("示例评定中心，2026-10-05"),
+        "the assessment is named"
+    );
+    assert!(
+        html.contains("2026-10-05评定为满足"),
+        "its findings are dated"
+    );
     // 三级's documentary requirements lie beyond what the record covers.
     assert!(html.contains("req-not-evidenced"), "not evidenced is shown");
     assert!(html.contains("无证据，没有评定记录覆盖以下文件性要求"));

@@ -154,6 +154,10 @@ pub struct GroupView {
 pub struct NextView {
     pub level: String,
     pub undefined: Vec<String>,
+    /// Per part, the documentary requirements the next level adds when no
+    /// assessment covers them: one assessment is what is missing, so they
+    /// are counted and linked to their list on the rules page.
+    pub uncovered: Vec<LinkView>,
     pub missing: RequirementList,
 }
 
@@ -523,15 +527,72 @@ impl<'a> Views<'a> {
                 .map(|a| self.assessment(slug, a))
                 .collect(),
             parts,
-            next: g.next_level.as_ref().map(|n| NextView {
-                level: self.level_name(slug, &n.level),
-                undefined: n.undefined_in.clone(),
-                missing: self.requirement_list(
-                    slug,
-                    n.missing.iter().map(|m| (m.part.as_str(), &m.requirement)),
-                ),
-            }),
+            next: g.next_level.as_ref().map(|n| self.next_level(slug, n)),
         }
+    }
+
+    fn next_level(&self, slug: &str, n: &report::NextLevelReport) -> NextView {
+        let scheme = self.input.schemes.get(slug);
+        // Listed under the next level's own block of its part on the rules page.
+        let in_block = |part: &str, id: &str| {
+            scheme
+                .and_then(|s| s.rules.parts.iter().find(|p| p.id == part))
+                .and_then(|p| p.levels.get(&n.level))
+                .is_some_and(|b| b.requirements.iter().any(|r| r.id() == id))
+        };
+        let uncovered_here = |m: &report::MissingReport| {
+            let r = &m.requirement;
+            r.kind == "documentary"
+                && r.state == State::NotEvidenced
+                && r.assessment.is_none()
+                && !r.mandatory
+                && in_block(&m.part, &r.id)
+        };
+        // Part id → how many of its next-level documentary requirements no
+        // assessment covers, in the order the parts come.
+        let mut uncovered: Vec<(&str, usize)> = Vec::new();
+        for m in n.missing.iter().filter(|m| uncovered_here(m)) {
+            match uncovered.iter_mut().find(|(p, _)| *p == m.part) {
+                Some((_, count)) => *count += 1,
+                None => uncovered.push((&m.part, 1)),
+            }
+        }
+        let level = self.level_name(slug, &n.level);
+        NextView {
+            uncovered: uncovered
+                .into_iter()
+                .map(|(part, count)| LinkView {
+                    label: self
+                        .t("req_uncovered_block")
+                        .replace("{count}", &count.to_string())
+                        .replace("{part}", &self.part_name(slug, part))
+                        .replace("{level}", &level),
+                    url: format!(
+                        "{}#{}",
+                        self.rules_url(slug),
+                        super::rules::level_anchor(part, &n.level)
+                    ),
+                })
+                .collect(),
+            missing: self.requirement_list(
+                slug,
+                n.missing
+                    .iter()
+                    .filter(|m| !uncovered_here(m))
+                    .map(|m| (m.part.as_str(), &m.requirement)),
+            ),
+            level,
+            undefined: n.undefined_in.clone(),
+        }
+    }
+
+    /// A part's name in this language.
+    fn part_name(&self, slug: &str, id: &str) -> String {
+        self.input
+            .schemes
+            .get(slug)
+            .and_then(|s| s.rules.parts.iter().find(|p| p.id == id))
+            .map_or_else(|| id.to_string(), |p| self.pick(&p.zh, &p.en))
     }
 
     /// "示例评定中心，2026-10-05：全部部分至三级" and the like.
@@ -541,21 +602,7 @@ impl<'a> Views<'a> {
             .iter()
             .map(|c| {
                 let part = match &c.part {
-                    Some(id) => self
-                        .input
-                        .schemes
-                        .get(slug)
-                        .and_then(|s| s.rules.parts.iter().find(|p| p.id == *id))
-                        .map_or_else(
-                            || id.clone(),
-                            |p| {
-                                if self.zh() {
-                                    p.zh.clone()
-                                } else {
-                                    p.en.clone()
-                                }
-                            },
-                        ),
+                    Some(id) => self.part_name(slug, id),
                     None => self.t("assessment_all_parts"),
                 };
                 self.t("assessment_covers")
@@ -643,8 +690,8 @@ impl<'a> Views<'a> {
             let documentary = r.kind == "documentary";
             let text = match (&r.assessment, r.state) {
                 (Some(a), State::MetByAssessment) if documentary => Some(
+                    // The body is named in the grade's list of assessments.
                     self.t("req_met_by_assessment_group")
-                        .replace("{body}", &self.localized(&a.body, a.body_en.as_ref()))
                         .replace("{date}", &a.date),
                 ),
                 (None, State::NotEvidenced) if documentary && !r.mandatory => {

@@ -79,6 +79,11 @@ pub struct RuleView {
     pub all_of: bool,
 }
 
+/// The anchor of level `level` of part `part` on the rules page.
+pub fn level_anchor(part: &str, level: &str) -> String {
+    format!("{part}--{level}")
+}
+
 /// The anchor of requirement `id` of part `part` on the rules page.
 pub fn rule_anchor(part: &str, id: &str) -> String {
     format!("{part}-{id}")
@@ -141,7 +146,7 @@ impl Views<'_> {
     fn rule_level(&self, scheme: &Scheme, p: &Part, level: &str, b: &LevelBlock) -> RuleLevelView {
         let slug = scheme.slug.as_str();
         RuleLevelView {
-            anchor: format!("{}--{level}", p.id),
+            anchor: level_anchor(&p.id, level),
             level: self.level_name(slug, level),
             clause: self.clause(slug, &b.clause),
             inherits: b.inherits.as_ref().map(|l| self.level_name(slug, l)),
