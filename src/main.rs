@@ -506,19 +506,28 @@ fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> E
                 return ExitCode::FAILURE;
             }
         };
-    progress.stage("replacing the previous site");
+    progress.stage("publishing the changed files");
     let committed = staging.commit();
     progress.finish();
     report(cli, &analysis.diagnostics);
-    if let Err(e) = committed {
-        eprintln!(
-            "{}: error: cannot write the site: {e}\n  hint: check free space and permissions; the previous site is unchanged",
-            output_dir.display()
-        );
-        return ExitCode::FAILURE;
-    }
+    let written = match committed {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!(
+                "{}: error: cannot publish the site: {e}\n  hint: check free space and permissions; the previous site is unchanged, or, if publishing had begun, the next build finishes it",
+                output_dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     if !cli.quiet && cli.message_format == MessageFormat::Text {
-        eprintln!("wrote {files} files to {}", output_dir.display());
+        eprintln!(
+            "wrote {files} files to {} ({} changed, {} unchanged, {} removed)",
+            output_dir.display(),
+            written.changed,
+            written.unchanged,
+            written.removed
+        );
     }
     summary_line(cli, "build", &analysis.diagnostics, started);
     ExitCode::SUCCESS

@@ -1,18 +1,28 @@
-//! Stage: write the rendered site to disk, atomically.
+//! Stage: write the rendered site to disk, atomically, touching only what
+//! changed.
 //!
 //! Pages are written as they are rendered into a fresh sibling folder (a
-//! [`Staging`] area), so a large site never has to sit in memory whole. Only
-//! when every file is written is the folder swapped into place; a failure at
-//! any point (or dropping the staging area without committing) leaves the
-//! previous output untouched.
+//! [`Staging`] area), so a large site never has to sit in memory whole. A
+//! page whose bytes equal the file already published is not written at all.
+//! Only when every page is rendered does [`Staging::commit`] publish: it
+//! records the new site's file list (the plan) in the staging folder,
+//! deletes published files the plan no longer has, and moves the changed
+//! files into place. A build that fails before the commit leaves the
+//! previous output untouched; one killed during the commit is finished by
+//! the next build from the plan it left. The first build (or an output
+//! holding anything but folders and regular files) swaps the whole folder in.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::render::{Output, Site};
+
+/// The new site's file list, written into the staging folder before the
+/// commit moves anything (no rendered path starts with a dot).
+const PLAN: &str = ".dengji-plan";
 
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
     let name = output
@@ -22,19 +32,36 @@ fn sibling(output: &Path, suffix: &str) -> PathBuf {
     output.with_file_name(format!("{name}.{suffix}-{}", std::process::id()))
 }
 
-/// A folder beside the output that pages are written into as they are
-/// rendered; [`Staging::commit`] swaps it into place.
+/// What a build did to the output.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// Files written (new or changed).
+    pub changed: usize,
+    /// Files whose bytes were already published.
+    pub unchanged: usize,
+    /// Published files the new site no longer has.
+    pub removed: usize,
+}
+
+/// A folder beside the output that changed pages are written into as they
+/// are rendered; [`Staging::commit`] publishes them.
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
+    /// The regular files of the previous output and their sizes; `None`
+    /// when there is none to update in place (the whole folder is swapped).
+    previous: Option<HashMap<String, u64>>,
+    /// Paths written to the staging folder, and paths left as published.
+    changed: Mutex<BTreeSet<String>>,
+    unchanged: Mutex<HashSet<String>>,
     /// Folders already created, so each is created once.
     folders: Mutex<BTreeSet<PathBuf>>,
     committed: bool,
 }
 
 impl Staging {
-    /// Creates an empty staging folder for `output`, first clearing what
-    /// builds that died left beside it.
+    /// Creates an empty staging folder for `output`, first finishing or
+    /// clearing what builds that died left beside it.
     pub fn new(output: &Path) -> io::Result<Staging> {
         recover_from_dead_builds(output)?;
         let dir = sibling(output, "new");
@@ -45,19 +72,53 @@ impl Staging {
         Ok(Staging {
             dir,
             output: output.to_path_buf(),
+            previous: published_files(output),
+            changed: Mutex::new(BTreeSet::new()),
+            unchanged: Mutex::new(HashSet::new()),
             folders: Mutex::new(BTreeSet::new()),
             committed: false,
         })
     }
 
-    /// Replaces the output with what was written, keeping the previous
+    /// Publishes what was written: in place when there is a previous
+    /// output to update, else by moving the staging folder there.
+    pub fn commit(mut self) -> io::Result<Written> {
+        let changed = std::mem::take(&mut *lock(&self.changed));
+        let unchanged = std::mem::take(&mut *lock(&self.unchanged));
+        let Some(previous) = self.previous.take() else {
+            self.swap()?;
+            return Ok(Written {
+                changed: changed.len(),
+                ..Written::default()
+            });
+        };
+        let mut plan: Vec<&str> = changed
+            .iter()
+            .map(String::as_str)
+            .chain(unchanged.iter().map(String::as_str))
+            .collect();
+        plan.sort_unstable();
+        let mut text = plan.join("\n");
+        text.push('\n');
+        write_synced(&self.dir.join(PLAN), text.as_bytes())?;
+        // From here the plan finishes the commit if the build is killed.
+        self.committed = true;
+        let removed = finish_commit(&self.dir, &self.output, &plan, Some(&previous))?;
+        Ok(Written {
+            changed: changed.len(),
+            unchanged: unchanged.len(),
+            removed,
+        })
+    }
+
+    /// Replaces the output with the staging folder, keeping the previous
     /// output if the swap fails.
-    pub fn commit(mut self) -> io::Result<()> {
+    fn swap(&mut self) -> io::Result<()> {
         let previous = sibling(&self.output, "old");
         if previous.exists() {
             fs::remove_dir_all(&previous)?;
         }
-        if self.output.exists() {
+        if fs::symlink_metadata(&self.output).is_ok() {
             fs::rename(&self.output, &previous)?;
         }
         if let Err(e) = fs::rename(&self.dir, &self.output) {
@@ -68,18 +129,127 @@ impl Staging {
             return Err(e);
         }
         self.committed = true;
-        if previous.exists() {
-            fs::remove_dir_all(&previous)?;
+        if fs::symlink_metadata(&previous).is_ok() {
+            remove_any(&previous)?;
         }
         Ok(())
     }
 }
 
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn remove_any(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The regular files under `output` (relative, `/`-separated) and their
+/// sizes; `None` when there is no output folder, or it holds a symbolic
+/// link or anything else but folders and regular files (such an output is
+/// replaced whole, so nothing is ever written through a link).
+fn published_files(output: &Path) -> Option<HashMap<String, u64>> {
+    if !fs::symlink_metadata(output).ok()?.is_dir() {
+        return None;
+    }
+    let mut files = HashMap::new();
+    let mut folders = vec![(output.to_path_buf(), String::new())];
+    while let Some((dir, prefix)) = folders.pop() {
+        for entry in fs::read_dir(&dir).ok()? {
+            let entry = entry.ok()?;
+            let name = entry.file_name().into_string().ok()?;
+            let path = format!("{prefix}{name}");
+            let kind = entry.file_type().ok()?;
+            if kind.is_dir() {
+                folders.push((entry.path(), format!("{path}/")));
+            } else if kind.is_file() {
+                files.insert(path, entry.metadata().ok()?.len());
+            } else {
+                return None;
+            }
+        }
+    }
+    Some(files)
+}
+
+/// Deletes the published files `plan` does not list and the folders left
+/// empty, then moves every file still in `staging` into place and removes
+/// `staging`. `previous` lists the published files (read again when the
+/// commit is being finished for a build that died). Returns how many
+/// files were deleted.
+fn finish_commit(
+    staging: &Path,
+    output: &Path,
+    plan: &[&str],
+    previous: Option<&HashMap<String, u64>>,
+) -> io::Result<usize> {
+    let listed;
+    let previous = match previous {
+        Some(p) => p,
+        None => {
+            listed = published_files(output).unwrap_or_default();
+            &listed
+        }
+    };
+    let keep: HashSet<&str> = plan.iter().copied().collect();
+    let mut stale: Vec<&String> = previous
+        .keys()
+        .filter(|p| !keep.contains(p.as_str()))
+        .collect();
+    stale.sort();
+    let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
+    for path in &stale {
+        let target = output.join(path);
+        remove_any(&target)?;
+        let mut parent = target.parent();
+        while let Some(p) = parent.filter(|p| *p != output) {
+            emptied.insert(p.to_path_buf());
+            parent = p.parent();
+        }
+    }
+    // Deepest first, so a folder is emptied before its parent is tried.
+    for folder in emptied.iter().rev() {
+        if fs::read_dir(folder).is_ok_and(|mut d| d.next().is_none()) {
+            fs::remove_dir(folder)?;
+        }
+    }
+    for path in plan {
+        let from = staging.join(path);
+        if fs::symlink_metadata(&from).is_err() {
+            continue; // unchanged, or moved before a crash
+        }
+        let to = output.join(path);
+        if let Some(parent) = to.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        if fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+            fs::remove_dir_all(&to)?;
+        }
+        fs::rename(&from, &to)?;
+    }
+    fs::remove_dir_all(staging)?;
+    Ok(stale.len())
+}
+
 /// A build killed midway leaves `<output>.new-<pid>` (its unfinished
-/// pages) and possibly `<output>.old-<pid>` (the previous site, if it died
-/// between the two renames of [`Staging::commit`]). For every such folder
-/// whose process is gone: the previous site is put back if the output is
-/// missing, and the rest is removed.
+/// pages, or, once it began to commit, the rest of its changed files and
+/// its plan) and possibly `<output>.old-<pid>` (the previous site, if it
+/// died between the two renames of a whole-folder swap). For every such
+/// folder whose process is gone: a commit that began is finished, the
+/// previous site is put back if the output is missing, and the rest is
+/// removed.
 fn recover_from_dead_builds(output: &Path) -> io::Result<()> {
     let Some(name) = output.file_name().map(|n| n.to_string_lossy().into_owned()) else {
         return Ok(());
@@ -116,6 +286,11 @@ fn recover_from_dead_builds(output: &Path) -> io::Result<()> {
     for (path, is_old) in stale {
         if is_old && fs::symlink_metadata(output).is_err() {
             fs::rename(&path, output)?;
+        } else if let Ok(plan) = fs::read_to_string(path.join(PLAN))
+            && fs::symlink_metadata(output).is_ok_and(|m| m.is_dir())
+        {
+            let plan: Vec<&str> = plan.lines().filter(|l| !l.is_empty()).collect();
+            finish_commit(&path, output, &plan, None)?;
         } else {
             fs::remove_dir_all(&path)?;
         }
@@ -138,21 +313,24 @@ fn process_is_running(pid: u32, folder: &Path) -> bool {
 
 impl Output for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let target = self.dir.join(path);
-        if let Some(parent) = target.parent() {
-            let known = self
-                .folders
-                .lock()
-                .map(|f| f.contains(parent))
-                .unwrap_or(false);
-            if !known {
-                fs::create_dir_all(parent)?;
-                if let Ok(mut folders) = self.folders.lock() {
-                    folders.insert(parent.to_path_buf());
-                }
-            }
+        // Same size first (no read for most changed files), then the bytes.
+        if let Some(previous) = &self.previous
+            && previous.get(path) == Some(&(bytes.len() as u64))
+            && fs::read(self.output.join(path)).is_ok_and(|old| old == bytes)
+        {
+            lock(&self.unchanged).insert(path.to_string());
+            return Ok(());
         }
-        fs::write(target, bytes)
+        let target = self.dir.join(path);
+        if let Some(parent) = target.parent()
+            && !lock(&self.folders).contains(parent)
+        {
+            fs::create_dir_all(parent)?;
+            lock(&self.folders).insert(parent.to_path_buf());
+        }
+        fs::write(target, bytes)?;
+        lock(&self.changed).insert(path.to_string());
+        Ok(())
     }
 }
 
@@ -166,7 +344,7 @@ impl Drop for Staging {
 
 /// Writes a site held in memory to `output`, replacing what was there only
 /// on success.
-pub fn write_site(site: &Site, output: &Path) -> io::Result<()> {
+pub fn write_site(site: &Site, output: &Path) -> io::Result<Written> {
     let staging = Staging::new(output)?;
     for (path, bytes) in &site.files {
         staging.put(path, bytes)?;
@@ -187,6 +365,15 @@ mod tests {
         }
     }
 
+    fn leftovers(dir: &Path) -> Vec<String> {
+        let mut left: Vec<String> = fs::read_dir(dir)
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        left
+    }
+
     #[test]
     fn replaces_previous_output_completely() {
         let tmp = tempfile::tempdir().expect("tempdir");
@@ -198,8 +385,70 @@ mod tests {
             "2"
         );
         assert!(!out.join("old.html").exists());
-        let leftovers: Vec<_> = fs::read_dir(tmp.path()).expect("dir").collect();
-        assert_eq!(leftovers.len(), 1, "staging folders are cleaned up");
+        assert_eq!(leftovers(tmp.path()), ["public"], "staging is cleaned up");
+    }
+
+    #[test]
+    fn only_changed_files_are_written_and_gone_ones_removed() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        let first = site(&[
+            ("same/index.html", "kept"),
+            ("edited/index.html", "one"),
+            ("resized/index.html", "short"),
+            ("gone/deep/index.html", "bye"),
+            ("was-file", "file"),
+        ]);
+        write_site(&first, &out).expect("first");
+        let inode = |p: &str| fs::metadata(out.join(p)).expect("meta").ino();
+        let kept = inode("same/index.html");
+        let edited = inode("edited/index.html");
+        let second = site(&[
+            ("same/index.html", "kept"),
+            ("edited/index.html", "two"),
+            ("resized/index.html", "much longer"),
+            ("was-file/index.html", "now a folder"),
+            ("new/index.html", "hello"),
+        ]);
+        let written = write_site(&second, &out).expect("second");
+        assert_eq!(
+            written,
+            Written {
+                changed: 4,
+                unchanged: 1,
+                removed: 2
+            }
+        );
+        assert_eq!(
+            inode("same/index.html"),
+            kept,
+            "an unchanged file is untouched"
+        );
+        assert_ne!(
+            inode("edited/index.html"),
+            edited,
+            "a changed one is replaced"
+        );
+        for (path, text) in &second.files {
+            assert_eq!(fs::read(out.join(path)).expect("read"), *text, "{path}");
+        }
+        assert!(!out.join("gone").exists(), "emptied folders go too");
+        assert_eq!(leftovers(tmp.path()), ["public"]);
+    }
+
+    #[test]
+    fn a_symbolic_link_in_the_output_is_replaced_not_written_through() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::create_dir_all(&elsewhere).expect("mkdir");
+        write_site(&site(&[("index.html", "1")]), &out).expect("first");
+        std::os::unix::fs::symlink(&elsewhere, out.join("a")).expect("symlink");
+        write_site(&site(&[("index.html", "1"), ("a/x.html", "2")]), &out).expect("second");
+        assert!(fs::read_dir(&elsewhere).expect("dir").next().is_none());
+        assert!(fs::symlink_metadata(out.join("a")).expect("a").is_dir());
+        assert_eq!(fs::read_to_string(out.join("a/x.html")).expect("read"), "2");
     }
 
     #[test]
@@ -214,8 +463,7 @@ mod tests {
             fs::read_to_string(out.join("index.html")).expect("read"),
             "good"
         );
-        let leftovers: Vec<_> = fs::read_dir(tmp.path()).expect("dir").collect();
-        assert_eq!(leftovers.len(), 1, "the staging folder is removed");
+        assert_eq!(leftovers(tmp.path()), ["public"], "staging is removed");
     }
 
     /// A process id that is not running: the largest the kernel allows is
@@ -235,12 +483,38 @@ mod tests {
         fs::write(tmp.path().join("public.new-notes"), "keep").expect("write");
         fs::create_dir(tmp.path().join("publicity.new-1")).expect("mkdir");
         write_site(&site(&[("index.html", "new")]), &out).expect("second");
-        let mut left: Vec<String> = fs::read_dir(tmp.path())
-            .expect("dir")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(left, ["public", "public.new-notes", "publicity.new-1"]);
+        assert_eq!(
+            leftovers(tmp.path()),
+            ["public", "public.new-notes", "publicity.new-1"]
+        );
+    }
+
+    #[test]
+    fn a_commit_cut_short_is_finished_by_the_next_build() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        write_site(&site(&[("a.html", "old a"), ("b.html", "old b")]), &out).expect("first");
+        // A build that wrote its plan and moved b.html, then died.
+        let dead = tmp.path().join(format!("public.new-{DEAD_PID}"));
+        fs::create_dir_all(&dead).expect("mkdir");
+        fs::write(dead.join(PLAN), "a.html\nb.html\nc.html\n").expect("plan");
+        fs::write(dead.join("a.html"), "new a").expect("a");
+        fs::write(dead.join("c.html"), "new c").expect("c");
+        fs::write(out.join("b.html"), "new b").expect("b");
+        fs::write(out.join("gone.html"), "stale").expect("gone");
+        {
+            let staging = Staging::new(&out).expect("staging");
+            drop(staging); // the next build fails before its own commit
+        }
+        for (file, text) in [
+            ("a.html", "new a"),
+            ("b.html", "new b"),
+            ("c.html", "new c"),
+        ] {
+            assert_eq!(fs::read_to_string(out.join(file)).expect("read"), text);
+        }
+        assert!(!out.join("gone.html").exists());
+        assert_eq!(leftovers(tmp.path()), ["public"]);
     }
 
     #[test]
@@ -274,7 +548,6 @@ mod tests {
             fs::read_to_string(out.join("index.html")).expect("read"),
             "good"
         );
-        let leftovers: Vec<_> = fs::read_dir(tmp.path()).expect("dir").collect();
-        assert_eq!(leftovers.len(), 1);
+        assert_eq!(leftovers(tmp.path()), ["public"]);
     }
 }

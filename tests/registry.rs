@@ -691,7 +691,10 @@ fn every_requirement_on_a_page_and_in_json_has_one_of_the_three_states() {
     );
     // 三级's documentary requirements lie beyond what the record covers.
     assert!(html.contains("req-not-evidenced"), "not evidenced is shown");
-    assert!(html.contains("无证据，没有评定记录覆盖以下文件性要求"));
+    // No assessment covers 三级: one line per part says so, with the count
+    // of documentary requirements it adds, linked to their list.
+    assert!(html.contains("无证据：没有评定记录覆盖基本能力要求在三级增加的"));
+    assert!(html.contains("/standards/csi-grading/rules/#basic--三级"));
     let en = page(site, "en/registry/daiyu-sec/index.html");
     assert!(en.contains("not evidenced") && en.contains("met by assessment"));
     let json = page(site, "api/v1/organisations/daiyu-sec.json");
