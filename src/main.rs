@@ -259,7 +259,9 @@ fn grade(cli: &Cli, file: &std::path::Path, format: ReportFormat, lang: &str) ->
         dengji::grade::report::Reporter::new(&analysis.schemes, &analysis.grades).report(org, og);
     match format {
         ReportFormat::Text => print!("{}", dengji::grade::report::text(&report, lang, &strings)),
-        ReportFormat::Json => match serde_json::to_string_pretty(&report) {
+        ReportFormat::Json => match serde_json::to_string_pretty(
+            &dengji::export::api::organisation::build(&report, org, og, &analysis.schemes),
+        ) {
             Ok(json) => println!("{json}"),
             Err(e) => {
                 eprintln!("error: cannot encode the report: {e}");

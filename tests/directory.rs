@@ -254,8 +254,8 @@ fn exports_cover_the_registry() {
     let site = bundled_site();
     let a = analysis();
     let index: serde_json::Value =
-        serde_json::from_str(&page(site, "api/v1/index.json")).expect("index is JSON");
-    assert_eq!(index["schema_version"], 1);
+        serde_json::from_str(&page(site, "api/v2/index.json")).expect("index is JSON");
+    assert_eq!(index["schema_version"], 2);
     assert_eq!(index["generated_at"], "2026-11-21T00:00:00Z");
     assert_eq!(
         index["count"].as_u64(),
@@ -264,19 +264,19 @@ fn exports_cover_the_registry() {
     for org in &a.registry.organisations {
         let json: serde_json::Value = serde_json::from_str(&page(
             site,
-            &format!("api/v1/organisations/{}.json", org.id),
+            &format!("api/v2/organisations/{}.json", org.id),
         ))
         .expect("organisation JSON");
         assert_eq!(json["organisation"]["id"], org.id.as_str());
     }
     let openapi: serde_json::Value =
-        serde_json::from_str(&page(site, "api/v1/openapi.json")).expect("openapi");
+        serde_json::from_str(&page(site, "api/v2/openapi.json")).expect("openapi");
     // A sanction carries its note, as the same event does.
     let mut noted = 0;
     for org in &a.registry.organisations {
         let json: serde_json::Value = serde_json::from_str(&page(
             site,
-            &format!("api/v1/organisations/{}.json", org.id),
+            &format!("api/v2/organisations/{}.json", org.id),
         ))
         .expect("organisation JSON");
         for c in json["certificates"].as_array().into_iter().flatten() {
@@ -293,7 +293,24 @@ fn exports_cover_the_registry() {
         }
     }
     assert!(noted > 0, "the bundled registry has sanctions with notes");
-    assert!(openapi["paths"]["/api/v1/organisations/{id}.json"].is_object());
+    assert!(openapi["paths"]["/api/v2/organisations/{id}.json"].is_object());
+    assert!(openapi["paths"]["/api/v2/standards/{standard}.json"].is_object());
+    // Every standard has its file, listed in the index.
+    for s in &a.schemes.schemes {
+        let path = format!("api/v2/standards/{}.json", s.slug);
+        let file: serde_json::Value = serde_json::from_str(&page(site, &path)).expect("JSON");
+        assert_eq!(file["id"], s.slug.as_str());
+        assert!(
+            index["standards"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|x| x["url"] == format!("{}{path}", common::base_url())),
+            "{path} is in the index"
+        );
+    }
+    // Version 1 is retired: nothing is published under api/v1/.
+    assert!(!site.files.keys().any(|k| k.starts_with("api/v1/")));
     // One CSV row per certificate, and per organisation of a listing.
     let certificates = page(site, "registry/certificates.csv");
     let count: usize = a

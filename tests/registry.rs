@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -412,18 +412,31 @@ fn grade_explains_an_organisation_in_text_and_json() {
         &["grade", "registry/overclaimed.yaml", "--format", "json"],
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     assert_eq!(json["as_of"], "2026-11-21");
     let grade = &json["grades"][0];
-    assert_eq!(grade["level"], serde_json::Value::Null);
+    assert_eq!(grade.get("level"), None, "no level is met");
     assert_eq!(grade["registered"][0]["agreement"], "unsupported");
-    let missing = grade["next_level"]["missing"].as_array().expect("missing");
-    let cisp = missing
+    // What is missing is named by part and id; the part says how it stands.
+    let missing = grade["next_level"]["missing"].as_object().expect("missing");
+    let (part, _) = missing
         .iter()
-        .find(|m| m["requirement"]["clause"] == "3.2.3-5")
+        .find(|(_, ids)| {
+            ids.as_array()
+                .is_some_and(|a| a.iter().any(|i| i == "3.2.3-5"))
+        })
         .expect("CISP requirement is missing");
-    assert_eq!(cisp["requirement"]["value"], "3");
-    assert_eq!(cisp["requirement"]["threshold"], "4");
+    let cisp = grade["parts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["id"] == part.as_str())
+        .find_map(|p| p["requirements"].get("3.2.3-5"))
+        .expect("its evaluation");
+    assert_eq!(cisp.get("clause"), None, "the clause is the id");
+    assert_eq!(cisp["state"], "not-met");
+    assert_eq!(cisp["value"], "3");
+    assert_eq!(cisp["threshold"], "4");
     // Every bundled organisation can be explained.
     for org in analysis().registry.organisations.iter().take(5) {
         let out = dengji(
@@ -590,7 +603,7 @@ fn grade_help_names_files_that_exist() {
 }
 
 #[test]
-fn private_values_are_null_in_the_json_report() {
+fn private_values_are_absent_from_the_json_report() {
     let dir = site_with(&[("private-values.yaml", fixture("private-values.yaml"))]);
     let out = dengji(
         dir.path(),
@@ -601,6 +614,29 @@ fn private_values_are_null_in_the_json_report() {
         assert!(!text.contains(secret), "report contains {secret}");
     }
     assert!(text.contains("\"private\": true"));
+    // A withheld value is absent, not null: the requirement says only
+    // that it is private, and its state.
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let mut private = 0;
+    fn walk(v: &serde_json::Value, private: &mut usize) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if m.get("private") == Some(&serde_json::Value::Bool(true)) {
+                    *private += 1;
+                    for key in ["value", "since", "reached_on"] {
+                        assert!(!m.contains_key(key), "{key} of a private requirement");
+                    }
+                    assert!(m["state"].is_string());
+                }
+                m.values().for_each(|x| walk(x, private));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, private)),
+            serde_json::Value::Null => panic!("a null in the report"),
+            _ => {}
+        }
+    }
+    walk(&json, &mut private);
+    assert!(private > 0);
 }
 
 #[test]
@@ -697,31 +733,39 @@ fn every_requirement_on_a_page_and_in_json_has_one_of_the_three_states() {
     assert!(html.contains("/standards/csi-grading/rules/#basic--三级"));
     let en = page(site, "en/registry/daiyu-sec/index.html");
     assert!(en.contains("not evidenced") && en.contains("met by assessment"));
-    let json = page(site, "api/v1/organisations/daiyu-sec.json");
+    let json = page(site, "api/v2/organisations/daiyu-sec.json");
     let value: serde_json::Value = serde_json::from_str(&json).expect("json");
     let mut states = BTreeSet::new();
-    fn walk(v: &serde_json::Value, states: &mut BTreeSet<String>) {
-        match v {
-            serde_json::Value::Object(m) => {
-                if m.contains_key("clause") && m.contains_key("kind") {
-                    let state = m["state"].as_str().expect("every requirement has a state");
-                    assert_eq!(
-                        m["met"].as_bool(),
-                        Some(state.starts_with("met-")),
-                        "met agrees with the state"
-                    );
-                    if state == "met-by-assessment" {
-                        assert!(m["assessment"]["date"].is_string(), "says which record");
-                    }
-                    states.insert(state.to_string());
-                }
-                m.values().for_each(|x| walk(x, states));
-            }
-            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, states)),
-            _ => {}
+    // `grade` holds `v`; the records are the file's.
+    fn walk(
+        v: &serde_json::Value,
+        grade: &serde_json::Value,
+        file: &serde_json::Value,
+        states: &mut BTreeSet<String>,
+    ) {
+        let state = v["state"].as_str().expect("every requirement has a state");
+        if state == "met-by-assessment" {
+            // The record that decided it, by its place in the file's list:
+            // named, or the grade's newest.
+            let record = v.get("assessment").unwrap_or(&grade["assessments"][0]);
+            let i = record.as_u64().expect("says which record") as usize;
+            assert!(file["assessments"][i]["date"].is_string(), "{v}");
+        }
+        states.insert(state.to_string());
+        for child in v["children"].as_array().into_iter().flatten() {
+            walk(child, grade, file, states);
         }
     }
-    walk(&value, &mut states);
+    for grade in value["grades"].as_array().into_iter().flatten() {
+        let evaluations = grade["parts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|p| p["requirements"].as_object().into_iter().flatten());
+        for (_, e) in evaluations {
+            walk(e, grade, &value, &mut states);
+        }
+    }
     let expected: BTreeSet<String> = [
         "met-by-assessment",
         "met-by-evidence",
@@ -732,6 +776,146 @@ fn every_requirement_on_a_page_and_in_json_has_one_of_the_three_states() {
     .map(String::from)
     .collect();
     assert_eq!(states, expected);
+}
+
+/// Every requirement id `file` names, with its standard and part (`None`
+/// for an assessment record's ids, which may be of any part).
+fn requirement_ids(file: &serde_json::Value) -> Vec<(String, Option<String>, String)> {
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let mut out = Vec::new();
+    for g in file["grades"].as_array().into_iter().flatten() {
+        let standard = s(&g["standard"]);
+        for p in g["parts"].as_array().into_iter().flatten() {
+            for id in p["requirements"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, _)| k)
+            {
+                out.push((standard.clone(), Some(s(&p["id"])), id.clone()));
+            }
+        }
+        for (part, ids) in g["next_level"]["missing"].as_object().into_iter().flatten() {
+            for id in ids.as_array().into_iter().flatten() {
+                out.push((standard.clone(), Some(part.clone()), s(id)));
+            }
+        }
+    }
+    for a in file["assessments"].as_array().into_iter().flatten() {
+        for key in ["met", "unmet"] {
+            for id in a[key].as_array().into_iter().flatten() {
+                out.push((s(&a["standard"]), None, s(id)));
+            }
+        }
+    }
+    out
+}
+
+/// The children of evaluation `e` are those of definition `def`, by id
+/// and in order, all the way down.
+fn same_children(e: &serde_json::Value, def: &serde_json::Value, path: &str) {
+    let list = |v: &serde_json::Value| v["children"].as_array().cloned().unwrap_or_default();
+    let (children, defs) = (list(e), list(def));
+    assert_eq!(children.len(), defs.len(), "{path}: {def}");
+    for (c, d) in children.iter().zip(&defs) {
+        assert_eq!(c["id"], d["id"], "{path}");
+        same_children(c, d, path);
+    }
+}
+
+/// Is `id` the id of a child of `def`, at any depth?
+fn has_child(def: &serde_json::Value, id: &str) -> bool {
+    def["children"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|c| c["id"] == id || has_child(c, id))
+}
+
+#[test]
+fn an_organisation_file_has_no_null_no_requirement_text_and_names_only_defined_requirements() {
+    let site = bundled_site();
+    let a = analysis();
+    // The summaries every standard gives its requirements.
+    let mut summaries: Vec<&str> = Vec::new();
+    for scheme in &a.schemes.schemes {
+        for part in &scheme.rules.parts {
+            for r in part.requirements().flat_map(|r| r.with_nested()) {
+                summaries.extend(r.zh.iter().chain(&r.en).map(String::as_str));
+            }
+        }
+    }
+    assert!(summaries.len() > 1000);
+    let standard = |slug: &str| -> serde_json::Value {
+        serde_json::from_str(&page(site, &format!("api/v2/standards/{slug}.json")))
+            .expect("standard JSON")
+    };
+    let standards: BTreeMap<String, serde_json::Value> = a
+        .schemes
+        .schemes
+        .iter()
+        .map(|s| (s.slug.clone(), standard(&s.slug)))
+        .collect();
+    let mut named = 0;
+    for org in &a.registry.organisations {
+        let path = format!("api/v2/organisations/{}.json", org.id);
+        let text = page(site, &path);
+        for summary in &summaries {
+            assert!(!text.contains(summary), "{path} repeats “{summary}”");
+        }
+        for key in ["\"summary_zh\"", "\"summary_en\"", "\"reading\""] {
+            assert!(!text.contains(key), "{path} has {key}");
+        }
+        let file: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        fn no_null(v: &serde_json::Value, path: &str) {
+            match v {
+                serde_json::Value::Null => panic!("{path} has a null"),
+                serde_json::Value::Object(m) => m.values().for_each(|x| no_null(x, path)),
+                serde_json::Value::Array(a) => a.iter().for_each(|x| no_null(x, path)),
+                _ => {}
+            }
+        }
+        no_null(&file, &path);
+        for (slug, part, id) in requirement_ids(&file) {
+            let parts = standards[&slug]["parts"].as_array().expect("parts");
+            let defined = match &part {
+                // A requirement of a part: defined there, and each of its
+                // children is the definition's child at the same place.
+                Some(part) => parts
+                    .iter()
+                    .find(|p| p["id"] == part.as_str())
+                    .and_then(|p| p["requirements"].get(&id))
+                    .inspect(|def| {
+                        let evaluation = file["grades"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter(|g| g["standard"] == slug.as_str())
+                            .flat_map(|g| g["parts"].as_array().into_iter().flatten())
+                            .filter(|p| p["id"] == part.as_str())
+                            .find_map(|p| p["requirements"].get(&id));
+                        if let Some(e) = evaluation {
+                            same_children(e, def, &path);
+                        }
+                    })
+                    .is_some(),
+                // An id an assessment record names: of any part, or a child.
+                None => parts.iter().any(|p| {
+                    p["requirements"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .any(|(key, def)| *key == id || has_child(def, &id))
+                }),
+            };
+            assert!(
+                defined,
+                "{path}: {slug} {part:?} {id} is not in its standard's file"
+            );
+            named += 1;
+        }
+    }
+    assert!(named > 1000, "{named}");
 }
 
 /// An organisation file with `assessment` as its only record.

@@ -320,7 +320,7 @@ pub fn view(entries: &[FeedEntry], input: &FeedInput) -> FeedView {
             EntryView {
                 id: format!(
                     "{}#{}/{}/{}",
-                    input.urls.organisation_json(&e.organisation),
+                    input.urls.organisation_feed_id(&e.organisation),
                     e.number,
                     e.change.name(),
                     e.date
@@ -651,8 +651,21 @@ mod tests {
                     .count(),
                 n
             );
-            // Ids are unique; times are RFC 3339.
+            // Ids are unique and permanent: they kept the organisation's
+            // version 1 file URL when the API moved to version 2, so feed
+            // readers do not see every entry again as new.
             let ids = text("feed/entry/id");
+            let first = &entries[0];
+            assert_eq!(
+                ids[0],
+                format!(
+                    "https://example.org/api/v1/organisations/{}.json#{}/{}/{}",
+                    first.organisation,
+                    first.number,
+                    first.change.name(),
+                    first.date
+                )
+            );
             let unique: std::collections::BTreeSet<&&str> = ids.iter().collect();
             assert_eq!(unique.len(), ids.len());
             for u in text("feed/entry/updated") {

@@ -291,6 +291,17 @@ pub enum Observed {
     AllOf,
 }
 
+/// A certificate of `category` of the standard `scheme`, in words:
+/// [Chinese, English] ("网络安全服务机构等级评定规范（安全咨询服务）").
+pub fn certificate_of(scheme: &Scheme, category: &str) -> [String; 2] {
+    let named = scheme.category(category);
+    let (zh, en) = named.map_or((category, category), |c| (&c.zh, &c.en));
+    [
+        format!("{}（{zh}）", scheme.title_in("zh")),
+        format!("{} ({en})", scheme.title_in("en")),
+    ]
+}
+
 /// Where a count of people comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -784,14 +795,9 @@ impl<'a> Context<'a> {
                             .is_some_and(|st| st.status.in_force() && long_enough(st.issued))
                 });
         let elsewhere = standard != self.scheme.slug || category != self.category;
-        let of = scheme.filter(|_| elsewhere).map(|s| {
-            let named = s.category(category);
-            let (zh, en) = named.map_or((category, category), |c| (&c.zh, &c.en));
-            [
-                format!("{}（{zh}）", s.title_in("zh")),
-                format!("{} ({en})", s.title_in("en")),
-            ]
-        });
+        let of = scheme
+            .filter(|_| elsewhere)
+            .map(|s| certificate_of(s, category));
         (
             qualifying.is_some(),
             Observed::Certificate {

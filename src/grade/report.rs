@@ -488,7 +488,8 @@ fn unsupported_level(
     })
 }
 
-fn level_name(scheme: &Scheme, index: Option<usize>) -> Option<String> {
+/// The id (Chinese name) of level `index` of `scheme`.
+pub fn level_name(scheme: &Scheme, index: Option<usize>) -> Option<String> {
     index
         .and_then(|i| scheme.rules.levels.get(i))
         .map(|l| l.id.clone())
@@ -508,8 +509,7 @@ fn grade_report(
         .filter_map(|p| {
             let part = scheme.rules.parts.iter().find(|x| x.id == p.id)?;
             let lookup = |c: &Check| index.get(&(part.id.as_str(), c.id.as_str())).copied();
-            // Levels up to the one after the part's level: what holds and what comes next.
-            let show_up_to = p.level.map_or(0, |l| l + 1).max(next_index.unwrap_or(0));
+            let show_up_to = levels_shown(p.level, next_index);
             let levels = p
                 .levels
                 .iter()
@@ -763,6 +763,13 @@ fn requirement_report(
         }
     }
     out
+}
+
+/// The highest level a part's explanation shows, for a part at `level`
+/// when the grade's next level is `next`: up to the one after the part's
+/// level, what holds and what comes next.
+pub fn levels_shown(level: Option<usize>, next: Option<usize>) -> usize {
+    level.map_or(0, |l| l + 1).max(next.unwrap_or(0))
 }
 
 /// Ratios are shown as percentages; everything else as it is.

@@ -253,7 +253,8 @@ impl Stream<'_> {
                     keys.push(key);
                 }
                 let path = api::organisation_path(&org.id);
-                match api::organisation(&report, self.generated_at) {
+                let file = api::organisation::build(&report, org, og, input.schemes);
+                match api::organisation(&file, self.generated_at) {
                     Ok(json) => {
                         if let Err(d) = self.out.put(&path, &json) {
                             errors.push(d);
@@ -304,11 +305,24 @@ impl Stream<'_> {
             api::INDEX_PATH,
             api::index(
                 harvest.entries.iter().map(|e| &e.row),
+                input.schemes,
+                self.renderer.base_url,
                 self.generated_at,
                 &as_of,
             )
             .map_err(|e| e.to_string()),
         );
+        for scheme in &input.schemes.schemes {
+            let clauses = api::standard::Clauses {
+                base: format!("{}standards/{}/", self.renderer.base_url, scheme.slug),
+                pages: self.pages.get(scheme.slug.as_str()),
+            };
+            let document = api::standard::build(scheme, input.schemes, &clauses, self.generated_at);
+            put(
+                &api::standard_path(&scheme.slug),
+                api::standard(&document).map_err(|e| e.to_string()),
+            );
+        }
         let default_title = self
             .renderer
             .config
