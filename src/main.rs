@@ -359,8 +359,8 @@ fn diff(cli: &Cli, args: &dengji::diff::run::DiffArgs) -> ExitCode {
     let Some(as_of) = as_of(cli) else {
         return ExitCode::from(EXIT_CANNOT_DIFF);
     };
-    // Progress only on a terminal: a CI log gets the report alone.
-    let progress = Progress::new(!cli.quiet && std::io::stderr().is_terminal());
+    // Progress on a terminal, or when asked: a CI log gets the report alone.
+    let progress = Progress::new(!cli.quiet && (args.progress || std::io::stderr().is_terminal()));
     let messages = match cli.message_format {
         MessageFormat::Text => Messages::Text,
         MessageFormat::Json => Messages::Json,

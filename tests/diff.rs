@@ -25,6 +25,9 @@ fn git(root: &Path, args: &[&str]) -> std::process::Output {
         .current_dir(root)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        // `git status` must not refresh the index: the test checks that
+        // nothing writes it.
+        .env("GIT_OPTIONAL_LOCKS", "0")
         .args([
             "-c",
             "user.name=dengji tests",
@@ -301,8 +304,8 @@ fn scenario() -> Scenario {
 #[test]
 fn registry_changes_in_all_three_formats() {
     let s = scenario();
-    let index_before = std::fs::read(s.repo.root.join(".git/index")).expect("index");
     let status_before = git(&s.repo.root, &["status", "--porcelain"]).stdout;
+    let index_before = std::fs::read(s.repo.root.join(".git/index")).expect("index");
 
     // JSON: the facts.
     let report = s.repo.json(&[]);
@@ -375,9 +378,10 @@ fn registry_changes_in_all_three_formats() {
     assert_eq!(report["old"]["commit"].as_str().map(str::len), Some(40));
 
     // Text: the same facts, in lines, no colour when not a terminal.
-    let (code, text, _) = s.repo.diff(&[]);
+    let (code, text, err) = s.repo.diff(&[]);
     assert_eq!(code, 0);
     assert!(!text.contains('\x1b'), "no colour into a pipe");
+    assert_eq!(err, "", "no progress in a CI log unless asked");
     assert!(
         text.contains(
             "summary: 1 organisation added, 1 organisation removed, 1 organisation renamed"
@@ -698,6 +702,20 @@ fn bad_input_gets_a_clear_error_and_exit_status_2() {
         Some(0),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A working tree that does not load: nothing to compare.
+    edit(
+        &repo.root,
+        "site.yaml",
+        "default_language: zh",
+        "default_language: [zh",
+    );
+    let (code, _, err) = repo.diff(&[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("site.yaml:") && err.contains("the working tree does not load"),
+        "{err}"
     );
 }
 

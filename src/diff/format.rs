@@ -885,6 +885,35 @@ mod tests {
     }
 
     #[test]
+    fn the_text_is_coloured_only_when_asked() {
+        let d = Diff {
+            schema_version: 1,
+            old: super::super::SideInfo {
+                label: "HEAD".into(),
+                commit: None,
+                as_of: "2026-11-21".into(),
+                load_errors: Vec::new(),
+            },
+            new: super::super::SideInfo {
+                label: "working tree".into(),
+                commit: None,
+                as_of: "2026-11-21".into(),
+                load_errors: Vec::new(),
+            },
+            summary: Summary::default(),
+            organisations: Vec::new(),
+            levels: Vec::new(),
+            certificates: Vec::new(),
+            findings: Vec::new(),
+            diagnostics: Vec::new(),
+            rules: Vec::new(),
+            text: Vec::new(),
+        };
+        assert!(text(&d, true).contains("\x1b[1mdengji diff: HEAD → working tree"));
+        assert!(!text(&d, false).contains('\x1b'));
+    }
+
+    #[test]
     fn long_sections_fold_into_details() {
         let mut out = String::new();
         let rows = (0..FOLD_AFTER + 1).map(|i| vec![i.to_string()]).collect();

@@ -54,6 +54,10 @@ pub struct DiffArgs {
     /// `--message-format github` annotations can go to standard output).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Show progress on stderr even when it is not a terminal (a plain line
+    /// every few seconds of a long stage); by default a CI log gets none.
+    #[arg(long)]
+    pub progress: bool,
 }
 
 /// How problems and, with `github`, the diff's annotations are printed.
@@ -144,8 +148,10 @@ pub fn diff(
     }
 }
 
-fn colour_wanted() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// Colour when stdout is a terminal and NO_COLOR is unset or empty
+/// (no-color.org).
+fn colour_wanted(terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// Runs `dengji diff` for the site at `root` graded on `as_of`.
@@ -170,15 +176,20 @@ pub fn command(
             return out;
         }
         Err(Failure::WorkingTree(diagnostics)) => {
-            out.stderr = match messages {
-                Messages::Json => diagnostics
-                    .iter()
-                    .filter_map(|d| serde_json::to_string(d).ok())
-                    .map(|l| l + "\n")
-                    .collect(),
-                Messages::Github => diagnostics.iter().map(|d| d.github() + "\n").collect(),
-                Messages::Text => diagnostics.to_string(),
-            };
+            // As `check` prints them: machine-readable ones on stdout.
+            match messages {
+                Messages::Json => {
+                    out.stdout = diagnostics
+                        .iter()
+                        .filter_map(|d| serde_json::to_string(d).ok())
+                        .map(|l| l + "\n")
+                        .collect()
+                }
+                Messages::Github => {
+                    out.stdout = diagnostics.iter().map(|d| d.github() + "\n").collect()
+                }
+                Messages::Text => out.stderr = diagnostics.to_string(),
+            }
             out.stderr.push_str(
                 "error: the working tree does not load, so there is nothing to compare\n",
             );
@@ -187,7 +198,14 @@ pub fn command(
         }
     };
     let report = match args.format {
-        Format::Text => format::text(&diff, args.output.is_none() && colour_wanted()),
+        Format::Text => format::text(
+            &diff,
+            args.output.is_none()
+                && colour_wanted(
+                    std::io::stdout().is_terminal(),
+                    std::env::var_os("NO_COLOR"),
+                ),
+        ),
         Format::Markdown => format::markdown(&diff),
         Format::Json => match serde_json::to_string_pretty(&diff) {
             Ok(json) => json + "\n",
@@ -229,4 +247,17 @@ pub fn command(
     }
     out.diff = Some(diff);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_and_never_with_no_color() {
+        assert!(colour_wanted(true, None));
+        assert!(colour_wanted(true, Some("".into())));
+        assert!(!colour_wanted(true, Some("1".into())));
+        assert!(!colour_wanted(false, None));
+    }
 }
