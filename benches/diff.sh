@@ -54,7 +54,11 @@ git_ commit -q -m "synthetic registry of $count organisations"
 
 # One file changed: the first organisation with a plain staff count loses
 # its staff (a downgrade, a finding, an error).
-file=$(grep -l '^  staff: [0-9]' "$site"/registry/*.yaml | head -1)
+file=
+for f in "$site"/registry/*.yaml; do
+  if grep -q '^  staff: [0-9]' "$f"; then file=$f; break; fi
+done
+[ -n "$file" ] || { echo "no registry file with a staff count" >&2; exit 1; }
 sed -i 's/^  staff: [0-9]*/  staff: 3/' "$file"
 echo "changed: ${file#"$site"/}" >&2
 
@@ -71,7 +75,8 @@ measure() {
     if [ "$status" -gt 1 ]; then
       echo "$name failed ($status):" >&2; cat "$dir/stderr" >&2; exit 1
     fi
-    read -r wall user sys maxrss <"$timing"
+    # GNU time writes "Command exited with non-zero status N" first.
+    read -r wall user sys maxrss < <(tail -1 "$timing")
     rm -f "$timing"
     walls+=("$wall")
     cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')")

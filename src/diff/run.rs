@@ -110,14 +110,19 @@ pub fn diff(
     };
     match against {
         Against::Revision(spec) => {
-            stage(&format!("reading {spec}"));
-            let revision = git::read_revision(root, spec).map_err(Failure::Git)?;
-            stage("loading, checking and grading both sides");
-            let (old, new) = rayon::join(
-                || crate::analyse(&revision.root, as_of),
+            // The revision is read while the working tree is analysed; its
+            // analysis then parses only the registry files that differ.
+            stage(&format!(
+                "reading {spec}; loading, checking and grading the working tree"
+            ));
+            let (revision, new) = rayon::join(
+                || git::read_revision(root, spec),
                 || crate::analyse(root, as_of),
             );
+            let revision = revision.map_err(Failure::Git)?;
             let new = new.map_err(Failure::WorkingTree)?;
+            stage(&format!("loading, checking and grading {spec}"));
+            let old = crate::analyse_reusing(&revision.root, as_of, &new.registry);
             stage("comparing");
             let mut old_info = info(spec, Some(revision.commit.clone()), as_of);
             let new_info = info(WORKING_TREE, None, as_of);
@@ -130,13 +135,12 @@ pub fn diff(
             })
         }
         Against::Date(to) => {
-            stage("loading, checking and grading on both dates");
-            let (old, new) =
-                rayon::join(|| crate::analyse(root, as_of), || crate::analyse(root, to));
-            let (old, new) = (
-                old.map_err(Failure::WorkingTree)?,
-                new.map_err(Failure::WorkingTree)?,
-            );
+            stage(&format!("loading, checking and grading on {as_of}"));
+            let old = crate::analyse(root, as_of).map_err(Failure::WorkingTree)?;
+            // The same files: the second date parses none of them again.
+            stage(&format!("checking and grading on {to}"));
+            let new =
+                crate::analyse_reusing(root, to, &old.registry).map_err(Failure::WorkingTree)?;
             stage("comparing");
             Ok(compare(
                 &Side::of(&old),
