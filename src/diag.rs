@@ -117,6 +117,34 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// As a GitHub Actions workflow command (`::error file=…,line=…,col=…::…`),
+    /// which the pull request shows at that line.
+    pub fn github(&self) -> String {
+        let level = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info | Severity::Acknowledged => "notice",
+        };
+        let data = |s: &str| {
+            s.replace('%', "%25")
+                .replace('\r', "%0D")
+                .replace('\n', "%0A")
+        };
+        let property = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+        let mut message = self.message.clone();
+        if let Some(hint) = &self.hint {
+            message.push_str("\nhint: ");
+            message.push_str(hint);
+        }
+        format!(
+            "::{level} file={},line={},col={}::{}",
+            property(&self.location.file.to_string_lossy()),
+            self.location.line,
+            self.location.column,
+            data(&message)
+        )
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -258,6 +286,16 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "content/a/zh/x.md:3:7: error: bad thing\n  hint: do this"
+        );
+    }
+
+    #[test]
+    fn github_annotations_point_at_the_line_and_escape_the_message() {
+        let d = Diagnostic::warning(Location::new("registry/a,b.yaml", 3, 7), "50% off\nnow")
+            .with_hint("fix it");
+        assert_eq!(
+            d.github(),
+            "::warning file=registry/a%2Cb.yaml,line=3,col=7::50%25 off%0Anow%0Ahint: fix it"
         );
     }
 

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod exact;
 pub mod export;
 pub mod grade;
@@ -58,6 +59,16 @@ pub struct Analysis {
 /// Loads, models and resolves the site at `root`. Only a failure to load
 /// stops early; otherwise errors are collected in the analysis.
 pub fn analyse(root: &Path, as_of: jiff::civil::Date) -> Result<Analysis, Diagnostics> {
+    analyse_reusing(root, as_of, &registry::Registry::default())
+}
+
+/// As [`analyse`], taking the organisations of `known` whose files are
+/// unchanged instead of parsing them again (`dengji diff`'s second side).
+pub fn analyse_reusing(
+    root: &Path,
+    as_of: jiff::civil::Date,
+    known: &registry::Registry,
+) -> Result<Analysis, Diagnostics> {
     let sources = load::load(root).map_err(|d| d.relative_to(root))?;
     let mut diagnostics = Diagnostics::new();
 
@@ -105,7 +116,7 @@ pub fn analyse(root: &Path, as_of: jiff::civil::Date) -> Result<Analysis, Diagno
     diagnostics.extend(rule_diagnostics);
     rules::check(&schemes, &documents, &mut diagnostics);
     let (registry, registry_diagnostics) =
-        registry::load(&sources.root.join(&sources.config.registry_dir));
+        registry::load_reusing(&sources.root.join(&sources.config.registry_dir), known);
     diagnostics.extend(registry_diagnostics);
     registry::check(&registry, &schemes, &documents, &mut diagnostics);
     registry::roster::check(&registry, &schemes, as_of, &mut diagnostics);

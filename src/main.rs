@@ -2,6 +2,7 @@
 
 mod progress;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -27,7 +28,8 @@ struct Cli {
     /// Print only errors and warnings, no progress.
     #[arg(long, short, global = true)]
     quiet: bool,
-    /// How to print diagnostics: `text` for people, `json` for CI tools.
+    /// How to print diagnostics: `text` for people, `json` for CI tools,
+    /// `github` as GitHub Actions annotations at their file and line.
     #[arg(long, global = true, value_enum, default_value_t = MessageFormat::Text)]
     message_format: MessageFormat,
     /// Compute grades and certificate statuses for this date (YYYY-MM-DD)
@@ -56,6 +58,7 @@ enum ReportFormat {
 enum MessageFormat {
     Text,
     Json,
+    Github,
 }
 
 #[derive(Subcommand)]
@@ -107,8 +110,19 @@ enum Command {
         #[arg(long, default_value = "en")]
         lang: String,
     },
-    /// Print the JSON Schema of organisation files (for editors).
-    Schema,
+    /// Show how the working tree moves grades, certificate statuses,
+    /// findings, errors and the standards' text against a git revision
+    /// (default HEAD), or against another grading date (`--to-date`).
+    /// Exit status: 0, 1 when a --fail-on kind occurs, 2 when no diff can
+    /// be made.
+    Diff(dengji::diff::run::DiffArgs),
+    /// Print the JSON Schema of organisation files (for editors), or with
+    /// --diff that of `dengji diff --format json`.
+    Schema {
+        /// The schema of `dengji diff --format json` instead.
+        #[arg(long)]
+        diff: bool,
+    },
     /// Record which original text each translated unit translates, after
     /// a translator has written or checked it.
     Stamp {
@@ -155,6 +169,11 @@ enum Command {
 fn report(cli: &Cli, diagnostics: &Diagnostics) {
     match cli.message_format {
         MessageFormat::Text => eprint!("{diagnostics}"),
+        MessageFormat::Github => {
+            for d in diagnostics.iter() {
+                println!("{}", d.github());
+            }
+        }
         MessageFormat::Json => {
             for d in diagnostics.iter() {
                 match serde_json::to_string(d) {
@@ -167,7 +186,7 @@ fn report(cli: &Cli, diagnostics: &Diagnostics) {
 }
 
 fn summary_line(cli: &Cli, what: &str, diagnostics: &Diagnostics, started: Instant) {
-    if cli.quiet || cli.message_format == MessageFormat::Json {
+    if cli.quiet || cli.message_format != MessageFormat::Text {
         return;
     }
     let acknowledged = match diagnostics.acknowledged_count() {
@@ -299,7 +318,12 @@ fn main() -> ExitCode {
         ),
         Command::Build { strict, base_url } => build(&cli, *strict, base_url.as_deref(), started),
         Command::Grade { file, format, lang } => grade(&cli, file, *format, lang),
-        Command::Schema => match dengji::registry::schema_json() {
+        Command::Diff(args) => diff(&cli, args),
+        Command::Schema { diff } => match if *diff {
+            dengji::diff::schema_json()
+        } else {
+            dengji::registry::schema_json()
+        } {
             Ok(json) => {
                 println!("{json}");
                 ExitCode::SUCCESS
@@ -329,6 +353,27 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// `diff`: compare with a revision or a date; the work is in `dengji::diff::run`.
+fn diff(cli: &Cli, args: &dengji::diff::run::DiffArgs) -> ExitCode {
+    use dengji::diff::run::{EXIT_CANNOT_DIFF, Messages};
+    let Some(as_of) = as_of(cli) else {
+        return ExitCode::from(EXIT_CANNOT_DIFF);
+    };
+    // Progress on a terminal, or when asked: a CI log gets the report alone.
+    let progress = Progress::new(!cli.quiet && (args.progress || std::io::stderr().is_terminal()));
+    let messages = match cli.message_format {
+        MessageFormat::Text => Messages::Text,
+        MessageFormat::Json => Messages::Json,
+        MessageFormat::Github => Messages::Github,
+    };
+    let outcome =
+        dengji::diff::run::command(&cli.root, as_of, args, messages, &|s| progress.stage(s));
+    progress.finish();
+    eprint!("{}", outcome.stderr);
+    print!("{}", outcome.stdout);
+    ExitCode::from(outcome.code)
 }
 
 /// `check`: everything but rendering and writing, then the reports.
@@ -364,7 +409,7 @@ fn check(
     progress.finish();
     report(cli, &analysis.diagnostics);
     match cli.message_format {
-        MessageFormat::Text => {
+        MessageFormat::Text | MessageFormat::Github => {
             if references {
                 print!("{}", dengji::resolve::report::text(&analysis.resolution));
             }

@@ -367,6 +367,29 @@ impl<'a> Reporter<'a> {
     pub fn report(&self, org: &Organisation, og: &OrganisationGrades) -> Report {
         report(org, og, self)
     }
+
+    /// One evaluated requirement of `org` in `part` of `standard`, in the
+    /// public form (private values `null`), as the report would show it.
+    pub fn requirement(
+        &self,
+        org: &Organisation,
+        standard: &str,
+        part: &str,
+        check: &Check,
+    ) -> Option<RequirementReport> {
+        let scheme = self.schemes.get(standard)?;
+        let def = self
+            .indexes
+            .get(standard)
+            .and_then(|index| index.get(&(part, check.id.as_str())))
+            .copied();
+        Some(requirement_report(
+            check,
+            def,
+            scheme,
+            &org.data.assessments,
+        ))
+    }
 }
 
 fn report(org: &Organisation, og: &OrganisationGrades, reporter: &Reporter) -> Report {

@@ -50,6 +50,15 @@ impl Registry {
 
 /// Reads every `*.yaml` file of `dir` (a missing folder is an empty registry).
 pub fn load(dir: &Path) -> (Registry, Diagnostics) {
+    load_reusing(dir, &Registry::default())
+}
+
+/// As [`load`], but a file whose text is exactly that of the organisation
+/// with its id in `known` is not parsed again: that organisation is taken,
+/// with this file's path. Parsing depends only on the id and the text, so
+/// the result is the same; `dengji diff`, whose two sides share most files,
+/// parses each shared file once.
+pub fn load_reusing(dir: &Path, known: &Registry) -> (Registry, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
     let mut organisations = Vec::new();
     if let Err(e) = std::fs::symlink_metadata(dir) {
@@ -88,7 +97,10 @@ pub fn load(dir: &Path) -> (Registry, Diagnostics) {
     // Files parse independently; collecting keeps the sorted order.
     let parsed: Vec<Result<Organisation, Diagnostics>> = {
         use rayon::prelude::*;
-        files.par_iter().map(|f| load_file(f)).collect()
+        files
+            .par_iter()
+            .map(|f| load_file_reusing(f, known))
+            .collect()
     };
     for result in parsed {
         match result {
@@ -101,9 +113,32 @@ pub fn load(dir: &Path) -> (Registry, Diagnostics) {
 
 /// Parses one organisation file.
 pub fn load_file(file: &Path) -> Result<Organisation, Diagnostics> {
+    load_file_reusing(file, &Registry::default())
+}
+
+/// Parses one organisation file, unless `known` holds it with the same text.
+fn load_file_reusing(file: &Path, known: &Registry) -> Result<Organisation, Diagnostics> {
     let text = crate::load::read_source(file, crate::load::MAX_REGISTRY_FILE)
         .map_err(|d| Diagnostics::from_iter([d]))?;
-    parse(file, text)
+    let id = file
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let same = known
+        .organisations
+        .binary_search_by(|o| o.id.as_str().cmp(id))
+        .ok()
+        .and_then(|i| known.organisations.get(i))
+        .filter(|o| o.text == text);
+    match same {
+        Some(org) => Ok(Organisation {
+            id: org.id.clone(),
+            file: file.to_path_buf(),
+            text,
+            data: org.data.clone(),
+        }),
+        None => parse(file, text),
+    }
 }
 
 /// Parses organisation text as if read from `file`; every schema error of
@@ -821,6 +856,30 @@ pub fn number_slug(number: &str) -> String {
 #[cfg(test)]
 mod slug_tests {
     use super::*;
+
+    #[test]
+    fn an_unchanged_file_is_taken_from_the_known_registry_and_a_changed_one_parsed() {
+        let text = "names: {zh: 示例, en: Example}\ncredit_code: 91350100M000100Y43\nregion: fujian\nfounded: 2010-01-01\n";
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.yaml"), text).expect("write");
+        std::fs::write(dir.path().join("b.yaml"), text).expect("write");
+        let (first, d) = load(dir.path());
+        assert!(d.is_empty(), "{d}");
+        // The known registry says otherwise for `a` (as if parsed from
+        // this very text); `b` changes on disk.
+        let mut known = first.clone();
+        known.organisations[0].data.names.en = "Known".into();
+        known.organisations[1].data.names.en = "Known".into();
+        std::fs::write(
+            dir.path().join("b.yaml"),
+            text.replace("Example", "Changed"),
+        )
+        .expect("write");
+        let (second, _) = load_reusing(dir.path(), &known);
+        assert_eq!(second.organisations[0].data.names.en, "Known", "reused");
+        assert_eq!(second.organisations[0].file, dir.path().join("a.yaml"));
+        assert_eq!(second.organisations[1].data.names.en, "Changed", "parsed");
+    }
 
     #[test]
     fn number_slugs_are_url_safe_and_case_insensitive() {

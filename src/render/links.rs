@@ -106,6 +106,17 @@ impl InlineTemplates {
 }
 
 /// Where each anchor of a document lives: the top-level clause whose page holds it.
+/// The URL of `anchor` in the document whose cover is at `doc_url`, given
+/// the page each anchor lives on ([`pages_of`]): the page itself for a
+/// top-level clause, the page and a fragment for what is inside one.
+pub fn anchor_url(doc_url: &str, pages: &BTreeMap<String, String>, anchor: &str) -> String {
+    match pages.get(anchor) {
+        Some(top) if top == anchor => format!("{doc_url}{top}/"),
+        Some(top) => format!("{doc_url}{top}/#{anchor}"),
+        None => format!("{doc_url}#{anchor}"),
+    }
+}
+
 pub fn pages_of(doc: &Document) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for top in &doc.clauses {
@@ -186,11 +197,7 @@ impl<'a> Linker<'a> {
 
     /// The URL of an anchor of this document.
     pub fn url(&self, anchor: &str) -> String {
-        match self.pages.get(anchor) {
-            Some(top) if top == anchor => format!("{}{top}/", self.doc_url()),
-            Some(top) => format!("{}{top}/#{anchor}", self.doc_url()),
-            None => format!("{}#{anchor}", self.doc_url()),
-        }
+        anchor_url(&self.doc_url(), self.pages, anchor)
     }
 
     /// Plain text as HTML, with runs of Chinese in a translation marked with

@@ -13,6 +13,7 @@
 pub mod directory;
 mod docs;
 mod links;
+pub use links::anchor_url;
 pub mod markdown;
 pub mod registry;
 mod rules;
@@ -549,16 +550,22 @@ pub fn render(
 
     sitemap.sort_by(|a, b| a.url.cmp(&b.url));
     stream.sitemap(&sitemap, &mut diags);
-    match crate::registry::schema_json() {
-        Ok(json) => {
-            if let Err(d) = out.put("registry.schema.json", format!("{json}\n").as_bytes()) {
-                diags.push(d);
+    // The JSON Schemas of the registry files and of `dengji diff --format json`.
+    for (path, schema) in [
+        ("registry.schema.json", crate::registry::schema_json()),
+        ("diff.schema.json", crate::diff::schema_json()),
+    ] {
+        match schema {
+            Ok(json) => {
+                if let Err(d) = out.put(path, format!("{json}\n").as_bytes()) {
+                    diags.push(d);
+                }
             }
+            Err(e) => diags.push(Diagnostic::error(
+                crate::diag::Location::file("registry"),
+                format!("cannot encode {path}: {e}"),
+            )),
         }
-        Err(e) => diags.push(Diagnostic::error(
-            crate::diag::Location::file("registry"),
-            format!("cannot encode the registry schema: {e}"),
-        )),
     }
     for (path, bytes) in &theme.static_files {
         if let Err(d) = out.put(&format!("static/{path}"), bytes) {
