@@ -18,10 +18,11 @@ fn analysis() -> &'static dengji::Analysis {
     )
 }
 
-/// The organisation ids a listing page shows, in order.
+/// The organisation ids a listing page shows, in order (a row's first
+/// link is the organisation's page).
 fn listed(html: &str) -> Vec<String> {
     let doc = scraper::Html::parse_document(html);
-    let rows = scraper::Selector::parse("#org-results .org-row .org-name").expect("selector");
+    let rows = scraper::Selector::parse("#org-results > li > a:first-child").expect("selector");
     doc.select(&rows)
         .filter_map(|a| a.value().attr("href"))
         .map(|href| {
@@ -62,35 +63,55 @@ fn the_index_lists_every_organisation_in_name_order_over_pages() {
     assert!(!site.files.contains_key("registry/page/3/index.html"));
 }
 
+/// The texts of the certificates a listing page's rows show, with their
+/// status classes.
+fn holdings(html: &str) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(html);
+    let items = scraper::Selector::parse("#org-results > li > ul > li").expect("selector");
+    let link = scraper::Selector::parse("a").expect("selector");
+    doc.select(&items)
+        .map(|li| {
+            let text = li
+                .select(&link)
+                .next()
+                .map(|a| a.text().collect::<String>())
+                .unwrap_or_default();
+            (
+                li.value().attr("class").unwrap_or_default().to_string(),
+                text,
+            )
+        })
+        .collect()
+}
+
 #[test]
-fn date_order_puts_the_latest_certificate_first() {
+fn listings_are_by_name_and_facet_rows_show_that_facets_certificates() {
     let site = bundled_site();
-    let a = analysis();
-    let latest = |id: &str| -> Option<jiff::civil::Date> {
-        let org = a.registry.get(id)?;
-        org.data
-            .certificates
-            .iter()
-            .flat_map(|c| &c.events)
-            .filter(|e| {
-                matches!(
-                    e.kind,
-                    dengji::registry::EventKind::Issued | dengji::registry::EventKind::Renewed
-                ) && e.date.0 <= common::as_of()
-            })
-            .map(|e| e.date.0)
-            .max()
-    };
-    let order = [
-        listed(&page(site, "registry/by-date/index.html")),
-        listed(&page(site, "registry/by-date/page/2/index.html")),
-    ]
-    .concat();
-    assert_eq!(order.len(), a.registry.organisations.len());
-    let dates: Vec<_> = order.iter().map(|id| latest(id)).collect();
-    for pair in dates.windows(2) {
-        assert!(pair[0] >= pair[1], "newest first: {dates:?}");
+    // One order without JavaScript (the script sorts by date).
+    assert!(!site.files.keys().any(|p| p.contains("by-date")));
+    // A status page shows the certificates with that status only.
+    let revoked = holdings(&page(site, "en/registry/status/revoked/index.html"));
+    assert!(!revoked.is_empty());
+    for (class, text) in &revoked {
+        assert!(class.contains("status-revoked"), "{class}: {text}");
     }
+    // A category page names neither the standard nor the category again.
+    let title = "Specification for Grading Cybersecurity Service Providers";
+    let risk = holdings(&page(
+        site,
+        "en/registry/category/csi-grading/risk-assessment/index.html",
+    ));
+    assert!(!risk.is_empty());
+    for (_, text) in &risk {
+        assert!(text.starts_with("registered Level"), "{text}");
+    }
+    // A region page shows every certificate in full.
+    let beijing = holdings(&page(site, "en/registry/region/beijing/index.html"));
+    assert!(beijing.iter().any(|(_, text)| text.starts_with(title)));
+    // No page repeats every facet value: each kind has an index page.
+    let index = page(site, "registry/index.html");
+    assert!(!index.contains("region=beijing"));
+    assert!(index.contains(r#"href="/registry/region/" data-kind="region""#));
 }
 
 #[test]
@@ -151,10 +172,17 @@ fn facet_pages_list_exactly_the_organisations_with_that_value() {
             "{id} has a revoked certificate"
         );
     }
-    // Facet links are plain links to those pages, with counts.
-    let index = page(site, "registry/index.html");
-    assert!(index.contains(r#"href="/registry/region/beijing/" data-token="region=beijing""#));
-    assert!(index.contains(r#"href="/registry/status/revoked/" data-token="status=revoked""#));
+    // Each kind's index page links to every value's page, with its count.
+    let regions = page(site, "registry/region/index.html");
+    assert!(regions.contains(&format!(
+        r#"href="/registry/region/beijing/" data-token="region=beijing">北京市</a> <span class="count">{}</span>"#,
+        beijing.len()
+    )));
+    let statuses = page(site, "en/registry/status/index.html");
+    assert!(statuses.contains(&format!(
+        r#"href="/en/registry/status/revoked/" data-token="status=revoked">Revoked</a> <span class="count">{}</span>"#,
+        revoked.len()
+    )));
 }
 
 #[test]
@@ -166,10 +194,29 @@ fn every_certificate_has_a_verification_page_with_a_clear_answer() {
         for (cert, state) in org.data.certificates.iter().zip(&grades.certificates) {
             let slug = dengji::registry::number_slug(&cert.number);
             assert!(seen.insert(slug.clone()), "{slug} is unique");
-            let zh = main_text(&page(site, &format!("verify/{slug}/index.html")));
-            let en = main_text(&page(site, &format!("en/verify/{slug}/index.html")));
-            assert!(zh.contains(&cert.number) && en.contains(&cert.number));
+            // One page answers in both languages.
+            let html = page(site, &format!("verify/{slug}/index.html"));
+            assert!(
+                !site
+                    .files
+                    .contains_key(&format!("en/verify/{slug}/index.html"))
+            );
+            let section = |lang: &str| {
+                let doc = scraper::Html::parse_document(&html);
+                let s = scraper::Selector::parse(&format!("section.verify-answer#{lang}"))
+                    .expect("selector");
+                doc.select(&s)
+                    .next()
+                    .map(|e| e.text().collect::<String>())
+                    .unwrap_or_default()
+            };
+            let (zh, en) = (section("zh"), section("en"));
+            assert!(main_text(&html).contains(&cert.number));
             assert!(zh.contains(&org.data.names.zh), "{slug} names its holder");
+            assert!(
+                en.contains(&org.data.names.en),
+                "{slug} names its holder in English"
+            );
             let Some(state) = state else { continue };
             let date = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
             let until = Some(state.valid_until);
@@ -195,7 +242,7 @@ fn the_sitemap_lists_directory_and_verification_pages_with_alternates() {
     let sitemap = page(site, "sitemap.xml");
     for path in [
         "registry/region/beijing/",
-        "registry/by-date/",
+        "registry/region/",
         "verify/",
         "registry/status/revoked/",
     ] {
@@ -206,6 +253,12 @@ fn the_sitemap_lists_directory_and_verification_pages_with_alternates() {
         );
         assert!(sitemap.contains(&format!(r#"hreflang="en" href="{base}en/{path}""#)));
     }
+    // A certificate's one page, in the default language's edition.
+    let number = &analysis().registry.organisations[0].data.certificates[0].number;
+    let slug = dengji::registry::number_slug(number);
+    let base = common::base_url();
+    assert!(sitemap.contains(&format!("<loc>{base}verify/{slug}/</loc>")));
+    assert!(!sitemap.contains(&format!("{base}en/verify/{slug}/")));
 }
 
 #[test]
@@ -320,12 +373,23 @@ fn exports_cover_the_registry() {
         .map(|o| o.data.certificates.len())
         .sum();
     assert_eq!(certificates.trim_end().lines().count(), count + 1);
-    let beijing = page(site, "registry/region/beijing/organisations.csv");
-    let listed = listed(&page(site, "registry/region/beijing/index.html"));
-    assert_eq!(beijing.trim_end().lines().count(), listed.len() + 1);
-    for id in &listed {
-        assert!(beijing.contains(&format!("\n{id},")), "{id} in the CSV");
+    let organisations = page(site, "registry/organisations.csv");
+    assert_eq!(
+        organisations.trim_end().lines().count(),
+        a.registry.organisations.len() + 1
+    );
+    for org in &a.registry.organisations {
+        let id = &org.id;
+        assert!(
+            organisations.contains(&format!("\n{id},")),
+            "{id} in the CSV"
+        );
     }
+    assert!(
+        !site
+            .files
+            .contains_key("registry/region/beijing/organisations.csv")
+    );
     // The feed of each edition is Atom, with entries.
     for path in ["registry/feed.xml", "en/registry/feed.xml"] {
         let feed = page(site, path);

@@ -678,7 +678,7 @@ fn organisation_pages_exist_in_both_languages_and_link_requirements_to_clauses()
         }
     }
     // The directory lists every organisation over its pages (50 a page).
-    let entries = scraper::Selector::parse(".org-list > li > a.org-name").expect("selector");
+    let entries = scraper::Selector::parse(".org-list > li > a:first-child").expect("selector");
     let listed: usize = ["registry/index.html", "registry/page/2/index.html"]
         .iter()
         .map(|p| {
@@ -1267,8 +1267,19 @@ fn issuers_and_event_notes_read_in_the_language_of_each_edition() {
     let main_of = |path: &str| common::main_text(&common::page(site, path));
     let zh_org = main_of("registry/chengchuan-infosec/index.html");
     let en_org = main_of("en/registry/chengchuan-infosec/index.html");
-    let zh_cert = main_of("verify/CSI-2023-JC-0029/index.html");
-    let en_cert = main_of("en/verify/CSI-2023-JC-0029/index.html");
+    // The certificate's one page answers in both languages.
+    let answer = |lang: &str| {
+        let html = common::page(site, "verify/CSI-2023-JC-0029/index.html");
+        let doc = scraper::Html::parse_document(&html);
+        let s =
+            scraper::Selector::parse(&format!("section.verify-answer#{lang}")).expect("selector");
+        doc.select(&s)
+            .next()
+            .map(|e| e.text().collect::<String>())
+            .unwrap_or_default()
+    };
+    let zh_cert = answer("zh");
+    let en_cert = answer("en");
     for zh in [&zh_org, &zh_cert] {
         assert!(zh.contains("示例评定中心"));
         assert!(zh.contains("升级换发新证书，原证书终止"));

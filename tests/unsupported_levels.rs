@@ -258,27 +258,29 @@ fn the_verification_page_flags_the_level_beside_the_status() {
     let f = fixture();
     let c = &f.raised;
     let (zh, en) = c.sentences();
-    for (prefix, sentence, below) in [
-        ("", &zh, "低于登记等级"),
-        ("en/", &en, "below the registered level"),
+    // One page per certificate, with an answer in each language.
+    let path = format!("verify/{}/index.html", c.slug);
+    let html = page(&f.site, &path);
+    let doc = scraper::Html::parse_document(&html);
+    assert_eq!(select(&doc, ".verify-answer").len(), 2, "{path}");
+    for (lang, sentence, below) in [
+        ("zh", &zh, "低于登记等级"),
+        ("en", &en, "below the registered level"),
     ] {
-        let path = format!("{prefix}verify/{}/index.html", c.slug);
-        let html = page(&f.site, &path);
-        let doc = scraper::Html::parse_document(&html);
-        let answer = select(&doc, ".verify-answer");
+        let answer = select(&doc, &format!(".verify-answer#{lang}"));
         assert_eq!(answer.len(), 1, "{path}");
         // In force, but not the plain answer: styled as a warning.
         assert!(has_class(&answer[0], "level-unsupported"), "{path}");
-        let flags = select(&doc, ".verify-answer .level-flag");
+        let flags = select(&doc, &format!("#{lang} .level-flag"));
         assert_eq!(flags.len(), 1, "{path}");
         let flag = text(&flags[0]);
         assert!(flag.contains(sentence.as_str()), "{path}: {flag}");
-        assert!(!select(&doc, ".verify-answer .level-flag .flag-badge").is_empty());
+        assert!(!select(&doc, &format!("#{lang} .level-flag .flag-badge")).is_empty());
         // The flag comes right after the status line.
-        let status = select(&doc, ".verify-answer > .verify-status + .level-flag");
+        let status = select(&doc, &format!("#{lang} > .verify-status + .level-flag"));
         assert_eq!(status.len(), 1, "{path}");
-        let main = main_text(&html);
-        assert!(main.contains(below), "{path}: {main}");
+        let said = text(&answer[0]);
+        assert!(said.contains(below), "{path}: {said}");
     }
     // The lowered certificate is not flagged; its computed level is above.
     let c = &f.lowered;
@@ -289,7 +291,8 @@ fn the_verification_page_flags_the_level_beside_the_status() {
 }
 
 /// Every directory row (listing pages of both languages) showing the
-/// certificate, as the holding's `<li>`.
+/// certificate, as the holding's `<li>` (`<li>` of a row's `<ul>`; the
+/// English edition links to the page's `#en` answer).
 fn holdings(site: &Site, slug: &str, prefix: &str) -> Vec<(String, String)> {
     let link = format!("/verify/{slug}/");
     let mut out = Vec::new();
@@ -298,13 +301,13 @@ fn holdings(site: &Site, slug: &str, prefix: &str) -> Vec<(String, String)> {
             continue;
         }
         let html = String::from_utf8_lossy(bytes);
-        if !html.contains(&link) || !html.contains("org-holdings") {
+        if !html.contains(&link) || !html.contains("org-list") {
             continue;
         }
         let doc = scraper::Html::parse_document(&html);
-        for li in select(&doc, ".org-holdings > li") {
+        for li in select(&doc, ".org-list > li > ul > li") {
             let href = select_in(&li, "a").and_then(|a| a.value().attr("href").map(String::from));
-            if href.is_some_and(|h| h.ends_with(&link)) {
+            if href.is_some_and(|h| h.contains(&link)) {
                 out.push((path.clone(), li.html()));
             }
         }
@@ -586,8 +589,11 @@ fn feed_entries_about_the_certificate_say_so() {
     let (zh, en) = c.sentences();
     for (path, sentence) in [("registry/feed.xml", &zh), ("en/registry/feed.xml", &en)] {
         let xml = page(&f.site, path);
-        let link = format!("/verify/{}/\"", c.slug);
-        let about: Vec<&str> = xml.split("<entry>").filter(|e| e.contains(&link)).collect();
+        // The English feed links to the page's English answer (`#en`).
+        let link = format!("/verify/{}/", c.slug);
+        let is_about =
+            |e: &str| e.contains(&format!("{link}\"")) || e.contains(&format!("{link}#"));
+        let about: Vec<&str> = xml.split("<entry>").filter(|e| is_about(e)).collect();
         for entry in &about {
             assert!(entry.contains(sentence.as_str()), "{path}: {entry}");
             assert!(
@@ -595,7 +601,7 @@ fn feed_entries_about_the_certificate_say_so() {
                 "{entry}"
             );
         }
-        let others = xml.split("<entry>").filter(|e| !e.contains(&link));
+        let others = xml.split("<entry>").filter(|e| !is_about(e));
         assert!(others.into_iter().all(|e| !e.contains("level-unsupported")));
         // The registry need not have a recent event for any certificate that
         // can be raised; when it has, the certificate picked is one of them.

@@ -37,13 +37,16 @@ impl Urls<'_> {
         format!("{}{}registry/{id}/", self.base_url, self.edition)
     }
 
-    /// A certificate's verification page: `…/verify/<NUMBER>/`.
+    /// A certificate's verification page: `…/verify/<NUMBER>/`, one page
+    /// in the default language's edition that answers in every language;
+    /// another edition links to its answer (`#en`).
     pub fn certificate_page(&self, number: &str) -> String {
+        let lang = self.edition.trim_end_matches('/');
         format!(
-            "{}{}verify/{}/",
+            "{}verify/{}/{}{lang}",
             self.base_url,
-            self.edition,
-            crate::registry::number_slug(number)
+            crate::registry::number_slug(number),
+            if lang.is_empty() { "" } else { "#" },
         )
     }
 

@@ -1,8 +1,14 @@
 //! The public directory: one light, language-neutral [`Entry`] per
 //! organisation (taken from its public report), the facets buyers narrow by
 //! (standard, service category, computed level, region, certificate status)
-//! and the paginated listings, sorted by name or by date, that make the
-//! directory work without JavaScript.
+//! and the paginated listings that make the directory work without
+//! JavaScript: the whole registry and each facet value, in name (registry)
+//! order (`directory.js` sorts any of them by date from the search index),
+//! and one index page per facet kind listing its values.
+//!
+//! A row on a facet page shows only the certificates that put the
+//! organisation there ([`Scope`]), labelled without what the page's
+//! heading already says; the organisation's page has the rest.
 //!
 //! Entries are kept for every organisation while the heavy reports are
 //! dropped after each organisation's pages are written, which is what keeps
@@ -227,42 +233,71 @@ pub fn facets(
     values
 }
 
-/// How a listing is ordered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sort {
-    /// Registry order: by id, which is the romanised name.
-    Name,
-    /// Latest certificate issue or renewal first; never-certified last.
-    Date,
+/// The index page of a facet kind, listing its values ("registry/region/").
+pub fn kind_path(kind: &str) -> String {
+    format!("registry/{kind}/")
 }
 
-impl Sort {
-    /// The path segment of the sorted listing ("" for the default).
-    pub fn segment(self) -> &'static str {
-        match self {
-            Sort::Name => "",
-            Sort::Date => "by-date/",
+/// The certificates a listing row shows, and the parts of their labels the
+/// page's heading already gives: on a standard's, a category's or a
+/// level's page, that standard's certificates (and that category's), named
+/// without the standard (and the category); on a status page, the
+/// certificates with that status; elsewhere all of them, in full.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scope<'a> {
+    pub standard: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub status: Option<&'a str>,
+}
+
+impl<'a> Scope<'a> {
+    /// The scope of a listing of `facet` (`None`: the whole registry).
+    pub fn of(facet: Option<&'a FacetValue>) -> Scope<'a> {
+        let Some(f) = facet else {
+            return Scope::default();
+        };
+        let value = f.token.split_once('=').map_or("", |(_, v)| v);
+        match f.kind {
+            "standard" => Scope {
+                standard: Some(value),
+                ..Scope::default()
+            },
+            "category" => {
+                let (standard, category) = value.split_once('/').unwrap_or((value, ""));
+                Scope {
+                    standard: Some(standard),
+                    category: Some(category),
+                    status: None,
+                }
+            }
+            "level" => Scope {
+                standard: f.standard(),
+                ..Scope::default()
+            },
+            "status" => Scope {
+                status: Some(value),
+                ..Scope::default()
+            },
+            _ => Scope::default(),
         }
     }
-}
 
-/// `members` (indices in name order) in `sort` order.
-pub fn sorted(entries: &[Entry], members: &[usize], sort: Sort) -> Vec<usize> {
-    let mut out = members.to_vec();
-    if sort == Sort::Date {
-        // Stable: equal dates keep name order.
-        out.sort_by(|&a, &b| entries[b].date.cmp(&entries[a].date));
+    /// Whether a row in this scope shows certificate `c`.
+    pub fn shows(&self, c: &CertificateRow) -> bool {
+        self.standard.is_none_or(|s| s == c.standard)
+            && self.category.is_none_or(|k| k == c.category)
+            && self.status.is_none_or(|s| s == status_name(c))
     }
-    out
 }
 
 /// The path of page `page` (1-based) of a listing rooted at `root`
-/// ("registry/region/beijing/").
-pub fn page_path(root: &str, sort: Sort, page: usize) -> String {
+/// ("registry/region/beijing/"). Listings are in name (registry) order;
+/// `directory.js` sorts by date from the search index.
+pub fn page_path(root: &str, page: usize) -> String {
     if page <= 1 {
-        format!("{root}{}", sort.segment())
+        root.to_string()
     } else {
-        format!("{root}{}page/{page}/", sort.segment())
+        format!("{root}page/{page}/")
     }
 }
 
@@ -292,14 +327,15 @@ pub fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grade::certificate::Status;
 
     #[test]
     fn listing_paths_and_pages() {
-        assert_eq!(page_path("registry/", Sort::Name, 1), "registry/");
-        assert_eq!(page_path("registry/", Sort::Name, 2), "registry/page/2/");
+        assert_eq!(page_path("registry/", 1), "registry/");
+        assert_eq!(page_path("registry/", 2), "registry/page/2/");
         assert_eq!(
-            page_path("registry/region/beijing/", Sort::Date, 3),
-            "registry/region/beijing/by-date/page/3/"
+            page_path("registry/region/beijing/", 3),
+            "registry/region/beijing/page/3/"
         );
         assert_eq!(page_count(0), 1);
         assert_eq!(page_count(PAGE_SIZE), 1);
@@ -329,33 +365,80 @@ mod tests {
         );
     }
 
-    fn entry_with(id: &str, date: Option<&str>) -> Entry {
-        Entry {
-            row: OrganisationRow {
-                id: id.into(),
-                ..OrganisationRow::default()
-            },
-            former_names_en: vec![],
-            date: date.map(String::from),
-            facets: BTreeSet::new(),
+    fn facet(kind: &'static str, value: &str) -> FacetValue {
+        FacetValue {
+            kind,
+            token: format!("{kind}={value}"),
+            path: format!("{kind}/{value}/"),
+            zh: String::new(),
+            en: String::new(),
+            group: None,
+            members: vec![],
+        }
+    }
+
+    fn certificate(standard: &str, category: &str, status: Status) -> CertificateRow {
+        CertificateRow {
+            number: String::new(),
+            organisation: String::new(),
+            organisation_zh: String::new(),
+            organisation_en: String::new(),
+            region: String::new(),
+            standard: standard.into(),
+            standard_zh: String::new(),
+            standard_en: String::new(),
+            edition: None,
+            category: category.into(),
+            category_zh: String::new(),
+            category_en: String::new(),
+            level: String::new(),
+            level_en: String::new(),
+            computed_level: None,
+            agreement: None,
+            level_flag: None,
+            status: Some(status),
+            status_date: None,
+            issued: None,
+            valid_until: None,
+            next_confirmation: None,
+            body: String::new(),
+            body_en: None,
+            url: String::new(),
         }
     }
 
     #[test]
-    fn date_order_is_newest_first_then_name_and_undated_last() {
-        let entries = vec![
-            entry_with("a", Some("2024-01-01")),
-            entry_with("b", None),
-            entry_with("c", Some("2025-06-01")),
-            entry_with("d", Some("2024-01-01")),
-        ];
+    fn a_row_shows_the_certificates_that_put_it_on_the_page() {
+        let risk = certificate("csi-grading", "risk-assessment", Status::Valid);
+        let audit = certificate("csi-grading", "security-audit", Status::Revoked);
+        let other = certificate("ccrc-isv-c01", "risk-assessment", Status::Valid);
+        let shown = |f: Option<&FacetValue>| -> Vec<&str> {
+            let scope = Scope::of(f);
+            [&risk, &audit, &other]
+                .into_iter()
+                .filter(|c| scope.shows(c))
+                .map(|c| c.category.as_str())
+                .collect()
+        };
+        assert_eq!(shown(None).len(), 3);
+        assert_eq!(shown(Some(&facet("region", "beijing"))).len(), 3);
+        let standard = facet("standard", "csi-grading");
         assert_eq!(
-            sorted(&entries, &[0, 1, 2, 3], Sort::Date),
-            vec![2, 0, 3, 1]
+            shown(Some(&standard)),
+            ["risk-assessment", "security-audit"]
         );
-        assert_eq!(
-            sorted(&entries, &[0, 1, 2, 3], Sort::Name),
-            vec![0, 1, 2, 3]
-        );
+        let category = facet("category", "csi-grading/risk-assessment");
+        assert_eq!(shown(Some(&category)), ["risk-assessment"]);
+        assert_eq!(Scope::of(Some(&category)).category, Some("risk-assessment"));
+        let level = facet("level", "csi-grading/level-3");
+        assert_eq!(Scope::of(Some(&level)).standard, Some("csi-grading"));
+        assert_eq!(Scope::of(Some(&level)).category, None);
+        let revoked = facet("status", "revoked");
+        assert_eq!(shown(Some(&revoked)), ["security-audit"]);
+    }
+
+    #[test]
+    fn each_kind_has_an_index_page() {
+        assert_eq!(kind_path("region"), "registry/region/");
     }
 }

@@ -546,6 +546,16 @@ pub fn render(
             });
         }
     }
+    if let Some(e) = stream.default_edition() {
+        let default = |i: usize| i == e;
+        for key in &harvest.default_keys {
+            let page = renderer.page_view(&editions, &default, e, key);
+            sitemap.push(SitemapEntry {
+                url: format!("{base_url}{}", page.path),
+                alternates: page.alternates,
+            });
+        }
+    }
     drop(harvest);
 
     sitemap.sort_by(|a, b| a.url.cmp(&b.url));
@@ -984,6 +994,8 @@ impl Renderer<'_> {
                     lang: edition.lang,
                     strings: edition.strings,
                     root: root.clone(),
+                    // The rules page links no verification page.
+                    verify_root: self.lang_root(&self.config.default_language),
                     pages: &doc_pages,
                 };
                 let mut ctx = Context::new();

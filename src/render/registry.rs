@@ -30,6 +30,9 @@ pub struct Views<'a> {
     pub strings: &'a BTreeMap<String, String>,
     /// The edition's root ("/", "/en/"), where `standards/` and `registry/` live.
     pub root: String,
+    /// The default language's root, where every certificate's one
+    /// verification page lives (it answers in every language).
+    pub verify_root: String,
     pub pages: &'a BTreeMap<&'a str, BTreeMap<String, String>>,
 }
 
@@ -941,24 +944,54 @@ pub struct VerifyView {
     /// whether it supports the certificate's level.
     pub computed_level: Option<String>,
     pub agreement: Option<String>,
-    /// Which way the standard's levels run ("在本标准中，一级最低，四级最高。").
-    pub level_scale: Option<String>,
     pub as_of: String,
-    /// How the standard's lifecycle text is read (windows, sanctions).
-    pub lifecycle_readings: Vec<ReadingView>,
+    /// Where the verification form's page says how the standard's
+    /// lifecycle text is read (windows, sanctions), if it records readings.
+    pub lifecycle_url: Option<String>,
+    /// This page at this language's answer, and the verification form.
+    pub verify_url: String,
+    pub form_url: String,
 }
 
 impl Views<'_> {
     /// "网络安全服务机构等级评定规范 · 风险评估服务 · 登记三级" in this
     /// edition's language: the level is the registered one, and says so.
     pub fn holding_text(&self, standard: &str, category: &str, level: &str) -> String {
-        format!(
-            "{} · {} · {}",
-            self.standard_title(standard),
-            self.category_name(standard, category),
-            self.t("holding_registered")
-                .replace("{level}", &self.level_name(standard, level))
+        self.holding_text_in(
+            &super::directory::Scope::default(),
+            standard,
+            category,
+            level,
         )
+    }
+
+    /// The same on a listing of `scope`, without the standard or the
+    /// category when the page's heading names them.
+    pub fn holding_text_in(
+        &self,
+        scope: &super::directory::Scope,
+        standard: &str,
+        category: &str,
+        level: &str,
+    ) -> String {
+        let registered = self
+            .t("holding_registered")
+            .replace("{level}", &self.level_name(standard, level));
+        [
+            scope
+                .standard
+                .is_none()
+                .then(|| self.standard_title(standard)),
+            scope
+                .category
+                .is_none()
+                .then(|| self.category_name(standard, category)),
+            Some(registered),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
     }
 
     /// What a listing shows beside a certificate's registered level: the
@@ -999,11 +1032,28 @@ impl Views<'_> {
         self.t(&format!("status_{}", status.replace('-', "_")))
     }
 
+    /// A certificate's verification page, at this language's answer.
     pub fn verify_url(&self, slug: &str) -> String {
-        format!("{}verify/{slug}/", self.root)
+        format!(
+            "{}verify/{slug}/{}",
+            self.verify_root,
+            self.verify_fragment()
+        )
     }
 
-    pub fn row(&self, e: &super::directory::Entry) -> RowView {
+    /// Where this language's answer is on a verification page: the top
+    /// for the default language, `#en` and the like for the others.
+    pub fn verify_fragment(&self) -> String {
+        if self.root == self.verify_root {
+            String::new()
+        } else {
+            format!("#{}", self.lang)
+        }
+    }
+
+    /// One organisation in a listing of `scope`: the certificates the
+    /// scope shows, labelled without what the page's heading says.
+    pub fn row(&self, e: &super::directory::Entry, scope: &super::directory::Scope) -> RowView {
         let r = &e.row;
         let (name, other_name, other_lang) = if self.zh() {
             (r.name_zh.clone(), r.name_en.clone(), "en")
@@ -1024,11 +1074,12 @@ impl Views<'_> {
             holdings: r
                 .certificates
                 .iter()
+                .filter(|c| scope.shows(c))
                 .map(|c| {
                     let status = super::directory::status_name(c);
                     let (computed, level_flag) = self.holding_levels(c);
                     HoldingView {
-                        text: self.holding_text(&c.standard, &c.category, &c.level),
+                        text: self.holding_text_in(scope, &c.standard, &c.category, &c.level),
                         status: status.to_string(),
                         status_label: self.status_label(status),
                         url: self.verify_url(&crate::registry::number_slug(&c.number)),
@@ -1060,15 +1111,16 @@ impl Views<'_> {
                 .and_then(|g| g.level.as_ref())
                 .map(|l| self.level_name(&c.standard, l)),
             agreement: agreement.map(String::from),
-            level_scale: self.level_scale(&c.standard),
             as_of: r.as_of.clone(),
-            lifecycle_readings: self
+            lifecycle_url: self
                 .input
                 .schemes
                 .get(&c.standard)
                 .and_then(|s| s.rules.certificates.as_ref())
-                .map(|l| l.readings.iter().map(|x| self.reading(x)).collect())
-                .unwrap_or_default(),
+                .filter(|l| !l.readings.is_empty())
+                .map(|_| format!("{}verify/#lifecycle-{}", self.root, c.standard)),
+            verify_url: self.verify_url(&crate::registry::number_slug(&c.number)),
+            form_url: format!("{}verify/", self.root),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The registry's pages, rendered and written one at a time: each
 //! organisation's page and certificate verification pages, the directory
-//! listings (every facet, sorted by name and by date, paginated) and the
+//! listings (the whole registry and every facet value, paginated, and an
+//! index page per facet kind) and the
 //! sitemap. Nothing here holds more than one organisation's report at once,
 //! so memory grows with the light directory entries only.
 
@@ -15,7 +16,7 @@ use crate::export::{self, Urls, api, atom};
 use crate::grade::report::Reporter;
 use crate::load::Theme;
 
-use super::directory::{self, Entry, FacetValue, Sort};
+use super::directory::{self, Entry, FacetValue};
 use super::registry::{RowView, Views};
 use super::search_records;
 use super::{Counted, Edition, Renderer, SitemapEntry, tera_error};
@@ -23,8 +24,20 @@ use super::{Counted, Edition, Renderer, SitemapEntry, tera_error};
 /// URLs per sitemap file (the sitemaps.org limit).
 const SITEMAP_LIMIT: usize = 50_000;
 
+/// The CSV of every organisation.
+const ORGANISATIONS_CSV: &str = "registry/organisations.csv";
+
 /// Certificate numbers per page of the number list (`verify/numbers/`).
 const NUMBERS_PER_PAGE: usize = 500;
+
+/// A standard on the verification form's page.
+#[derive(Serialize)]
+struct StandardView {
+    slug: String,
+    title: String,
+    url: String,
+    lifecycle_readings: Vec<super::registry::ReadingView>,
+}
 
 /// A page of the certificate number list.
 #[derive(Serialize)]
@@ -77,8 +90,21 @@ pub(super) struct Harvest {
     pub entries: Vec<Entry>,
     /// The newest changes for the feed.
     pub feed: Vec<atom::FeedEntry>,
-    /// Keys of the pages written.
+    /// Keys of the pages written in every single-language edition.
     pub keys: Vec<String>,
+    /// Keys of the pages written in the default language's edition only,
+    /// which answer in every language (certificates' verification pages).
+    pub default_keys: Vec<String>,
+}
+
+/// A certificate's answer in one language, on its verification page.
+#[derive(Serialize)]
+struct Answer<'a> {
+    lang: &'a str,
+    lang_tag: String,
+    /// The language's UI strings.
+    t: &'a BTreeMap<String, String>,
+    verify: super::registry::VerifyView,
 }
 
 /// Turns an export's encoding failure into a diagnostic at `path`.
@@ -90,10 +116,14 @@ fn encoding_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
 #[derive(Serialize)]
 struct ListingView {
     /// The facet value listed, if any ("北京市"; "三级 · <standard>" for a
-    /// level or category, whose names repeat across standards), and its
-    /// kind ("地区").
+    /// level or category, whose names repeat across standards), its token
+    /// (`region=beijing`, which the filters start from; empty for the
+    /// whole registry), its kind ("地区")
+    /// and the kind's index page.
     facet: Option<String>,
+    facet_token: String,
     facet_kind: Option<String>,
+    kind_url: Option<String>,
     /// The page's heading for a facet: for a level it names the standard
     /// and says the level is the computed one.
     heading: Option<String>,
@@ -101,11 +131,11 @@ struct ListingView {
     /// rows show registered levels.
     level_scale: Option<String>,
     level_intro: Option<String>,
+    /// Whether rows show only the certificates of the facet
+    /// ([`directory::Scope`]).
+    scoped: bool,
     count: usize,
     rows: Vec<RowView>,
-    sort: &'static str,
-    /// The two orders, as links to the first page of each.
-    sorts: Vec<SortLink>,
     page: usize,
     pages: usize,
     pager: Vec<PagerLink>,
@@ -114,19 +144,11 @@ struct ListingView {
     /// The first row's position (1-based), for "51–100 of 1,234".
     first: usize,
     last: usize,
-    csv_url: String,
     all_url: String,
-    filters: Vec<FilterGroup>,
+    /// The facet kinds' index pages.
+    kinds: Vec<KindLink>,
     index_url: String,
     as_of: String,
-}
-
-#[derive(Serialize)]
-struct SortLink {
-    key: &'static str,
-    label: String,
-    url: String,
-    selected: bool,
 }
 
 #[derive(Serialize)]
@@ -137,27 +159,43 @@ struct PagerLink {
     current: bool,
 }
 
-/// One facet kind of the filters (see `filters.html`).
-#[derive(Clone, Serialize)]
-struct FilterGroup {
+/// A facet kind's index page, as a link.
+#[derive(Serialize)]
+struct KindLink {
     kind: &'static str,
     label: String,
-    /// Whether one of its options is the listing shown.
-    selected: bool,
-    options: Vec<FilterOption>,
+    url: String,
+    current: bool,
 }
 
-#[derive(Clone, Serialize)]
-struct FilterOption {
+/// The index page of one facet kind (`facets.html`).
+#[derive(Serialize)]
+struct FacetIndexView {
+    kind: &'static str,
+    label: String,
+    level_intro: Option<String>,
+    /// The values, under their standard for categories and levels.
+    groups: Vec<FacetGroup>,
+    kinds: Vec<KindLink>,
+    all_url: String,
+    as_of: String,
+}
+
+#[derive(Serialize)]
+struct FacetGroup {
+    /// The standard of the group's categories or levels.
+    title: Option<String>,
+    /// Which way that standard's levels run, for levels.
+    level_scale: Option<String>,
+    options: Vec<FacetOption>,
+}
+
+#[derive(Serialize)]
+struct FacetOption {
     token: String,
     label: String,
-    /// The standard of a category or level, on the first option of each
-    /// standard (`group_start`).
-    group: Option<String>,
-    group_start: bool,
     count: usize,
     url: String,
-    selected: bool,
 }
 
 impl Stream<'_> {
@@ -165,6 +203,17 @@ impl Stream<'_> {
         (0..self.editions.len())
             .filter(|&e| !self.editions[e].side_by_side)
             .collect()
+    }
+
+    /// The single-language edition of the default language, which holds
+    /// the pages written once for every language (certificates'
+    /// verification pages).
+    pub fn default_edition(&self) -> Option<usize> {
+        let default = &self.renderer.config.default_language;
+        self.single_editions()
+            .into_iter()
+            .find(|&e| self.editions[e].lang == *default)
+            .or_else(|| self.single_editions().first().copied())
     }
 
     fn common(&self, e: usize) -> Context {
@@ -182,6 +231,9 @@ impl Stream<'_> {
             lang: edition.lang,
             strings: edition.strings,
             root: format!("{}{}", self.renderer.base, edition.prefix),
+            verify_root: self.default_edition().map_or_else(String::new, |d| {
+                format!("{}{}", self.renderer.base, self.editions[d].prefix)
+            }),
             pages: &self.pages,
         }
     }
@@ -196,7 +248,20 @@ impl Stream<'_> {
         extra: Context,
     ) -> Result<(), Diagnostic> {
         let single = |i: usize| !self.editions[i].side_by_side;
-        let page = self.renderer.page_view(self.editions, &single, e, key);
+        self.emit_in(&single, (e, key), common, template, extra)
+    }
+
+    /// The same for a page (edition, key) that only the editions `has`
+    /// holds.
+    fn emit_in(
+        &self,
+        has: &dyn Fn(usize) -> bool,
+        (e, key): (usize, &str),
+        common: &Context,
+        template: &str,
+        extra: Context,
+    ) -> Result<(), Diagnostic> {
+        let page = self.renderer.page_view(self.editions, has, e, key);
         let mut ctx = common.clone();
         ctx.extend(extra);
         ctx.insert("page", &page);
@@ -224,7 +289,14 @@ impl Stream<'_> {
             base_url: self.renderer.base_url,
             edition: "",
         };
-        type One = (Entry, Vec<atom::FeedEntry>, Vec<String>, Vec<Diagnostic>);
+        let default = self.default_edition();
+        type One = (
+            Entry,
+            Vec<atom::FeedEntry>,
+            Vec<String>,
+            Vec<String>,
+            Vec<Diagnostic>,
+        );
         let results: Vec<One> = input
             .registry
             .organisations
@@ -232,7 +304,8 @@ impl Stream<'_> {
             .zip(input.grades.organisations.par_iter())
             .map(|(org, og)| {
                 let report = reporter.report(org, og);
-                let mut keys = vec![format!("registry/{}/", org.id)];
+                let keys = vec![format!("registry/{}/", org.id)];
+                let mut once = Vec::new();
                 let mut errors = Vec::new();
                 for (e, common, views) in &editions {
                     let mut ctx = Context::new();
@@ -241,16 +314,33 @@ impl Stream<'_> {
                         errors.push(d);
                     }
                 }
+                // One verification page per certificate, answering in
+                // every language, in the default language's edition.
                 for c in &report.certificates {
                     let key = format!("verify/{}/", crate::registry::number_slug(&c.number));
-                    for (e, common, views) in &editions {
+                    if let Some((e, common, _)) =
+                        editions.iter().find(|(e, ..)| Some(*e) == default)
+                    {
+                        let answers: Vec<Answer> = editions
+                            .iter()
+                            .map(|(e, _, views)| Answer {
+                                lang: views.lang,
+                                lang_tag: self.renderer.tag(views.lang),
+                                t: self.editions[*e].strings,
+                                verify: views.verification(&report, c),
+                            })
+                            .collect();
                         let mut ctx = Context::new();
-                        ctx.insert("verify", &views.verification(&report, c));
-                        if let Err(d) = self.emit(common, *e, "certificate.html", &key, ctx) {
+                        ctx.insert("answers", &answers);
+                        ctx.insert("number", &c.number);
+                        let has = |i: usize| Some(i) == default;
+                        if let Err(d) =
+                            self.emit_in(&has, (*e, &key), common, "certificate.html", ctx)
+                        {
                             errors.push(d);
                         }
                     }
-                    keys.push(key);
+                    once.push(key);
                 }
                 let path = api::organisation_path(&org.id);
                 let file = api::organisation::build(&report, org, og, input.schemes);
@@ -266,6 +356,7 @@ impl Stream<'_> {
                     directory::entry(&report, input.schemes, &urls),
                     atom::entries(&report, input.schemes, input.grades.as_of),
                     keys,
+                    once,
                     errors,
                 )
             })
@@ -274,12 +365,14 @@ impl Stream<'_> {
             entries: Vec::with_capacity(results.len()),
             feed: Vec::new(),
             keys: Vec::new(),
+            default_keys: Vec::new(),
         };
         let mut latest = atom::Latest::new(atom::LIMIT);
-        for (entry, feed, keys, errors) in results {
+        for (entry, feed, keys, once, errors) in results {
             harvest.entries.push(entry);
             latest.extend(feed);
             harvest.keys.extend(keys);
+            harvest.default_keys.extend(once);
             for d in errors {
                 diags.push(d);
             }
@@ -330,8 +423,17 @@ impl Stream<'_> {
             .get(&self.renderer.config.default_language);
         put(
             api::OPENAPI_PATH,
-            api::openapi(self.renderer.base_url, default_title, &api::ENDPOINTS)
-                .map_err(|e| e.to_string()),
+            api::openapi(
+                self.renderer.base_url,
+                default_title,
+                // The directory writes one organisations CSV, the whole
+                // registry's (`directory`), not one per facet value.
+                &api::Endpoints {
+                    organisations_csv: &[ORGANISATIONS_CSV],
+                    ..api::ENDPOINTS
+                },
+            )
+            .map_err(|e| e.to_string()),
         );
         let strings = |lang: &str| {
             self.renderer
@@ -587,29 +689,19 @@ impl Stream<'_> {
         let listings: Vec<(Option<&FacetValue>, &[usize])> = std::iter::once((None, &everyone[..]))
             .chain(facets.iter().map(|f| (Some(f), &f.members[..])))
             .collect();
-        // Each listing as CSV, beside its first page.
-        let csv: Vec<Result<(), Diagnostic>> = listings
-            .par_iter()
-            .map(|(facet, members)| {
-                let path = match facet {
-                    Some(f) => format!("registry/{}organisations.csv", f.path),
-                    None => "registry/organisations.csv".to_string(),
-                };
-                let bytes =
-                    export::csv::organisations(members.iter().map(|&i| &harvest.entries[i].row))
-                        .map_err(|e| encoding_error(&path, e))?;
-                self.out.put(&path, &bytes)
-            })
-            .collect();
-        for d in csv.into_iter().filter_map(Result::err) {
+        // The whole registry as CSV (with the certificates' CSV of
+        // `exports`); a facet's rows are a filter of it.
+        let path = ORGANISATIONS_CSV;
+        let csv = export::csv::organisations(entries.iter().map(|e| &e.row))
+            .map_err(|e| encoding_error(path, e))
+            .and_then(|bytes| self.out.put(path, &bytes));
+        if let Err(d) = csv {
             diags.push(d);
         }
         let mut tasks = Vec::new();
         for (l, (_, members)) in listings.iter().enumerate() {
-            for sort in [Sort::Name, Sort::Date] {
-                for page in 1..=directory::page_count(members.len()) {
-                    tasks.push((l, sort, page));
-                }
+            for page in 1..=directory::page_count(members.len()) {
+                tasks.push((l, page));
             }
         }
         let editions: Vec<(usize, Context, Views)> = self
@@ -617,31 +709,19 @@ impl Stream<'_> {
             .into_iter()
             .map(|e| (e, self.common(e), self.views(e)))
             .collect();
-        // Orders are computed once per listing, not per page.
-        let orders: Vec<[Vec<usize>; 2]> = listings
-            .par_iter()
-            .map(|(_, members)| {
-                [
-                    directory::sorted(entries, members, Sort::Name),
-                    directory::sorted(entries, members, Sort::Date),
-                ]
-            })
-            .collect();
         let results: Vec<Result<String, Diagnostic>> = tasks
             .par_iter()
-            .flat_map_iter(|&(l, sort, page)| {
-                let (facet, _) = listings[l];
-                let order = &orders[l][usize::from(sort == Sort::Date)];
+            .flat_map_iter(|&(l, page)| {
+                let (facet, order) = listings[l];
                 let root = match facet {
                     Some(f) => format!("registry/{}", f.path),
                     None => "registry/".to_string(),
                 };
-                let key = directory::page_path(&root, sort, page);
+                let key = directory::page_path(&root, page);
                 editions
                     .iter()
                     .map(|(e, common, views)| {
-                        let view =
-                            self.listing(views, facets, facet, &root, order, sort, page, entries);
+                        let view = self.listing(views, facets, facet, &root, order, page, entries);
                         let mut ctx = Context::new();
                         ctx.insert("listing", &view);
                         self.emit(common, *e, "directory.html", &key, ctx)?;
@@ -661,6 +741,7 @@ impl Stream<'_> {
                 Err(d) => diags.push(d),
             }
         }
+        keys.extend(self.facet_indexes(facets, &editions, diags));
         for (e, common, views) in &editions {
             let mut ctx = Context::new();
             ctx.insert("as_of", &input.grades.as_of.to_string());
@@ -671,8 +752,10 @@ impl Stream<'_> {
                     .map(|e| e.row.certificates.len())
                     .sum::<usize>(),
             );
-            ctx.insert("standards", &self.standards(*e));
+            ctx.insert("standards", &self.standards(*e, views));
             ctx.insert("numbers_url", &format!("{}verify/numbers/", views.root));
+            ctx.insert("verify_root", &format!("{}verify/", views.verify_root));
+            ctx.insert("verify_fragment", &views.verify_fragment());
             if let Err(d) = self.emit(common, *e, "verify.html", "verify/", ctx) {
                 diags.push(d);
             }
@@ -719,7 +802,7 @@ impl Stream<'_> {
                     .iter()
                     .map(|(slug, entry, c)| NumberRow {
                         number: c.number.clone(),
-                        url: format!("{}verify/{slug}/", views.root),
+                        url: views.verify_url(slug),
                         holder: if lang == "zh" {
                             entry.row.name_zh.clone()
                         } else {
@@ -788,8 +871,10 @@ impl Stream<'_> {
         keys
     }
 
-    /// The standards the registry covers, as links in edition `e`.
-    fn standards(&self, e: usize) -> Vec<BTreeMap<&'static str, String>> {
+    /// The standards the registry covers, as links in edition `e`, with
+    /// how each one's certificate lifecycle text is read (the readings
+    /// every verification page of its certificates links to).
+    fn standards(&self, e: usize, views: &Views) -> Vec<StandardView> {
         let lang = self.editions[e].lang;
         let hosted = self.renderer.hosted(lang);
         self.renderer
@@ -797,13 +882,97 @@ impl Stream<'_> {
             .schemes
             .schemes
             .iter()
-            .map(|s| {
-                let mut m = BTreeMap::new();
-                m.insert("title", s.title_in(lang));
-                m.insert("url", hosted.get(&s.slug).cloned().unwrap_or_default());
-                m
+            .map(|s| StandardView {
+                slug: s.slug.clone(),
+                title: s.title_in(lang),
+                url: hosted.get(&s.slug).cloned().unwrap_or_default(),
+                lifecycle_readings: s
+                    .rules
+                    .certificates
+                    .as_ref()
+                    .map(|l| l.readings.iter().map(|x| views.reading(x)).collect())
+                    .unwrap_or_default(),
             })
             .collect()
+    }
+
+    /// The facet kinds, each as a link to its index page, in edition `e`
+    /// (`current`: the kind of the page shown).
+    fn kind_links(
+        &self,
+        views: &Views,
+        facets: &[FacetValue],
+        current: Option<&str>,
+    ) -> Vec<KindLink> {
+        directory::KINDS
+            .iter()
+            .filter(|&&kind| facets.iter().any(|f| f.kind == kind))
+            .map(|&kind| KindLink {
+                kind,
+                label: views.t(&format!("facet_{kind}")),
+                url: format!("{}{}", views.root, directory::kind_path(kind)),
+                current: current == Some(kind),
+            })
+            .collect()
+    }
+
+    /// One index page per facet kind (`registry/region/`, …) in each
+    /// edition: every value with its count, linking to its listing,
+    /// grouped by standard for categories and levels. These pages are the
+    /// directory's facet navigation without JavaScript; listings link to
+    /// them instead of repeating every value on every page.
+    fn facet_indexes(
+        &self,
+        facets: &[FacetValue],
+        editions: &[(usize, Context, Views)],
+        diags: &mut Diagnostics,
+    ) -> Vec<String> {
+        let mut keys = Vec::new();
+        for kind in directory::KINDS {
+            if !facets.iter().any(|f| f.kind == kind) {
+                continue;
+            }
+            let key = directory::kind_path(kind);
+            for (e, common, views) in editions {
+                let lang = views.lang;
+                let mut groups: Vec<FacetGroup> = Vec::new();
+                for f in facets.iter().filter(|f| f.kind == kind) {
+                    let title = f.group(lang).map(String::from);
+                    let option = FacetOption {
+                        token: f.token.clone(),
+                        label: f.label(lang).to_string(),
+                        count: f.members.len(),
+                        url: format!("{}registry/{}", views.root, f.path),
+                    };
+                    match groups.last_mut() {
+                        Some(g) if g.title == title => g.options.push(option),
+                        _ => groups.push(FacetGroup {
+                            title,
+                            level_scale: (kind == "level")
+                                .then(|| f.standard().and_then(|s| views.level_scale(s)))
+                                .flatten(),
+                            options: vec![option],
+                        }),
+                    }
+                }
+                let view = FacetIndexView {
+                    kind,
+                    label: views.t(&format!("facet_{kind}")),
+                    level_intro: (kind == "level").then(|| views.t("directory_level_intro")),
+                    groups,
+                    kinds: self.kind_links(views, facets, Some(kind)),
+                    all_url: format!("{}registry/", views.root),
+                    as_of: self.renderer.registry.grades.as_of.to_string(),
+                };
+                let mut ctx = Context::new();
+                ctx.insert("facets", &view);
+                if let Err(d) = self.emit(common, *e, "facets.html", &key, ctx) {
+                    diags.push(d);
+                }
+            }
+            keys.push(key);
+        }
+        keys
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -814,57 +983,19 @@ impl Stream<'_> {
         facet: Option<&FacetValue>,
         root: &str,
         order: &[usize],
-        sort: Sort,
         page: usize,
         entries: &[Entry],
     ) -> ListingView {
         let lang = views.lang;
-        let t = |key: &str| {
-            views
-                .strings
-                .get(key)
-                .cloned()
-                .unwrap_or_else(|| key.to_string())
-        };
+        let t = |key: &str| views.t(key);
         let url = |path: &str| format!("{}{path}", views.root);
         let pages = directory::page_count(order.len());
         let start = (page - 1) * directory::PAGE_SIZE;
         let shown = order.iter().skip(start).take(directory::PAGE_SIZE);
-        let rows: Vec<RowView> = shown.map(|&i| views.row(&entries[i])).collect();
+        let scope = directory::Scope::of(facet);
+        let rows: Vec<RowView> = shown.map(|&i| views.row(&entries[i], &scope)).collect();
         let first = if rows.is_empty() { 0 } else { start + 1 };
         let last = start + rows.len();
-        let filters = directory::KINDS
-            .iter()
-            .map(|&kind| FilterGroup {
-                kind,
-                label: t(&format!("facet_{kind}")),
-                selected: false,
-                options: facets
-                    .iter()
-                    .filter(|f| f.kind == kind)
-                    .scan(None, |previous: &mut Option<String>, f| {
-                        let group = f.group(lang).map(String::from);
-                        let group_start = group.is_some() && *previous != group;
-                        *previous = group.clone();
-                        Some((f, group, group_start))
-                    })
-                    .map(|(f, group, group_start)| FilterOption {
-                        token: f.token.clone(),
-                        label: f.label(lang).to_string(),
-                        group,
-                        group_start,
-                        count: f.members.len(),
-                        url: url(&format!("registry/{}", f.path)),
-                        selected: facet.is_some_and(|c| c.token == f.token),
-                    })
-                    .collect(),
-            })
-            .filter(|g| !g.options.is_empty())
-            .map(|mut g| {
-                g.selected = g.options.iter().any(|o| o.selected);
-                g
-            })
-            .collect();
         let as_of = self.renderer.registry.grades.as_of.to_string();
         let heading = facet.map(|f| match (f.kind, f.group(lang)) {
             ("level", Some(standard)) => t("directory_level_title")
@@ -883,45 +1014,31 @@ impl Stream<'_> {
                 Some(standard) => format!("{} · {standard}", f.label(lang)),
                 None => f.label(lang).to_string(),
             }),
+            facet_token: facet.map(|f| f.token.clone()).unwrap_or_default(),
             facet_kind: facet.map(|f| t(&format!("facet_{}", f.kind))),
+            kind_url: facet.map(|f| url(&directory::kind_path(f.kind))),
             heading,
             level_scale: level_standard.and_then(|s| views.level_scale(s)),
             level_intro: level_standard.map(|_| t("directory_level_intro")),
+            scoped: scope != directory::Scope::default(),
             count: order.len(),
             rows,
-            sort: match sort {
-                Sort::Name => "name",
-                Sort::Date => "date",
-            },
-            sorts: [
-                (Sort::Name, "name", "directory_sort_name"),
-                (Sort::Date, "date", "directory_sort_date"),
-            ]
-            .into_iter()
-            .map(|(s, key, label)| SortLink {
-                key,
-                label: t(label),
-                url: url(&directory::page_path(root, s, 1)),
-                selected: s == sort,
-            })
-            .collect(),
             page,
             pages,
             pager: directory::pager_numbers(page, pages)
                 .into_iter()
                 .map(|n| PagerLink {
                     number: n,
-                    url: n.map_or(String::new(), |n| url(&directory::page_path(root, sort, n))),
+                    url: n.map_or(String::new(), |n| url(&directory::page_path(root, n))),
                     current: n == Some(page),
                 })
                 .collect(),
-            prev_url: (page > 1).then(|| url(&directory::page_path(root, sort, page - 1))),
-            next_url: (page < pages).then(|| url(&directory::page_path(root, sort, page + 1))),
+            prev_url: (page > 1).then(|| url(&directory::page_path(root, page - 1))),
+            next_url: (page < pages).then(|| url(&directory::page_path(root, page + 1))),
             first,
             last,
-            csv_url: format!("{}{root}organisations.csv", self.renderer.base),
             all_url: url("registry/"),
-            filters,
+            kinds: self.kind_links(views, facets, None),
             index_url: format!("{}search/organisations/", self.renderer.base),
             as_of,
         }

@@ -595,7 +595,7 @@ mod templates {
         // A page that uses the filters component, as a directory page would.
         templates.push((
             "dir-test.html".into(),
-            r#"<main>{{ <filters facets={facets} sorts={sorts} index_url="/search/organisations/" list_url="/registry/" search_url="/search/" /> }}<ol class="org-list" id="org-results"></ol></main>"#.into(),
+            r#"<main>{{ <filters kinds={kinds} current={current} index_url="/search/organisations/" list_url="/registry/" search_url="/search/" /> }}<ol class="org-list" id="org-results"></ol></main>"#.into(),
         ));
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html"]);
@@ -680,26 +680,19 @@ mod templates {
     }
 
     #[test]
-    fn filters_render_as_links_to_the_static_pages() {
+    fn filters_render_as_links_to_the_kind_pages() {
+        // Without JavaScript the filters are a search box and a link to
+        // each facet kind's index page; directory.js draws the values.
         let tera = theme();
         let mut ctx = context("en");
         ctx.insert(
-            "facets",
+            "kinds",
             &json!([
-                {"kind": "region", "label": "Region", "options": [
-                    {"token": "region=beijing", "label": "Beijing", "count": 4, "url": "/en/registry/region/beijing/", "selected": true},
-                    {"token": "region=shanghai", "label": "Shanghai", "count": 3, "url": "/en/registry/region/shanghai/", "selected": false}]},
-                {"kind": "status", "label": "Certificate status", "options": [
-                    {"token": "status=valid", "label": "Valid", "count": 50, "url": "/en/registry/status/valid/", "selected": false}]}
+                {"kind": "region", "label": "Region", "url": "/en/registry/region/", "current": true},
+                {"kind": "status", "label": "Certificate status", "url": "/en/registry/status/", "current": false}
             ]),
         );
-        ctx.insert(
-            "sorts",
-            &json!([
-                {"key": "name", "label": "By name", "url": "/en/registry/", "selected": true},
-                {"key": "date", "label": "By date", "url": "/en/registry/by-date/", "selected": false}
-            ]),
-        );
+        ctx.insert("current", "region=beijing");
         let html = tera.render("dir-test.html", &ctx).unwrap();
         let doc = Html::parse_document(&html);
         let form = &select(&doc, "form#dir-filters")[0];
@@ -707,48 +700,29 @@ mod templates {
         assert_eq!(form.attr("data-index"), Some("/search/organisations/"));
         assert_eq!(form.attr("data-list-url"), Some("/registry/"));
         assert_eq!(form.attr("data-page-size"), Some("20"));
-        let kinds: Vec<&str> = select(&doc, ".dir-facet")
-            .iter()
-            .filter_map(|d| d.attr("data-kind"))
-            .collect();
-        assert_eq!(kinds, ["region", "status"]);
-        let links: Vec<(String, String, bool)> = select(&doc, ".dir-facet a")
+        assert_eq!(form.attr("data-facet"), Some("region=beijing"));
+        let links: Vec<(String, String, bool)> = select(&doc, "#dir-kinds a")
             .iter()
             .map(|a| {
                 (
                     a.attr("href").unwrap().to_string(),
-                    a.attr("data-token").unwrap().to_string(),
+                    a.attr("data-kind").unwrap().to_string(),
                     a.attr("aria-current").is_some(),
                 )
             })
             .collect();
         assert_eq!(
-            links[0],
-            (
-                "/en/registry/region/beijing/".into(),
-                "region=beijing".into(),
-                true
-            )
+            links,
+            [
+                ("/en/registry/region/".into(), "region".into(), true),
+                ("/en/registry/status/".into(), "status".into(), false)
+            ]
         );
-        assert!(!links[1].2);
-        assert_eq!(
-            select(&doc, ".dir-facet .count")[0]
-                .text()
-                .collect::<String>(),
-            "4"
-        );
-        let sorts: Vec<&str> = select(&doc, "#dir-sort a")
-            .iter()
-            .filter_map(|a| a.attr("data-sort"))
-            .collect();
-        assert_eq!(sorts, ["name", "date"]);
+        assert!(select(&doc, ".dir-facet").is_empty());
+        assert!(!html.contains("dir-sort"));
         assert_eq!(select(&doc, "label[for=dir-q]").len(), 1);
         assert_eq!(select(&doc, "#dir-status[aria-live=polite]").len(), 1);
         assert!(html.contains("static/directory.js"));
-        // Without sorts, no sort choice.
-        ctx.insert("sorts", &json!([]));
-        let html = tera.render("dir-test.html", &ctx).unwrap();
-        assert!(!html.contains("dir-sort"));
     }
 }
 

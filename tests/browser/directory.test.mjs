@@ -47,11 +47,15 @@ async function eventually(read, expected, message, timeout = 15_000) {
 }
 
 /** The ids of the organisations a list links to, in order. */
-function listedIds(page, selector = "#org-results .org-name") {
+function listedIds(page, selector = "#org-results > li > a:first-child") {
   return page
     .locator(selector)
     .evaluateAll((links) => links.map((a) => a.getAttribute("href").match(/\/registry\/([^/]+)\/$/)?.[1] ?? a.getAttribute("href")));
 }
+
+/** A certificate's page (one for both languages) at a language's answer: the URL's path and its answer section. */
+const certificatePath = (number) => `/verify/${number}/`;
+const answerOf = (page, root) => page.locator(`section.verify-answer#${root === "/" ? "zh" : "en"}`);
 
 /** Waits until the search page has answered (its status is neither empty nor "searching…"). */
 async function searched(page) {
@@ -318,7 +322,7 @@ test("directory filters: the list's count and pager follow the filters", async (
   await page.close();
 });
 
-test("without JavaScript: the facet pages list their organisations, and the sort and pager links work", async () => {
+test("without JavaScript: the facet pages list their organisations, the kind pages lead to them, and the pager links work", async () => {
   const context = await env.browser.newContext({ javaScriptEnabled: false, viewport: PHONE });
   const page = await context.newPage();
   const beijing = orgs.filter((o) => o.region === "beijing");
@@ -330,14 +334,15 @@ test("without JavaScript: the facet pages list their organisations, and the sort
   const region = (await page.locator("h1").innerText()).trim();
   for (const r of await page.locator("#org-results .org-region").allInnerTexts()) assert.equal(r.trim(), region, "every row is in Beijing");
 
-  await page.locator('#dir-sort a[data-sort="date"]').click();
-  await page.waitForURL(`${env.base}/registry/region/beijing/by-date/`);
-  const byDate = await listedIds(page);
-  assert.deepEqual(sorted(byDate), sorted(ids), "sorted by date: the same organisations");
-  const dates = byDate.map((id) => latestIssue(byId.get(id)));
-  assert.deepEqual(dates, [...dates].sort().reverse(), `newest certificate first (${dates})`);
-  await page.locator('#dir-sort a[data-sort="name"]').click();
+  // The facet values are on each kind's index page, one link away.
+  await page.goto(`${env.base}/registry/`);
+  await page.locator('#dir-kinds a[data-kind="region"]').click();
+  await page.waitForURL(`${env.base}/registry/region/`);
+  const link = page.locator('a[data-token="region=beijing"]');
+  assert.equal((await link.locator("xpath=following-sibling::span[1]").innerText()).trim(), String(beijing.length), "the region's count");
+  await link.click();
   await page.waitForURL(`${env.base}/registry/region/beijing/`);
+  assert.deepEqual(await listedIds(page), ids, "the link leads to the region's listing");
 
   // The whole directory over its pages: every organisation once.
   await page.goto(`${env.base}/registry/`);
@@ -352,6 +357,21 @@ test("without JavaScript: the facet pages list their organisations, and the sort
   await context.close();
 });
 
+test("with JavaScript: a facet page offers its values as checkboxes and sorts by date", async () => {
+  const page = await env.browser.newPage({ viewport: DESKTOP });
+  await page.goto(`${env.base}/registry/region/beijing/`);
+  await page.locator("#dir-region-beijing").waitFor({ state: "attached" });
+  assert.equal(await page.locator("#dir-region-beijing").isChecked(), true, "the page's region is ticked");
+  assert.equal(await page.locator("#dir-kinds").isVisible(), false, "the kind links give way to the checkboxes");
+  const ids = await listedIds(page);
+  await page.locator("#dir-sort-date").check();
+  await page.waitForURL((u) => u.pathname === "/registry/" && u.searchParams.get("region") === "beijing" && u.searchParams.get("sort") === "date");
+  const expected = [...ids].sort((a, b) => (latestIssue(byId.get(b)) ?? "").localeCompare(latestIssue(byId.get(a)) ?? ""));
+  await eventually(async () => (await listedIds(page)).map((id) => latestIssue(byId.get(id)) ?? ""), expected.map((id) => latestIssue(byId.get(id)) ?? ""), "newest certificate first");
+  assert.deepEqual(sorted(await listedIds(page)), sorted(ids), "the same organisations");
+  await page.close();
+});
+
 // ---------------------------------------------------------------- verification
 
 test("verification: a valid number typed in lower case opens its page with the date it is valid until", async () => {
@@ -361,13 +381,15 @@ test("verification: a valid number typed in lower case opens its page with the d
     await page.goto(`${env.base}${root}verify/`);
     await page.locator("#verify-number").fill(cert.number.toLowerCase());
     await page.locator("#verify-number").press("Enter");
-    await page.waitForURL(`${env.base}${root}verify/${cert.number}/`);
-    const status = await page.locator(".verify-status").innerText();
+    await page.waitForURL((url) => url.pathname === certificatePath(cert.number));
+    const answer = answerOf(page, root);
+    assert.equal(new URL(page.url()).hash, root === "/" ? "" : "#en", `${root}: opens this language's answer`);
+    const status = await answer.locator(".verify-status").innerText();
     assert.ok(status.includes(fill(t.cert_valid_until, { date: until })), `${root}: "${status}" says valid until ${until}`);
-    const holder = page.locator(".cert-facts dd a").first();
+    const holder = answer.locator(".cert-facts dd a").first();
     assert.equal((await holder.innerText()).trim(), name, `${root}: the holder is named`);
     // On a phone the answer stays readable: the values get a fair share of the width.
-    const widths = await page.locator(".cert-facts").evaluate((dl) => ({
+    const widths = await answer.locator(".cert-facts").evaluate((dl) => ({
       list: dl.getBoundingClientRect().width,
       value: dl.querySelector("dd").getBoundingClientRect().width,
     }));
@@ -384,8 +406,8 @@ test("verification: a revoked number says when it was revoked, an unknown one th
     await page.goto(`${env.base}${root}verify/`);
     await page.locator("#verify-number").fill(cert.number.toLowerCase());
     await page.locator("#verify-form button[type=submit]").click();
-    await page.waitForURL(`${env.base}${root}verify/${cert.number}/`);
-    const status = await page.locator(".verify-status").innerText();
+    await page.waitForURL((url) => url.pathname === certificatePath(cert.number));
+    const status = await answerOf(page, root).locator(".verify-status").innerText();
     assert.ok(status.includes(fill(t.cert_revoked_on, { date: on })), `${root}: "${status}" says revoked on ${on}`);
     assert.ok(status.includes(t.status_revoked), `${root}: the badge says ${t.status_revoked}`);
 
@@ -407,13 +429,15 @@ test("verification: direct links to certificate pages work without JavaScript", 
   const valid = plainlyValidCertificate(orgs, rules);
   const context = await env.browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
-  await page.goto(`${env.base}/en/verify/${revoked.cert.number}/`);
-  assert.ok((await page.locator(".verify-status").innerText()).includes(fill(en.cert_revoked_on, { date: revoked.on })));
-  assert.equal((await page.locator(".cert-facts a").first().innerText()).trim(), revoked.org.names.en, "the holder");
-  await page.locator(".cert-facts a").first().click();
+  await page.goto(`${env.base}/verify/${revoked.cert.number}/#en`);
+  const english = answerOf(page, "/en/");
+  assert.ok((await english.locator(".verify-status").innerText()).includes(fill(en.cert_revoked_on, { date: revoked.on })));
+  assert.equal((await english.locator(".cert-facts a").first().innerText()).trim(), revoked.org.names.en, "the holder");
+  await english.locator(".cert-facts a").first().click();
   await page.waitForURL(`${env.base}/en/registry/${revoked.org.id}/`);
   await page.goto(`${env.base}/verify/${valid.cert.number}/`);
-  assert.ok((await page.locator(".verify-status").innerText()).includes(fill(zh.cert_valid_until, { date: valid.until })));
+  assert.ok((await answerOf(page, "/").locator(".verify-status").innerText()).includes(fill(zh.cert_valid_until, { date: valid.until })));
+  assert.equal((await page.request.get(`${env.base}/en/verify/${valid.cert.number}/`)).status(), 404, "no second page in English");
   await context.close();
 });
 
@@ -430,7 +454,7 @@ for (const [label, viewport] of [["desktop", { width: 1280, height: 900 }], ["ph
       const notice = page.locator("main .notice");
       assert.ok(await notice.isVisible(), `${root}: the no-script guidance is shown`);
       const text = (await notice.innerText()).trim();
-      assert.ok(text.includes(`${root}verify/${t.verify_path_number}/`), `${root}: "${text}" gives the address form`);
+      assert.ok(text.includes(`/verify/${t.verify_path_number}/`), `${root}: "${text}" gives the address form`);
       assert.ok(text.includes(t.verify_numbers_link), `${root}: "${text}" offers the list`);
       await page.screenshot({ path: screenshotPath(`verify-no-js-${name}-${label}`), fullPage: true });
 
@@ -448,8 +472,8 @@ for (const [label, viewport] of [["desktop", { width: 1280, height: 900 }], ["ph
       await page.screenshot({ path: screenshotPath(`verify-numbers-no-js-${name}-${label}`) });
 
       await page.locator(".number-list a", { hasText: valid.cert.number }).click();
-      await page.waitForURL(`${env.base}${root}verify/${valid.cert.number}/`);
-      const status = await page.locator(".verify-status").innerText();
+      await page.waitForURL((url) => url.pathname === certificatePath(valid.cert.number));
+      const status = await answerOf(page, root).locator(".verify-status").innerText();
       assert.ok(status.includes(fill(t.cert_valid_until, { date: valid.until })), `${root}: "${status}"`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${root}: no horizontal scroll (${overflow}px)`);
@@ -492,7 +516,7 @@ test("screenshots at desktop and phone widths, with no page wider than a phone",
     ["organisation", `/registry/${org.id}/`],
     ["organisation-en", `/en/registry/${org.id}/`],
     ["verify-answer", `/verify/${cert.number}/`],
-    ["verify-answer-en", `/en/verify/${revokedCertificate(orgs).cert.number}/`],
+    ["verify-answer-en", `/verify/${revokedCertificate(orgs).cert.number}/#en`],
     ["docs-api", "/docs/api/"],
   ];
   const tooWide = [];

@@ -82,9 +82,10 @@ const flagText = {
 
 test("the verification page flags the unsupported level beside the status, not in plain green", async () => {
   const page = await env.browser.newPage({ viewport: PHONE });
-  for (const [lang, prefix, t] of [["zh", "", zh], ["en", "/en", en]]) {
-    await page.goto(`${env.base}${prefix}${raised.path}`);
-    const answer = page.locator(".verify-answer");
+  // One page per certificate, with an answer in each language.
+  for (const [lang, fragment, t] of [["zh", "", zh], ["en", "#en", en]]) {
+    await page.goto(`${env.base}${raised.path}${fragment}`);
+    const answer = page.locator(`.verify-answer#${lang}`);
     assert.match(await answer.getAttribute("class"), /\blevel-unsupported\b/, `${lang}: the answer is marked`);
     const flag = answer.locator(".level-flag");
     assert.ok(await flag.isVisible(), `${lang}: the flag is visible`);
@@ -94,14 +95,14 @@ test("the verification page flags the unsupported level beside the status, not i
     // The status is still said ("有效"), but not as the plain green answer.
     const badge = answer.locator(".verify-status .status-badge");
     assert.equal((await badge.innerText()).trim(), t.status_valid);
-    const colours = await page.evaluate(() => ({
-      badge: getComputedStyle(document.querySelector(".verify-status .status-badge")).backgroundColor,
-      rule: getComputedStyle(document.querySelector(".verify-answer")).borderLeftColor,
-    }));
+    const colours = await page.evaluate((lang) => ({
+      badge: getComputedStyle(document.querySelector(`#${lang} .verify-status .status-badge`)).backgroundColor,
+      rule: getComputedStyle(document.querySelector(`.verify-answer#${lang}`)).borderLeftColor,
+    }), lang);
     assert.notEqual(colours.badge, GREEN[0], `${lang}: the status badge is not green`);
     assert.notEqual(colours.rule, GREEN[1], `${lang}: the answer's rule is not green`);
     // Right after the status line, before the facts.
-    assert.ok(await page.locator(".verify-status + .level-flag").isVisible());
+    assert.ok(await answer.locator(".verify-status + .level-flag").isVisible());
     await page.screenshot({ path: screenshotPath(`verify-unsupported-${lang}-phone`), fullPage: true });
   }
   await page.close();
@@ -112,7 +113,7 @@ function holding(page, selector) {
   return page.locator(selector).evaluateAll(
     (items, path) =>
       items
-        .filter((li) => li.querySelector("a")?.getAttribute("href")?.endsWith(path))
+        .filter((li) => li.querySelector("a")?.getAttribute("href")?.includes(path))
         .map((li) => ({
           className: li.className,
           link: li.querySelector("a").textContent,
@@ -130,7 +131,7 @@ test("a directory row flags the holding, without JavaScript and as search render
   const page = await context.newPage();
   for (const [lang, prefix, t] of [["zh", "", zh], ["en", "/en", en]]) {
     await page.goto(`${env.base}${prefix}/registry/region/${raised.org.region}/`);
-    const rows = await holding(page, "#org-results .org-holdings > li");
+    const rows = await holding(page, "#org-results > li > ul > li");
     assert.equal(rows.length, 1, `${lang}: the certificate is listed once`);
     const [row] = rows;
     assert.match(row.className, /\blevel-unsupported\b/, lang);

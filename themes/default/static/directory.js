@@ -1,15 +1,59 @@
 // The directory's filters (templates/filters.html) with JavaScript: the
-// facet links become checkboxes that combine on one page, the search box
-// filters in place, a sort choice (name or date), and the state lives in the
-// URL of the directory's root (?standard=…&level=…&region=…&status=…&q=…
-// &sort=date&page=2), so it can be shared and the back button restores it.
-// Results replace the static list <ol id="org-results">.
+// values of every facet kind, read from the organisation index's manifest,
+// become checkboxes that combine on one page; the search box filters in
+// place; a sort choice (name or date) works on every listing; and the state
+// lives in the URL of the directory's root
+// (?standard=…&level=…&region=…&status=…&q=…&sort=date&page=2), so it can
+// be shared and the back button restores it. Results replace the static list
+// <ol id="org-results">. Without the script the page links to each kind's
+// index page instead (registry/region/, …).
 import { SearchIndex, paramsFromState, stateFromParams } from "./search.js";
 import { el, format, orgRow, pick } from "./search-render.js";
 
 const form = document.getElementById("dir-filters");
 const list = document.getElementById("org-results");
 if (form && list) init(form, list);
+
+/**
+ * The facet panel: per kind (in the order of the static kind links), a
+ * <details> of checkboxes with counts, categories and levels under their
+ * standard. Labels in the manifest name a category's or level's standard
+ * ("standard · category"); the group heading says it once.
+ */
+function facetPanel(facets, kinds, lang) {
+  const standards = new Map(facets.filter((f) => f.token.startsWith("standard=")).map((f) => [f.token.slice(9), pick(f, lang)]));
+  const panel = [];
+  for (const { kind, label } of kinds) {
+    const ul = el("ul");
+    let group = null;
+    for (const f of facets.filter((f) => f.token.startsWith(`${kind}=`))) {
+      let text = pick(f, lang);
+      const standard = kind === "category" || kind === "level" ? standards.get(f.token.slice(kind.length + 1).split("/")[0]) : null;
+      if (standard && text.startsWith(`${standard} · `)) text = text.slice(standard.length + 3);
+      if (standard && standard !== group) {
+        ul.append(el("li", { class: "filter-subhead", "aria-hidden": "true" }, standard));
+        group = standard;
+      }
+      const id = `dir-${f.token.replace(/[^a-z0-9]+/gi, "-")}`;
+      ul.append(
+        el(
+          "li",
+          {},
+          el("input", { type: "checkbox", id, value: f.token }),
+          " ",
+          el("label", { for: id }, standard ? el("span", { class: "visually-hidden" }, `${standard} · `) : null, text),
+          " ",
+          el("span", { class: "count" }, String(f.count)),
+        ),
+      );
+    }
+    if (!ul.childElementCount) continue;
+    panel.push(
+      el("details", { class: "dir-facet", "data-kind": kind }, el("summary", {}, label), el("fieldset", {}, el("legend", { class: "visually-hidden" }, label), ul)),
+    );
+  }
+  return panel;
+}
 
 function init(form, list) {
   const strings = document.getElementById("dir-strings").dataset;
@@ -19,7 +63,8 @@ function init(form, list) {
   const index = new SearchIndex(form.dataset.index);
   const status = document.getElementById("dir-status");
   const input = document.getElementById("dir-q");
-  const kinds = [...form.querySelectorAll(".dir-facet[data-kind]")].map((d) => d.dataset.kind);
+  const kindLinks = [...form.querySelectorAll("a[data-kind]")].map((a) => ({ kind: a.dataset.kind, label: a.textContent }));
+  const kinds = kindLinks.map((k) => k.kind);
   const labels = new Map();
   const ctx = {
     lang,
@@ -34,8 +79,8 @@ function init(form, list) {
     path: location.pathname,
     state: {
       q: "",
-      facets: [...form.querySelectorAll("a[data-token][aria-current]")].map((a) => a.dataset.token),
-      sort: form.querySelector("a[data-sort][aria-current]")?.dataset.sort === "date" ? "date" : "name",
+      facets: form.dataset.facet ? [form.dataset.facet] : [],
+      sort: "name",
       page: 1,
     },
   };
@@ -52,38 +97,26 @@ function init(form, list) {
   // On a phone the open facets would push the results off the screen.
   const wide = window.matchMedia("(min-width: 60rem)");
 
-  // Facet links → checkboxes (the count stays beside each).
-  for (const a of form.querySelectorAll("a[data-token]")) {
-    const token = a.dataset.token;
-    labels.set(token, a.textContent);
-    const id = `dir-${token.replace(/[^a-z0-9]+/gi, "-")}`;
-    const box = el("input", { type: "checkbox", id, value: token });
-    box.checked = a.hasAttribute("aria-current");
-    a.replaceWith(box, " ", el("label", { for: id }, a.textContent));
-  }
-  for (const d of form.querySelectorAll(".dir-facet")) {
-    const legend = d.querySelector("summary")?.textContent || "";
-    const ul = d.querySelector("ul");
-    if (!ul) continue;
-    const fieldset = el("fieldset", {}, el("legend", { class: "visually-hidden" }, legend));
-    ul.before(fieldset);
-    fieldset.append(ul);
-  }
+  // The kind links give way to the facet panel once the manifest is read.
+  index
+    .manifest()
+    .then((m) => {
+      for (const f of m.facets) labels.set(f.token, pick(f, lang));
+      const panel = facetPanel(m.facets, kindLinks, lang);
+      clear.before(...panel);
+      document.getElementById("dir-kinds").hidden = true;
+      show(state);
+    })
+    .catch((error) => console.error(error));
   // Sort links → two radio buttons.
-  const sortBox = el(
-    "fieldset",
-    { class: "dir-sort", id: "dir-sort" },
-    el("legend", {}, document.getElementById("dir-sort-label")?.textContent || ""),
-  );
+  const sortBox = el("fieldset", { class: "dir-sort", id: "dir-sort" }, el("legend", {}, strings.sort));
   for (const key of ["name", "date"]) {
     const id = `dir-sort-${key}`;
     sortBox.append(
       el("span", { class: "dir-sort-option" }, el("input", { type: "radio", name: "sort", id, value: key }), " ", el("label", { for: id }, key === "date" ? strings.sortDate : strings.sortName)),
     );
   }
-  const oldSort = document.getElementById("dir-sort");
-  if (oldSort) oldSort.replaceWith(sortBox);
-  else form.querySelector(".dir-q")?.after(sortBox);
+  form.querySelector(".dir-q")?.after(sortBox);
   const clear = el("button", { type: "button", class: "facet-clear" }, strings.clear);
   status.before(clear);
   const pager = el("nav", { class: "pagination dir-pages", id: "dir-pages", "aria-label": strings.pages, hidden: true });

@@ -1,6 +1,8 @@
 // Certificate lookup on the verification page. Every certificate has a
-// static page at verify/<NUMBER>/, so a lookup is one HEAD request: found
-// opens that page, not found says what the registry covers.
+// static page at verify/<NUMBER>/ (in the default language's edition, with
+// an answer in every language), so a lookup is one HEAD request: found
+// opens that page at this language's answer, not found says what the
+// registry covers.
 (() => {
   "use strict";
   const form = document.getElementById("verify-form");
@@ -31,6 +33,8 @@
     if (!key) return;
     show(form.dataset.checking, false);
     const url = form.dataset.root + key + "/";
+    // Every certificate has one page; this language's answer is at the fragment.
+    const answer = url + (form.dataset.fragment || "");
     let found = false;
     try {
       const response = await fetch(url, { method: "HEAD" });
@@ -40,7 +44,7 @@
     }
     if (found) {
       show(form.dataset.found.replace("{number}", shown), false);
-      window.location.assign(url);
+      window.location.assign(answer);
     } else {
       show(form.dataset.notFound.replace("{number}", shown), true);
     }
