@@ -13,7 +13,7 @@ use crate::model::Document;
 use crate::registry::Registry;
 use crate::rules::{Reading, Schemes};
 
-use super::links;
+use super::links::{self, InlineTemplates, text_html};
 
 /// What the registry pages need from the earlier stages.
 #[derive(Clone, Copy)]
@@ -34,6 +34,9 @@ pub struct Views<'a> {
     /// verification page lives (it answers in every language).
     pub verify_root: String,
     pub pages: &'a BTreeMap<&'a str, BTreeMap<String, String>>,
+    /// The theme's inline templates and the tag that marks runs of the
+    /// original language in a translation (`None` in the original).
+    pub foreign: (&'a InlineTemplates, Option<&'a str>),
 }
 
 #[derive(Serialize)]
@@ -212,11 +215,13 @@ pub struct RequirementView {
     pub all_of: bool,
 }
 
+/// A recorded reading, as HTML: in a translation its quotations of the
+/// Chinese text are marked as Chinese.
 #[derive(Serialize)]
 pub struct ReadingView {
-    pub chosen: String,
-    pub alternative: String,
-    pub reason: String,
+    pub chosen_html: String,
+    pub alternative_html: String,
+    pub reason_html: String,
 }
 
 impl<'a> Views<'a> {
@@ -666,10 +671,11 @@ impl<'a> Views<'a> {
 
     pub(super) fn reading(&self, r: &Reading) -> ReadingView {
         let t = if self.zh() { &r.zh } else { &r.en };
+        let (templates, tag) = self.foreign;
         ReadingView {
-            chosen: t.chosen.clone(),
-            alternative: t.alternative.clone(),
-            reason: t.reason.clone(),
+            chosen_html: text_html(templates, tag, &t.chosen),
+            alternative_html: text_html(templates, tag, &t.alternative),
+            reason_html: text_html(templates, tag, &t.reason),
         }
     }
 

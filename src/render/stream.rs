@@ -235,6 +235,10 @@ impl Stream<'_> {
                 format!("{}{}", self.renderer.base, self.editions[d].prefix)
             }),
             pages: &self.pages,
+            foreign: (
+                self.renderer.templates,
+                self.renderer.foreign_tag(edition.lang),
+            ),
         }
     }
 
