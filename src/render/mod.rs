@@ -997,7 +997,7 @@ impl Renderer<'_> {
                     // The rules page links no verification page.
                     verify_root: self.lang_root(&self.config.default_language),
                     pages: &doc_pages,
-                    foreign: (self.templates, self.foreign_tag(&edition.lang)),
+                    foreign: (self.templates, self.foreign_tag(edition.lang)),
                 };
                 let mut ctx = Context::new();
                 ctx.insert("doc", &summary);
