@@ -141,6 +141,11 @@ fn load_file_reusing(file: &Path, known: &Registry) -> Result<Organisation, Diag
     }
 }
 
+/// Names under `registry/` that the directory's own pages use (facet
+/// listings by kind and the paginated list), so no organisation may take one
+/// as its id: its page would overwrite the listing's.
+pub const RESERVED_IDS: [&str; 6] = ["category", "level", "page", "region", "standard", "status"];
+
 /// Parses organisation text as if read from `file`; every schema error of
 /// the file is reported, not only the first.
 pub fn parse(file: &Path, text: String) -> Result<Organisation, Diagnostics> {
@@ -155,6 +160,16 @@ pub fn parse(file: &Path, text: String) -> Result<Organisation, Diagnostics> {
             format!("`{id}` is not a valid organisation id"),
         )
         .with_hint("name the file with lowercase letters, digits and hyphens, e.g. `huaan-cyber.yaml`; the name is the organisation's permanent id")]));
+    }
+    if RESERVED_IDS.contains(&id.as_str()) {
+        return Err(Diagnostics::from_iter([Diagnostic::error(
+            Location::file(file),
+            format!("`{id}` is reserved: the directory's `registry/{id}/` pages use that name"),
+        )
+        .with_hint(format!(
+            "rename the file after the organisation, e.g. `{id}-cyber.yaml`; these names are reserved: {}",
+            RESERVED_IDS.join(", ")
+        ))]));
     }
     let data = crate::yaml::from_file_text_all::<OrganisationFile>(&text, file, &schema_name_at)
         .map_err(Diagnostics::from_iter)?;

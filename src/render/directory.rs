@@ -326,6 +326,17 @@ pub fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn no_organisation_can_take_a_listing_folder_as_its_id() {
+        for kind in KINDS {
+            assert!(
+                crate::registry::RESERVED_IDS.contains(&kind),
+                "registry/{kind}/ is a listing but `{kind}` is not a reserved id"
+            );
+        }
+        assert!(crate::registry::RESERVED_IDS.contains(&"page"));
+    }
+
     use super::*;
     use crate::grade::certificate::Status;
 
