@@ -273,6 +273,13 @@ fn odd_file_names_are_errors_or_warnings_never_silence() {
             "registry/Upper.yaml:1:1",
             "not a valid organisation id",
         ),
+        // The directory's listing by region lives at `registry/region/`.
+        (
+            "region.yaml",
+            "registry/region.yaml:1:1",
+            "`region` is reserved",
+        ),
+        ("page.yaml", "registry/page.yaml:1:1", "`page` is reserved"),
     ] {
         let site = Site::new(&[(name, &valid)]);
         site.assert_rejected(&["build"], at, says);
@@ -607,6 +614,15 @@ fn a_full_disk_fails_the_build_and_keeps_the_previous_site() {
     if mounted {
         let root = mount_point.path().join("site");
         copy_tree(site.root(), &root);
+        // A new address changes every page, so the build must write the
+        // whole site again (an unchanged page is not rewritten).
+        let config = fs::read_to_string(root.join("site.yaml")).expect("site.yaml");
+        let moved = config.replace(
+            "base_url: https://registry.example.org/",
+            "base_url: https://mirror.example.org/",
+        );
+        assert_ne!(config, moved, "site.yaml sets base_url");
+        fs::write(root.join("site.yaml"), moved).expect("site.yaml");
         let before = outputs_of(&root);
         let output = common::dengji(&root, &["build"]);
         let err = stderr(&output);
