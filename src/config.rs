@@ -30,6 +30,10 @@ pub struct Config {
     pub languages: Vec<String>,
     #[serde(default = "default_theme")]
     pub theme: String,
+    /// The folder holding the themes, relative to the site folder; it may
+    /// lie outside it, so that several sites (the examples) share one.
+    #[serde(default = "default_themes_dir")]
+    pub themes_dir: PathBuf,
     #[serde(default = "default_output_dir")]
     pub output_dir: PathBuf,
     #[serde(default = "default_content_dir")]
@@ -65,6 +69,9 @@ fn default_languages() -> Vec<String> {
 }
 fn default_theme() -> String {
     "default".into()
+}
+fn default_themes_dir() -> PathBuf {
+    "themes".into()
 }
 fn default_output_dir() -> PathBuf {
     "public".into()
@@ -217,7 +224,7 @@ fn check_folders(root: &Path, config: &Config) -> Result<(), FolderError> {
     let sources: [(&'static str, PathBuf); 5] = [
         ("content_dir", resolve(&root.join(&config.content_dir))),
         ("registry_dir", resolve(&root.join(&config.registry_dir))),
-        ("theme", resolve(&root.join("themes"))),
+        ("themes_dir", resolve(&root.join(&config.themes_dir))),
         ("site.yaml", resolve(&root.join(CONFIG_FILE))),
         (".git", resolve(&root.join(".git"))),
     ];

@@ -5,9 +5,11 @@
 //! [`write`]. [`build_site`] runs the stages that produce a site in memory;
 //! `dengji build` renders straight into a [`write::Staging`] folder instead.
 
+pub mod compare;
 pub mod config;
 pub mod diag;
 pub mod diff;
+pub mod editions;
 pub mod exact;
 pub mod export;
 pub mod grade;
@@ -50,6 +52,8 @@ pub struct Analysis {
     pub translations: Vec<Document>,
     pub translation_status: translation::Translations,
     pub resolution: resolve::Resolution,
+    /// The older editions of standards that have them.
+    pub editions: editions::Editions,
     pub schemes: rules::Schemes,
     pub registry: registry::Registry,
     pub grades: grade::Grades,
@@ -104,6 +108,16 @@ pub fn analyse_reusing(
         sources.termbase.as_ref(),
         &mut diagnostics,
     );
+    let editions = editions::analyse(
+        &sources.standards,
+        &documents,
+        &editions::Context {
+            languages: &sources.config.languages,
+            normative_language: &sources.config.default_language,
+            termbase: sources.termbase.as_ref(),
+        },
+        &mut diagnostics,
+    );
     let resolution = resolve::resolve(
         &mut documents,
         &mut translations,
@@ -130,6 +144,7 @@ pub fn analyse_reusing(
         translations,
         translation_status,
         resolution,
+        editions,
         schemes,
         registry,
         grades,

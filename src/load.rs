@@ -22,10 +22,18 @@ pub const TERMBASE_FILE: &str = "termbase.yaml";
 /// Beside a standard's language folders: its grading rules (docs/grading-rules.md).
 pub const RULES_FILE: &str = "rules.yaml";
 
-/// All sources of one standard: its Markdown files per language, in reading order.
+/// Beside a standard's language folders: one folder per older edition,
+/// each laid out like the standard's own folder (docs/content-format.md).
+pub const EDITIONS_DIR: &str = "editions";
+
+/// All sources of one edition of a standard: its Markdown files per
+/// language, in reading order.
 pub struct StandardSources {
     pub slug: String,
     pub dir: PathBuf,
+    /// The folder name below `editions/` of an older edition; `None` for the
+    /// current edition, the standard's own folder.
+    pub edition: Option<String>,
     pub languages: BTreeMap<String, Vec<SourceFile>>,
     /// `references.yaml`: explicit references and suppressed phrases.
     pub references: Option<SourceFile>,
@@ -33,6 +41,8 @@ pub struct StandardSources {
     pub rules: Option<SourceFile>,
     /// Per translation language, its fingerprints file if it has one.
     pub fingerprints: BTreeMap<String, SourceFile>,
+    /// The current edition's older editions (`editions/<id>/`), by folder name.
+    pub older: Vec<StandardSources>,
 }
 
 pub struct Theme {
@@ -71,7 +81,10 @@ pub fn load(root: &Path) -> Result<Sources, Diagnostics> {
     );
     let termbase_path = root.join(&config.content_dir).join(TERMBASE_FILE);
     let termbase = read_optional(&termbase_path, &mut diags);
-    let theme = load_theme(&root.join("themes").join(&config.theme), &mut diags);
+    let theme = load_theme(
+        &root.join(&config.themes_dir).join(&config.theme),
+        &mut diags,
+    );
     if diags.has_errors() {
         return Err(diags);
     }
@@ -263,10 +276,7 @@ fn load_standards(
         let Some(slug) = dir.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
             continue;
         };
-        if !slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
+        if !is_slug(&slug) {
             diags.push(
                 Diagnostic::error(
                     Location::file(&dir),
@@ -278,67 +288,135 @@ fn load_standards(
             );
             continue;
         }
-        let mut languages = BTreeMap::new();
-        let mut fingerprints = BTreeMap::new();
-        let standard_entries = entries(&dir, diags);
-        for lang_dir in standard_entries.folders {
-            let Some(lang) = lang_dir
-                .file_name()
-                .and_then(|n| n.to_str())
-                .map(str::to_string)
-            else {
-                continue;
-            };
-            let mut files = Vec::new();
-            for path in entries(&lang_dir, diags).files {
-                if path.extension().is_some_and(|e| e == "md") {
-                    if let Some(text) = read_text(&path, diags) {
-                        files.push(SourceFile { path, text });
-                    }
-                } else if path.file_name().is_some_and(|n| n == FINGERPRINTS_FILE) {
-                    if let Some(text) = read_text(&path, diags) {
-                        fingerprints.insert(lang.clone(), SourceFile { path, text });
-                    }
-                } else {
-                    warn_ignored(&path, "md", diags);
-                }
-            }
-            if !files.is_empty() {
-                languages.insert(lang, files);
-            }
+        if let Some(standard) = load_edition(&dir, &slug, None, normative_language, diags) {
+            out.push(standard);
         }
-        if !languages.contains_key(normative_language) {
-            diags.push(
-                Diagnostic::error(
-                    Location::file(&dir),
-                    format!("standard `{slug}` has no normative text (`{normative_language}/`)"),
-                )
-                .with_hint(format!(
-                    "put the normative text in {normative_language}/*.md inside the standard's folder"
-                )),
-            );
-            continue;
-        }
-        let mut references = None;
-        let mut rules = None;
-        for path in standard_entries.files {
-            let slot = match path.file_name().and_then(|n| n.to_str()) {
-                Some(REFERENCES_FILE) => &mut references,
-                Some(RULES_FILE) => &mut rules,
-                _ => continue,
-            };
-            *slot = read_text(&path, diags).map(|text| SourceFile { path, text });
-        }
-        out.push(StandardSources {
-            slug,
-            dir,
-            languages,
-            references,
-            rules,
-            fingerprints,
-        });
     }
     out
+}
+
+/// Lowercase ASCII letters, digits and `-`: a name that can be a URL segment.
+fn is_slug(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// One edition of a standard: its language folders, `references.yaml` and
+/// `rules.yaml` in `dir`. For the current edition (`edition` is `None`)
+/// the folder `editions/` holds the older ones, each loaded the same way.
+fn load_edition(
+    dir: &Path,
+    slug: &str,
+    edition: Option<&str>,
+    normative_language: &str,
+    diags: &mut Diagnostics,
+) -> Option<StandardSources> {
+    let mut languages = BTreeMap::new();
+    let mut fingerprints = BTreeMap::new();
+    let mut older = Vec::new();
+    let standard_entries = entries(dir, diags);
+    for lang_dir in standard_entries.folders {
+        let Some(lang) = lang_dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        if lang == EDITIONS_DIR && edition.is_none() {
+            for edition_dir in entries(&lang_dir, diags).folders {
+                let Some(id) = edition_dir.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if !is_edition_id(id) {
+                    diags.push(
+                        Diagnostic::error(
+                            Location::file(&edition_dir),
+                            format!("edition folder `{id}` is not a valid edition name"),
+                        )
+                        .with_hint(
+                            "name the folder after the edition's `edition:` label, using lowercase ASCII letters, digits, `-` and `.` (such as `2019` or `v1.1`); it becomes part of the URL",
+                        ),
+                    );
+                    continue;
+                }
+                older.extend(load_edition(
+                    &edition_dir,
+                    slug,
+                    Some(id),
+                    normative_language,
+                    diags,
+                ));
+            }
+            continue;
+        }
+        let mut files = Vec::new();
+        for path in entries(&lang_dir, diags).files {
+            if path.extension().is_some_and(|e| e == "md") {
+                if let Some(text) = read_text(&path, diags) {
+                    files.push(SourceFile { path, text });
+                }
+            } else if path.file_name().is_some_and(|n| n == FINGERPRINTS_FILE) {
+                if let Some(text) = read_text(&path, diags) {
+                    fingerprints.insert(lang.clone(), SourceFile { path, text });
+                }
+            } else {
+                warn_ignored(&path, "md", diags);
+            }
+        }
+        if !files.is_empty() {
+            languages.insert(lang, files);
+        }
+    }
+    if !languages.contains_key(normative_language) {
+        let what = match edition {
+            Some(id) => format!("edition `{id}` of standard `{slug}`"),
+            None => format!("standard `{slug}`"),
+        };
+        diags.push(
+            Diagnostic::error(
+                Location::file(dir),
+                format!("{what} has no normative text (`{normative_language}/`)"),
+            )
+            .with_hint(format!(
+                "put the normative text in {normative_language}/*.md inside the folder"
+            )),
+        );
+        return None;
+    }
+    let mut references = None;
+    let mut rules = None;
+    for path in standard_entries.files {
+        let slot = match path.file_name().and_then(|n| n.to_str()) {
+            Some(REFERENCES_FILE) => &mut references,
+            Some(RULES_FILE) => &mut rules,
+            _ => continue,
+        };
+        *slot = read_text(&path, diags).map(|text| SourceFile { path, text });
+    }
+    Some(StandardSources {
+        slug: slug.to_string(),
+        dir: dir.to_path_buf(),
+        edition: edition.map(str::to_string),
+        languages,
+        references,
+        rules,
+        fingerprints,
+        older,
+    })
+}
+
+/// An edition's folder name: lowercase ASCII letters, digits, `-` and `.`,
+/// starting with a letter or digit.
+pub fn is_edition_id(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
 }
 
 /// Every regular file below `dir` (none if it does not exist), sorted.
@@ -368,7 +446,7 @@ fn load_theme(dir: &Path, diags: &mut Diagnostics) -> Theme {
     if !dir.is_dir() {
         diags.push(
             Diagnostic::error(Location::file(dir), "theme folder not found")
-                .with_hint("set `theme` in site.yaml to a folder under themes/"),
+                .with_hint("set `theme` in site.yaml to a folder under the themes folder (`themes_dir`, default themes/)"),
         );
     }
     let template_dir = dir.join("templates");

@@ -116,6 +116,20 @@ enum Command {
     /// Exit status: 0, 1 when a --fail-on kind occurs, 2 when no diff can
     /// be made.
     Diff(dengji::diff::run::DiffArgs),
+    /// Compare two editions of a standard clause by clause: clauses added,
+    /// removed, changed (with the changed characters or words marked) and
+    /// renumbered, and the grading rules' changes.
+    Compare {
+        /// The standard (folder name under content/).
+        slug: String,
+        /// The older edition's label (its `edition:`), e.g. 2023.
+        old: String,
+        /// The newer edition's label, e.g. 2025.
+        new: String,
+        /// `text` for people (colour on a terminal), `json` for tools.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
     /// Print the JSON Schema of organisation files (for editors), or with
     /// --diff that of `dengji diff --format json`.
     Schema {
@@ -138,6 +152,10 @@ enum Command {
         /// Only this translation language.
         #[arg(long)]
         lang: Option<String>,
+        /// An older edition of the standard (its label, the folder name
+        /// under `editions/`) instead of the current one.
+        #[arg(long, requires = "slug")]
+        edition: Option<String>,
     },
     /// Write a synthetic site for benchmarks: the standards, theme and
     /// documentation of the --root site with a registry of COUNT generated
@@ -212,17 +230,64 @@ fn as_of(cli: &Cli) -> Option<jiff::civil::Date> {
     }
 }
 
-/// `grade`: explain one organisation.
-fn grade(cli: &Cli, file: &std::path::Path, format: ReportFormat, lang: &str) -> ExitCode {
-    let Some(as_of) = as_of(cli) else {
-        return ExitCode::FAILURE;
-    };
-    let analysis = match dengji::analyse(&cli.root, as_of) {
-        Ok(a) => a,
+/// The analysis of the site for `grade` and `compare`, or `None` when it
+/// could not be loaded (the errors are reported).
+fn analysed_for_report(cli: &Cli) -> Option<dengji::Analysis> {
+    let as_of = as_of(cli)?;
+    match dengji::analyse(&cli.root, as_of) {
+        Ok(a) => Some(a),
         Err(diagnostics) => {
             report(cli, &diagnostics);
+            None
+        }
+    }
+}
+
+/// `compare`: two editions of a standard.
+fn compare(cli: &Cli, slug: &str, old: &str, new: &str, format: ReportFormat) -> ExitCode {
+    let Some(analysis) = analysed_for_report(cli) else {
+        return ExitCode::FAILURE;
+    };
+    // Errors anywhere are shown (an edition with errors may be missing);
+    // warnings belong to `check`.
+    let errors: Diagnostics = analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    report(cli, &errors);
+    let comparison = match dengji::compare::between(&analysis, slug, old, new) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {}\n  hint: {}", e.message, e.hint);
             return ExitCode::FAILURE;
         }
+    };
+    match format {
+        ReportFormat::Text => {
+            let colour = std::io::stdout().is_terminal();
+            print!("{}", dengji::compare::format::text(&comparison, colour));
+        }
+        ReportFormat::Json => match serde_json::to_string_pretty(&comparison) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: cannot encode the comparison: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    }
+    if errors.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `grade`: explain one organisation.
+fn grade(cli: &Cli, file: &std::path::Path, format: ReportFormat, lang: &str) -> ExitCode {
+    let Some(analysis) = analysed_for_report(cli) else {
+        return ExitCode::FAILURE;
     };
     // The file may be given relative to the current folder or to --root.
     let wanted = std::fs::canonicalize(file)
@@ -319,6 +384,12 @@ fn main() -> ExitCode {
         Command::Build { strict, base_url } => build(&cli, *strict, base_url.as_deref(), started),
         Command::Grade { file, format, lang } => grade(&cli, file, *format, lang),
         Command::Diff(args) => diff(&cli, args),
+        Command::Compare {
+            slug,
+            old,
+            new,
+            format,
+        } => compare(&cli, slug, old, new, *format),
         Command::Schema { diff } => match if *diff {
             dengji::diff::schema_json()
         } else {
@@ -338,7 +409,15 @@ fn main() -> ExitCode {
             anchors,
             all,
             lang,
-        } => stamp(&cli, slug.as_deref(), anchors, *all, lang.as_deref()),
+            edition,
+        } => stamp(
+            &cli,
+            slug.as_deref(),
+            anchors,
+            *all,
+            lang.as_deref(),
+            edition.as_deref(),
+        ),
         Command::Generate {
             count,
             out,
@@ -617,6 +696,7 @@ fn stamp(
     anchors: &[String],
     all: bool,
     lang: Option<&str>,
+    edition: Option<&str>,
 ) -> ExitCode {
     let Some(as_of) = as_of(cli) else {
         return ExitCode::FAILURE;
@@ -652,27 +732,75 @@ fn stamp(
     } else {
         StampScope::Anchors(anchors)
     };
-    let mut failed = false;
-    for translated in analysis
-        .translations
-        .iter()
-        .filter(|t| slug.is_none_or(|s| s == t.slug) && lang.is_none_or(|l| l == t.lang))
-    {
-        let Some(original) = analysis
-            .documents
+    // (original, translation, its status) for every translation to stamp.
+    let mut work: Vec<(
+        &dengji::model::Document,
+        &dengji::model::Document,
+        &translation::TranslationStatus,
+    )> = Vec::new();
+    if let (Some(slug), Some(label)) = (slug, edition) {
+        let older = analysis
+            .editions
+            .get(slug)
+            .and_then(|set| set.older.iter().find(|e| e.id == label));
+        let Some(older) = older else {
+            let labels = analysis
+                .editions
+                .get(slug)
+                .map(|set| set.older.iter().map(|e| e.id.as_str()).collect::<Vec<_>>())
+                .unwrap_or_default();
+            eprintln!(
+                "error: `{slug}` has no older edition `{label}`\n  hint: {}",
+                if labels.is_empty() {
+                    format!(
+                        "`{slug}` has no folder under content/{slug}/editions/; without --edition, stamp stamps the current edition"
+                    )
+                } else {
+                    format!(
+                        "its older editions: {}; without --edition, stamp stamps the current edition",
+                        labels.join(", ")
+                    )
+                }
+            );
+            return ExitCode::FAILURE;
+        };
+        for translated in older
+            .translations
             .iter()
-            .find(|d| d.slug == translated.slug)
-        else {
-            continue;
-        };
-        let Some(status) = analysis
-            .translation_status
-            .get(&(translated.slug.clone(), translated.lang.clone()))
-        else {
-            continue;
-        };
+            .filter(|t| lang.is_none_or(|l| l == t.lang))
+        {
+            if let Some(status) = older
+                .status
+                .get(&(translated.slug.clone(), translated.lang.clone()))
+            {
+                work.push((&older.original, translated, status));
+            }
+        }
+    } else {
+        for translated in analysis
+            .translations
+            .iter()
+            .filter(|t| slug.is_none_or(|s| s == t.slug) && lang.is_none_or(|l| l == t.lang))
+        {
+            let original = analysis
+                .documents
+                .iter()
+                .find(|d| d.slug == translated.slug);
+            let status = analysis
+                .translation_status
+                .get(&(translated.slug.clone(), translated.lang.clone()));
+            if let (Some(original), Some(status)) = (original, status) {
+                work.push((original, translated, status));
+            }
+        }
+    }
+    let mut failed = false;
+    for (original, translated, status) in work {
         let outcome = translation::stamp(original, translated, &status.recorded, scope);
-        let name = format!("{} ({})", translated.slug, translated.lang);
+        let name = match edition {
+            Some(label) => format!("{} edition {label} ({})", translated.slug, translated.lang),
+            None => format!("{} ({})", translated.slug, translated.lang),
+        };
         for anchor in &outcome.unknown {
             eprintln!("error: {name}: the translation has no unit `{anchor}`");
             failed = true;
@@ -697,9 +825,12 @@ fn stamp(
                     String::new()
                 } else {
                     format!(
-                        " ({}): update them, then name them: dengji stamp {} {}",
+                        " ({}): update them, then name them: dengji stamp {}{} {}",
                         outcome.still_stale.join(" "),
                         translated.slug,
+                        edition
+                            .map(|e| format!(" --edition {e}"))
+                            .unwrap_or_default(),
                         outcome.still_stale.join(" ")
                     )
                 }

@@ -149,7 +149,7 @@ async fn run(root: PathBuf, port: u16, quiet: bool) -> anyhow::Result<()> {
         }
     })?;
     let watched = match Config::load(&root) {
-        Ok(c) => vec![c.content_dir, PathBuf::from("themes"), c.registry_dir],
+        Ok(c) => vec![c.content_dir, c.themes_dir, c.registry_dir],
         Err(_) => vec!["content".into(), "themes".into(), "registry".into()],
     };
     for dir in watched.iter().map(|d| root.join(d)).filter(|d| d.exists()) {

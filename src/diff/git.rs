@@ -142,7 +142,7 @@ pub fn read_revision(site_root: &Path, spec: &str) -> Result<Revision, GitError>
         let folders = [
             config.content_dir.clone(),
             config.registry_dir.clone(),
-            Path::new("themes").join(&config.theme),
+            config.themes_dir.join(&config.theme),
         ];
         for folder in folders {
             writer.path(&tree, &folder)?;

@@ -45,6 +45,10 @@ pub struct FrontMatter {
     pub published: Option<Date>,
     #[serde(default)]
     pub effective: Option<Date>,
+    /// When the edition ceased to be in force (replaced or abolished); for
+    /// an older edition without it, the next edition's `effective` date.
+    #[serde(default)]
+    pub withdrawn: Option<Date>,
     /// The file in the shared sources it was converted from.
     #[serde(default)]
     pub source: Option<String>,

@@ -18,6 +18,7 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::yaml;
 
 /// One source file of a standard, already read from disk.
+#[derive(Clone)]
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,

@@ -201,10 +201,20 @@ fn check_one(
         }
         None => BTreeMap::new(),
     };
+    // An older edition is stamped with `--edition` (and named so).
+    let edition_flag = sources
+        .edition
+        .as_ref()
+        .map(|e| format!(" --edition {e}"))
+        .unwrap_or_default();
+    let stamp_command = format!("dengji stamp {}{edition_flag}", original.slug);
+    let standard_name = match &sources.edition {
+        Some(e) => format!("`{}` (edition {e})", original.slug),
+        None => format!("`{}`", original.slug),
+    };
     let stamp_hint = |anchor: &str| {
         format!(
-            "once the translation matches the original, run `dengji stamp {} {anchor}` to record it",
-            original.slug
+            "once the translation matches the original, run `{stamp_command} {anchor}` to record it"
         )
     };
     for (original_unit, translated_unit) in &alignment.pairs {
@@ -281,15 +291,13 @@ fn check_one(
             Diagnostic::warning(
                 location,
                 format!(
-                    "{} translated unit(s) of `{}` have no fingerprint, so staleness cannot be checked (first: `{}`)",
+                    "{} translated unit(s) of {standard_name} have no fingerprint, so staleness cannot be checked (first: `{}`)",
                     status.unstamped.len(),
-                    original.slug,
                     status.unstamped.iter().next().map_or("", String::as_str)
                 ),
             )
             .with_hint(format!(
-                "run `dengji stamp {}` to record the original each unit translates",
-                original.slug
+                "run `{stamp_command}` to record the original each unit translates"
             )),
         );
     }
@@ -301,7 +309,7 @@ fn check_one(
                     r.location.clone(),
                     format!("fingerprint for `{anchor}`, which the translation does not have"),
                 )
-                .with_hint(format!("run `dengji stamp {}` to drop it", original.slug)),
+                .with_hint(format!("run `{stamp_command}` to drop it")),
             );
         }
     }

@@ -128,7 +128,8 @@ pub fn copy_site(to: &Path) {
     }
 }
 
-fn copy_recursive(from: &Path, to: &Path) {
+/// Copies a file or folder tree.
+pub fn copy_recursive(from: &Path, to: &Path) {
     if from.is_dir() {
         std::fs::create_dir_all(to).expect("mkdir");
         for entry in std::fs::read_dir(from).expect("read_dir") {

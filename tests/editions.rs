@@ -1,0 +1,279 @@
+//! Editions against the bundled example `examples/editions` (a fictional
+//! standard in two editions): the comparison command, the checks across
+//! editions, and a translation left stale by the new edition.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+fn example() -> PathBuf {
+    common::repo_root().join("examples/editions")
+}
+
+/// A copy of the example whose `themes_dir` points at the repository's theme.
+fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for entry in ["site.yaml", "content", "registry"] {
+        common::copy_recursive(&example().join(entry), &dir.path().join(entry));
+    }
+    let themes = common::repo_root().join("themes");
+    common::edit(
+        dir.path(),
+        "site.yaml",
+        "themes_dir: ../../themes",
+        &format!("themes_dir: {}", themes.display()),
+    );
+    dir
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn compare_json(root: &Path, old: &str, new: &str) -> Value {
+    let out = common::dengji(
+        root,
+        &["compare", "backup-service", old, new, "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn row<'a>(c: &'a Value, old: Option<&str>, new: Option<&str>) -> &'a Value {
+    c["clauses"]
+        .as_array()
+        .expect("clauses")
+        .iter()
+        .find(|r| r["old"]["anchor"].as_str() == old && r["new"]["anchor"].as_str() == new)
+        .unwrap_or_else(|| panic!("no row {old:?} → {new:?}"))
+}
+
+#[test]
+fn the_example_checks_and_builds() {
+    let out = common::dengji(&example(), &["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let site = example_copy();
+    let out = common::dengji(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        site.path()
+            .join("public/standards/backup-service/index.html")
+            .is_file()
+    );
+}
+
+#[test]
+fn compare_finds_added_removed_changed_and_renumbered_clauses() {
+    let c = compare_json(&example(), "2023", "2025");
+    assert_eq!(
+        (c["old"].as_str(), c["new"].as_str()),
+        (Some("2023"), Some("2025"))
+    );
+    let s = &c["summary"];
+    assert_eq!(
+        [&s["changed"], &s["added"], &s["removed"], &s["renumbered"]].map(|v| v.as_u64()),
+        [Some(3), Some(1), Some(1), Some(2)]
+    );
+    // 5.2: 5 → 8 staff, marked character by character in the Chinese.
+    let staff = row(&c, Some("5.2"), Some("5.2"));
+    assert_eq!(staff["change"], "changed");
+    let zh = &staff["text"][0];
+    assert_eq!(
+        (zh["lang"].as_str(), zh["unit"].as_str()),
+        (Some("zh"), Some("characters"))
+    );
+    let marks: Vec<(&str, &str)> = zh["segments"]
+        .as_array()
+        .expect("segments")
+        .iter()
+        .filter(|s| s["kind"] != "equal")
+        .map(|s| {
+            (
+                s["kind"].as_str().unwrap_or(""),
+                s["text"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            ("deleted", "5"),
+            ("inserted", "8"),
+            ("deleted", "5"),
+            ("inserted", "8")
+        ]
+    );
+    // 5.4 added, 2023's 6.3 (quality management) removed.
+    assert_eq!(row(&c, None, Some("5.4"))["change"], "added");
+    let removed = row(&c, Some("6.3"), None);
+    assert_eq!(removed["change"], "removed");
+    assert_eq!(removed["old"]["title"], "质量管理");
+    // 6.4 → 6.2 and 6.2 → 6.3: matched by their unchanged text.
+    for (old, new) in [("6.4", "6.2"), ("6.2", "6.3")] {
+        let moved = row(&c, Some(old), Some(new));
+        assert_eq!(moved["change"], "unchanged", "{old} → {new}");
+        assert_eq!(moved["renumbered"], true);
+        assert_eq!(moved["matched_by"], "identical-text");
+    }
+    // 6.1's English is compared word by word.
+    let general = row(&c, Some("6.1"), Some("6.1"));
+    let en = general["text"]
+        .as_array()
+        .expect("text")
+        .iter()
+        .find(|t| t["lang"] == "en")
+        .expect("English");
+    assert_eq!(
+        (en["unit"].as_str(), en["inserted"].as_u64()),
+        (Some("words"), Some(2))
+    );
+}
+
+#[test]
+fn compare_shows_the_rules_changes() {
+    let c = compare_json(&example(), "2023", "2025");
+    let reqs = c["rules"]["requirements"].as_array().expect("requirements");
+    let find = |id: &str| {
+        reqs.iter()
+            .find(|r| r["id"] == id)
+            .unwrap_or_else(|| panic!("{id} in {reqs:#?}"))
+    };
+    let staff = find("staff");
+    assert_eq!(staff["change"], "changed");
+    assert!(
+        staff["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .any(|f| f["path"] == "at_least.value" && f["old"] == "5" && f["new"] == "8"),
+        "{staff:#}"
+    );
+    assert_eq!(find("recovery-drills")["change"], "added");
+    assert_eq!(find("quality-management")["change"], "removed");
+    // Requirements whose clause was renumbered are the same requirement.
+    assert!(
+        reqs.iter()
+            .all(|r| r["id"] != "staff-level-2" && r["id"] != "projects-level-2")
+    );
+    // The text form says the same for people.
+    let out = common::dengji(&example(), &["compare", "backup-service", "2023", "2025"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("服务机构应具有[-5-]{+8+}名以上"), "{text}");
+    assert!(
+        text.contains("→ 6.2 项目业绩 (was 6.4; same text)"),
+        "{text}"
+    );
+    assert!(text.contains("at_least.value: 5 → 8"), "{text}");
+    assert!(text.contains("unchanged clauses"), "{text}");
+}
+
+#[test]
+fn bad_comparisons_are_explained() {
+    let cases = [
+        (["backup-service", "2025", "2025"], "with itself"),
+        (["backup-service", "2019", "2025"], "has no edition `2019`"),
+        (["no-such-standard", "2023", "2025"], "there is no standard"),
+    ];
+    for (args, want) in cases {
+        let mut all = vec!["compare"];
+        all.extend(args);
+        let out = common::dengji(&example(), &all);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        assert!(
+            err.contains(want) && err.contains("hint:"),
+            "{args:?}: {err}"
+        );
+    }
+    let out = common::dengji(
+        &common::repo_root(),
+        &["compare", "csi-grading", "2023", "2024"],
+    );
+    assert!(stderr(&out).contains("has one edition"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_new_editions_stale_english_is_flagged() {
+    let out = common::dengji(&example(), &["check", "--translations"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/backup-service/en/00-standard.md:")
+            && err.contains("`5.2-p1` may be out of date"),
+        "{err}"
+    );
+    // Only that unit: the rest of the English was updated and stamped.
+    assert_eq!(err.matches("may be out of date").count(), 1, "{err}");
+}
+
+#[test]
+fn editions_that_overlap_or_mislabel_are_located_errors() {
+    let site = example_copy();
+    let old = "content/backup-service/editions/2023/zh/00-standard.md";
+    // Withdrawn after the next edition took effect.
+    let line = common::set_line(
+        site.path(),
+        old,
+        "effective:",
+        "effective: 2023-06-01\nwithdrawn: 2025-12-31",
+    );
+    let out = common::dengji(site.path(), &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{old}:{}:1: error: editions `2023` and `2025` of `backup-service` overlap",
+            line + 1
+        )),
+        "{err}"
+    );
+    // A label that is not the folder's name.
+    let site = example_copy();
+    let line = common::set_line(site.path(), old, "edition:", "edition: \"2022\"");
+    let out = common::dengji(site.path(), &["check"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{old}:{line}:1: error: the edition in `editions/2023/` of `backup-service` is labelled `2022`")),
+        "{err}"
+    );
+    // The current edition taking effect before the older one.
+    let site = example_copy();
+    common::set_line(
+        site.path(),
+        "content/backup-service/zh/00-standard.md",
+        "effective:",
+        "effective: 2022-01-01",
+    );
+    let err = stderr(&common::dengji(site.path(), &["check"]));
+    assert!(
+        err.contains("takes effect on 2023-06-01, after the current edition `2025`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_older_edition_is_stamped_on_its_own() {
+    let site = example_copy();
+    let fingerprints = site
+        .path()
+        .join("content/backup-service/editions/2023/en/fingerprints.yaml");
+    std::fs::remove_file(&fingerprints).expect("rm");
+    let err = stderr(&common::dengji(site.path(), &["check"]));
+    assert!(
+        err.contains("of `backup-service` (edition 2023) have no fingerprint")
+            && err.contains("dengji stamp backup-service --edition 2023"),
+        "{err}"
+    );
+    let out = common::dengji(
+        site.path(),
+        &["stamp", "backup-service", "--edition", "2023"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let restored = std::fs::read_to_string(&fingerprints).expect("written");
+    let original = std::fs::read_to_string(
+        example().join("content/backup-service/editions/2023/en/fingerprints.yaml"),
+    )
+    .expect("bundled");
+    assert_eq!(restored, original);
+}
