@@ -372,7 +372,7 @@ fn the_output_folder_can_never_replace_the_sources() {
     for (output_dir, says) in [
         ("content", "overlaps `content_dir`"),
         ("registry", "overlaps `registry_dir`"),
-        ("themes/default", "overlaps `theme`"),
+        ("themes/default", "overlaps `themes_dir`"),
         (".", "is the site folder or contains it"),
         ("..", "is the site folder or contains it"),
         ("content/../public/../registry", "overlaps `registry_dir`"),
