@@ -35,7 +35,7 @@ function raisedCopy() {
   }
   const env = { ...process.env, SOURCE_DATE_EPOCH: AS_OF_EPOCH };
   execFileSync(dengjiBinary, ["--root", root, "--quiet", "build"], { env, stdio: ["ignore", "ignore", "ignore"] });
-  const api = (path) => JSON.parse(readFileSync(join(root, "public", "api", "v1", path), "utf8"));
+  const api = (path) => JSON.parse(readFileSync(join(root, "public", "api", "v2", path), "utf8"));
   for (const entry of api("index.json").organisations) {
     const file = api(`organisations/${entry.id}.json`);
     for (const cert of file.certificates) {
@@ -44,7 +44,7 @@ function raisedCopy() {
       const consistent = grade?.registered.some((r) => r.certificate === cert.number && r.agreement === "consistent");
       const next = grade?.next_level;
       // One level up where the text defines it: the evidence falls short.
-      if (!consistent || !grade.level || !next || next.undefined_in.length) continue;
+      if (!consistent || !grade.level || !next || next.undefined_in?.length) continue;
       const source = join(root, "registry", `${entry.id}.yaml`);
       const text = readFileSync(source, "utf8");
       const doc = parseDocument(text);
