@@ -174,6 +174,7 @@ pub fn render_analysis(
                 schemes: &analysis.schemes,
                 grades: &analysis.grades,
             },
+            comparisons: &compare::successive(analysis),
             generated_at: options.generated_at.clone().unwrap_or_else(generated_at),
         },
         options,

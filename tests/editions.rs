@@ -65,6 +65,65 @@ fn the_example_checks_and_builds() {
 }
 
 #[test]
+fn each_edition_has_a_changes_page_in_every_language() {
+    let site = example_copy();
+    let out = common::dengji(site.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = |path: &str| {
+        std::fs::read_to_string(site.path().join("public").join(path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    for prefix in ["", "en/"] {
+        let page = read(&format!(
+            "{prefix}standards/backup-service/editions/2025/changes/index.html"
+        ));
+        // 5.2's change marked in the Chinese, linked to the clause.
+        assert!(
+            page.contains(
+                "服务机构应具有<del>5</del><ins>8</ins>名以上（含<del>5</del><ins>8</ins>名）"
+            ),
+            "{prefix}: 5.2's marks"
+        );
+        assert!(
+            page.contains(&format!(
+                "href=\"/{prefix}standards/backup-service/5/#5.2\""
+            )),
+            "{prefix}: 5.2 links to its clause"
+        );
+        assert!(
+            page.contains("id=\"removed-6.3\""),
+            "{prefix}: the removed clause"
+        );
+        // The rules' threshold change, linked to the rules page.
+        assert!(
+            page.contains("at_least.value: 5 → 8"),
+            "{prefix}: threshold"
+        );
+        assert!(
+            page.contains(&format!(
+                "href=\"/{prefix}standards/backup-service/rules/#capability-staff\""
+            )),
+            "{prefix}: rules link"
+        );
+        // The standard's cover links to it.
+        let cover = read(&format!("{prefix}standards/backup-service/index.html"));
+        assert!(
+            cover.contains(&format!(
+                "href=\"/{prefix}standards/backup-service/editions/2025/changes/\""
+            )),
+            "{prefix}: cover links to the changes"
+        );
+    }
+    // The English page says where the English did not follow the Chinese.
+    let en = read("en/standards/backup-service/editions/2025/changes/index.html");
+    assert!(
+        en.contains("not changed, although the Chinese was"),
+        "stale English noted"
+    );
+    assert!(read("sitemap.xml").contains("standards/backup-service/editions/2025/changes/"));
+}
+
+#[test]
 fn compare_finds_added_removed_changed_and_renumbered_clauses() {
     let c = compare_json(&example(), "2023", "2025");
     assert_eq!(

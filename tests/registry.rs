@@ -1349,11 +1349,7 @@ fn requirement_words_and_readings_live_on_the_rules_page_once() {
                     }
                     if let Some(reading) = &r.reading {
                         let t = if zh { &reading.zh } else { &reading.en };
-                        assert!(
-                            text.contains(&t.reason),
-                            "{path}: reading of {}",
-                            r.id()
-                        );
+                        assert!(text.contains(&t.reason), "{path}: reading of {}", r.id());
                     }
                 }
             }

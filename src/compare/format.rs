@@ -78,11 +78,11 @@ pub fn text(c: &Comparison, colour: bool) -> String {
                 r.part, r.id
             );
             for f in &r.fields {
-                let _ = writeln!(out, "      {}", field(f));
+                let _ = writeln!(out, "      {f}");
             }
         }
         for f in &c.rules.other {
-            let _ = writeln!(out, "  ~ {}", field(f));
+            let _ = writeln!(out, "  ~ {f}");
         }
     }
     out
@@ -192,13 +192,4 @@ fn marked(diff: &TextDiff, colour: bool) -> String {
         }
     }
     out
-}
-
-fn field(f: &super::FieldChange) -> String {
-    format!(
-        "{}: {} → {}",
-        f.path,
-        f.old.as_deref().unwrap_or("(none)"),
-        f.new.as_deref().unwrap_or("(none)")
-    )
 }

@@ -286,6 +286,20 @@ pub fn between(
     Ok(compare(slug, &edition(old)?, &edition(new)?))
 }
 
+/// Every edition of every standard compared with the edition before it
+/// (oldest pair first), for the changes pages.
+pub fn successive(analysis: &crate::Analysis) -> Vec<Comparison> {
+    let mut out = Vec::new();
+    for (slug, set) in &analysis.editions.sets {
+        for pair in set.labels().windows(2) {
+            if let Ok(c) = between(analysis, slug, pair[0], pair[1]) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// Translation languages both editions have, sorted, with each side's document.
 fn shared_translations<'a>(
     old: &EditionText<'a>,

@@ -53,6 +53,19 @@ pub struct FieldChange {
     pub new: Option<String>,
 }
 
+/// `at_least.value: 5 → 8`; an absent value is `—`.
+impl std::fmt::Display for FieldChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} → {}",
+            self.path,
+            self.old.as_deref().unwrap_or("—"),
+            self.new.as_deref().unwrap_or("—")
+        )
+    }
+}
+
 type Key = (String, Option<String>, String);
 
 /// Prefix of the key of a requirement whose clause the new edition removed.

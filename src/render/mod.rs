@@ -14,6 +14,7 @@ pub mod directory;
 mod docs;
 mod links;
 pub use links::anchor_url;
+mod changes;
 pub mod markdown;
 pub mod registry;
 mod rules;
@@ -336,6 +337,7 @@ struct Renderer<'a> {
     translations: &'a [Document],
     resolution: &'a Resolution,
     status: &'a Translations,
+    comparisons: &'a [crate::compare::Comparison],
     templates: &'a links::InlineTemplates,
     /// BCP 47 tag per language code.
     tags: BTreeMap<String, String>,
@@ -356,6 +358,8 @@ pub struct RenderInput<'a> {
     pub resolution: &'a Resolution,
     pub status: &'a Translations,
     pub registry: registry::RegistryInput<'a>,
+    /// Each edition of a standard compared with the one before.
+    pub comparisons: &'a [crate::compare::Comparison],
     /// RFC 3339 time stamped on the JSON API files.
     pub generated_at: String,
 }
@@ -374,6 +378,7 @@ pub fn render(
         resolution,
         status,
         registry: registry_input,
+        comparisons,
         generated_at,
     } = input;
     let mut diags = Diagnostics::new();
@@ -441,6 +446,7 @@ pub fn render(
         translations,
         resolution,
         status,
+        comparisons,
         templates: &inline_templates,
         tags: strings
             .iter()
@@ -865,6 +871,10 @@ impl Renderer<'_> {
             };
             let cx = cx_for(doc);
             let scheme = self.registry.schemes.get(slug);
+            // The comparison of the current edition with the one before.
+            let changes_of_current = self.comparisons.iter().find(|c| {
+                c.standard == slug && original.front.edition.as_deref() == Some(c.new.as_str())
+            });
             let preamble = view::blocks(&doc.preamble, &cx);
             let doc_key = (slug.to_string(), doc.lang.clone());
             let glossary_entries = self.resolution.glossaries.get(&doc_key);
@@ -897,6 +907,15 @@ impl Renderer<'_> {
                 translation_url: (!translation_status.is_empty())
                     .then(|| format!("{single_doc_url}translation/")),
                 rules_url: scheme.map(|_| format!("{single_doc_url}rules/")),
+                changes: changes_of_current.map(|c| view::LinkLabel {
+                    url: format!("{single_doc_url}editions/{}/changes/", c.new),
+                    label: edition
+                        .strings
+                        .get("changes_nav")
+                        .cloned()
+                        .unwrap_or_default()
+                        .replace("{old}", &c.old),
+                }),
                 doc_lang_tag: self.tag(&doc.lang),
             };
             let key = |rest: &str| format!("standards/{slug}/{rest}");
@@ -1004,6 +1023,62 @@ impl Renderer<'_> {
                 ctx.insert("extras", &extras);
                 ctx.insert("rules", &views.rules(scheme));
                 jobs.push(page("rules.html", key("rules/"), ctx));
+            }
+
+            for comparison in self.comparisons.iter().filter(|c| c.standard == slug) {
+                // Clauses link to their pages while the new edition is the
+                // current one (older editions have no pages yet).
+                let current = original.front.edition.as_deref() == Some(comparison.new.as_str());
+                let clause_url = |anchor: &str| {
+                    current.then(|| links::anchor_url(&doc_url(slug), &pages, anchor))
+                };
+                let translated_titles: BTreeMap<&str, String> = if current {
+                    doc.all_clauses()
+                        .into_iter()
+                        .filter_map(|c| {
+                            Some((c.anchor.as_str(), c.title.as_ref()?.markdown.clone()))
+                        })
+                        .collect()
+                } else {
+                    BTreeMap::new()
+                };
+                let translated_title = |anchor: &str| translated_titles.get(anchor).cloned();
+                let rule_url = |part: &str, id: &str| {
+                    (current && scheme.is_some())
+                        .then(|| format!("{single_doc_url}rules/#{}", rules::rule_anchor(part, id)))
+                };
+                let view = changes::changes(
+                    comparison,
+                    &changes::ChangesContext {
+                        strings: edition.strings,
+                        lang: edition.lang,
+                        original_lang: &original.lang,
+                        tags: &self.tags,
+                        names: &self.names,
+                        clause_url: &clause_url,
+                        translated_title: &translated_title,
+                        rule_url: &rule_url,
+                        original_tag: self.foreign_tag(edition.lang),
+                    },
+                );
+                let mut ctx = Context::new();
+                ctx.insert("doc", &summary);
+                ctx.insert("extras", &extras);
+                ctx.insert(
+                    "changes_title",
+                    &edition
+                        .strings
+                        .get("changes_title")
+                        .cloned()
+                        .unwrap_or_default()
+                        .replace("{old}", &comparison.old),
+                );
+                ctx.insert("changes", &view);
+                jobs.push(page(
+                    "changes.html",
+                    key(&format!("editions/{}/changes/", comparison.new)),
+                    ctx,
+                ));
             }
 
             let sections: Vec<view::ClauseView> =

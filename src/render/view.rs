@@ -413,8 +413,17 @@ pub struct DocExtras {
     pub translation_url: Option<String>,
     /// The standard's grading rules, when it has them.
     pub rules_url: Option<String>,
+    /// The current edition's changes from the edition before, if it has one.
+    pub changes: Option<LinkLabel>,
     /// The language of the document's text, as a BCP 47 tag.
     pub doc_lang_tag: String,
+}
+
+/// A link and its words.
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkLabel {
+    pub url: String,
+    pub label: String,
 }
 
 #[derive(Clone, Debug, Serialize)]
