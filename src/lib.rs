@@ -67,7 +67,8 @@ pub fn analyse(root: &Path, as_of: jiff::civil::Date) -> Result<Analysis, Diagno
 #[derive(Default)]
 pub struct Reuse<'a> {
     /// The first analysis: its organisations whose files have the same
-    /// text are taken instead of being parsed again.
+    /// text are taken instead of being parsed again, and, on the same date
+    /// under the same rules, their grades ([`grade::grade_reusing`]).
     pub analysis: Option<&'a Analysis>,
     /// The registry folder's entries when they are not on disk (a git
     /// revision's, [`registry::load_listing`]); `None` reads the folder.
@@ -136,7 +137,12 @@ pub fn analyse_with(
     diagnostics.extend(registry_diagnostics);
     registry::check(&registry, &schemes, &documents, &mut diagnostics);
     registry::roster::check(&registry, &schemes, as_of, &mut diagnostics);
-    let grades = grade::grade(&registry, &schemes, as_of);
+    let previous = reuse.analysis.map(|a| grade::Previous {
+        registry: &a.registry,
+        schemes: &a.schemes,
+        grades: &a.grades,
+    });
+    let (grades, _) = grade::grade_reusing(&registry, &schemes, as_of, previous);
     diagnostics.extend(grade::findings(&registry, &schemes, &grades));
     diagnostics.sort();
     let diagnostics = diagnostics.relative_to(root);

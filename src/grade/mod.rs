@@ -8,6 +8,7 @@
 
 pub mod certificate;
 pub mod report;
+pub mod reuse;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -29,6 +30,7 @@ use crate::rules::{
 };
 
 pub use certificate::{CertificateState, Status};
+pub use reuse::{Previous, grade_reusing};
 
 /// Every organisation's grades on one date.
 #[derive(Debug, Clone, Serialize)]
@@ -314,9 +316,11 @@ pub enum CountForm {
 
 /// Grades every organisation of `registry` on `date`.
 pub fn grade(registry: &Registry, schemes: &Schemes, date: Date) -> Grades {
+    use rayon::prelude::*;
+    // Each organisation is graded on its own: in parallel, in order.
     let organisations = registry
         .organisations
-        .iter()
+        .par_iter()
         .map(|org| grade_organisation(org, registry, schemes, date))
         .collect();
     Grades {
