@@ -36,13 +36,14 @@ pub use reuse::{Previous, grade_reusing};
 #[derive(Debug, Clone, Serialize)]
 pub struct Grades {
     pub as_of: Date,
-    /// In registry order (sorted by id).
-    pub organisations: Vec<OrganisationGrades>,
+    /// In registry order (sorted by id). Shared: `dengji diff` takes an
+    /// unchanged organisation's grades from the other side.
+    pub organisations: Vec<std::sync::Arc<OrganisationGrades>>,
 }
 
 impl Grades {
     pub fn get(&self, id: &str) -> Option<&OrganisationGrades> {
-        self.organisations.iter().find(|o| o.id == id)
+        self.organisations.iter().find(|o| o.id == id).map(|o| &**o)
     }
 }
 
@@ -321,7 +322,7 @@ pub fn grade(registry: &Registry, schemes: &Schemes, date: Date) -> Grades {
     let organisations = registry
         .organisations
         .par_iter()
-        .map(|org| grade_organisation(org, registry, schemes, date))
+        .map(|org| std::sync::Arc::new(grade_organisation(org, registry, schemes, date)))
         .collect();
     Grades {
         as_of: date,
@@ -1273,6 +1274,10 @@ pub fn findings(
                 let Some(cert) = org.data.certificates.get(reg.certificate) else {
                     continue;
                 };
+                // Locating parses the file's YAML again: only for a finding.
+                if reg.agreement == Agreement::Consistent {
+                    continue;
+                }
                 let location = org.location(&[
                     "certificates".into(),
                     reg.certificate.into(),

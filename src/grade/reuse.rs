@@ -12,6 +12,7 @@
 //! graded again.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -126,14 +127,17 @@ pub fn grade_reusing(
         let before = p.registry.organisations.get(i)?;
         let grades = p.grades.organisations.get(i)?;
         (grades.id == org.id && before.text == org.text && !claims_any(org, changed))
-            .then(|| grades.clone())
+            .then(|| Arc::clone(grades))
     };
-    let graded: Vec<(super::OrganisationGrades, bool)> = registry
+    let graded: Vec<(Arc<super::OrganisationGrades>, bool)> = registry
         .organisations
         .par_iter()
         .map(|org| match taken(org) {
             Some(grades) => (grades, false),
-            None => (grade_organisation(org, registry, schemes, date), true),
+            None => (
+                Arc::new(grade_organisation(org, registry, schemes, date)),
+                true,
+            ),
         })
         .collect();
     let count = graded.iter().filter(|(_, fresh)| *fresh).count();
@@ -241,11 +245,16 @@ certificates:
             json(&grades),
             json(&super::super::grade(&after, &rules, DAY))
         );
+        // c's grades are shared, not copied.
+        assert!(Arc::ptr_eq(
+            &grades.organisations[1],
+            &old_grades.organisations[2]
+        ));
 
         // What is taken is taken: previous grades that say otherwise show.
         let mut told = old_grades.clone();
         for o in &mut told.organisations {
-            for r in &mut o.results {
+            for r in &mut Arc::make_mut(o).results {
                 r.level = Some(1);
             }
         }
@@ -278,7 +287,7 @@ certificates:
         };
         let mut told = super::super::grade(&registry, &old_rules, DAY);
         for o in &mut told.organisations {
-            for r in &mut o.results {
+            for r in &mut Arc::make_mut(o).results {
                 r.level = None;
             }
         }
