@@ -12,6 +12,7 @@ pub mod types;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::model::Document;
@@ -20,14 +21,16 @@ use crate::yaml::Step;
 
 pub use types::*;
 
-/// One organisation file, parsed.
+/// One organisation file, parsed. The text and the data are shared:
+/// `dengji diff` takes an unchanged organisation from the other side
+/// without copying them.
 #[derive(Debug, Clone)]
 pub struct Organisation {
     /// The file name without `.yaml`: the organisation's permanent id.
     pub id: String,
     pub file: PathBuf,
-    pub text: String,
-    pub data: OrganisationFile,
+    pub text: Arc<str>,
+    pub data: Arc<OrganisationFile>,
 }
 
 impl Organisation {
@@ -37,8 +40,8 @@ impl Organisation {
         Organisation {
             id: self.id.clone(),
             file: file.to_path_buf(),
-            text: self.text.clone(),
-            data: self.data.clone(),
+            text: Arc::clone(&self.text),
+            data: Arc::clone(&self.data),
         }
     }
 
@@ -281,7 +284,7 @@ fn from_text_reusing(
     text: String,
     known: &Registry,
 ) -> Result<Organisation, Diagnostics> {
-    match known_by_name(file, known).filter(|o| o.text == text) {
+    match known_by_name(file, known).filter(|o| *o.text == *text) {
         Some(org) => Ok(org.at(file)),
         None => parse(file, text),
     }
@@ -307,8 +310,8 @@ pub fn parse(file: &Path, text: String) -> Result<Organisation, Diagnostics> {
     Ok(Organisation {
         id,
         file: file.to_path_buf(),
-        text,
-        data,
+        text: text.into(),
+        data: Arc::new(data),
     })
 }
 
@@ -1014,8 +1017,8 @@ mod slug_tests {
         // The known registry says otherwise for `a` (as if parsed from
         // this very text); `b` changes on disk.
         let mut known = first.clone();
-        known.organisations[0].data.names.en = "Known".into();
-        known.organisations[1].data.names.en = "Known".into();
+        Arc::make_mut(&mut known.organisations[0].data).names.en = "Known".into();
+        Arc::make_mut(&mut known.organisations[1].data).names.en = "Known".into();
         std::fs::write(
             dir.path().join("b.yaml"),
             text.replace("Example", "Changed"),
@@ -1038,7 +1041,7 @@ mod slug_tests {
                 [
                     o.id.clone(),
                     o.file.display().to_string(),
-                    o.text.clone(),
+                    o.text.to_string(),
                     o.data.names.en.clone(),
                 ]
             })
@@ -1121,7 +1124,7 @@ mod slug_tests {
         // As if parsed from these very texts, but telling: taken ones say
         // "Known".
         for org in &mut known.organisations {
-            org.data.names.en = "Known".into();
+            Arc::make_mut(&mut org.data).names.en = "Known".into();
         }
         let elsewhere = Path::new("/revision/registry");
         let listing = Listing {
@@ -1145,6 +1148,12 @@ mod slug_tests {
         assert_eq!(names, [("a", "Known"), ("b", "Known"), ("c", "New")]);
         assert_eq!(registry.organisations[0].file, elsewhere.join("a.yaml"));
         assert_eq!(registry.organisations[1].file, elsewhere.join("b.yaml"));
+        // Shared, not copied.
+        for i in [0, 1] {
+            let (taken, from) = (&registry.organisations[i], &known.organisations[i]);
+            assert!(Arc::ptr_eq(&taken.data, &from.data));
+            assert!(Arc::ptr_eq(&taken.text, &from.text));
+        }
         // A known index that is not there is an error, not a panic.
         let listing = Listing {
             entries: vec![("z.yaml".into(), Listed::Known(7))],
