@@ -63,16 +63,30 @@ pub struct Analysis {
 /// Loads, models and resolves the site at `root`. Only a failure to load
 /// stops early; otherwise errors are collected in the analysis.
 pub fn analyse(root: &Path, as_of: jiff::civil::Date) -> Result<Analysis, Diagnostics> {
-    analyse_reusing(root, as_of, &registry::Registry::default())
+    analyse_with(root, as_of, Reuse::default())
 }
 
-/// As [`analyse`], taking the organisations of `known` whose files are
-/// unchanged instead of parsing them again (`dengji diff`'s second side).
-pub fn analyse_reusing(
+/// What a second analysis (`dengji diff`'s other side) may take from a
+/// first one instead of doing the work again; the result is the same.
+#[derive(Default)]
+pub struct Reuse<'a> {
+    /// The first analysis: its organisations whose files have the same
+    /// text are taken instead of being parsed again, and, on the same date
+    /// under the same rules, their grades ([`grade::grade_reusing`]).
+    pub analysis: Option<&'a Analysis>,
+    /// The registry folder's entries when they are not on disk (a git
+    /// revision's, [`registry::load_listing`]); `None` reads the folder.
+    pub listing: Option<registry::Listing>,
+}
+
+/// As [`analyse`], taking from `reuse` what is unchanged.
+pub fn analyse_with(
     root: &Path,
     as_of: jiff::civil::Date,
-    known: &registry::Registry,
+    reuse: Reuse,
 ) -> Result<Analysis, Diagnostics> {
+    let empty = registry::Registry::default();
+    let known = reuse.analysis.map_or(&empty, |a| &a.registry);
     let sources = load::load(root).map_err(|d| d.relative_to(root))?;
     let mut diagnostics = Diagnostics::new();
 
@@ -129,12 +143,20 @@ pub fn analyse_reusing(
     let (schemes, rule_diagnostics) = rules::load(&sources.standards, &titled);
     diagnostics.extend(rule_diagnostics);
     rules::check(&schemes, &documents, &mut diagnostics);
-    let (registry, registry_diagnostics) =
-        registry::load_reusing(&sources.root.join(&sources.config.registry_dir), known);
+    let registry_dir = sources.root.join(&sources.config.registry_dir);
+    let (registry, registry_diagnostics) = match reuse.listing {
+        Some(listing) => registry::load_listing(&registry_dir, listing, known),
+        None => registry::load_reusing(&registry_dir, known),
+    };
     diagnostics.extend(registry_diagnostics);
     registry::check(&registry, &schemes, &documents, &mut diagnostics);
     registry::roster::check(&registry, &schemes, as_of, &mut diagnostics);
-    let grades = grade::grade(&registry, &schemes, as_of);
+    let previous = reuse.analysis.map(|a| grade::Previous {
+        registry: &a.registry,
+        schemes: &a.schemes,
+        grades: &a.grades,
+    });
+    let (grades, _) = grade::grade_reusing(&registry, &schemes, as_of, previous);
     diagnostics.extend(grade::findings(&registry, &schemes, &grades));
     diagnostics.sort();
     let diagnostics = diagnostics.relative_to(root);

@@ -145,20 +145,7 @@ pub fn entries(dir: &Path, diags: &mut Diagnostics) -> Entries {
         match entry.file_type() {
             Ok(t) if t.is_file() => out.files.push(path),
             Ok(t) if t.is_dir() => out.folders.push(path),
-            Ok(t) => {
-                let what = if t.is_symlink() {
-                    "a symbolic link"
-                } else {
-                    "not a regular file or folder"
-                };
-                diags.push(
-                    Diagnostic::error(
-                        Location::file(&path),
-                        format!("`{}` is {what}; sources must be regular files inside the site", path.display()),
-                    )
-                    .with_hint("replace the link with the file itself (or remove it); dengji never follows links out of the site"),
-                );
-            }
+            Ok(t) => diags.push(irregular(&path, t.is_symlink())),
             Err(e) => diags.push(Diagnostic::error(
                 Location::file(&path),
                 format!("cannot read: {e}"),
@@ -168,6 +155,35 @@ pub fn entries(dir: &Path, diags: &mut Diagnostics) -> Entries {
     out.files.sort();
     out.folders.sort();
     out
+}
+
+/// The error for an entry of a source folder that is neither a regular
+/// file nor a folder (a symbolic link when `link`).
+pub fn irregular(path: &Path, link: bool) -> Diagnostic {
+    let what = if link {
+        "a symbolic link"
+    } else {
+        "not a regular file or folder"
+    };
+    Diagnostic::error(
+        Location::file(path),
+        format!(
+            "`{}` is {what}; sources must be regular files inside the site",
+            path.display()
+        ),
+    )
+    .with_hint(
+        "replace the link with the file itself (or remove it); dengji never follows links out of the site",
+    )
+}
+
+/// The error for a source file of `len` bytes, over `limit`.
+pub fn too_large(path: &Path, len: u64, limit: u64) -> Diagnostic {
+    Diagnostic::error(
+        Location::file(path),
+        format!("file is {len} bytes, more than the limit of {limit} bytes for this kind of file"),
+    )
+    .with_hint("split the file, or check that it is the file you meant (see the README's Reliability section for the limits)")
 }
 
 /// Reads a source file of at most `limit` bytes as UTF-8. Invalid UTF-8 is
@@ -186,14 +202,7 @@ pub fn read_source(path: &Path, limit: u64) -> Result<String, Diagnostic> {
         .with_hint("replace the link with the file itself"));
     }
     if meta.len() > limit {
-        return Err(Diagnostic::error(
-            Location::file(path),
-            format!(
-                "file is {} bytes, more than the limit of {limit} bytes for this kind of file",
-                meta.len()
-            ),
-        )
-        .with_hint("split the file, or check that it is the file you meant (see the README's Reliability section for the limits)"));
+        return Err(too_large(path, meta.len(), limit));
     }
     // Read at most the limit, even if the file grows meanwhile.
     let mut bytes = Vec::with_capacity(meta.len() as usize);

@@ -1,12 +1,20 @@
 //! The site at a git revision, read through gix: the revision's tree is
 //! looked up in the object database and the files the loader reads
-//! (`site.yaml`, the content and registry folders, the theme) are written
-//! into a temporary folder outside the work tree. Nothing is checked out,
-//! and neither the working tree nor the index is touched.
+//! (`site.yaml`, the content folder, the theme) are written into a
+//! temporary folder outside the work tree. The registry folder (thousands
+//! of files) stays in memory: it is listed with each file's blob id, and
+//! [`Revision::registry_listing`] inflates only the files that differ from
+//! the working tree's (by git's hash of the working tree's text), so an
+//! unchanged organisation is neither inflated nor parsed again. Nothing is
+//! checked out, and neither the working tree nor the index is touched.
 
+use std::ffi::OsString;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::config::{CONFIG_FILE, Config};
+use crate::registry::{Listed, Listing, Registry};
 
 /// Why the revision could not be read. Each names what to do.
 #[derive(Debug, thiserror::Error)]
@@ -43,7 +51,7 @@ pub enum GitError {
 }
 
 /// A revision's site, written into a temporary folder that is removed when
-/// this is dropped.
+/// this is dropped, but for its registry folder, which is listed.
 pub struct Revision {
     /// The revision as the user named it (`HEAD`, `origin/main...`).
     pub spec: String,
@@ -53,7 +61,83 @@ pub struct Revision {
     pub root: PathBuf,
     /// Files written.
     pub files: usize,
+    /// The registry folder's entries, when they were not written (`None`:
+    /// the registry is in `root`, as for an unusual layout).
+    registry: Option<Vec<TreeEntry>>,
+    /// The registry folder, relative to the site (for errors).
+    registry_dir: PathBuf,
+    /// Where the repository was found from (it is opened again to read the
+    /// registry's blobs: a `gix::Repository` stays on its thread).
+    site_root: PathBuf,
     _dir: tempfile::TempDir,
+}
+
+/// One entry of the revision's registry folder.
+struct TreeEntry {
+    name: OsString,
+    mode: gix::object::tree::EntryMode,
+    oid: gix::ObjectId,
+}
+
+impl Revision {
+    /// The revision's registry folder for [`crate::registry::load_listing`],
+    /// or `None` when it was written into [`Revision::root`] instead. An
+    /// organisation file whose blob id is git's hash of the text of the
+    /// organisation with its id in `known` (the working tree's) is
+    /// [`Listed::Known`], neither inflated nor parsed; the others are read
+    /// from the object database.
+    pub fn registry_listing(&self, known: &Registry) -> Result<Option<Listing>, GitError> {
+        let Some(entries) = &self.registry else {
+            return Ok(None);
+        };
+        let repo = gix::discover(&self.site_root).map_err(|e| GitError::NotARepository {
+            path: self.site_root.display().to_string(),
+            detail: e.to_string(),
+        })?;
+        let kind = repo.object_hash();
+        // Hashing every known text is the bulk of the work: in parallel.
+        let same: Vec<Option<usize>> = entries
+            .par_iter()
+            .map(|e| {
+                if !e.mode.is_blob() {
+                    return None;
+                }
+                let i = known.position_of_file(&e.name)?;
+                let org = known.organisations.get(i)?;
+                is_blob_of(kind, &e.oid, org.text.as_bytes()).then_some(i)
+            })
+            .collect();
+        let mut listing = Listing::default();
+        for (e, same) in entries.iter().zip(same) {
+            let listed = if e.mode.is_tree() {
+                Listed::Folder
+            } else if e.mode.is_link() {
+                Listed::Link
+            } else if e.mode.is_commit() {
+                // A submodule is not part of a site (nor written, before).
+                continue;
+            } else if !crate::registry::is_organisation_file(Path::new(&e.name)) {
+                Listed::Other
+            } else if let Some(i) = same {
+                Listed::Known(i)
+            } else {
+                let object = repo.find_object(e.oid).map_err(|err| GitError::Read {
+                    spec: self.spec.clone(),
+                    what: format!("`{}`", self.registry_dir.join(&e.name).display()),
+                    detail: err.to_string(),
+                    hint: missing_revision_hint(&repo, &self.spec),
+                })?;
+                Listed::File(object.detach().data)
+            };
+            listing.entries.push((e.name.clone(), listed));
+        }
+        Ok(Some(listing))
+    }
+}
+
+/// Is `oid` the id of a blob holding exactly `bytes`?
+fn is_blob_of(kind: gix::hash::Kind, oid: &gix::ObjectId, bytes: &[u8]) -> bool {
+    gix::objs::compute_hash(kind, gix::objs::Kind::Blob, bytes).is_ok_and(|id| id == *oid)
 }
 
 /// What to tell the user when a revision cannot be found.
@@ -138,13 +222,19 @@ pub fn read_revision(site_root: &Path, spec: &str) -> Result<Revision, GitError>
     };
     // site.yaml first: it names the folders the loader reads.
     writer.path(&tree, Path::new(CONFIG_FILE))?;
+    let mut registry = None;
+    let mut registry_dir = PathBuf::new();
     if let Ok(config) = Config::load(&root) {
-        let folders = [
+        registry_dir = config.registry_dir.clone();
+        let others = [
             config.content_dir.clone(),
-            config.registry_dir.clone(),
             config.themes_dir.join(&config.theme),
         ];
-        for folder in folders {
+        registry = writer.listing(&tree, &config.registry_dir, &others)?;
+        if registry.is_none() {
+            writer.path(&tree, &config.registry_dir)?;
+        }
+        for folder in others {
             writer.path(&tree, &folder)?;
         }
     }
@@ -156,6 +246,9 @@ pub fn read_revision(site_root: &Path, spec: &str) -> Result<Revision, GitError>
         commit: commit_id.to_string(),
         root,
         files,
+        registry,
+        registry_dir,
+        site_root: site_root.to_path_buf(),
         _dir: dir,
     })
 }
@@ -276,6 +369,55 @@ impl Writer<'_> {
         }
     }
 
+    /// The entries of the folder `path` of `tree` (none when it is absent),
+    /// or `None` when it is to be written instead: when it is not a plain
+    /// path, overlaps one of the `others` folders, or is not a folder at
+    /// that revision (the loader then says what it is).
+    fn listing(
+        &self,
+        tree: &gix::Tree<'_>,
+        path: &Path,
+        others: &[PathBuf],
+    ) -> Result<Option<Vec<TreeEntry>>, GitError> {
+        let Some(path) = plain(path) else {
+            return Ok(None);
+        };
+        let overlaps = others
+            .iter()
+            .any(|o| plain(o).is_none_or(|o| o.starts_with(&path) || path.starts_with(&o)));
+        if overlaps {
+            return Ok(None);
+        }
+        let Some(entry) = tree
+            .lookup_entry_by_path(&path)
+            .map_err(|e| self.read_error(&path, &e))?
+        else {
+            return Ok(Some(Vec::new()));
+        };
+        if !entry.mode().is_tree() {
+            return Ok(None);
+        }
+        let sub = entry
+            .object()
+            .map_err(|e| self.read_error(&path, &e))?
+            .peel_to_tree()
+            .map_err(|e| self.read_error(&path, &e))?;
+        let decoded = sub.decode().map_err(|e| self.read_error(&path, &e))?;
+        Ok(Some(
+            decoded
+                .entries
+                .iter()
+                .map(|e| TreeEntry {
+                    name: gix::path::from_bstr(e.filename)
+                        .into_owned()
+                        .into_os_string(),
+                    mode: e.mode,
+                    oid: e.oid.to_owned(),
+                })
+                .collect(),
+        ))
+    }
+
     fn create_dir(&self, dir: &Path) -> Result<(), GitError> {
         std::fs::create_dir_all(dir).map_err(|e| self.write_error(dir, &e))
     }
@@ -345,6 +487,126 @@ mod tests {
         assert_eq!(plain(Path::new("/etc/passwd")), None);
         assert_eq!(plain(Path::new("content/../../x")), None);
         assert_eq!(plain(Path::new(".")), None);
+    }
+
+    fn git(root: &Path, args: &[&str]) {
+        let out = std::process::Command::new("git")
+            .current_dir(root)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(["-c", "commit.gpgsign=false"])
+            .args(args)
+            .output()
+            .expect("git runs (the tests need the git command)");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    #[test]
+    fn only_the_registry_files_that_differ_from_the_working_tree_are_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let text = "names: {zh: 示例, en: Example}\ncredit_code: 91350100M000100Y43\nregion: fujian\nfounded: 2010-01-01\n";
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+            std::fs::write(path, text).expect("write");
+        };
+        write("site.yaml", "title: {zh: 示例, en: Example}\n");
+        write("content/README.md", "content\n");
+        write("registry/a.yaml", text);
+        write("registry/b.yaml", text);
+        write("registry/c.yaml", text);
+        write("registry/notes.txt", "notes\n");
+        write("registry/sub/x.yaml", text);
+        git(root, &["init", "-q"]);
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", "first"]);
+        // b changes, c is removed, d is new in the working tree.
+        write("registry/b.yaml", &text.replace("Example", "Changed"));
+        std::fs::remove_file(root.join("registry/c.yaml")).expect("rm");
+        write("registry/d.yaml", text);
+        let (known, d) = crate::registry::load(&root.join("registry"));
+        assert!(!d.has_errors(), "{d}");
+
+        let revision = read_revision(root, "HEAD").expect("the revision reads");
+        assert!(
+            !revision.root.join("registry").exists(),
+            "the registry is not written"
+        );
+        assert!(revision.root.join("content/README.md").is_file());
+        let listing = revision
+            .registry_listing(&known)
+            .expect("the blobs read")
+            .expect("the registry is listed");
+        let mut seen: Vec<(String, String)> = listing
+            .entries
+            .iter()
+            .map(|(name, listed)| {
+                let what = match listed {
+                    Listed::Known(i) => format!("known {}", known.organisations[*i].id),
+                    Listed::File(bytes) => format!("read {}", bytes.len()),
+                    Listed::Other => "other".into(),
+                    Listed::Folder => "folder".into(),
+                    Listed::Link => "link".into(),
+                };
+                (name.to_string_lossy().into_owned(), what)
+            })
+            .collect();
+        seen.sort();
+        let read = format!("read {}", text.len());
+        let expected = [
+            ("a.yaml", "known a"),
+            ("b.yaml", read.as_str()),
+            ("c.yaml", read.as_str()),
+            ("notes.txt", "other"),
+            ("sub", "folder"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(seen, expected);
+
+        // Loaded, the revision's registry is the committed one.
+        let dir = revision.root.join("registry");
+        let (old, _) = crate::registry::load_listing(&dir, listing, &known);
+        let names: Vec<(&str, &str)> = old
+            .organisations
+            .iter()
+            .map(|o| (o.id.as_str(), o.data.names.en.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [("a", "Example"), ("b", "Example"), ("c", "Example")]
+        );
+        assert_eq!(old.organisations[0].file, dir.join("a.yaml"));
+    }
+
+    #[test]
+    fn a_registry_inside_the_content_folder_is_written_as_before() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::write(
+            root.join("site.yaml"),
+            "title: {zh: 示例, en: Example}\nregistry_dir: content/registry\n",
+        )
+        .expect("write");
+        std::fs::create_dir_all(root.join("content/registry")).expect("mkdir");
+        std::fs::write(root.join("content/registry/a.yaml"), "x: 1\n").expect("write");
+        git(root, &["init", "-q"]);
+        git(root, &["add", "-A"]);
+        git(root, &["commit", "-q", "-m", "first"]);
+        let revision = read_revision(root, "HEAD").expect("the revision reads");
+        assert!(revision.root.join("content/registry/a.yaml").is_file());
+        let listing = revision
+            .registry_listing(&Registry::default())
+            .expect("nothing to read");
+        assert!(listing.is_none());
     }
 
     #[test]

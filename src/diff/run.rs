@@ -122,7 +122,14 @@ pub fn diff(
             let revision = revision.map_err(Failure::Git)?;
             let new = new.map_err(Failure::WorkingTree)?;
             stage(&format!("loading, checking and grading {spec}"));
-            let old = crate::analyse_reusing(&revision.root, as_of, &new.registry);
+            let listing = revision
+                .registry_listing(&new.registry)
+                .map_err(Failure::Git)?;
+            let reuse = crate::Reuse {
+                analysis: Some(&new),
+                listing,
+            };
+            let old = crate::analyse_with(&revision.root, as_of, reuse);
             stage("comparing");
             let mut old_info = info(spec, Some(revision.commit.clone()), as_of);
             let new_info = info(WORKING_TREE, None, as_of);
@@ -139,8 +146,11 @@ pub fn diff(
             let old = crate::analyse(root, as_of).map_err(Failure::WorkingTree)?;
             // The same files: the second date parses none of them again.
             stage(&format!("checking and grading on {to}"));
-            let new =
-                crate::analyse_reusing(root, to, &old.registry).map_err(Failure::WorkingTree)?;
+            let reuse = crate::Reuse {
+                analysis: Some(&old),
+                listing: None,
+            };
+            let new = crate::analyse_with(root, to, reuse).map_err(Failure::WorkingTree)?;
             stage("comparing");
             Ok(compare(
                 &Side::of(&old),

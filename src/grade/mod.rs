@@ -8,6 +8,7 @@
 
 pub mod certificate;
 pub mod report;
+pub mod reuse;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -29,18 +30,20 @@ use crate::rules::{
 };
 
 pub use certificate::{CertificateState, Status};
+pub use reuse::{Previous, grade_reusing};
 
 /// Every organisation's grades on one date.
 #[derive(Debug, Clone, Serialize)]
 pub struct Grades {
     pub as_of: Date,
-    /// In registry order (sorted by id).
-    pub organisations: Vec<OrganisationGrades>,
+    /// In registry order (sorted by id). Shared: `dengji diff` takes an
+    /// unchanged organisation's grades from the other side.
+    pub organisations: Vec<std::sync::Arc<OrganisationGrades>>,
 }
 
 impl Grades {
     pub fn get(&self, id: &str) -> Option<&OrganisationGrades> {
-        self.organisations.iter().find(|o| o.id == id)
+        self.organisations.iter().find(|o| o.id == id).map(|o| &**o)
     }
 }
 
@@ -314,10 +317,12 @@ pub enum CountForm {
 
 /// Grades every organisation of `registry` on `date`.
 pub fn grade(registry: &Registry, schemes: &Schemes, date: Date) -> Grades {
+    use rayon::prelude::*;
+    // Each organisation is graded on its own: in parallel, in order.
     let organisations = registry
         .organisations
-        .iter()
-        .map(|org| grade_organisation(org, registry, schemes, date))
+        .par_iter()
+        .map(|org| std::sync::Arc::new(grade_organisation(org, registry, schemes, date)))
         .collect();
     Grades {
         as_of: date,
@@ -1269,6 +1274,10 @@ pub fn findings(
                 let Some(cert) = org.data.certificates.get(reg.certificate) else {
                     continue;
                 };
+                // Locating parses the file's YAML again: only for a finding.
+                if reg.agreement == Agreement::Consistent {
+                    continue;
+                }
                 let location = org.location(&[
                     "certificates".into(),
                     reg.certificate.into(),

@@ -155,9 +155,9 @@ fn real_schemes() -> Schemes {
 }
 
 fn base() -> OrganisationFile {
-    crate::registry::parse(Path::new("registry/threshold-test.yaml"), BASE.to_string())
-        .expect("the base organisation parses")
-        .data
+    let org = crate::registry::parse(Path::new("registry/threshold-test.yaml"), BASE.to_string())
+        .expect("the base organisation parses");
+    std::sync::Arc::unwrap_or_clone(org.data)
 }
 
 /// One requirement to exercise (a top-level one or one nested in it), with

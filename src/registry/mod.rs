@@ -12,6 +12,7 @@ pub mod types;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::model::Document;
@@ -20,17 +21,30 @@ use crate::yaml::Step;
 
 pub use types::*;
 
-/// One organisation file, parsed.
+/// One organisation file, parsed. The text and the data are shared:
+/// `dengji diff` takes an unchanged organisation from the other side
+/// without copying them.
 #[derive(Debug, Clone)]
 pub struct Organisation {
     /// The file name without `.yaml`: the organisation's permanent id.
     pub id: String,
     pub file: PathBuf,
-    pub text: String,
-    pub data: OrganisationFile,
+    pub text: Arc<str>,
+    pub data: Arc<OrganisationFile>,
 }
 
 impl Organisation {
+    /// The same organisation read from `file` (parsing depends only on the
+    /// id and the text, not on where the file is).
+    pub fn at(&self, file: &Path) -> Organisation {
+        Organisation {
+            id: self.id.clone(),
+            file: file.to_path_buf(),
+            text: Arc::clone(&self.text),
+            data: Arc::clone(&self.data),
+        }
+    }
+
     pub fn location(&self, path: &[Step]) -> Location {
         crate::yaml::location_of(&self.file, &self.text, path)
     }
@@ -46,11 +60,58 @@ impl Registry {
     pub fn get(&self, id: &str) -> Option<&Organisation> {
         self.organisations.iter().find(|o| o.id == id)
     }
+
+    /// The index of the organisation read from a file named `name`, by
+    /// binary search: a loaded registry is in the order of its file names
+    /// (which is not quite the order of ids: `a-b.yaml` comes before
+    /// `a.yaml`).
+    pub fn position_of_file(&self, name: &std::ffi::OsStr) -> Option<usize> {
+        self.organisations
+            .binary_search_by(|o| o.file.file_name().unwrap_or_default().cmp(name))
+            .ok()
+    }
 }
 
 /// Reads every `*.yaml` file of `dir` (a missing folder is an empty registry).
 pub fn load(dir: &Path) -> (Registry, Diagnostics) {
     load_reusing(dir, &Registry::default())
+}
+
+/// Is `path` named as an organisation file (`*.yaml`, `*.yml`)?
+pub fn is_organisation_file(path: &Path) -> bool {
+    path.extension().is_some_and(|x| x == "yaml" || x == "yml")
+}
+
+/// The warning for a folder inside the registry (none for a dot-folder).
+fn warn_folder(folder: &Path, diagnostics: &mut Diagnostics) {
+    if folder
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+    {
+        return;
+    }
+    diagnostics.push(
+        Diagnostic::warning(
+            Location::file(folder),
+            "folders inside the registry are not read",
+        )
+        .with_hint("put every organisation file directly in the registry folder"),
+    );
+}
+
+/// Collects organisations parsed in parallel, in the order given.
+fn collect(
+    parsed: Vec<Result<Organisation, Diagnostics>>,
+    mut diagnostics: Diagnostics,
+) -> (Registry, Diagnostics) {
+    let mut organisations = Vec::with_capacity(parsed.len());
+    for result in parsed {
+        match result {
+            Ok(org) => organisations.push(org),
+            Err(d) => diagnostics.extend(d),
+        }
+    }
+    (Registry { organisations }, diagnostics)
 }
 
 /// As [`load`], but a file whose text is exactly that of the organisation
@@ -60,7 +121,6 @@ pub fn load(dir: &Path) -> (Registry, Diagnostics) {
 /// parses each shared file once.
 pub fn load_reusing(dir: &Path, known: &Registry) -> (Registry, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
-    let mut organisations = Vec::new();
     if let Err(e) = std::fs::symlink_metadata(dir) {
         if e.kind() != std::io::ErrorKind::NotFound {
             diagnostics.push(Diagnostic::error(
@@ -73,26 +133,14 @@ pub fn load_reusing(dir: &Path, known: &Registry) -> (Registry, Diagnostics) {
     let found = crate::load::entries(dir, &mut diagnostics);
     let mut files = Vec::new();
     for file in found.files {
-        if file.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+        if is_organisation_file(&file) {
             files.push(file);
         } else {
             crate::load::warn_ignored(&file, "yaml", &mut diagnostics);
         }
     }
     for folder in found.folders {
-        if folder
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-        {
-            continue;
-        }
-        diagnostics.push(
-            Diagnostic::warning(
-                Location::file(&folder),
-                "folders inside the registry are not read",
-            )
-            .with_hint("put every organisation file directly in the registry folder"),
-        );
+        warn_folder(&folder, &mut diagnostics);
     }
     // Files parse independently; collecting keeps the sorted order.
     let parsed: Vec<Result<Organisation, Diagnostics>> = {
@@ -102,13 +150,111 @@ pub fn load_reusing(dir: &Path, known: &Registry) -> (Registry, Diagnostics) {
             .map(|f| load_file_reusing(f, known))
             .collect()
     };
-    for result in parsed {
-        match result {
-            Ok(org) => organisations.push(org),
-            Err(d) => diagnostics.extend(d),
+    collect(parsed, diagnostics)
+}
+
+/// One entry of a registry folder read from somewhere other than the disk
+/// (a git revision's tree), as [`load_listing`] takes it.
+#[derive(Debug)]
+pub enum Listed {
+    /// An organisation file whose bytes are exactly the text of the
+    /// organisation at this index of the known registry (read from a file
+    /// of the same name): taken from there, neither read nor parsed again.
+    Known(usize),
+    /// An organisation file's bytes.
+    File(Vec<u8>),
+    /// A regular file not named as an organisation file (not read).
+    Other,
+    /// A folder (not read).
+    Folder,
+    /// A symbolic link (refused, as on disk).
+    Link,
+}
+
+/// A registry folder's entries by file name, from somewhere other than the
+/// disk.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub entries: Vec<(std::ffi::OsString, Listed)>,
+}
+
+/// As [`load_reusing`] for a folder whose entries are `listing`, as if
+/// they were in `dir` (the paths organisations and diagnostics get): the
+/// same organisations and diagnostics as reading them from `dir` would
+/// give.
+pub fn load_listing(dir: &Path, listing: Listing, known: &Registry) -> (Registry, Diagnostics) {
+    let mut diagnostics = Diagnostics::new();
+    let mut entries = listing.entries;
+    // As on disk: sorted by path.
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut files = Vec::new();
+    let mut ignored = Vec::new();
+    let mut folders = Vec::new();
+    for (name, listed) in entries {
+        let path = dir.join(name);
+        match listed {
+            Listed::Link => diagnostics.push(crate::load::irregular(&path, true)),
+            Listed::Folder => folders.push(path),
+            Listed::Other => ignored.push(path),
+            Listed::Known(_) | Listed::File(_) if !is_organisation_file(&path) => {
+                ignored.push(path)
+            }
+            Listed::Known(i) => files.push((path, Err(i))),
+            Listed::File(bytes) => files.push((path, Ok(bytes))),
         }
     }
-    (Registry { organisations }, diagnostics)
+    for file in ignored {
+        crate::load::warn_ignored(&file, "yaml", &mut diagnostics);
+    }
+    for folder in folders {
+        warn_folder(&folder, &mut diagnostics);
+    }
+    let parsed: Vec<Result<Organisation, Diagnostics>> = {
+        use rayon::prelude::*;
+        files
+            .into_par_iter()
+            .map(|(path, bytes)| match bytes {
+                Ok(bytes) => from_bytes_reusing(&path, bytes, known),
+                Err(i) => taken(&path, known, i),
+            })
+            .collect()
+    };
+    collect(parsed, diagnostics)
+}
+
+/// The organisation at index `i` of `known`, at `file`.
+fn taken(file: &Path, known: &Registry, i: usize) -> Result<Organisation, Diagnostics> {
+    known
+        .organisations
+        .get(i)
+        .map(|org| org.at(file))
+        .ok_or_else(|| {
+            Diagnostics::from_iter([Diagnostic::error(
+                Location::file(file),
+                "cannot read file: it was to be taken from the other side, which has no such organisation",
+            )
+            .with_hint("this is a bug in dengji diff; please report it")])
+        })
+}
+
+/// Organisation bytes (as read from a file of at most
+/// [`crate::load::MAX_REGISTRY_FILE`] bytes), parsed unless `known` holds
+/// the same text.
+fn from_bytes_reusing(
+    file: &Path,
+    bytes: Vec<u8>,
+    known: &Registry,
+) -> Result<Organisation, Diagnostics> {
+    let limit = crate::load::MAX_REGISTRY_FILE;
+    if bytes.len() as u64 > limit {
+        return Err(Diagnostics::from_iter([crate::load::too_large(
+            file,
+            bytes.len() as u64,
+            limit,
+        )]));
+    }
+    let text = crate::load::text_of(file, bytes).map_err(|d| Diagnostics::from_iter([d]))?;
+    from_text_reusing(file, text, known)
 }
 
 /// Parses one organisation file.
@@ -120,23 +266,26 @@ pub fn load_file(file: &Path) -> Result<Organisation, Diagnostics> {
 fn load_file_reusing(file: &Path, known: &Registry) -> Result<Organisation, Diagnostics> {
     let text = crate::load::read_source(file, crate::load::MAX_REGISTRY_FILE)
         .map_err(|d| Diagnostics::from_iter([d]))?;
-    let id = file
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
-    let same = known
-        .organisations
-        .binary_search_by(|o| o.id.as_str().cmp(id))
-        .ok()
+    from_text_reusing(file, text, known)
+}
+
+/// The organisation of `known` read from a file of the same name as `file`.
+fn known_by_name<'k>(file: &Path, known: &'k Registry) -> Option<&'k Organisation> {
+    let name = file.file_name()?;
+    known
+        .position_of_file(name)
         .and_then(|i| known.organisations.get(i))
-        .filter(|o| o.text == text);
-    match same {
-        Some(org) => Ok(Organisation {
-            id: org.id.clone(),
-            file: file.to_path_buf(),
-            text,
-            data: org.data.clone(),
-        }),
+}
+
+/// Organisation text read from `file`, parsed unless `known` holds the
+/// organisation with the same text.
+fn from_text_reusing(
+    file: &Path,
+    text: String,
+    known: &Registry,
+) -> Result<Organisation, Diagnostics> {
+    match known_by_name(file, known).filter(|o| *o.text == *text) {
+        Some(org) => Ok(org.at(file)),
         None => parse(file, text),
     }
 }
@@ -176,8 +325,8 @@ pub fn parse(file: &Path, text: String) -> Result<Organisation, Diagnostics> {
     Ok(Organisation {
         id,
         file: file.to_path_buf(),
-        text,
-        data,
+        text: text.into(),
+        data: Arc::new(data),
     })
 }
 
@@ -883,8 +1032,8 @@ mod slug_tests {
         // The known registry says otherwise for `a` (as if parsed from
         // this very text); `b` changes on disk.
         let mut known = first.clone();
-        known.organisations[0].data.names.en = "Known".into();
-        known.organisations[1].data.names.en = "Known".into();
+        Arc::make_mut(&mut known.organisations[0].data).names.en = "Known".into();
+        Arc::make_mut(&mut known.organisations[1].data).names.en = "Known".into();
         std::fs::write(
             dir.path().join("b.yaml"),
             text.replace("Example", "Changed"),
@@ -894,6 +1043,153 @@ mod slug_tests {
         assert_eq!(second.organisations[0].data.names.en, "Known", "reused");
         assert_eq!(second.organisations[0].file, dir.path().join("a.yaml"));
         assert_eq!(second.organisations[1].data.names.en, "Changed", "parsed");
+    }
+
+    /// What a load gave, comparable: each organisation's id, file, text
+    /// and English name, and the diagnostics as printed.
+    fn shown(loaded: &(Registry, Diagnostics)) -> (Vec<[String; 4]>, String) {
+        let orgs = loaded
+            .0
+            .organisations
+            .iter()
+            .map(|o| {
+                [
+                    o.id.clone(),
+                    o.file.display().to_string(),
+                    o.text.to_string(),
+                    o.data.names.en.clone(),
+                ]
+            })
+            .collect();
+        let mut diagnostics = loaded.1.clone();
+        diagnostics.sort();
+        (orgs, diagnostics.to_string())
+    }
+
+    const TEXT: &str = "names: {zh: 示例, en: Example}\ncredit_code: 91350100M000100Y43\nregion: fujian\nfounded: 2010-01-01\n";
+
+    #[test]
+    fn a_listing_loads_as_the_same_files_on_disk_would() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files: Vec<(&str, Vec<u8>)> = vec![
+            ("a.yaml", TEXT.into()),
+            ("a-b.yml", TEXT.replace("Example", "Other").into()),
+            (
+                "bom.yaml",
+                [b"\xEF\xBB\xBF".as_slice(), TEXT.as_bytes()].concat(),
+            ),
+            ("broken.yaml", b"names: [\n".to_vec()),
+            ("Bad_Id.yaml", TEXT.into()),
+            ("latin1.yaml", b"names: {zh: \xE9}\n".to_vec()),
+            (
+                "huge.yaml",
+                vec![b'#'; crate::load::MAX_REGISTRY_FILE as usize + 1],
+            ),
+            ("notes.txt", b"not read".to_vec()),
+            ("README.md", b"not read either".to_vec()),
+        ];
+        let mut listing = Listing::default();
+        for (name, bytes) in &files {
+            std::fs::write(dir.path().join(name), bytes).expect("write");
+            let listed = if is_organisation_file(Path::new(name)) {
+                Listed::File(bytes.clone())
+            } else {
+                Listed::Other
+            };
+            listing.entries.push((name.into(), listed));
+        }
+        for folder in ["sub", ".hidden"] {
+            std::fs::create_dir(dir.path().join(folder)).expect("mkdir");
+            listing.entries.push((folder.into(), Listed::Folder));
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc/passwd", dir.path().join("link.yaml"))
+                .expect("symlink");
+            listing.entries.push(("link.yaml".into(), Listed::Link));
+        }
+        // Listed in another order than the folder's.
+        listing.entries.reverse();
+        let on_disk = load(dir.path());
+        let listed = load_listing(dir.path(), listing, &Registry::default());
+        assert_eq!(shown(&listed), shown(&on_disk));
+        let (orgs, diagnostics) = shown(&on_disk);
+        let ids: Vec<&str> = orgs.iter().map(|o| o[0].as_str()).collect();
+        assert_eq!(ids, ["a-b", "a", "bom"], "sorted by file name");
+        for what in [
+            "not a valid organisation id",
+            "not valid UTF-8",
+            "more than the limit",
+            "`notes.txt` is ignored",
+            "folders inside the registry are not read",
+        ] {
+            assert!(diagnostics.contains(what), "{what}: {diagnostics}");
+        }
+        #[cfg(unix)]
+        assert!(diagnostics.contains("is a symbolic link"), "{diagnostics}");
+    }
+
+    #[test]
+    fn a_listed_known_file_is_taken_and_a_changed_one_parsed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.yaml"), TEXT).expect("write");
+        std::fs::write(dir.path().join("b.yaml"), TEXT).expect("write");
+        let (mut known, d) = load(dir.path());
+        assert!(d.is_empty(), "{d}");
+        // As if parsed from these very texts, but telling: taken ones say
+        // "Known".
+        for org in &mut known.organisations {
+            Arc::make_mut(&mut org.data).names.en = "Known".into();
+        }
+        let elsewhere = Path::new("/revision/registry");
+        let listing = Listing {
+            entries: vec![
+                ("a.yaml".into(), Listed::Known(0)),
+                // The same text as the known `b`: taken without parsing.
+                ("b.yaml".into(), Listed::File(TEXT.into())),
+                (
+                    "c.yaml".into(),
+                    Listed::File(TEXT.replace("Example", "New").into()),
+                ),
+            ],
+        };
+        let (registry, d) = load_listing(elsewhere, listing, &known);
+        assert!(d.is_empty(), "{d}");
+        let names: Vec<(&str, &str)> = registry
+            .organisations
+            .iter()
+            .map(|o| (o.id.as_str(), o.data.names.en.as_str()))
+            .collect();
+        assert_eq!(names, [("a", "Known"), ("b", "Known"), ("c", "New")]);
+        assert_eq!(registry.organisations[0].file, elsewhere.join("a.yaml"));
+        assert_eq!(registry.organisations[1].file, elsewhere.join("b.yaml"));
+        // Shared, not copied.
+        for i in [0, 1] {
+            let (taken, from) = (&registry.organisations[i], &known.organisations[i]);
+            assert!(Arc::ptr_eq(&taken.data, &from.data));
+            assert!(Arc::ptr_eq(&taken.text, &from.text));
+        }
+        // A known index that is not there is an error, not a panic.
+        let listing = Listing {
+            entries: vec![("z.yaml".into(), Listed::Known(7))],
+        };
+        let (registry, d) = load_listing(elsewhere, listing, &known);
+        assert!(registry.organisations.is_empty());
+        assert!(d.has_errors(), "{d}");
+    }
+
+    #[test]
+    fn a_file_is_found_by_name_in_file_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["a.yaml", "a-b.yaml", "b.yml"] {
+            std::fs::write(dir.path().join(name), TEXT).expect("write");
+        }
+        let (registry, d) = load(dir.path());
+        assert!(d.is_empty(), "{d}");
+        for (i, name) in ["a-b.yaml", "a.yaml", "b.yml"].iter().enumerate() {
+            assert_eq!(registry.position_of_file(name.as_ref()), Some(i), "{name}");
+        }
+        assert_eq!(registry.position_of_file("b.yaml".as_ref()), None);
     }
 
     #[test]
