@@ -126,8 +126,9 @@ pub fn analyse_reusing(
     );
     // Titles come from the originals and their translations.
     let titled: Vec<&Document> = documents.iter().chain(&translations).collect();
-    let (schemes, rule_diagnostics) = rules::load(&sources.standards, &titled);
+    let (mut schemes, rule_diagnostics) = rules::load(&sources.standards, &titled);
     diagnostics.extend(rule_diagnostics);
+    schemes.editions = editions::grading_timelines(&editions, &documents);
     rules::check(&schemes, &documents, &mut diagnostics);
     let (registry, registry_diagnostics) =
         registry::load_reusing(&sources.root.join(&sources.config.registry_dir), known);
