@@ -114,6 +114,39 @@ pub fn analyse(
     out
 }
 
+/// Every edition of each standard that has several, oldest first and the
+/// current one last, with the dates and (older editions') rules grading
+/// needs to pick the edition a grade is computed under.
+pub fn grading_timelines(
+    editions: &Editions,
+    documents: &[Document],
+) -> BTreeMap<String, Vec<rules::EditionRules>> {
+    let mut out = BTreeMap::new();
+    for (slug, set) in &editions.sets {
+        let Some(current) = documents.iter().find(|d| &d.slug == slug) else {
+            continue;
+        };
+        let mut timeline: Vec<rules::EditionRules> = set
+            .older
+            .iter()
+            .map(|e| rules::EditionRules {
+                label: e.id.clone(),
+                effective: e.original.front.effective,
+                transition_until: e.original.front.transition_until,
+                scheme: e.scheme.clone(),
+            })
+            .collect();
+        timeline.push(rules::EditionRules {
+            label: set.current.clone(),
+            effective: current.front.effective,
+            transition_until: current.front.transition_until,
+            scheme: None,
+        });
+        out.insert(slug.clone(), timeline);
+    }
+    out
+}
+
 /// One older edition through the model, translation and rules stages.
 fn analyse_one(
     sources: &StandardSources,
@@ -339,7 +372,35 @@ fn order_by_dates(
             );
         }
     }
+    if let Some((_, first)) = by_date.first()
+        && first.0.front.transition_until.is_some()
+    {
+        diags.push(
+            Diagnostic::error(
+                front_key(*first, "transition_until"),
+                format!(
+                    "edition `{}` of `{slug}` is the first, so there is no earlier edition to keep grading under until then",
+                    label(*first)
+                ),
+            )
+            .with_hint("`transition_until` belongs to the edition that replaces another: remove it here"),
+        );
+    }
     for (start, doc) in &by_date {
+        if let Some(until) = doc.0.front.transition_until
+            && until < *start
+        {
+            diags.push(
+                Diagnostic::error(
+                    front_key(*doc, "transition_until"),
+                    format!(
+                        "edition `{}` of `{slug}` ends its transition period on {until}, before it takes effect on {start}",
+                        label(*doc)
+                    ),
+                )
+                .with_hint("the transition period starts when the edition takes effect: set `transition_until` on or after `effective`"),
+            );
+        }
         if let Some(withdrawn) = doc.0.front.withdrawn
             && withdrawn < *start
         {

@@ -140,8 +140,9 @@ pub fn analyse_with(
     );
     // Titles come from the originals and their translations.
     let titled: Vec<&Document> = documents.iter().chain(&translations).collect();
-    let (schemes, rule_diagnostics) = rules::load(&sources.standards, &titled);
+    let (mut schemes, rule_diagnostics) = rules::load(&sources.standards, &titled);
     diagnostics.extend(rule_diagnostics);
+    schemes.editions = editions::grading_timelines(&editions, &documents);
     rules::check(&schemes, &documents, &mut diagnostics);
     let registry_dir = sources.root.join(&sources.config.registry_dir);
     let (registry, registry_diagnostics) = match reuse.listing {

@@ -336,3 +336,108 @@ fn an_older_edition_is_stamped_on_its_own() {
     .expect("bundled");
     assert_eq!(restored, original);
 }
+
+fn grade_json(root: &Path, as_of: &str, file: &str) -> Value {
+    let out = common::dengji(root, &["--as-of", as_of, "grade", file, "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn a_certificate_is_graded_under_its_own_edition_until_the_transition_ends() {
+    // Jingcheng's 一级 certificate was issued in 2024, under the 2023
+    // edition (5 staff); it has 6 staff, short of 2025's 8. The 2025
+    // edition's transition period runs to 2026-12-31.
+    let during = grade_json(&example(), "2026-11-21", "registry/jingcheng-backup.yaml");
+    let grade = &during["grades"][0];
+    assert_eq!(grade["edition"]["label"], "2023");
+    assert_eq!(grade["edition"]["current"], false);
+    assert_eq!(grade["edition"]["certificate"], "EX-BK-2024-0031");
+    assert_eq!(grade["edition"]["until"], "2026-12-31");
+    assert_eq!(grade["level"], "一级");
+    assert_eq!(grade["registered"][0]["agreement"], "consistent");
+    let after = grade_json(&example(), "2027-01-01", "registry/jingcheng-backup.yaml");
+    let grade = &after["grades"][0];
+    assert_eq!(grade["edition"]["label"], "2025");
+    assert_eq!(grade["edition"]["current"], true);
+    assert!(grade["level"].is_null(), "{grade:#}");
+    assert_eq!(grade["registered"][0]["agreement"], "unsupported");
+    // The flag follows: none during the transition, a warning after it.
+    let check = |as_of: &str| stderr(&common::dengji(&example(), &["--as-of", as_of, "check"]));
+    assert!(!check("2026-12-31").contains("EX-BK-2024-0031"));
+    assert!(check("2027-01-01").contains(
+        "registry/jingcheng-backup.yaml:31:12: warning: certificate EX-BK-2024-0031 registers 一级"
+    ));
+    // An organisation certified under 2025 is graded under it.
+    let anbei = grade_json(&example(), "2026-11-21", "registry/anbei-data.yaml");
+    assert_eq!(anbei["grades"][0]["edition"]["label"], "2025");
+    assert!(anbei["grades"][0]["edition"]["certificate"].is_null());
+}
+
+#[test]
+fn the_organisation_page_and_api_say_which_edition_graded() {
+    let site = example_copy();
+    let out = common::dengji(site.path(), &["--as-of", "2026-11-21", "build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = |path: &str| {
+        std::fs::read_to_string(site.path().join("public").join(path))
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let zh = read("registry/jingcheng-backup/index.html");
+    assert!(
+        zh.contains("按2023版评定：证书EX-BK-2024-0031依该版颁发，修订的过渡期至2026-12-31。"),
+        "zh page"
+    );
+    let en = read("en/registry/jingcheng-backup/index.html");
+    assert!(
+        en.contains(
+            "Graded under edition 2023, under which certificate EX-BK-2024-0031 was issued"
+        ),
+        "en page"
+    );
+    let api: Value =
+        serde_json::from_str(&read("api/v2/organisations/jingcheng-backup.json")).expect("JSON");
+    assert_eq!(api["grades"][0]["edition"]["label"], "2023");
+    assert_eq!(api["grades"][0]["edition"]["until"], "2026-12-31");
+}
+
+#[test]
+fn a_certificate_naming_an_unknown_edition_is_a_located_error() {
+    let site = example_copy();
+    let file = "registry/yunhai-info.yaml";
+    let line = common::set_line(
+        site.path(),
+        file,
+        "  - standard: backup-service",
+        "  - standard: backup-service\n    edition: \"2019\"",
+    );
+    let err = stderr(&common::dengji(site.path(), &["check"]));
+    assert!(
+        err.contains(&format!(
+            "{file}:{}:14: error: backup-service has no edition `2019`",
+            line + 1
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("its editions, oldest first: 2023, 2025"),
+        "{err}"
+    );
+    // A transition period on the first edition has nothing to follow.
+    let site = example_copy();
+    let old = "content/backup-service/editions/2023/zh/00-standard.md";
+    let line = common::set_line(
+        site.path(),
+        old,
+        "effective:",
+        "effective: 2023-06-01\ntransition_until: 2023-12-31",
+    );
+    let err = stderr(&common::dengji(site.path(), &["check"]));
+    assert!(
+        err.contains(&format!(
+            "{old}:{}:1: error: edition `2023` of `backup-service` is the first",
+            line + 1
+        )),
+        "{err}"
+    );
+}

@@ -668,7 +668,7 @@ impl<'a> Cx<'a> {
                     .map(|r| GradeRef {
                         standard: r.standard.clone(),
                         category: r.category.clone(),
-                        level: level(side.schemes.get(&r.standard), r.level),
+                        level: level(crate::grade::scheme_of(side.schemes, r), r.level),
                     })
                     .collect()
             })
@@ -898,8 +898,8 @@ impl<'a> Cx<'a> {
                     continue;
                 }
                 let Some(any) = c1.or(c0) else { continue };
-                let r0 = c0.and_then(|c| old.2.requirement(old.0, standard, part, c));
-                let r1 = c1.and_then(|c| new.2.requirement(new.0, standard, part, c));
+                let r0 = c0.and_then(|c| old.2.requirement(old.0, old.1?, part, c));
+                let r1 = c1.and_then(|c| new.2.requirement(new.0, new.1?, part, c));
                 out.push(Flip {
                     requirement: self.requirement_ref(
                         standard,
@@ -1123,7 +1123,7 @@ impl<'a> Cx<'a> {
                     if there.get(number).is_some_and(|(k, _, _)| k == kind) {
                         continue;
                     }
-                    let scheme = side.schemes.get(&result.standard);
+                    let scheme = crate::grade::scheme_of(side.schemes, result);
                     let Some(registered) = level(scheme, Some(*registered)) else {
                         continue;
                     };
@@ -1167,7 +1167,7 @@ impl<'a> Cx<'a> {
                     .iter()
                     .filter(|c| !c.met && c.inherited_from.is_none())
                 {
-                    let report = reporter.requirement(org, &result.standard, &p.id, c);
+                    let report = reporter.requirement(org, result, &p.id, c);
                     let Some(observed) = report.as_ref().map(observation) else {
                         continue;
                     };

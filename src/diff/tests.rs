@@ -68,6 +68,7 @@ impl State {
     fn new(rules: &str, orgs: &[(&str, &str)], on: Date) -> State {
         let schemes = Schemes {
             schemes: vec![from_text("demo", rules).expect("rules parse")],
+            ..Default::default()
         };
         let mut organisations: Vec<_> = orgs
             .iter()

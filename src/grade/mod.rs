@@ -7,6 +7,7 @@
 //! Nothing here reads files or knows about pages.
 
 pub mod certificate;
+mod editions;
 pub mod report;
 pub mod reuse;
 #[cfg(test)]
@@ -30,6 +31,7 @@ use crate::rules::{
 };
 
 pub use certificate::{CertificateState, Status};
+pub use editions::{GradedEdition, grading_edition, scheme_of};
 pub use reuse::{Previous, grade_reusing};
 
 /// Every organisation's grades on one date.
@@ -101,6 +103,9 @@ pub struct GradeResult {
     pub assessments: Vec<usize>,
     /// Certificates in force (or suspended) for this standard and category.
     pub registered: Vec<Registered>,
+    /// For a standard with several editions, the edition whose rules
+    /// graded this (`None`: the standard has one edition).
+    pub edition: Option<GradedEdition>,
 }
 
 impl GradeResult {
@@ -369,7 +374,24 @@ pub fn grade_organisation(
     }
     let mut results = Vec::new();
     for (standard, category) in pairs {
-        let Some(scheme) = schemes.get(standard) else {
+        let edition =
+            schemes.editions.get(standard).and_then(|timeline| {
+                let counted: Vec<(usize, Option<&str>, Date)> =
+                    data.certificates
+                        .iter()
+                        .zip(&certificates)
+                        .enumerate()
+                        .filter(|(_, (c, _))| c.standard == standard && c.category == category)
+                        .filter_map(|(i, (c, state))| {
+                            let state = state.as_ref()?;
+                            (state.status.in_force() || state.status == Status::Suspended)
+                                .then_some((i, c.edition.as_deref(), state.issued))
+                        })
+                        .collect();
+                grading_edition(timeline, &counted, date)
+            });
+        let Some(scheme) = schemes.edition(standard, edition.as_ref().map(|e| e.label.as_str()))
+        else {
             continue;
         };
         if scheme.category(category).is_none() {
@@ -385,6 +407,7 @@ pub fn grade_organisation(
             assessments: assessments_of(&data.assessments, standard, category, date),
         };
         let mut result = ctx.grade();
+        result.edition = edition;
         for (i, (cert, state)) in data.certificates.iter().zip(&certificates).enumerate() {
             if cert.standard != standard || cert.category != category {
                 continue;
@@ -508,6 +531,7 @@ impl<'a> Context<'a> {
             next,
             assessments: self.assessments.clone(),
             registered: Vec::new(),
+            edition: None,
         }
     }
 
@@ -1263,7 +1287,7 @@ pub fn findings(
     let mut out = crate::diag::Diagnostics::new();
     for (org, og) in registry.organisations.iter().zip(&grades.organisations) {
         for result in &og.results {
-            let Some(scheme) = schemes.get(&result.standard) else {
+            let Some(scheme) = scheme_of(schemes, result) else {
                 continue;
             };
             let name = |level: Option<usize>| match level.and_then(|l| scheme.rules.levels.get(l)) {

@@ -136,6 +136,21 @@ pub struct GradeReport {
     pub assessments: Vec<AssessmentReport>,
     pub parts: Vec<PartReport>,
     pub next_level: Option<NextLevelReport>,
+    /// For a standard with several editions, the edition whose rules
+    /// computed this grade; `null` for a standard with one edition.
+    pub edition: Option<EditionReport>,
+}
+
+/// The edition a grade was computed under.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct EditionReport {
+    pub label: String,
+    /// The standard's current edition.
+    pub current: bool,
+    /// During a revision's transition period: the certificate issued under
+    /// this earlier edition, which keeps its rules until `until`.
+    pub certificate: Option<String>,
+    pub until: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -338,24 +353,36 @@ type RequirementIndex<'a> = BTreeMap<(&'a str, &'a str), &'a Requirement>;
 pub struct Reporter<'a> {
     schemes: &'a Schemes,
     grades: &'a Grades,
-    indexes: BTreeMap<&'a str, RequirementIndex<'a>>,
+    /// By standard and, for an older edition's rules, its label.
+    indexes: BTreeMap<(&'a str, Option<&'a str>), RequirementIndex<'a>>,
 }
 
 impl<'a> Reporter<'a> {
     pub fn new(schemes: &'a Schemes, grades: &'a Grades) -> Self {
-        let indexes = schemes
+        let index_of = |scheme: &'a Scheme| {
+            let mut index = BTreeMap::new();
+            for part in &scheme.rules.parts {
+                for r in part.requirements() {
+                    index.insert((part.id.as_str(), r.id()), r);
+                }
+            }
+            index
+        };
+        let mut indexes: BTreeMap<(&str, Option<&str>), RequirementIndex> = schemes
             .schemes
             .iter()
-            .map(|scheme| {
-                let mut index = BTreeMap::new();
-                for part in &scheme.rules.parts {
-                    for r in part.requirements() {
-                        index.insert((part.id.as_str(), r.id()), r);
-                    }
-                }
-                (scheme.slug.as_str(), index)
-            })
+            .map(|scheme| ((scheme.slug.as_str(), None), index_of(scheme)))
             .collect();
+        for (slug, timeline) in &schemes.editions {
+            for edition in timeline {
+                if let Some(scheme) = &edition.scheme {
+                    indexes.insert(
+                        (slug.as_str(), Some(edition.label.as_str())),
+                        index_of(scheme),
+                    );
+                }
+            }
+        }
         Reporter {
             schemes,
             grades,
@@ -363,24 +390,36 @@ impl<'a> Reporter<'a> {
         }
     }
 
+    /// The requirements of the rules a result was graded under.
+    fn index_of(&self, result: &GradeResult) -> Option<&RequirementIndex<'a>> {
+        let older = result
+            .edition
+            .as_ref()
+            .filter(|e| !e.current)
+            .map(|e| e.label.as_str());
+        self.indexes
+            .iter()
+            .find(|((slug, label), _)| *slug == result.standard && *label == older)
+            .map(|(_, index)| index)
+    }
+
     /// The report for organisation `org`, whose grades are `og`.
     pub fn report(&self, org: &Organisation, og: &OrganisationGrades) -> Report {
         report(org, og, self)
     }
 
-    /// One evaluated requirement of `org` in `part` of `standard`, in the
+    /// One evaluated requirement of `org` in `part` of a result, in the
     /// public form (private values `null`), as the report would show it.
     pub fn requirement(
         &self,
         org: &Organisation,
-        standard: &str,
+        result: &GradeResult,
         part: &str,
         check: &Check,
     ) -> Option<RequirementReport> {
-        let scheme = self.schemes.get(standard)?;
+        let scheme = super::scheme_of(self.schemes, result)?;
         let def = self
-            .indexes
-            .get(standard)
+            .index_of(result)
             .and_then(|index| index.get(&(part, check.id.as_str())))
             .copied();
         Some(requirement_report(
@@ -452,8 +491,8 @@ fn report(org: &Organisation, og: &OrganisationGrades, reporter: &Reporter) -> R
         .results
         .iter()
         .filter_map(|r| {
-            let scheme = reporter.schemes.get(&r.standard)?;
-            let index = reporter.indexes.get(r.standard.as_str())?;
+            let scheme = super::scheme_of(reporter.schemes, r)?;
+            let index = reporter.index_of(r)?;
             Some(grade_report(org, r, scheme, index))
         })
         .collect();
@@ -498,7 +537,7 @@ fn unsupported_level(
             .find(|x| x.certificate == index && x.agreement == Agreement::Unsupported)
             .map(|x| (r, x))
     })?;
-    let scheme = schemes.get(&result.standard)?;
+    let scheme = super::scheme_of(schemes, result)?;
     let highest = result.highest_defined();
     Some(UnsupportedLevel {
         registered: level_name(scheme, Some(registered.level))?,
@@ -622,6 +661,15 @@ fn grade_report(
             .collect(),
     });
     GradeReport {
+        edition: r.edition.as_ref().map(|e| EditionReport {
+            label: e.label.clone(),
+            current: e.current,
+            certificate: e
+                .transition
+                .and_then(|(i, _)| org.data.certificates.get(i))
+                .map(|c| c.number.clone()),
+            until: e.transition.map(|(_, until)| until.to_string()),
+        }),
         standard: r.standard.clone(),
         category: r.category.clone(),
         level: level_name(scheme, r.level),
@@ -910,6 +958,24 @@ pub fn text(report: &Report, lang: &str, strings: &Strings) -> String {
             g.category,
             if zh { "计算等级" } else { "computed" }
         );
+        if let Some(e) = &g.edition {
+            let line = match (&e.certificate, &e.until, zh) {
+                (Some(c), Some(until), true) => {
+                    format!("按{}版评定（证书{c}依该版颁发，过渡期至{until}）", e.label)
+                }
+                (Some(c), Some(until), false) => format!(
+                    "graded under edition {} (certificate {c} was issued under it; transition until {until})",
+                    e.label
+                ),
+                (_, _, true) if e.current => format!("按现行{}版评定", e.label),
+                (_, _, false) if e.current => {
+                    format!("graded under edition {}, the current one", e.label)
+                }
+                (_, _, true) => format!("按该日期有效的{}版评定", e.label),
+                (_, _, false) => format!("graded under edition {}, in force on this date", e.label),
+            };
+            let _ = writeln!(out, "    {line}");
+        }
         for reg in &g.registered {
             let verdict = match reg.agreement {
                 Agreement::Consistent => {

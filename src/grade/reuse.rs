@@ -29,6 +29,27 @@ pub struct Previous<'a> {
     pub grades: &'a Grades,
 }
 
+/// A standard's editions, their dates and older editions' rules are the
+/// same on both sides (they decide which rules grade a certificate).
+fn same_editions(old: &Schemes, new: &Schemes, slug: &str) -> bool {
+    let key = |s: &Schemes| {
+        s.editions.get(slug).map(|timeline| {
+            timeline
+                .iter()
+                .map(|e| {
+                    (
+                        e.label.clone(),
+                        e.effective,
+                        e.transition_until,
+                        e.scheme.as_ref().map(|s| (s.text.clone(), s.title.clone())),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    key(old) == key(new)
+}
+
 /// The standards whose grades may differ between `old` and `new` (see the
 /// module's documentation); `None` when every grade may.
 pub fn changed_standards(old: &Schemes, new: &Schemes) -> Option<BTreeSet<String>> {
@@ -42,7 +63,9 @@ pub fn changed_standards(old: &Schemes, new: &Schemes) -> Option<BTreeSet<String
     for slug in slugs {
         let (a, b) = (old.get(slug), new.get(slug));
         let same = match (a, b) {
-            (Some(a), Some(b)) => a.text == b.text && a.title == b.title,
+            (Some(a), Some(b)) => {
+                a.text == b.text && a.title == b.title && same_editions(old, new, slug)
+            }
             _ => false,
         };
         if !same {

@@ -97,6 +97,7 @@ assessments:
 fn scheme(rules: &str) -> Schemes {
     Schemes {
         schemes: vec![from_text("demo", rules).expect("rules parse")],
+        ..Default::default()
     }
 }
 
@@ -1184,6 +1185,7 @@ certificates:
                 from_text("demo", VOCAB_RULES).expect("rules parse"),
                 from_text("ccrc", CCRC_RULES).expect("rules parse"),
             ],
+            ..Default::default()
         }
     }
 

@@ -119,6 +119,7 @@ parts:
 "#;
     let schemes = Schemes {
         schemes: vec![from_text("demo", rules).expect("rules parse")],
+        ..Default::default()
     };
     let base = base();
     for target in targets(&schemes.schemes[0]) {
@@ -151,7 +152,10 @@ fn real_schemes() -> Schemes {
         schemes.push(scheme);
     }
     schemes.sort_by(|a, b| a.slug.cmp(&b.slug));
-    Schemes { schemes }
+    Schemes {
+        schemes,
+        ..Default::default()
+    }
 }
 
 fn base() -> OrganisationFile {

@@ -49,6 +49,11 @@ pub struct FrontMatter {
     /// an older edition without it, the next edition's `effective` date.
     #[serde(default)]
     pub withdrawn: Option<Date>,
+    /// Until this date a certificate issued under the edition before this
+    /// one is still graded under that edition's rules (the transition
+    /// period a revision gives); from it on, under this edition's.
+    #[serde(default)]
+    pub transition_until: Option<Date>,
     /// The file in the shared sources it was converted from.
     #[serde(default)]
     pub source: Option<String>,

@@ -785,17 +785,30 @@ pub fn check(
                 );
             }
             if let Some(edition) = &cert.edition {
-                let known = documents
-                    .iter()
-                    .find(|doc| doc.slug == cert.standard)
-                    .and_then(|doc| doc.front.edition.clone());
-                if known.as_deref() != Some(edition.as_str()) {
+                let mut known: Vec<String> = schemes
+                    .edition_labels(&cert.standard)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect();
+                if known.is_empty() {
+                    known.extend(
+                        documents
+                            .iter()
+                            .find(|doc| doc.slug == cert.standard)
+                            .and_then(|doc| doc.front.edition.clone()),
+                    );
+                }
+                if !known.contains(edition) {
                     error(
                         [base.clone(), vec!["edition".into()]].concat(),
                         format!("{} has no edition `{edition}`", cert.standard),
-                        &match known {
-                            Some(k) => format!("the published edition is `{k}`"),
-                            None => "this standard names no editions; remove `edition`".into(),
+                        &match known.as_slice() {
+                            [] => "this standard names no editions; remove `edition`".into(),
+                            [one] => format!("the published edition is `{one}`"),
+                            all => format!(
+                                "its editions, oldest first: {}; without `edition`, the certificate's edition is the one in force on its issue date",
+                                all.join(", ")
+                            ),
                         },
                     );
                 }

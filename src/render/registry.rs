@@ -96,6 +96,9 @@ pub struct GradeView {
     pub level: Option<String>,
     /// Which way the standard's levels run.
     pub level_scale: Option<String>,
+    /// For a standard with several editions, which edition's rules computed
+    /// the grade and why.
+    pub edition: Option<String>,
     pub registered: Vec<RegisteredView>,
     /// The assessment records of this standard and category, newest first:
     /// body, date and what each covers.
@@ -501,6 +504,20 @@ impl<'a> Views<'a> {
             category: self.category_name(slug, &g.category),
             level: g.level.as_ref().map(|l| self.level_name(slug, l)),
             level_scale: self.level_scale(slug),
+            edition: g.edition.as_ref().map(|e| {
+                let key = match (&e.certificate, &e.until, e.current) {
+                    (Some(_), Some(_), _) => "grade_edition_transition",
+                    (_, _, true) => "grade_edition_current",
+                    _ => "grade_edition_in_force",
+                };
+                self.t(key)
+                    .replace("{edition}", &e.label)
+                    .replace(
+                        "{certificate}",
+                        e.certificate.as_deref().unwrap_or_default(),
+                    )
+                    .replace("{until}", e.until.as_deref().unwrap_or_default())
+            }),
             registered: g
                 .registered
                 .iter()

@@ -70,9 +70,48 @@ impl Scheme {
 #[derive(Debug, Clone, Default)]
 pub struct Schemes {
     pub schemes: Vec<Scheme>,
+    /// For a standard with several editions, every edition (oldest first,
+    /// the current one last) with the dates that decide which grades.
+    pub editions: BTreeMap<String, Vec<EditionRules>>,
+}
+
+/// One edition of a standard as grading sees it.
+#[derive(Debug, Clone)]
+pub struct EditionRules {
+    pub label: String,
+    pub effective: Option<jiff::civil::Date>,
+    /// Certificates issued under the edition before keep being graded
+    /// under it until this date.
+    pub transition_until: Option<jiff::civil::Date>,
+    /// An older edition's rules; `None` for the current edition, whose
+    /// rules are the standard's own ([`Schemes::get`]).
+    pub scheme: Option<Scheme>,
 }
 
 impl Schemes {
+    /// The rules of edition `label` of a standard; the current edition's
+    /// (the standard's own) when `label` is `None` or names it.
+    pub fn edition(&self, slug: &str, label: Option<&str>) -> Option<&Scheme> {
+        let older = label.and_then(|label| {
+            self.editions
+                .get(slug)?
+                .iter()
+                .find(|e| e.label == label)?
+                .scheme
+                .as_ref()
+        });
+        older.or_else(|| self.get(slug))
+    }
+
+    /// The labels of a standard's editions, oldest first; empty for a
+    /// standard with one edition.
+    pub fn edition_labels(&self, slug: &str) -> Vec<&str> {
+        self.editions
+            .get(slug)
+            .map(|all| all.iter().map(|e| e.label.as_str()).collect())
+            .unwrap_or_default()
+    }
+
     pub fn get(&self, slug: &str) -> Option<&Scheme> {
         self.schemes.iter().find(|s| s.slug == slug)
     }
@@ -773,7 +812,13 @@ pub fn load(standards: &[StandardSources], documents: &[&Document]) -> (Schemes,
         }
     }
     schemes.sort_by(|a, b| a.slug.cmp(&b.slug));
-    (Schemes { schemes }, diagnostics)
+    (
+        Schemes {
+            schemes,
+            ..Default::default()
+        },
+        diagnostics,
+    )
 }
 
 /// Reads rules from text, for tests of the engine.

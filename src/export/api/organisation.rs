@@ -236,6 +236,24 @@ pub struct Grade {
     /// absent at the standard's highest level.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_level: Option<NextLevel>,
+    /// For a standard with several editions, the edition whose rules
+    /// computed this grade; absent for a standard with one edition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edition: Option<Edition>,
+}
+
+/// The edition a grade was computed under.
+#[derive(Serialize, JsonSchema)]
+pub struct Edition {
+    pub label: String,
+    /// It is the standard's current edition.
+    pub current: bool,
+    /// During a revision's transition period: the certificate issued under
+    /// this earlier edition, which keeps its rules until `until`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -435,7 +453,7 @@ pub fn build<'a>(
         .results
         .iter()
         .filter_map(|r| {
-            let scheme = schemes.get(&r.standard)?;
+            let scheme = crate::grade::scheme_of(schemes, r)?;
             Some(grade(r, scheme, source, &position))
         })
         .collect();
@@ -598,6 +616,15 @@ fn grade(r: &GradeResult, scheme: &Scheme, source: &Source, position: &Positions
         }
     });
     Grade {
+        edition: r.edition.as_ref().map(|e| Edition {
+            label: e.label.clone(),
+            current: e.current,
+            certificate: e
+                .transition
+                .and_then(|(i, _)| source.data.certificates.get(i))
+                .map(|c| c.number.clone()),
+            until: e.transition.map(|(_, until)| until.to_string()),
+        }),
         standard: r.standard.clone(),
         category: r.category.clone(),
         level: level_name(r.level),
