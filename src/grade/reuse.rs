@@ -220,6 +220,7 @@ certificates:
                 .iter()
                 .map(|(slug, text)| from_text(slug, text).unwrap_or_else(|d| panic!("{d}")))
                 .collect(),
+            ..Default::default()
         }
     }
 
