@@ -13,6 +13,7 @@ pub mod editions;
 pub mod exact;
 pub mod export;
 pub mod grade;
+pub mod impact;
 pub mod load;
 pub mod model;
 pub mod registry;
@@ -198,6 +199,7 @@ pub fn render_analysis(
                 grades: &analysis.grades,
             },
             comparisons: &compare::successive(analysis),
+            impacts: &impact::impacts(&analysis.registry, &analysis.schemes, analysis.grades.as_of),
             generated_at: options.generated_at.clone().unwrap_or_else(generated_at),
         },
         options,

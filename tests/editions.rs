@@ -28,6 +28,20 @@ fn example_copy() -> tempfile::TempDir {
     dir
 }
 
+/// A copy of the example built with `args` (`build` and global options).
+fn built_example(args: &[&str]) -> tempfile::TempDir {
+    let site = example_copy();
+    let out = common::dengji(site.path(), args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    site
+}
+
+/// A file of a built copy's output.
+fn read_public(site: &tempfile::TempDir, path: &str) -> String {
+    std::fs::read_to_string(site.path().join("public").join(path))
+        .unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -66,13 +80,8 @@ fn the_example_checks_and_builds() {
 
 #[test]
 fn each_edition_has_a_changes_page_in_every_language() {
-    let site = example_copy();
-    let out = common::dengji(site.path(), &["build"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let read = |path: &str| {
-        std::fs::read_to_string(site.path().join("public").join(path))
-            .unwrap_or_else(|e| panic!("{path}: {e}"))
-    };
+    let site = built_example(&["build"]);
+    let read = |path: &str| read_public(&site, path);
     for prefix in ["", "en/"] {
         let page = read(&format!(
             "{prefix}standards/backup-service/editions/2025/changes/index.html"
@@ -376,13 +385,8 @@ fn a_certificate_is_graded_under_its_own_edition_until_the_transition_ends() {
 
 #[test]
 fn the_organisation_page_and_api_say_which_edition_graded() {
-    let site = example_copy();
-    let out = common::dengji(site.path(), &["--as-of", "2026-11-21", "build"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let read = |path: &str| {
-        std::fs::read_to_string(site.path().join("public").join(path))
-            .unwrap_or_else(|e| panic!("{path}: {e}"))
-    };
+    let site = built_example(&["--as-of", "2026-11-21", "build"]);
+    let read = |path: &str| read_public(&site, path);
     let zh = read("registry/jingcheng-backup/index.html");
     assert!(
         zh.contains("按2023版评定：证书EX-BK-2024-0031依该版颁发，修订的过渡期至2026-12-31。"),
@@ -439,5 +443,73 @@ fn a_certificate_naming_an_unknown_edition_is_a_located_error() {
             line + 1
         )),
         "{err}"
+    );
+}
+
+#[test]
+fn each_edition_has_an_impact_page_and_json() {
+    let site = built_example(&["--as-of", "2026-11-21", "build"]);
+    let read = |path: &str| read_public(&site, path);
+    // Graded under each edition's rules, transitions aside: Jingcheng's
+    // 6 staff meet 2023's 5.2 but not 2025's.
+    let json: Value = serde_json::from_str(&read(
+        "api/v2/standards/backup-service/editions/2025/impact.json",
+    ))
+    .expect("JSON");
+    assert_eq!(json["schema_version"], 2);
+    assert_eq!(
+        (json["old"].as_str(), json["new"].as_str()),
+        (Some("2023"), Some("2025"))
+    );
+    let s = &json["summary"];
+    assert_eq!(
+        [&s["graded"], &s["up"], &s["down"], &s["unchanged"]].map(|v| v.as_u64()),
+        [Some(3), Some(0), Some(1), Some(2)]
+    );
+    let local = json["by_category"]
+        .as_array()
+        .expect("by_category")
+        .iter()
+        .find(|t| t["key"] == "local-backup")
+        .expect("local-backup");
+    assert_eq!(
+        (local["graded"].as_u64(), local["down"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let moves = json["moves"].as_array().expect("moves");
+    assert_eq!(moves.len(), 1);
+    let m = &moves[0];
+    assert_eq!(m["organisation"], "jingcheng-backup");
+    assert_eq!(
+        (m["old_level"].as_str(), m["new_level"].as_str()),
+        (Some("一级"), None)
+    );
+    assert_eq!(m["direction"], "down");
+    let reqs = m["requirements"].as_array().expect("requirements");
+    assert_eq!(reqs.len(), 1, "{reqs:#?}");
+    assert_eq!(
+        (
+            reqs[0]["id"].as_str(),
+            reqs[0]["old_state"].as_str(),
+            reqs[0]["new_state"].as_str()
+        ),
+        (Some("staff"), Some("met-by-evidence"), Some("not-met"))
+    );
+    // The page says the same in each language and is linked from the standard.
+    let zh = read("standards/backup-service/editions/2025/impact/index.html");
+    assert!(zh.contains("下降：一级 → 未达到任何级别"), "zh move");
+    assert!(
+        zh.contains("href=\"/registry/jingcheng-backup/\""),
+        "zh org link"
+    );
+    let en = read("en/standards/backup-service/editions/2025/impact/index.html");
+    assert!(en.contains("down: Level 1 → "), "en move");
+    assert!(
+        en.contains("href=\"/en/standards/backup-service/5/#5.2\""),
+        "clause link"
+    );
+    assert!(
+        read("en/standards/backup-service/index.html")
+            .contains("href=\"/en/standards/backup-service/editions/2025/impact/\"")
     );
 }

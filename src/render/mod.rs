@@ -12,6 +12,7 @@
 
 pub mod directory;
 mod docs;
+mod impact;
 mod links;
 pub use links::anchor_url;
 mod changes;
@@ -338,6 +339,7 @@ struct Renderer<'a> {
     resolution: &'a Resolution,
     status: &'a Translations,
     comparisons: &'a [crate::compare::Comparison],
+    pub(crate) impacts: &'a [crate::impact::Impact],
     templates: &'a links::InlineTemplates,
     /// BCP 47 tag per language code.
     tags: BTreeMap<String, String>,
@@ -360,6 +362,8 @@ pub struct RenderInput<'a> {
     pub registry: registry::RegistryInput<'a>,
     /// Each edition of a standard compared with the one before.
     pub comparisons: &'a [crate::compare::Comparison],
+    /// Each edition's effect on the registry's grades.
+    pub impacts: &'a [crate::impact::Impact],
     /// RFC 3339 time stamped on the JSON API files.
     pub generated_at: String,
 }
@@ -379,6 +383,7 @@ pub fn render(
         status,
         registry: registry_input,
         comparisons,
+        impacts,
         generated_at,
     } = input;
     let mut diags = Diagnostics::new();
@@ -447,6 +452,7 @@ pub fn render(
         resolution,
         status,
         comparisons,
+        impacts,
         templates: &inline_templates,
         tags: strings
             .iter()
@@ -781,6 +787,8 @@ impl Renderer<'_> {
                 context,
             }
         };
+        // A UI string of this edition's language (empty if the theme lacks it).
+        let ui = |key: &str| edition.strings.get(key).cloned().unwrap_or_default();
         let root = format!("{}{}", self.base, edition.prefix);
         let single_root = self.lang_root(edition.lang);
         let doc_url = |slug: &str| format!("{root}standards/{slug}/");
@@ -907,14 +915,19 @@ impl Renderer<'_> {
                 translation_url: (!translation_status.is_empty())
                     .then(|| format!("{single_doc_url}translation/")),
                 rules_url: scheme.map(|_| format!("{single_doc_url}rules/")),
+                impact: self
+                    .impacts
+                    .iter()
+                    .find(|i| {
+                        i.standard == slug && original.front.edition.as_deref() == Some(&i.new)
+                    })
+                    .map(|i| view::LinkLabel {
+                        url: format!("{single_doc_url}editions/{}/impact/", i.new),
+                        label: ui("impact_title").replace("{new}", &i.new),
+                    }),
                 changes: changes_of_current.map(|c| view::LinkLabel {
                     url: format!("{single_doc_url}editions/{}/changes/", c.new),
-                    label: edition
-                        .strings
-                        .get("changes_nav")
-                        .cloned()
-                        .unwrap_or_default()
-                        .replace("{old}", &c.old),
+                    label: ui("changes_nav").replace("{old}", &c.old),
                 }),
                 doc_lang_tag: self.tag(&doc.lang),
             };
@@ -1023,6 +1036,23 @@ impl Renderer<'_> {
                 ctx.insert("extras", &extras);
                 ctx.insert("rules", &views.rules(scheme));
                 jobs.push(page("rules.html", key("rules/"), ctx));
+                for i in self.impacts.iter().filter(|i| i.standard == slug) {
+                    let json_url = format!(
+                        "{}{}",
+                        self.base,
+                        crate::export::api::impact_path(slug, &i.new)
+                    );
+                    let mut ctx = Context::new();
+                    ctx.insert("doc", &summary);
+                    ctx.insert("extras", &extras);
+                    ctx.insert("impact_title", &ui("impact_title").replace("{new}", &i.new));
+                    ctx.insert("impact", &impact::impact(i, &views, json_url));
+                    jobs.push(page(
+                        "impact.html",
+                        key(&format!("editions/{}/impact/", i.new)),
+                        ctx,
+                    ));
+                }
             }
 
             for comparison in self.comparisons.iter().filter(|c| c.standard == slug) {
@@ -1066,12 +1096,7 @@ impl Renderer<'_> {
                 ctx.insert("extras", &extras);
                 ctx.insert(
                     "changes_title",
-                    &edition
-                        .strings
-                        .get("changes_title")
-                        .cloned()
-                        .unwrap_or_default()
-                        .replace("{old}", &comparison.old),
+                    &ui("changes_title").replace("{old}", &comparison.old),
                 );
                 ctx.insert("changes", &view);
                 jobs.push(page(

@@ -409,6 +409,12 @@ impl Stream<'_> {
             )
             .map_err(|e| e.to_string()),
         );
+        for impact in self.renderer.impacts {
+            put(
+                &api::impact_path(&impact.standard, &impact.new),
+                api::impact(impact, self.generated_at).map_err(|e| e.to_string()),
+            );
+        }
         for scheme in &input.schemes.schemes {
             let clauses = api::standard::Clauses {
                 base: format!("{}standards/{}/", self.renderer.base_url, scheme.slug),

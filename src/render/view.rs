@@ -415,6 +415,8 @@ pub struct DocExtras {
     pub rules_url: Option<String>,
     /// The current edition's changes from the edition before, if it has one.
     pub changes: Option<LinkLabel>,
+    /// The current edition's effect on the registry's grades, if it has one.
+    pub impact: Option<LinkLabel>,
     /// The language of the document's text, as a BCP 47 tag.
     pub doc_lang_tag: String,
 }

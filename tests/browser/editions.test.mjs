@@ -12,6 +12,18 @@ import { DESKTOP, PHONE, repoRoot, screenshotPath, useSiteAndBrowser } from "./h
 const env = useSiteAndBrowser({ root: join(repoRoot, "examples", "editions") });
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
+/** The serious and critical axe violations on the page as it is now. */
+async function seriousViolations(page) {
+  // Injected through DevTools, which the page's Content-Security-Policy does not govern.
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
+
 const pages = [
   ["zh", "/standards/backup-service/editions/2025/changes/"],
   ["en", "/en/standards/backup-service/editions/2025/changes/"],
@@ -55,18 +67,28 @@ for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
       }
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px at ${label}`);
-      if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
-      const serious = await page.evaluate(async () => {
-        const result = await window.axe.run(document, { resultTypes: ["violations"] });
-        return result.violations
-          .filter((v) => v.impact === "serious" || v.impact === "critical")
-          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-      });
+      const serious = await seriousViolations(page);
       assert.deepEqual(serious, [], `${path} at ${label}`);
       await page.screenshot({ path: screenshotPath(`changes-${lang}-${label}`), fullPage: true });
       await page.close();
     });
   }
+}
+
+for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]]) {
+  test(`the impact page lists the moved organisation (${label})`, async () => {
+    const page = await env.browser.newPage({ viewport });
+    await page.goto(`${env.base}/en/standards/backup-service/editions/2025/impact/`);
+    const move = page.locator("li.impact-move.impact-down");
+    assert.equal(await move.count(), 1);
+    assert.match(await move.innerText(), /Jingcheng Example Backup Technology/);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the impact page scrolls sideways by ${overflow}px at ${label}`);
+    const serious = await seriousViolations(page);
+    assert.deepEqual(serious, []);
+    await page.screenshot({ path: screenshotPath(`impact-en-${label}`), fullPage: true });
+    await page.close();
+  });
 }
 
 test("the standard's pages link to the changes page", async () => {

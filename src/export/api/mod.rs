@@ -52,6 +52,33 @@ pub fn standard_path(slug: &str) -> String {
     format!("{ROOT}standards/{slug}.json")
 }
 
+/// `api/v2/standards/<slug>/editions/<label>/impact.json`: how the edition
+/// moves the registry's grades against the edition before.
+pub fn impact_path(slug: &str, edition: &str) -> String {
+    format!("{ROOT}standards/{slug}/editions/{edition}/impact.json")
+}
+
+/// `impact.json`: the version, the time and the impact.
+#[derive(Serialize, JsonSchema)]
+struct ImpactDocument<'a> {
+    schema_version: u32,
+    generated_at: &'a str,
+    #[serde(flatten)]
+    impact: &'a crate::impact::Impact,
+}
+
+/// The impact file of one edition.
+pub fn impact(
+    impact: &crate::impact::Impact,
+    generated_at: &str,
+) -> Result<Vec<u8>, serde_json::Error> {
+    compact(&ImpactDocument {
+        schema_version: SCHEMA_VERSION,
+        generated_at,
+        impact,
+    })
+}
+
 /// `api/v2/index.json`.
 pub const INDEX_PATH: &str = "api/v2/index.json";
 
@@ -254,6 +281,7 @@ pub fn openapi(
     let organisation_schema = generator.subschema_for::<OrganisationDocument>().to_value();
     let standard_schema = generator.subschema_for::<StandardDocument>().to_value();
     let index_schema = generator.subschema_for::<Index>().to_value();
+    let impact_schema = generator.subschema_for::<ImpactDocument>().to_value();
     // The files hold no null: an Option is a field that may be absent.
     let mut schemas = Value::Object(generator.take_definitions(true));
     without_null(&mut schemas);
@@ -310,6 +338,15 @@ pub fn openapi(
             "summary": "One standard's grading rules",
             "description": "Levels (lowest first), service categories, parts, the requirements each level adds and the level it inherits, and every requirement by id with its clause and URL, summary in Chinese and English, kind, fixed threshold and recorded reading.",
             "responses": json_response("The standard's rules", standard_schema),
+        }),
+    );
+    add(
+        &impact_path("{standard}", "{edition}"),
+        json!({
+            "operationId": "getImpact",
+            "summary": "How an edition moves the registry's grades",
+            "description": "For a standard with several editions, each edition after the first: every organisation graded on the same date under that edition's rules and under the edition before's (transition periods aside), counts by service category and by level, and every organisation × category whose level moves, with the requirements whose outcome differs.",
+            "responses": json_response("The edition's impact", impact_schema),
         }),
     );
     add(
