@@ -502,6 +502,15 @@ fn check(
                     "{}",
                     translation::report::coverage_text(&analysis.translation_status)
                 );
+                // Older editions' translations, each under its label.
+                for set in analysis.editions.sets.values() {
+                    for older in &set.older {
+                        print!(
+                            "{}",
+                            translation::report::coverage_rows(&older.status, Some(&older.id))
+                        );
+                    }
+                }
             }
         }
         MessageFormat::Json => {

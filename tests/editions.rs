@@ -68,6 +68,17 @@ fn row<'a>(c: &'a Value, old: Option<&str>, new: Option<&str>) -> &'a Value {
 fn the_example_checks_and_builds() {
     let out = common::dengji(&example(), &["check"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    // Translation coverage per edition: the current one's stale 5.2, the
+    // 2023 edition's complete English.
+    let coverage = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        coverage.contains("backup-service           en   97.3%  37/38  (1 stale)"),
+        "{coverage}"
+    );
+    assert!(
+        coverage.contains("backup-service (2023)    en    100%  33/33"),
+        "{coverage}"
+    );
     let site = example_copy();
     let out = common::dengji(site.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
