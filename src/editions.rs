@@ -17,7 +17,6 @@ use crate::load::{StandardSources, is_edition_id};
 use crate::model::parse::SourceFile;
 use crate::model::{self, Document};
 use crate::rules::{self, Scheme};
-use crate::translation::{self, Translations};
 
 /// One older edition, modelled and checked.
 pub struct Edition {
@@ -25,7 +24,6 @@ pub struct Edition {
     pub id: String,
     pub original: Document,
     pub translations: Vec<Document>,
-    pub status: Translations,
     pub scheme: Option<Scheme>,
     /// The first file of its original, which holds the front matter (for
     /// locating errors in it).
@@ -67,9 +65,7 @@ impl EditionSet {
 
 /// What the later stages need of the site to analyse older editions.
 pub struct Context<'a> {
-    pub languages: &'a [String],
     pub normative_language: &'a str,
-    pub termbase: Option<&'a SourceFile>,
 }
 
 /// Models and checks the older editions of every standard in `standards`
@@ -112,6 +108,83 @@ pub fn analyse(
         );
     }
     out
+}
+
+/// The slug under which an older edition goes through the stages that
+/// publish text (translation, resolve, render) beside the standards: its
+/// pages are at `standards/<slug>/editions/<label>/`.
+pub fn page_key(slug: &str, label: &str) -> String {
+    format!("{slug}/editions/{label}")
+}
+
+/// Whether a document's slug is an older edition's [`page_key`] (such a
+/// document is not listed as a standard of its own).
+pub fn is_page_key(slug: &str) -> bool {
+    slug.contains('/')
+}
+
+/// Every edition as documents and sources of their own, under their
+/// [`page_key`]: originals, translations and sources (with the key as slug)
+/// to add to the standards'. The current edition is there too, so that its
+/// pages also have the addresses they will keep once it is superseded.
+pub fn as_documents(
+    editions: &Editions,
+    standards: &[StandardSources],
+    documents: &[Document],
+    translated: &[Document],
+) -> (Vec<Document>, Vec<Document>, Vec<StandardSources>) {
+    let (mut originals, mut translations, mut sources) = (Vec::new(), Vec::new(), Vec::new());
+    for set in editions.sets.values() {
+        let Some(standard) = standards.iter().find(|s| s.slug == set.slug) else {
+            continue;
+        };
+        let key = page_key(&set.slug, &set.current);
+        for doc in documents
+            .iter()
+            .chain(translated)
+            .filter(|d| d.slug == set.slug)
+        {
+            let mut doc = doc.clone();
+            doc.slug.clone_from(&key);
+            if doc.lang == standard_lang(standard, documents) {
+                originals.push(doc);
+            } else {
+                translations.push(doc);
+            }
+        }
+        let mut current = standard.clone_without_older();
+        current.slug.clone_from(&key);
+        sources.push(current);
+        for edition in &set.older {
+            let key = page_key(&set.slug, &edition.id);
+            let mut original = edition.original.clone();
+            original.slug.clone_from(&key);
+            originals.push(original);
+            for t in &edition.translations {
+                let mut t = t.clone();
+                t.slug.clone_from(&key);
+                translations.push(t);
+            }
+            if let Some(s) = standard
+                .older
+                .iter()
+                .find(|s| s.edition.as_deref() == Some(edition.id.as_str()))
+            {
+                let mut s = s.clone_without_older();
+                s.slug.clone_from(&key);
+                sources.push(s);
+            }
+        }
+    }
+    (originals, translations, sources)
+}
+
+/// The language of a standard's original (its document among `documents`).
+fn standard_lang<'a>(standard: &StandardSources, documents: &'a [Document]) -> &'a str {
+    documents
+        .iter()
+        .find(|d| d.slug == standard.slug)
+        .map_or("", |d| d.lang.as_str())
 }
 
 /// Every edition of each standard that has several, oldest first and the
@@ -171,14 +244,6 @@ fn analyse_one(
         .get(cx.normative_language)?
         .first()?
         .clone();
-    let status = translation::check(
-        cx.languages,
-        std::slice::from_ref(&original),
-        &translations,
-        std::slice::from_ref(sources),
-        cx.termbase,
-        diags,
-    );
     let titled: Vec<&Document> = std::iter::once(&original).chain(&translations).collect();
     let (schemes, found) = rules::load(std::slice::from_ref(sources), &titled);
     diags.extend(found);
@@ -188,7 +253,6 @@ fn analyse_one(
         id,
         original,
         translations,
-        status,
         scheme,
         front_file,
     })

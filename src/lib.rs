@@ -115,34 +115,59 @@ pub fn analyse_with(
     // Documents are listed in the order of their sources, then by slug.
     documents.sort_by(|a, b| (&a.front.source, &a.slug).cmp(&(&b.front.source, &b.slug)));
     translations.sort_by(|a, b| (&a.slug, &a.lang).cmp(&(&b.slug, &b.lang)));
-    let translation_status = translation::check(
-        &sources.config.languages,
-        &documents,
-        &translations,
-        &sources.standards,
-        sources.termbase.as_ref(),
-        &mut diagnostics,
-    );
     let editions = editions::analyse(
         &sources.standards,
         &documents,
         &editions::Context {
-            languages: &sources.config.languages,
             normative_language: &sources.config.default_language,
-            termbase: sources.termbase.as_ref(),
         },
         &mut diagnostics,
     );
-    let resolution = resolve::resolve(
-        &mut documents,
-        &mut translations,
-        &sources.standards,
-        &mut diagnostics,
-    );
-    // Titles come from the originals and their translations.
+    // Titles come from the current editions and their translations.
     let titled: Vec<&Document> = documents.iter().chain(&translations).collect();
     let (mut schemes, rule_diagnostics) = rules::load(&sources.standards, &titled);
     diagnostics.extend(rule_diagnostics);
+    // Every edition of a standard with several is translated, resolved and
+    // published as a document of its own (`standards/<slug>/editions/<label>/`).
+    let (older, older_translations, older_sources) =
+        editions::as_documents(&editions, &sources.standards, &documents, &translations);
+    documents.extend(older);
+    translations.extend(older_translations);
+    documents.sort_by(|a, b| (&a.front.source, &a.slug).cmp(&(&b.front.source, &b.slug)));
+    translations.sort_by(|a, b| (&a.slug, &a.lang).cmp(&(&b.slug, &b.lang)));
+    let combined: Vec<load::StandardSources>;
+    let all_sources: &[load::StandardSources] = if older_sources.is_empty() {
+        &sources.standards
+    } else {
+        combined = sources
+            .standards
+            .iter()
+            .map(load::StandardSources::clone_without_older)
+            .chain(older_sources)
+            .collect();
+        &combined
+    };
+    let translation_status = translation::check(
+        &sources.config.languages,
+        &documents,
+        &translations,
+        all_sources,
+        sources.termbase.as_ref(),
+        &mut diagnostics,
+    );
+    // The current edition's copy under its page key reports nothing of its
+    // own: its translation status is the standard's.
+    let mut translation_status = translation_status;
+    for set in editions.sets.values() {
+        let key = editions::page_key(&set.slug, &set.current);
+        translation_status.retain(|(slug, _), _| *slug != key);
+    }
+    let resolution = resolve::resolve(
+        &mut documents,
+        &mut translations,
+        all_sources,
+        &mut diagnostics,
+    );
     schemes.editions = editions::grading_timelines(&editions, &documents);
     rules::check(&schemes, &documents, &mut diagnostics);
     let registry_dir = sources.root.join(&sources.config.registry_dir);

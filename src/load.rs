@@ -22,6 +22,22 @@ pub const TERMBASE_FILE: &str = "termbase.yaml";
 /// Beside a standard's language folders: its grading rules (docs/grading-rules.md).
 pub const RULES_FILE: &str = "rules.yaml";
 
+impl StandardSources {
+    /// A copy of these sources without the older editions'.
+    pub fn clone_without_older(&self) -> StandardSources {
+        StandardSources {
+            slug: self.slug.clone(),
+            dir: self.dir.clone(),
+            edition: self.edition.clone(),
+            languages: self.languages.clone(),
+            references: self.references.clone(),
+            rules: self.rules.clone(),
+            fingerprints: self.fingerprints.clone(),
+            older: Vec::new(),
+        }
+    }
+}
+
 /// Beside a standard's language folders: one folder per older edition,
 /// each laid out like the standard's own folder (docs/content-format.md).
 pub const EDITIONS_DIR: &str = "editions";

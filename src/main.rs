@@ -502,15 +502,6 @@ fn check(
                     "{}",
                     translation::report::coverage_text(&analysis.translation_status)
                 );
-                // Older editions' translations, each under its label.
-                for set in analysis.editions.sets.values() {
-                    for older in &set.older {
-                        print!(
-                            "{}",
-                            translation::report::coverage_rows(&older.status, Some(&older.id))
-                        );
-                    }
-                }
             }
         }
         MessageFormat::Json => {
@@ -699,6 +690,35 @@ fn generate(
 }
 
 /// `stamp`: write the fingerprints files of the chosen translations.
+/// (original, translation, status) of each translation of the standard
+/// `slug` (a current edition's slug or an older edition's page key; every
+/// translation when `None`) into `lang` (every language when `None`).
+fn translations_to_stamp<'a>(
+    analysis: &'a dengji::Analysis,
+    slug: Option<&str>,
+    lang: Option<&str>,
+) -> Vec<(
+    &'a dengji::model::Document,
+    &'a dengji::model::Document,
+    &'a translation::TranslationStatus,
+)> {
+    analysis
+        .translations
+        .iter()
+        .filter(|t| slug.is_none_or(|s| s == t.slug) && lang.is_none_or(|l| l == t.lang))
+        .filter_map(|translated| {
+            let original = analysis
+                .documents
+                .iter()
+                .find(|d| d.slug == translated.slug)?;
+            let status = analysis
+                .translation_status
+                .get(&(translated.slug.clone(), translated.lang.clone()))?;
+            Some((original, translated, status))
+        })
+        .collect()
+}
+
 fn stamp(
     cli: &Cli,
     slug: Option<&str>,
@@ -752,7 +772,7 @@ fn stamp(
             .editions
             .get(slug)
             .and_then(|set| set.older.iter().find(|e| e.id == label));
-        let Some(older) = older else {
+        if older.is_none() {
             let labels = analysis
                 .editions
                 .get(slug)
@@ -772,50 +792,27 @@ fn stamp(
                 }
             );
             return ExitCode::FAILURE;
-        };
-        for translated in older
-            .translations
-            .iter()
-            .filter(|t| lang.is_none_or(|l| l == t.lang))
-        {
-            if let Some(status) = older
-                .status
-                .get(&(translated.slug.clone(), translated.lang.clone()))
-            {
-                work.push((&older.original, translated, status));
-            }
         }
+        // An older edition is translated under its page key.
+        let key = dengji::editions::page_key(slug, label);
+        work.extend(translations_to_stamp(&analysis, Some(&key), lang));
     } else {
-        for translated in analysis
-            .translations
-            .iter()
-            .filter(|t| slug.is_none_or(|s| s == t.slug) && lang.is_none_or(|l| l == t.lang))
-        {
-            let original = analysis
-                .documents
-                .iter()
-                .find(|d| d.slug == translated.slug);
-            let status = analysis
-                .translation_status
-                .get(&(translated.slug.clone(), translated.lang.clone()));
-            if let (Some(original), Some(status)) = (original, status) {
-                work.push((original, translated, status));
-            }
-        }
+        work.extend(translations_to_stamp(&analysis, slug, lang));
     }
     let mut failed = false;
     for (original, translated, status) in work {
         let outcome = translation::stamp(original, translated, &status.recorded, scope);
+        // An older edition's page key names its standard first.
+        let standard = translated.slug.split('/').next().unwrap_or_default();
         let name = match edition {
-            Some(label) => format!("{} edition {label} ({})", translated.slug, translated.lang),
+            Some(label) => format!("{standard} edition {label} ({})", translated.lang),
             None => format!("{} ({})", translated.slug, translated.lang),
         };
         for anchor in &outcome.unknown {
             eprintln!("error: {name}: the translation has no unit `{anchor}`");
             failed = true;
         }
-        let text =
-            translation::fingerprint::render(&translated.slug, &translated.lang, &outcome.entries);
+        let text = translation::fingerprint::render(standard, &translated.lang, &outcome.entries);
         let path = &status.fingerprints_file;
         let unchanged = std::fs::read_to_string(path).is_ok_and(|old| old == text);
         if !unchanged && let Err(e) = translation::fingerprint::write_atomically(path, &text) {

@@ -524,3 +524,57 @@ fn each_edition_has_an_impact_page_and_json() {
             .contains("href=\"/en/standards/backup-service/editions/2025/impact/\"")
     );
 }
+
+#[test]
+fn every_edition_has_pages_at_its_own_address() {
+    let site = built_example(&["build"]);
+    let read = |path: &str| read_public(&site, path);
+    for prefix in ["", "en/"] {
+        // The 2023 text at its stable address, saying it is not current and
+        // linking the same chapter of the current edition.
+        let old = read(&format!(
+            "{prefix}standards/backup-service/editions/2023/6/index.html"
+        ));
+        assert!(
+            old.contains("id=\"6.4\""),
+            "{prefix}: 2023's 6.4 is on its chapter page"
+        );
+        assert!(
+            old.contains(&format!(
+                "<a href=\"/{prefix}standards/backup-service/editions/2025/6/\">2025</a>"
+            )),
+            "{prefix}: same chapter in 2025"
+        );
+        // The current edition at today's address and at the one it keeps.
+        for path in [
+            "standards/backup-service/5/",
+            "standards/backup-service/editions/2025/5/",
+        ] {
+            let page = read(&format!("{prefix}{path}index.html"));
+            assert!(page.contains("id=\"5.4\""), "{prefix}{path}: 2025's 5.4");
+            assert!(
+                page.contains(&format!(
+                    "<a href=\"/{prefix}standards/backup-service/editions/2023/5/\">2023</a>"
+                )),
+                "{prefix}{path}: same chapter in 2023"
+            );
+        }
+        // Only the standard itself is listed among the standards.
+        let list = read(&format!("{prefix}standards/index.html"));
+        assert!(
+            !list.contains("editions/2023"),
+            "{prefix}: older edition not listed"
+        );
+    }
+    let zh_old = read("standards/backup-service/editions/2023/index.html");
+    assert!(zh_old.contains("本页为2023版，不是现行版次（现行为2025版）。"));
+    let en_new = read("en/standards/backup-service/index.html");
+    assert!(en_new.contains("Edition 2025, the current edition."));
+    // The foreword's reference to the edition it replaces links there.
+    let foreword = read("standards/backup-service/foreword/index.html");
+    assert!(foreword.contains("href=\"/standards/backup-service/editions/2023/\""));
+    // The 2023 edition's references stay inside it.
+    let general = read("standards/backup-service/editions/2023/6/index.html");
+    assert!(general.contains("href=\"/standards/backup-service/editions/2023/6/#6.4\""));
+    assert!(read("sitemap.xml").contains("standards/backup-service/editions/2023/6/"));
+}

@@ -757,6 +757,70 @@ impl Renderer<'_> {
         }
     }
 
+    /// The slug whose translation status a document's pages show: its own,
+    /// or for the current edition's copy under its page key, the standard's.
+    fn status_slug<'s>(&self, slug: &'s str) -> &'s str {
+        if crate::editions::is_page_key(slug) && !self.status.keys().any(|(s, _)| s == slug) {
+            slug.split('/').next().unwrap_or(slug)
+        } else {
+            slug
+        }
+    }
+
+    /// The edition bar of a standard with several editions: which edition
+    /// `original` is, in words, and every edition's cover in this view.
+    fn edition_links(
+        &self,
+        original: &Document,
+        edition: &Edition,
+    ) -> (Option<String>, Vec<view::EditionLink>) {
+        let base = original.slug.split('/').next().unwrap_or_default();
+        let Some(current) = self.documents.iter().find(|d| d.slug == base) else {
+            return (None, Vec::new());
+        };
+        let current_label = current.front.edition.clone().unwrap_or_default();
+        // Each edition once, at its own address (the current one at its
+        // page key too: the address it keeps).
+        let mut all: Vec<&Document> = self
+            .documents
+            .iter()
+            .filter(|d| d.slug.starts_with(&format!("{base}/editions/")))
+            .collect();
+        if all.len() < 2 {
+            return (None, Vec::new());
+        }
+        all.sort_by_key(|d| d.front.effective);
+        let root = format!("{}{}", self.base, edition.prefix);
+        let links: Vec<view::EditionLink> = all
+            .iter()
+            .map(|d| view::EditionLink {
+                label: d.front.edition.clone().unwrap_or_default(),
+                url: if self.doc_in(&d.slug, edition.lang).is_some() {
+                    format!("{root}standards/{}/", d.slug)
+                } else {
+                    format!("{}standards/{}/", self.base, d.slug)
+                },
+                current: d.front.edition.as_deref() == Some(current_label.as_str()),
+                this: d.front.edition == original.front.edition,
+                chapters: d.clauses.iter().map(|c| c.anchor.clone()).collect(),
+            })
+            .collect();
+        let label = original.front.edition.clone().unwrap_or_default();
+        let key = if label == current_label {
+            "edition_this_current"
+        } else {
+            "edition_this_older"
+        };
+        let note = edition
+            .strings
+            .get(key)
+            .cloned()
+            .unwrap_or_default()
+            .replace("{edition}", &label)
+            .replace("{current}", &current_label);
+        (Some(note), links)
+    }
+
     /// Slug → the URL of each standard's cover in `lang`'s single view,
     /// falling back to the original for standards not translated.
     fn hosted(&self, lang: &str) -> BTreeMap<String, String> {
@@ -803,6 +867,8 @@ impl Renderer<'_> {
             let summaries: Vec<view::DocSummary> = self
                 .documents
                 .iter()
+                // An older edition is reached from its standard's pages.
+                .filter(|d| !crate::editions::is_page_key(&d.slug))
                 .map(|original| match self.doc_in(&original.slug, edition.lang) {
                     Some(doc) => view::summary(doc, doc_url(&doc.slug), true, &front_html(doc)),
                     None => view::summary(
@@ -838,6 +904,7 @@ impl Renderer<'_> {
             };
             let single_doc_url = format!("{single_root}standards/{slug}/");
             let mut summary = view::summary(doc, doc_url(slug), true, &front_html(doc));
+            (summary.edition_note, summary.editions) = self.edition_links(original, edition);
             if edition.side_by_side {
                 summary.full_url = format!("{single_doc_url}all/");
             }
@@ -868,6 +935,7 @@ impl Renderer<'_> {
                     },
                     backlinks: self.resolution.backlinks.get(&key),
                     stale: if is_translation {
+                        let key = (self.status_slug(&d.slug).to_string(), d.lang.clone());
                         self.status.get(&key).map(|s| view::StaleContext {
                             anchors: &s.stale,
                             original: &stale_original,
@@ -895,7 +963,7 @@ impl Renderer<'_> {
             let translation_status: Vec<view::TranslationStatusView> = self
                 .status
                 .iter()
-                .filter(|((s, _), _)| s == slug)
+                .filter(|((s, _), _)| s == self.status_slug(slug))
                 .map(|(_, status)| {
                     view::translation_status(
                         status,

@@ -550,7 +550,13 @@ impl Stream<'_> {
         let no_pages = BTreeMap::new();
         let mut clause_records = Vec::new();
         let mut labels = Vec::new();
-        for doc in renderer.documents.iter().chain(renderer.translations) {
+        // Older editions are left out: their clauses would answer twice.
+        for doc in renderer
+            .documents
+            .iter()
+            .chain(renderer.translations)
+            .filter(|d| !crate::editions::is_page_key(&d.slug))
+        {
             let title = |lang: &str| {
                 renderer
                     .doc_in(&doc.slug, lang)

@@ -59,6 +59,23 @@ pub struct DocSummary {
     pub editorial_count: usize,
     /// False when listed in a language it has no translation into.
     pub translated: bool,
+    /// For a standard with several editions: which edition this is, in
+    /// words, and every edition, oldest first (empty otherwise).
+    pub edition_note: Option<String>,
+    pub editions: Vec<EditionLink>,
+}
+
+/// One edition of a standard, as the edition bar lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct EditionLink {
+    pub label: String,
+    /// Its cover.
+    pub url: String,
+    pub current: bool,
+    /// The edition the page shows.
+    pub this: bool,
+    /// Its chapters' anchors, so a chapter page links the same chapter.
+    pub chapters: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -212,6 +229,8 @@ pub fn summary(
         clause_count: clauses.len(),
         editorial_count,
         translated,
+        edition_note: None,
+        editions: Vec::new(),
     }
 }
 

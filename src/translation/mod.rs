@@ -207,10 +207,12 @@ fn check_one(
         .as_ref()
         .map(|e| format!(" --edition {e}"))
         .unwrap_or_default();
-    let stamp_command = format!("dengji stamp {}{edition_flag}", original.slug);
+    // An older edition's slug is its page key: its standard's slug first.
+    let slug = original.slug.split('/').next().unwrap_or_default();
+    let stamp_command = format!("dengji stamp {slug}{edition_flag}");
     let standard_name = match &sources.edition {
-        Some(e) => format!("`{}` (edition {e})", original.slug),
-        None => format!("`{}`", original.slug),
+        Some(e) => format!("`{slug}` (edition {e})"),
+        None => format!("`{slug}`"),
     };
     let stamp_hint = |anchor: &str| {
         format!(

@@ -9,16 +9,10 @@ use super::{TranslationStatus, Translations};
 /// One line per standard and language.
 pub fn coverage_text(translations: &Translations) -> String {
     let mut out = String::from("translation coverage (current units / units of the original):\n");
-    out.push_str(&coverage_rows(translations, None));
-    out
-}
-
-/// One line per translation; an older edition's named `<slug> (<label>)`.
-pub fn coverage_rows(translations: &Translations, edition: Option<&str>) -> String {
-    let mut out = String::new();
     for s in translations.values() {
-        let name = match edition {
-            Some(label) => format!("{} ({label})", s.slug),
+        // An older edition (`<slug>/editions/<label>`) as `<slug> (<label>)`.
+        let name = match s.slug.split_once("/editions/") {
+            Some((slug, label)) => format!("{slug} ({label})"),
             None => s.slug.clone(),
         };
         out.push_str(&format!(
