@@ -578,3 +578,25 @@ fn every_edition_has_pages_at_its_own_address() {
     assert!(general.contains("href=\"/standards/backup-service/editions/2023/6/#6.4\""));
     assert!(read("sitemap.xml").contains("standards/backup-service/editions/2023/6/"));
 }
+
+#[test]
+fn an_older_editions_rules_are_checked_against_its_own_text() {
+    // 2023's rules cite 6.4, which its text has; a clause only 2025 has is
+    // an error in the 2023 rules, located there.
+    let site = example_copy();
+    let rules = "content/backup-service/editions/2023/rules.yaml";
+    let line = common::set_line(
+        site.path(),
+        rules,
+        "          - clause: \"6.4\"",
+        "          - clause: \"6.5\"",
+    );
+    let out = common::dengji(site.path(), &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with(&format!("{rules}:{line}:")) && l.contains("6.5")),
+        "{err}"
+    );
+}
