@@ -114,6 +114,15 @@ fn each_edition_has_a_changes_page_in_every_language() {
             page.contains("id=\"removed-6.3\""),
             "{prefix}: the removed clause"
         );
+        // The foreword's list of technical changes links to the rows.
+        assert!(
+            page.contains("<span class=\"changes-technical-links\""),
+            "{prefix}: technical changes"
+        );
+        assert!(
+            page.contains("<a href=\"#5.4\">5.4</a>"),
+            "{prefix}: 5.4's row"
+        );
         // The rules' threshold change, linked to the rules page.
         assert!(
             page.contains("at_least.value: 5 → 8"),

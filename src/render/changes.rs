@@ -13,6 +13,9 @@ pub struct ChangesView {
     pub old: String,
     pub new: String,
     pub summary: String,
+    /// The new edition's foreword's list of technical changes, each item
+    /// linking the clauses it cites to their rows here.
+    pub technical: Vec<TechnicalView>,
     /// Changed rows and folded runs of unchanged clauses, in order.
     pub blocks: Vec<BlockView>,
     pub graded: bool,
@@ -28,6 +31,12 @@ pub enum BlockView {
         label: String,
         clauses: Vec<ClauseLinkView>,
     },
+}
+
+#[derive(Serialize)]
+pub struct TechnicalView {
+    pub text: String,
+    pub links: Vec<ClauseLinkView>,
 }
 
 #[derive(Serialize)]
@@ -221,6 +230,7 @@ pub fn changes(c: &Comparison, cx: &ChangesContext) -> ChangesView {
         old: c.old.clone(),
         new: c.new.clone(),
         summary,
+        technical: Vec::new(),
         blocks,
         graded: c.rules.graded,
         requirements,
@@ -312,4 +322,55 @@ fn row(clause: &ClauseComparison, cx: &ChangesContext) -> Option<RowView> {
         note,
         diffs,
     })
+}
+
+/// The list items of the new edition's foreword (`foreword`), the list of
+/// technical changes a revision's foreword gives, each with the clauses it
+/// cites: a link to the clause's row on this page when it has one
+/// (`rows`), else to the clause.
+pub fn technical_changes(
+    new: &crate::model::Document,
+    rows: &std::collections::BTreeSet<String>,
+    clause_url: &dyn Fn(&str) -> Option<String>,
+) -> Vec<TechnicalView> {
+    use crate::model::{AnnotationKind, Block};
+    let Some(foreword) = new.clauses.iter().find(|c| c.anchor == "foreword") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for block in &foreword.blocks {
+        let Block::List { items } = block else {
+            continue;
+        };
+        for item in items {
+            let mut anchors: Vec<&str> = Vec::new();
+            for a in &item.text.annotations {
+                match &a.kind {
+                    AnnotationKind::Ref { anchor } => anchors.push(anchor),
+                    AnnotationKind::Range { members, .. } => {
+                        anchors.extend(members.iter().map(String::as_str));
+                    }
+                    _ => {}
+                }
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            anchors.retain(|a| seen.insert(*a));
+            out.push(TechnicalView {
+                text: format!("{} {}", item.marker, item.text.markdown),
+                links: anchors
+                    .into_iter()
+                    .map(|a| ClauseLinkView {
+                        label: a.to_string(),
+                        lang: None,
+                        url: if rows.contains(a) {
+                            Some(format!("#{a}"))
+                        } else {
+                            clause_url(a)
+                        },
+                    })
+                    .collect(),
+            });
+        }
+    }
+    out
 }

@@ -1145,7 +1145,7 @@ impl Renderer<'_> {
                     (current && scheme.is_some())
                         .then(|| format!("{single_doc_url}rules/#{}", rules::rule_anchor(part, id)))
                 };
-                let view = changes::changes(
+                let mut view = changes::changes(
                     comparison,
                     &changes::ChangesContext {
                         strings: edition.strings,
@@ -1159,6 +1159,17 @@ impl Renderer<'_> {
                         original_tag: self.foreign_tag(edition.lang),
                     },
                 );
+                if current {
+                    let rows: BTreeSet<String> = view
+                        .blocks
+                        .iter()
+                        .filter_map(|b| match b {
+                            changes::BlockView::Row(r) => Some(r.anchor.clone()),
+                            changes::BlockView::Unchanged { .. } => None,
+                        })
+                        .collect();
+                    view.technical = changes::technical_changes(doc, &rows, &clause_url);
+                }
                 let mut ctx = Context::new();
                 ctx.insert("doc", &summary);
                 ctx.insert("extras", &extras);
