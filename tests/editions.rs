@@ -609,3 +609,21 @@ fn an_older_editions_rules_are_checked_against_its_own_text() {
         "{err}"
     );
 }
+
+#[test]
+fn the_edition_bar_is_on_every_kind_of_page_of_the_standard() {
+    let site = built_example(&["build"]);
+    for page in [
+        "standards/backup-service/editions/2023/index.html",
+        "standards/backup-service/editions/2023/all/index.html",
+        "standards/backup-service/editions/2023/terms/index.html",
+        "en/standards/backup-service/editions/2023/translation/index.html",
+        "standards/backup-service/rules/index.html",
+        "en/standards/backup-service/5/index.html",
+    ] {
+        assert!(
+            read_public(&site, page).contains("<nav class=\"edition-bar\""),
+            "{page}"
+        );
+    }
+}
