@@ -42,6 +42,14 @@ fn read_public(site: &tempfile::TempDir, path: &str) -> String {
         .unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// What `check` of a broken copy says; it must fail.
+fn failed_check(site: &tempfile::TempDir) -> String {
+    let out = common::dengji(site.path(), &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    err
+}
+
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -306,9 +314,7 @@ fn editions_that_overlap_or_mislabel_are_located_errors() {
         "effective:",
         "effective: 2023-06-01\nwithdrawn: 2025-12-31",
     );
-    let out = common::dengji(site.path(), &["check"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = failed_check(&site);
     assert!(
         err.contains(&format!(
             "{old}:{}:1: error: editions `2023` and `2025` of `backup-service` overlap",
@@ -333,7 +339,7 @@ fn editions_that_overlap_or_mislabel_are_located_errors() {
         "effective:",
         "effective: 2022-01-01",
     );
-    let err = stderr(&common::dengji(site.path(), &["check"]));
+    let err = failed_check(&site);
     assert!(
         err.contains("takes effect on 2023-06-01, after the current edition `2025`"),
         "{err}"
@@ -435,7 +441,7 @@ fn a_certificate_naming_an_unknown_edition_is_a_located_error() {
         "  - standard: backup-service",
         "  - standard: backup-service\n    edition: \"2019\"",
     );
-    let err = stderr(&common::dengji(site.path(), &["check"]));
+    let err = failed_check(&site);
     assert!(
         err.contains(&format!(
             "{file}:{}:14: error: backup-service has no edition `2019`",
@@ -456,7 +462,7 @@ fn a_certificate_naming_an_unknown_edition_is_a_located_error() {
         "effective:",
         "effective: 2023-06-01\ntransition_until: 2023-12-31",
     );
-    let err = stderr(&common::dengji(site.path(), &["check"]));
+    let err = failed_check(&site);
     assert!(
         err.contains(&format!(
             "{old}:{}:1: error: edition `2023` of `backup-service` is the first",
@@ -600,9 +606,7 @@ fn an_older_editions_rules_are_checked_against_its_own_text() {
         "          - clause: \"6.4\"",
         "          - clause: \"6.5\"",
     );
-    let out = common::dengji(site.path(), &["check"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = failed_check(&site);
     assert!(
         err.lines()
             .any(|l| l.starts_with(&format!("{rules}:{line}:")) && l.contains("6.5")),

@@ -114,15 +114,7 @@ pub fn summary_line(c: &Comparison) -> String {
 }
 
 fn heading(side: &ClauseSide) -> String {
-    let number = if side.number.is_empty() {
-        side.anchor.as_str()
-    } else {
-        side.number.as_str()
-    };
-    match &side.title {
-        Some(t) => format!("{number} {t}"),
-        None => number.to_string(),
-    }
+    side.heading(side.title.as_deref())
 }
 
 fn clause_lines(out: &mut String, clause: &ClauseComparison, colour: bool) {
@@ -136,11 +128,7 @@ fn clause_lines(out: &mut String, clause: &ClauseComparison, colour: bool) {
             format!(
                 "{} (was {}; {})",
                 heading(b),
-                if a.number.is_empty() {
-                    &a.anchor
-                } else {
-                    &a.number
-                },
+                a.number_or_anchor(),
                 match clause.matched_by {
                     Some(MatchedBy::IdenticalText) => "same text".to_string(),
                     _ => format!("{}% of the text in common", clause.similarity_percent),

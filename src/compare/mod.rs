@@ -108,6 +108,27 @@ pub struct ClauseSide {
     pub title: Option<String>,
 }
 
+impl ClauseSide {
+    /// The number as printed, or the anchor of an unnumbered section.
+    pub fn number_or_anchor(&self) -> &str {
+        if self.number.is_empty() {
+            &self.anchor
+        } else {
+            &self.number
+        }
+    }
+
+    /// Number and `title` (the clause's own, or a translation's); an
+    /// unnumbered section (前言) by its title alone.
+    pub fn heading(&self, title: Option<&str>) -> String {
+        match (self.number.is_empty(), title) {
+            (true, Some(title)) => title.to_string(),
+            (false, Some(title)) => format!("{} {title}", self.number),
+            (_, None) => self.number_or_anchor().to_string(),
+        }
+    }
+}
+
 /// One clause across the two editions.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ClauseComparison {

@@ -134,9 +134,9 @@ pub fn compare(
     let mut other = Vec::new();
     diff_values(
         "",
-        &old.map(|s| without_requirements(&s.rules))
+        &old.and_then(|s| serde_json::to_value(s.rules.without_requirements()).ok())
             .unwrap_or(Value::Null),
-        &new.map(|s| without_requirements(&s.rules))
+        &new.and_then(|s| serde_json::to_value(s.rules.without_requirements()).ok())
             .unwrap_or(Value::Null),
         &mut other,
     );
@@ -161,33 +161,20 @@ fn requirements<'a>(
 ) -> BTreeMap<Key, Definition<'a>> {
     let mut out = BTreeMap::new();
     for part in &rules.parts {
-        let blocks = part
-            .levels
-            .iter()
-            .map(|(level, block)| (Some(level.clone()), &block.requirements))
-            .chain(std::iter::once((None, &part.all_levels)))
-            .chain(
-                part.score
-                    .iter()
-                    .flat_map(|s| &s.groups)
-                    .map(|g| (None, &g.items)),
+        for (level, r) in part.requirements_by_level() {
+            let id = match &r.id {
+                Some(id) => id.clone(),
+                None => follow(&r.clause),
+            };
+            let mut followed = serde_json::to_value(r).unwrap_or(Value::Null);
+            follow_clauses(&mut followed, follow);
+            out.insert(
+                (part.id.clone(), level.map(str::to_string), id),
+                Definition {
+                    requirement: r,
+                    followed,
+                },
             );
-        for (level, list) in blocks {
-            for r in list {
-                let id = match &r.id {
-                    Some(id) => id.clone(),
-                    None => follow(&r.clause),
-                };
-                let mut followed = serde_json::to_value(r).unwrap_or(Value::Null);
-                follow_clauses(&mut followed, follow);
-                out.insert(
-                    (part.id.clone(), level.clone(), id),
-                    Definition {
-                        requirement: r,
-                        followed,
-                    },
-                );
-            }
         }
     }
     out
@@ -208,23 +195,6 @@ fn follow_clauses(value: &mut Value, follow: &dyn Fn(&str) -> String) {
         Value::Array(items) => items.iter_mut().for_each(|v| follow_clauses(v, follow)),
         _ => {}
     }
-}
-
-/// The rules with every requirement list emptied, as JSON.
-fn without_requirements(rules: &Rules) -> Value {
-    let mut rules = rules.clone();
-    for part in &mut rules.parts {
-        for block in part.levels.values_mut() {
-            block.requirements.clear();
-        }
-        part.all_levels.clear();
-        if let Some(score) = &mut part.score {
-            for group in &mut score.groups {
-                group.items.clear();
-            }
-        }
-    }
-    serde_json::to_value(&rules).unwrap_or(Value::Null)
 }
 
 /// Every leaf that differs between `a` and `b`, by path. Lists of maps with

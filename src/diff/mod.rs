@@ -1286,33 +1286,22 @@ impl<'a> Cx<'a> {
             let mut map = BTreeMap::new();
             let Some(s) = s else { return map };
             for part in &s.rules.parts {
-                let blocks = part
-                    .levels
-                    .iter()
-                    .map(|(level, block)| (Some(level.clone()), &block.requirements))
-                    .chain(std::iter::once((None, &part.all_levels)));
-                let groups = part
-                    .score
-                    .iter()
-                    .flat_map(|score| &score.groups)
-                    .map(|g| (None, &g.items));
-                for (level, reqs) in blocks.chain(groups) {
-                    for r in reqs {
-                        let value = serde_json::to_value(r).unwrap_or_default();
-                        let reference = RequirementRef {
-                            part: part.id.clone(),
-                            id: r.id().to_string(),
-                            clause: r.clause.clone(),
-                            clause_url: self.links.url(slug, &r.clause),
-                            level: level.clone(),
-                            summary_en: r.en.clone(),
-                            summary_zh: r.zh.clone(),
-                        };
-                        map.insert(
-                            (part.id.clone(), level.clone(), r.id().to_string()),
-                            (value, reference),
-                        );
-                    }
+                for (level, r) in part.requirements_by_level() {
+                    let level = level.map(str::to_string);
+                    let value = serde_json::to_value(r).unwrap_or_default();
+                    let reference = RequirementRef {
+                        part: part.id.clone(),
+                        id: r.id().to_string(),
+                        clause: r.clause.clone(),
+                        clause_url: self.links.url(slug, &r.clause),
+                        level: level.clone(),
+                        summary_en: r.en.clone(),
+                        summary_zh: r.zh.clone(),
+                    };
+                    map.insert(
+                        (part.id.clone(), level, r.id().to_string()),
+                        (value, reference),
+                    );
                 }
             }
             map
@@ -1336,23 +1325,7 @@ impl<'a> Cx<'a> {
             });
         }
         // Everything else: the rules without their requirements.
-        let rest = |s: Option<&Scheme>| {
-            s.map(|s| {
-                let mut rules = s.rules.clone();
-                for part in &mut rules.parts {
-                    for block in part.levels.values_mut() {
-                        block.requirements.clear();
-                    }
-                    part.all_levels.clear();
-                    if let Some(score) = &mut part.score {
-                        for g in &mut score.groups {
-                            g.items.clear();
-                        }
-                    }
-                }
-                format!("{rules:?}")
-            })
-        };
+        let rest = |s: Option<&Scheme>| s.map(|s| format!("{:?}", s.rules.without_requirements()));
         (out, rest(old) != rest(new))
     }
 

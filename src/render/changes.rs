@@ -54,10 +54,10 @@ impl ChangesContext<'_> {
             && in_new
             && let Some(title) = (self.translated_title)(&side.anchor)
         {
-            return (heading(side, Some(&title)), None);
+            return (side.heading(Some(&title)), None);
         }
         (
-            heading(side, side.title.as_deref()),
+            side.heading(side.title.as_deref()),
             self.original_tag.map(str::to_string),
         )
     }
@@ -131,24 +131,6 @@ pub struct ChangesContext<'a> {
 impl ChangesContext<'_> {
     fn t(&self, key: &str) -> String {
         self.strings.get(key).cloned().unwrap_or_default()
-    }
-}
-
-/// Number and title; an unnumbered section (前言) by its title alone.
-fn heading(side: &ClauseSide, title: Option<&str>) -> String {
-    match (side.number.is_empty(), title) {
-        (true, Some(title)) => title.to_string(),
-        (true, None) => side.anchor.clone(),
-        (false, Some(title)) => format!("{} {title}", side.number),
-        (false, None) => side.number.clone(),
-    }
-}
-
-fn number(side: &ClauseSide) -> &str {
-    if side.number.is_empty() {
-        &side.anchor
-    } else {
-        &side.number
     }
 }
 
@@ -256,7 +238,7 @@ fn row(clause: &ClauseComparison, cx: &ChangesContext) -> Option<RowView> {
             };
             Some(
                 cx.t("changes_was")
-                    .replace("{number}", number(old))
+                    .replace("{number}", old.number_or_anchor())
                     .replace("{how}", &how),
             )
         }

@@ -365,6 +365,41 @@ impl Part {
             .flat_map(|s| s.groups.iter().flat_map(|g| &g.items));
         blocks.chain(&self.all_levels).chain(scored)
     }
+
+    /// The top-level requirements with the level whose block states them
+    /// (`None` for requirements of every level and score items).
+    pub fn requirements_by_level(&self) -> impl Iterator<Item = (Option<&str>, &Requirement)> {
+        let blocks = self.levels.iter().flat_map(|(level, b)| {
+            b.requirements
+                .iter()
+                .map(move |r| (Some(level.as_str()), r))
+        });
+        let scored = self
+            .score
+            .iter()
+            .flat_map(|s| s.groups.iter().flat_map(|g| &g.items));
+        blocks.chain(self.all_levels.iter().chain(scored).map(|r| (None, r)))
+    }
+}
+
+impl Rules {
+    /// The rules with every requirement list emptied: what else a revision
+    /// of the rules can change (levels, categories, scores, lifecycle).
+    pub fn without_requirements(&self) -> Rules {
+        let mut rules = self.clone();
+        for part in &mut rules.parts {
+            for block in part.levels.values_mut() {
+                block.requirements.clear();
+            }
+            part.all_levels.clear();
+            if let Some(score) = &mut part.score {
+                for group in &mut score.groups {
+                    group.items.clear();
+                }
+            }
+        }
+        rules
+    }
 }
 
 impl Group {
