@@ -62,9 +62,25 @@ pub struct Analysis {
 }
 
 /// Loads, models and resolves the site at `root`. Only a failure to load
-/// stops early; otherwise errors are collected in the analysis.
+/// stops early; otherwise errors are collected in the analysis. The grades
+/// are not kept ([`grade::Grades`]).
 pub fn analyse(root: &Path, as_of: jiff::civil::Date) -> Result<Analysis, Diagnostics> {
     analyse_with(root, as_of, Reuse::default())
+}
+
+/// As [`analyse`], keeping every organisation's grades (for `dengji diff`).
+pub fn analyse_keeping_grades(
+    root: &Path,
+    as_of: jiff::civil::Date,
+) -> Result<Analysis, Diagnostics> {
+    analyse_with(
+        root,
+        as_of,
+        Reuse {
+            keep_grades: true,
+            ..Reuse::default()
+        },
+    )
 }
 
 /// What a second analysis (`dengji diff`'s other side) may take from a
@@ -78,6 +94,10 @@ pub struct Reuse<'a> {
     /// The registry folder's entries when they are not on disk (a git
     /// revision's, [`registry::load_listing`]); `None` reads the folder.
     pub listing: Option<registry::Listing>,
+    /// Keep every organisation's grades in [`Analysis::grades`], as a
+    /// comparison needs; otherwise each is dropped once its findings are
+    /// known and graded again when rendered.
+    pub keep_grades: bool,
 }
 
 /// As [`analyse`], taking from `reuse` what is unchanged.
@@ -183,8 +203,15 @@ pub fn analyse_with(
         schemes: &a.schemes,
         grades: &a.grades,
     });
-    let (grades, _) = grade::grade_reusing(&registry, &schemes, as_of, previous);
-    diagnostics.extend(grade::findings(&registry, &schemes, &grades));
+    let grades = if reuse.keep_grades {
+        let (grades, _) = grade::grade_reusing(&registry, &schemes, as_of, previous);
+        diagnostics.extend(grade::findings(&registry, &schemes, &grades));
+        grades
+    } else {
+        let (grades, findings) = grade::grade_for_findings(&registry, &schemes, as_of);
+        diagnostics.extend(findings);
+        grades
+    };
     diagnostics.sort();
     let diagnostics = diagnostics.relative_to(root);
     Ok(Analysis {

@@ -336,15 +336,15 @@ fn grade(cli: &Cli, file: &std::path::Path, format: ReportFormat, lang: &str) ->
         ReportFormat::Json => Default::default(),
     };
     let org = &analysis.registry.organisations[index];
-    let Some(og) = analysis.grades.get(&org.id) else {
-        return ExitCode::FAILURE;
-    };
+    let og = analysis
+        .grades
+        .organisation(&analysis.registry, index, org, &analysis.schemes);
     let report =
-        dengji::grade::report::Reporter::new(&analysis.schemes, &analysis.grades).report(org, og);
+        dengji::grade::report::Reporter::new(&analysis.schemes, &analysis.grades).report(org, &og);
     match format {
         ReportFormat::Text => print!("{}", dengji::grade::report::text(&report, lang, &strings)),
         ReportFormat::Json => match serde_json::to_string_pretty(
-            &dengji::export::api::organisation::build(&report, org, og, &analysis.schemes),
+            &dengji::export::api::organisation::build(&report, org, &og, &analysis.schemes),
         ) {
             Ok(json) => println!("{json}"),
             Err(e) => {

@@ -915,11 +915,17 @@ mod tests {
         };
         for i in 0..count {
             let org = generator.organisation(i).expect("organisation");
-            let ours = analysis.grades.get(&org.id).expect("graded");
-            let theirs = bundled.grades.get(&org.template).expect("template graded");
+            let ours = analysis
+                .grades
+                .get(&analysis.registry, &org.id, &analysis.schemes)
+                .expect("graded");
+            let theirs = bundled
+                .grades
+                .get(&bundled.registry, &org.template, &bundled.schemes)
+                .expect("template graded");
             assert_eq!(
-                without_id(ours),
-                without_id(theirs),
+                without_id(&ours),
+                without_id(&theirs),
                 "{} after {}",
                 org.id,
                 org.template

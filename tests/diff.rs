@@ -127,7 +127,12 @@ struct Pick {
 /// that 3 staff is below every level and the level falls).
 fn staff_picks(a: &dengji::Analysis) -> Vec<Pick> {
     let mut out = Vec::new();
-    for (org, og) in a.registry.organisations.iter().zip(&a.grades.organisations) {
+    for (org, og) in a
+        .registry
+        .organisations
+        .iter()
+        .zip(a.grades.every(&a.registry, &a.schemes))
+    {
         if !org.text.lines().any(|l| {
             l.strip_prefix("  staff: ")
                 .is_some_and(|v| v.trim().parse::<u32>().is_ok_and(|n| n >= 5))
@@ -182,7 +187,12 @@ fn set_staff(root: &Path, file: &str, n: u32) {
 /// its last event).
 fn valid_certificate(a: &dengji::Analysis, not: &[&str]) -> (String, String, usize) {
     let day_before = as_of().yesterday().expect("date");
-    for (org, og) in a.registry.organisations.iter().zip(&a.grades.organisations) {
+    for (org, og) in a
+        .registry
+        .organisations
+        .iter()
+        .zip(a.grades.every(&a.registry, &a.schemes))
+    {
         if not.contains(&org.id.as_str()) {
             continue;
         }

@@ -64,7 +64,12 @@ fn bundled_registry_covers_every_standard_category_level_and_status() {
     let mut held: BTreeSet<(String, String)> = BTreeSet::new();
     let mut levels: BTreeSet<(String, String)> = BTreeSet::new();
     let mut statuses: BTreeSet<Status> = BTreeSet::new();
-    for (org, og) in a.registry.organisations.iter().zip(&a.grades.organisations) {
+    for (org, og) in a
+        .registry
+        .organisations
+        .iter()
+        .zip(a.grades.every(&a.registry, &a.schemes))
+    {
         for (c, state) in org.data.certificates.iter().zip(&og.certificates) {
             held.insert((c.standard.clone(), c.category.clone()));
             levels.insert((c.standard.clone(), c.level.clone()));
@@ -480,10 +485,10 @@ fn grade_text_uses_the_pages_words_units_and_order() {
             })
             .take(3)
         {
-            let Some(og) = a.grades.get(&org.id) else {
+            let Some(og) = a.grades.get(&a.registry, &org.id, &a.schemes) else {
                 continue;
             };
-            let report = reporter.report(org, og);
+            let report = reporter.report(org, &og);
             let out = dengji(
                 &repo_root(),
                 &[
@@ -556,10 +561,10 @@ fn levels_list_their_requirements_in_the_standards_order() {
     let reporter = dengji::grade::report::Reporter::new(&a.schemes, &a.grades);
     let mut inheriting = 0;
     for org in &a.registry.organisations {
-        let Some(og) = a.grades.get(&org.id) else {
+        let Some(og) = a.grades.get(&a.registry, &org.id, &a.schemes) else {
             continue;
         };
-        for g in reporter.report(org, og).grades {
+        for g in reporter.report(org, &og).grades {
             for p in &g.parts {
                 for l in &p.levels {
                     let own = l

@@ -75,8 +75,11 @@ fn fixture() -> &'static Fixture {
         let mut raise: Vec<Pick> = Vec::new();
         let mut lower: Vec<Pick> = Vec::new();
         let orgs = analysis.registry.organisations.iter();
-        for (o, (org, og)) in orgs.zip(&analysis.grades.organisations).enumerate() {
-            let report = reporter.report(org, og);
+        for (o, (org, og)) in orgs
+            .zip(analysis.grades.every(&analysis.registry, &analysis.schemes))
+            .enumerate()
+        {
+            let report = reporter.report(org, &og);
             for (i, c) in report.certificates.iter().enumerate() {
                 let Some(g) = report
                     .grades

@@ -658,10 +658,21 @@ fn unreadable(side: &Side) -> BTreeSet<String> {
         .collect()
 }
 
+/// Every organisation's grades of a side: a diff's analyses keep them
+/// (`crate::Reuse::keep_grades`), since it compares them requirement by
+/// requirement.
+fn kept(grades: &Grades) -> &[std::sync::Arc<crate::grade::OrganisationGrades>] {
+    debug_assert!(
+        grades.all().is_some(),
+        "a diff's analyses keep their grades"
+    );
+    grades.all().unwrap_or_default()
+}
+
 impl<'a> Cx<'a> {
     fn grades_of(side: &Side, org: &Organisation) -> Vec<GradeRef> {
         side.grades
-            .get(&org.id)
+            .get(side.registry, &org.id, side.schemes)
             .map(|og| {
                 og.results
                     .iter()
@@ -752,14 +763,14 @@ impl<'a> Cx<'a> {
             .registry
             .organisations
             .iter()
-            .zip(&self.new.grades.organisations)
+            .zip(kept(self.new.grades))
         {
             let Some(i) = index_of(self.old.registry, &o.id) else {
                 continue;
             };
             let (Some(before), Some(old_grades)) = (
                 self.old.registry.organisations.get(i),
-                self.old.grades.organisations.get(i),
+                kept(self.old.grades).get(i),
             ) else {
                 continue;
             };
@@ -1233,8 +1244,8 @@ impl<'a> Cx<'a> {
                 .registry
                 .organisations
                 .iter()
-                .zip(&before.organisations)
-                .zip(&after.organisations)
+                .zip(kept(before))
+                .zip(kept(&after))
             {
                 let categories: BTreeSet<&str> = g0
                     .results

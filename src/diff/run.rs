@@ -117,7 +117,7 @@ pub fn diff(
             ));
             let (revision, new) = rayon::join(
                 || git::read_revision(root, spec),
-                || crate::analyse(root, as_of),
+                || crate::analyse_keeping_grades(root, as_of),
             );
             let revision = revision.map_err(Failure::Git)?;
             let new = new.map_err(Failure::WorkingTree)?;
@@ -128,6 +128,7 @@ pub fn diff(
             let reuse = crate::Reuse {
                 analysis: Some(&new),
                 listing,
+                keep_grades: true,
             };
             let old = crate::analyse_with(&revision.root, as_of, reuse);
             stage("comparing");
@@ -143,12 +144,13 @@ pub fn diff(
         }
         Against::Date(to) => {
             stage(&format!("loading, checking and grading on {as_of}"));
-            let old = crate::analyse(root, as_of).map_err(Failure::WorkingTree)?;
+            let old = crate::analyse_keeping_grades(root, as_of).map_err(Failure::WorkingTree)?;
             // The same files: the second date parses none of them again.
             stage(&format!("checking and grading on {to}"));
             let reuse = crate::Reuse {
                 analysis: Some(&old),
                 listing: None,
+                keep_grades: true,
             };
             let new = crate::analyse_with(root, to, reuse).map_err(Failure::WorkingTree)?;
             stage("comparing");

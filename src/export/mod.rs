@@ -374,8 +374,8 @@ pub(crate) mod fixture {
                 .registry
                 .organisations
                 .iter()
-                .zip(&analysis.grades.organisations)
-                .map(|(org, og)| reporter.report(org, og))
+                .zip(analysis.grades.every(&analysis.registry, &analysis.schemes))
+                .map(|(org, og)| reporter.report(org, &og))
                 .collect();
             Bundled { analysis, reports }
         })
@@ -711,12 +711,13 @@ mod doc_examples {
                 .iter()
                 .position(|r| r.organisation.id == id)
                 .unwrap_or_else(|| panic!("{file}: no organisation {id}"));
-            let organisation = api::organisation::build(
-                &b.reports[i],
-                &b.analysis.registry.organisations[i],
-                &b.analysis.grades.organisations[i],
-                &b.analysis.schemes,
-            );
+            let org = &b.analysis.registry.organisations[i];
+            let og =
+                b.analysis
+                    .grades
+                    .organisation(&b.analysis.registry, i, org, &b.analysis.schemes);
+            let organisation =
+                api::organisation::build(&b.reports[i], org, &og, &b.analysis.schemes);
             if example.get("generated_at").is_some() {
                 let bytes = api::organisation(&organisation, GENERATED_AT)
                     .unwrap_or_else(|e| panic!("{e}"));

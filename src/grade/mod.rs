@@ -35,17 +35,85 @@ pub use editions::{GradedEdition, grading_edition, scheme_of};
 pub use reuse::{Previous, grade_reusing};
 
 /// Every organisation's grades on one date.
+///
+/// A build does not keep them: each organisation's full grades (every
+/// requirement's evaluation, about 120 KB) are graded, turned into findings
+/// and dropped, and graded again when its pages are rendered, so memory
+/// does not grow with them. `dengji diff`, which compares two sides
+/// requirement by requirement, keeps them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Grades {
     pub as_of: Date,
-    /// In registry order (sorted by id). Shared: `dengji diff` takes an
-    /// unchanged organisation's grades from the other side.
-    pub organisations: Vec<std::sync::Arc<OrganisationGrades>>,
+    /// In registry order (sorted by id), when kept. Shared: `dengji diff`
+    /// takes an unchanged organisation's grades from the other side.
+    kept: Option<Vec<std::sync::Arc<OrganisationGrades>>>,
 }
 
 impl Grades {
-    pub fn get(&self, id: &str) -> Option<&OrganisationGrades> {
-        self.organisations.iter().find(|o| o.id == id).map(|o| &**o)
+    /// Grades kept for every organisation, in registry order.
+    pub fn kept(as_of: Date, organisations: Vec<std::sync::Arc<OrganisationGrades>>) -> Self {
+        Grades {
+            as_of,
+            kept: Some(organisations),
+        }
+    }
+
+    /// Grades on `as_of` that were not kept: [`Grades::organisation`]
+    /// grades each organisation again when asked.
+    pub fn not_kept(as_of: Date) -> Self {
+        Grades { as_of, kept: None }
+    }
+
+    /// Every organisation's grades in registry order, if they were kept.
+    pub fn all(&self) -> Option<&[std::sync::Arc<OrganisationGrades>]> {
+        self.kept.as_deref()
+    }
+
+    /// The grades of `org`, at `index` in `registry`: the kept ones, or
+    /// graded again under `schemes` on the same date, which gives the same
+    /// result (grading is a pure function of the file, the rules and the
+    /// date).
+    pub fn organisation(
+        &self,
+        registry: &Registry,
+        index: usize,
+        org: &Organisation,
+        schemes: &Schemes,
+    ) -> std::sync::Arc<OrganisationGrades> {
+        let kept = self.kept.as_ref().and_then(|all| all.get(index));
+        match kept {
+            Some(grades) if grades.id == org.id => std::sync::Arc::clone(grades),
+            _ => std::sync::Arc::new(grade_organisation(org, registry, schemes, self.as_of)),
+        }
+    }
+
+    /// Every organisation's grades in registry order (kept, or graded
+    /// again), one at a time as the iterator is consumed.
+    pub fn every<'a>(
+        &'a self,
+        registry: &'a Registry,
+        schemes: &'a Schemes,
+    ) -> impl Iterator<Item = std::sync::Arc<OrganisationGrades>> + 'a {
+        registry
+            .organisations
+            .iter()
+            .enumerate()
+            .map(move |(index, org)| self.organisation(registry, index, org, schemes))
+    }
+
+    /// As [`Grades::organisation`], by the organisation's id.
+    pub fn get(
+        &self,
+        registry: &Registry,
+        id: &str,
+        schemes: &Schemes,
+    ) -> Option<std::sync::Arc<OrganisationGrades>> {
+        let (index, org) = registry
+            .organisations
+            .iter()
+            .enumerate()
+            .find(|(_, o)| o.id == id)?;
+        Some(self.organisation(registry, index, org, schemes))
     }
 }
 
@@ -329,10 +397,28 @@ pub fn grade(registry: &Registry, schemes: &Schemes, date: Date) -> Grades {
         .par_iter()
         .map(|org| std::sync::Arc::new(grade_organisation(org, registry, schemes, date)))
         .collect();
-    Grades {
-        as_of: date,
-        organisations,
-    }
+    Grades::kept(date, organisations)
+}
+
+/// Grades every organisation of `registry` on `date` for its findings
+/// alone ([`findings`]), keeping none of the grades: each organisation's
+/// are dropped as soon as its findings are known.
+pub fn grade_for_findings(
+    registry: &Registry,
+    schemes: &Schemes,
+    date: Date,
+) -> (Grades, crate::diag::Diagnostics) {
+    use rayon::prelude::*;
+    let per_organisation: Vec<Vec<crate::diag::Diagnostic>> = registry
+        .organisations
+        .par_iter()
+        .map(|org| {
+            let grades = grade_organisation(org, registry, schemes, date);
+            organisation_findings(org, &grades, schemes, date)
+        })
+        .collect();
+    let findings = per_organisation.into_iter().flatten().collect();
+    (Grades::not_kept(date), findings)
 }
 
 /// The state on `date` of each of the file's certificates, in file order,
@@ -1278,14 +1364,32 @@ fn short_path(file: &std::path::Path) -> String {
 /// Where registered levels and computed ones disagree: a warning (an error
 /// under `--strict`) when the registered level is higher, information when
 /// the evidence supports more.
+///
+/// `grades` must have been kept ([`Grades::all`]); grades that were not
+/// have had their findings taken already ([`grade_for_findings`]).
 pub fn findings(
     registry: &Registry,
     schemes: &Schemes,
     grades: &Grades,
 ) -> crate::diag::Diagnostics {
+    registry
+        .organisations
+        .iter()
+        .zip(grades.all().unwrap_or_default())
+        .flat_map(|(org, og)| organisation_findings(org, og, schemes, grades.as_of))
+        .collect()
+}
+
+/// The findings of one organisation's grades (see [`findings`]).
+fn organisation_findings(
+    org: &Organisation,
+    og: &OrganisationGrades,
+    schemes: &Schemes,
+    as_of: Date,
+) -> Vec<crate::diag::Diagnostic> {
     use crate::diag::Diagnostic;
-    let mut out = crate::diag::Diagnostics::new();
-    for (org, og) in registry.organisations.iter().zip(&grades.organisations) {
+    let mut out = Vec::new();
+    {
         for result in &og.results {
             let Some(scheme) = scheme_of(schemes, result) else {
                 continue;
@@ -1314,7 +1418,7 @@ pub fn findings(
                     result.standard,
                     result.category,
                     name(result.level),
-                    grades.as_of
+                    as_of
                 );
                 match reg.agreement {
                     Agreement::Consistent => {}

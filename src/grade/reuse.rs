@@ -132,7 +132,11 @@ pub fn grade_reusing(
 ) -> (Grades, usize) {
     let usable = previous
         .filter(|p| p.grades.as_of == date)
-        .filter(|p| p.grades.organisations.len() == p.registry.organisations.len())
+        .filter(|p| {
+            p.grades
+                .all()
+                .is_some_and(|all| all.len() == p.registry.organisations.len())
+        })
         .and_then(|p| changed_standards(p.schemes, schemes).map(|c| (p, c)));
     let index: HashMap<&str, usize> = match &usable {
         Some((p, _)) => p
@@ -148,7 +152,7 @@ pub fn grade_reusing(
         let (p, changed) = usable.as_ref()?;
         let &i = index.get(org.id.as_str())?;
         let before = p.registry.organisations.get(i)?;
-        let grades = p.grades.organisations.get(i)?;
+        let grades = p.grades.all()?.get(i)?;
         (grades.id == org.id && before.text == org.text && !claims_any(org, changed))
             .then(|| Arc::clone(grades))
     };
@@ -164,10 +168,7 @@ pub fn grade_reusing(
         })
         .collect();
     let count = graded.iter().filter(|(_, fresh)| *fresh).count();
-    let grades = Grades {
-        as_of: date,
-        organisations: graded.into_iter().map(|(g, _)| g).collect(),
-    };
+    let grades = Grades::kept(date, graded.into_iter().map(|(g, _)| g).collect());
     (grades, count)
 }
 
@@ -231,7 +232,8 @@ certificates:
     /// The computed level of each organisation's first result.
     fn levels(grades: &Grades) -> Vec<Option<usize>> {
         grades
-            .organisations
+            .all()
+            .expect("kept")
             .iter()
             .map(|o| o.results.first().and_then(|r| r.level))
             .collect()
@@ -271,13 +273,13 @@ certificates:
         );
         // c's grades are shared, not copied.
         assert!(Arc::ptr_eq(
-            &grades.organisations[1],
-            &old_grades.organisations[2]
+            &grades.all().expect("kept")[1],
+            &old_grades.all().expect("kept")[2]
         ));
 
         // What is taken is taken: previous grades that say otherwise show.
         let mut told = old_grades.clone();
-        for o in &mut told.organisations {
+        for o in told.kept.iter_mut().flatten() {
             for r in &mut Arc::make_mut(o).results {
                 r.level = Some(1);
             }
@@ -310,7 +312,7 @@ certificates:
             organisations: vec![org("a", 12, "demo"), org("b", 12, "other")],
         };
         let mut told = super::super::grade(&registry, &old_rules, DAY);
-        for o in &mut told.organisations {
+        for o in told.kept.iter_mut().flatten() {
             for r in &mut Arc::make_mut(o).results {
                 r.level = None;
             }

@@ -110,7 +110,7 @@ fn org(text: &str) -> Registry {
 
 fn result(rules: &str, org_text: &str, on: Date, category: &str) -> GradeResult {
     let grades = grade(&org(org_text), &scheme(rules), on);
-    grades.organisations[0]
+    grades.all().expect("kept")[0]
         .results
         .iter()
         .find(|r| r.category == category)
@@ -441,12 +441,12 @@ fn missing_evidence_fails_and_private_evidence_still_counts() {
 #[test]
 fn registered_level_is_compared_with_the_computed_one() {
     let grades = grade(&org(ORG), &scheme(RULES), DAY);
-    let r = &grades.organisations[0].results[0];
+    let r = &grades.all().expect("kept")[0].results[0];
     assert_eq!(r.registered[0].agreement, Agreement::Consistent);
     let registry = org(&ORG.replace("level: 二级", "level: 三级"));
     let grades = grade(&registry, &scheme(RULES), DAY);
     assert_eq!(
-        grades.organisations[0].results[0].registered[0].agreement,
+        grades.all().expect("kept")[0].results[0].registered[0].agreement,
         Agreement::Unsupported
     );
     let findings = findings(&registry, &scheme(RULES), &grades);
@@ -462,9 +462,33 @@ fn registered_level_is_compared_with_the_computed_one() {
     let registry = org(&ORG.replace("level: 二级", "level: 一级"));
     let grades = grade(&registry, &scheme(RULES), DAY);
     assert_eq!(
-        grades.organisations[0].results[0].registered[0].agreement,
+        grades.all().expect("kept")[0].results[0].registered[0].agreement,
         Agreement::Exceeded
     );
+}
+
+#[test]
+fn grades_not_kept_are_graded_again_to_the_same_result_and_findings() {
+    // A build keeps no grades: its findings and the grades its pages are
+    // rendered from must be those of a build that kept them.
+    let registry = org(&ORG.replace("level: 二级", "level: 三级"));
+    let schemes = scheme(RULES);
+    let kept = grade(&registry, &schemes, DAY);
+    let (not_kept, findings_while_grading) = grade_for_findings(&registry, &schemes, DAY);
+    assert!(not_kept.all().is_none());
+    let json = |g: &OrganisationGrades| serde_json::to_string(g).expect("json");
+    let again: Vec<String> = not_kept
+        .every(&registry, &schemes)
+        .map(|g| json(&g))
+        .collect();
+    let before: Vec<String> = kept.all().expect("kept").iter().map(|g| json(g)).collect();
+    assert_eq!(again, before);
+    let messages = |d: &crate::diag::Diagnostics| -> Vec<String> {
+        d.iter().map(|d| d.message.clone()).collect()
+    };
+    let expected = findings(&registry, &schemes, &kept);
+    assert_eq!(expected.iter().count(), 1, "the raised level is a finding");
+    assert_eq!(messages(&findings_while_grading), messages(&expected));
 }
 
 #[test]
@@ -475,13 +499,13 @@ fn a_registered_level_the_text_leaves_undefined_is_told_apart() {
         let schemes = scheme(RULES);
         let grades = grade(&registry, &schemes, DAY);
         let report = Reporter::new(&schemes, &grades)
-            .report(&registry.organisations[0], &grades.organisations[0]);
+            .report(&registry.organisations[0], &grades.all().expect("kept")[0]);
         let messages: Vec<String> = findings(&registry, &schemes, &grades)
             .iter()
             .map(|d| d.message.clone())
             .collect();
         (
-            grades.organisations[0].results[0].highest_defined(),
+            grades.all().expect("kept")[0].results[0].highest_defined(),
             report.certificates[0].unsupported_level.clone(),
             messages,
         )
@@ -1197,7 +1221,7 @@ certificates:
     /// Requirement `id` of demo / protection on `on`.
     fn req(org_text: &str, on: Date, id: &str) -> Check {
         let grades = grade(&org(org_text), &schemes(), on);
-        grades.organisations[0]
+        grades.all().expect("kept")[0]
             .results
             .iter()
             .find(|r| r.standard == "demo" && r.category == "protection")

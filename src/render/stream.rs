@@ -305,9 +305,13 @@ impl Stream<'_> {
             .registry
             .organisations
             .par_iter()
-            .zip(input.grades.organisations.par_iter())
-            .map(|(org, og)| {
-                let report = reporter.report(org, og);
+            .enumerate()
+            .map(|(index, org)| {
+                // Graded again here: a build keeps no grades (`grade::Grades`).
+                let og = input
+                    .grades
+                    .organisation(input.registry, index, org, input.schemes);
+                let report = reporter.report(org, &og);
                 let keys = vec![format!("registry/{}/", org.id)];
                 let mut once = Vec::new();
                 let mut errors = Vec::new();
@@ -347,7 +351,7 @@ impl Stream<'_> {
                     once.push(key);
                 }
                 let path = api::organisation_path(&org.id);
-                let file = api::organisation::build(&report, org, og, input.schemes);
+                let file = api::organisation::build(&report, org, &og, input.schemes);
                 match api::organisation(&file, self.generated_at) {
                     Ok(json) => {
                         if let Err(d) = self.out.put(&path, &json) {

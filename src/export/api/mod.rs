@@ -506,9 +506,13 @@ mod tests {
         b.reports
             .iter()
             .zip(&b.analysis.registry.organisations)
-            .zip(&b.analysis.grades.organisations)
+            .zip(
+                b.analysis
+                    .grades
+                    .every(&b.analysis.registry, &b.analysis.schemes),
+            )
             .map(|((report, org), og)| {
-                let file = organisation::build(report, org, og, &b.analysis.schemes);
+                let file = organisation::build(report, org, &og, &b.analysis.schemes);
                 let bytes = organisation(&file, GENERATED_AT).unwrap_or_else(|e| panic!("{e}"));
                 assert_eq!(bytes.last(), Some(&b'\n'));
                 serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"))
@@ -694,11 +698,12 @@ mod tests {
             highest_defined: None,
         };
         report.certificates[0].unsupported_level = Some(finding.clone());
-        let (org, og) = (
-            &b.analysis.registry.organisations[i],
-            &b.analysis.grades.organisations[i],
-        );
-        let file = organisation::build(&report, org, og, &b.analysis.schemes);
+        let org = &b.analysis.registry.organisations[i];
+        let og = b
+            .analysis
+            .grades
+            .organisation(&b.analysis.registry, i, org, &b.analysis.schemes);
+        let file = organisation::build(&report, org, &og, &b.analysis.schemes);
         let bytes = organisation(&file, GENERATED_AT).unwrap_or_else(|e| panic!("{e}"));
         let file: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"));
         assert!(validator(&doc, "Organisation").is_valid(&file));
@@ -733,7 +738,7 @@ mod tests {
             supported: Some("一级".into()),
             highest_defined: Some("三级".into()),
         });
-        let file = organisation::build(&report, org, og, &b.analysis.schemes);
+        let file = organisation::build(&report, org, &og, &b.analysis.schemes);
         let value = serde_json::to_value(&file).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             value["certificates"][0]["unsupported_level"],
