@@ -21,6 +21,8 @@
 #                    (default 7200)
 #   SCALE_KEEP=1     keep the generated sites and outputs
 #   SCALE_SKIP_BUILD=1  use the existing target/release/dengji
+#   SCALE_BIN        the dengji binary to measure (default
+#                    target/release/dengji; implies nothing is built)
 #   SCALE_NO_HUGO=1  build dengji only
 #   SCALE_HYPERFINE=1   also run hyperfine (if installed) for counts up to
 #                    10,000
@@ -32,9 +34,9 @@ seed=${SCALE_SEED:-1}
 limit_kb=${SCALE_RSS_LIMIT_KB:-20971520}
 timeout_s=${SCALE_TIMEOUT:-7200}
 export SOURCE_DATE_EPOCH=1795219200
-bin=target/release/dengji
+bin=${SCALE_BIN:-target/release/dengji}
 
-if [ "${SCALE_SKIP_BUILD:-0}" != 1 ]; then
+if [ "${SCALE_SKIP_BUILD:-0}" != 1 ] && [ -z "${SCALE_BIN:-}" ]; then
   cargo build --release --locked --quiet
 fi
 [ -x "$bin" ] || { echo "no $bin: build it or unset SCALE_SKIP_BUILD" >&2; exit 1; }
