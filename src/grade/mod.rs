@@ -1365,8 +1365,9 @@ fn short_path(file: &std::path::Path) -> String {
 /// under `--strict`) when the registered level is higher, information when
 /// the evidence supports more.
 ///
-/// `grades` must have been kept ([`Grades::all`]); grades that were not
-/// have had their findings taken already ([`grade_for_findings`]).
+/// Grades that were not kept are graded again, one organisation at a time
+/// ([`Grades::every`]); a build takes its findings while grading instead
+/// ([`grade_for_findings`]).
 pub fn findings(
     registry: &Registry,
     schemes: &Schemes,
@@ -1375,8 +1376,8 @@ pub fn findings(
     registry
         .organisations
         .iter()
-        .zip(grades.all().unwrap_or_default())
-        .flat_map(|(org, og)| organisation_findings(org, og, schemes, grades.as_of))
+        .zip(grades.every(registry, schemes))
+        .flat_map(|(org, og)| organisation_findings(org, &og, schemes, grades.as_of))
         .collect()
 }
 
