@@ -22,6 +22,7 @@ pub mod resolve;
 pub mod rules;
 pub mod search;
 pub mod serve;
+pub mod serve_state;
 pub mod synth;
 pub mod translation;
 pub mod write;
@@ -59,6 +60,37 @@ pub struct Analysis {
     pub registry: registry::Registry,
     pub grades: grade::Grades,
     pub diagnostics: Diagnostics,
+}
+
+impl Analysis {
+    /// What the renderer reads of this analysis, with the registry and its
+    /// grades given separately (`serve` renders one organisation's slice of
+    /// the registry at a time).
+    pub fn render_input<'a>(
+        &'a self,
+        registry: &'a registry::Registry,
+        grades: &'a grade::Grades,
+        comparisons: &'a [compare::Comparison],
+        impacts: &'a [impact::Impact],
+        generated_at: String,
+    ) -> render::RenderInput<'a> {
+        render::RenderInput {
+            config: &self.sources.config,
+            theme: &self.sources.theme,
+            documents: &self.documents,
+            translations: &self.translations,
+            resolution: &self.resolution,
+            status: &self.translation_status,
+            registry: render::registry::RegistryInput {
+                registry,
+                schemes: &self.schemes,
+                grades,
+            },
+            comparisons,
+            impacts,
+            generated_at,
+        }
+    }
 }
 
 /// Loads, models and resolves the site at `root`. Only a failure to load
@@ -106,6 +138,64 @@ pub fn analyse_with(
     as_of: jiff::civil::Date,
     reuse: Reuse,
 ) -> Result<Analysis, Diagnostics> {
+    let earlier = reuse.analysis;
+    let keep_grades = reuse.keep_grades;
+    let (mut analysis, staged) = analyse_staged(root, as_of, reuse)?;
+    let (registry, schemes) = (&analysis.registry, &analysis.schemes);
+    let (grades, findings) = if keep_grades {
+        let previous = earlier.map(|a| grade::Previous {
+            registry: &a.registry,
+            schemes: &a.schemes,
+            grades: &a.grades,
+        });
+        let (grades, _) = grade::grade_reusing(registry, schemes, as_of, previous);
+        let findings = grade::findings(registry, schemes, &grades);
+        (grades, findings)
+    } else {
+        grade::grade_for_findings(registry, schemes, as_of)
+    };
+    let checked = check_registry(registry, schemes, &analysis.documents, as_of);
+    analysis.grades = grades;
+    analysis.diagnostics.extend(staged.registry_load);
+    analysis.diagnostics.extend(checked);
+    analysis.diagnostics.extend(findings);
+    analysis.diagnostics.sort();
+    analysis.diagnostics = analysis.diagnostics.relative_to(root);
+    Ok(analysis)
+}
+
+/// The diagnostics of the registry stage, apart from the documents'
+/// (`serve` redoes only this stage when one registry file changes).
+pub struct RegistryStage {
+    /// Reading the folder and parsing its files, located at the file.
+    pub registry_load: Diagnostics,
+}
+
+/// The registry checked against the rules and itself (the cross-file
+/// checks: ids, credit codes, certificate numbers) on `as_of`; the grades'
+/// findings are apart ([`grade::findings`]).
+pub fn check_registry(
+    registry: &registry::Registry,
+    schemes: &rules::Schemes,
+    documents: &[Document],
+    as_of: jiff::civil::Date,
+) -> Diagnostics {
+    let mut diagnostics = Diagnostics::new();
+    registry::check(registry, schemes, documents, &mut diagnostics);
+    registry::roster::check(registry, schemes, as_of, &mut diagnostics);
+    diagnostics
+}
+
+/// As [`analyse_with`], but the analysis' `diagnostics` are only the
+/// documents' (unsorted, with absolute paths); the registry's reading is
+/// returned apart, and the organisations are neither graded (`grades`
+/// holds none: at scale they are the largest part of an analysis, and
+/// `serve` grades a few at a time) nor checked ([`check_registry`]).
+pub fn analyse_staged(
+    root: &Path,
+    as_of: jiff::civil::Date,
+    reuse: Reuse,
+) -> Result<(Analysis, RegistryStage), Diagnostics> {
     let empty = registry::Registry::default();
     let known = reuse.analysis.map_or(&empty, |a| &a.registry);
     let sources = load::load(root).map_err(|d| d.relative_to(root))?;
@@ -195,26 +285,11 @@ pub fn analyse_with(
         Some(listing) => registry::load_listing(&registry_dir, listing, known),
         None => registry::load_reusing(&registry_dir, known),
     };
-    diagnostics.extend(registry_diagnostics);
-    registry::check(&registry, &schemes, &documents, &mut diagnostics);
-    registry::roster::check(&registry, &schemes, as_of, &mut diagnostics);
-    let previous = reuse.analysis.map(|a| grade::Previous {
-        registry: &a.registry,
-        schemes: &a.schemes,
-        grades: &a.grades,
-    });
-    let grades = if reuse.keep_grades {
-        let (grades, _) = grade::grade_reusing(&registry, &schemes, as_of, previous);
-        diagnostics.extend(grade::findings(&registry, &schemes, &grades));
-        grades
-    } else {
-        let (grades, findings) = grade::grade_for_findings(&registry, &schemes, as_of);
-        diagnostics.extend(findings);
-        grades
+    let grades = grade::Grades::not_kept(as_of);
+    let staged = RegistryStage {
+        registry_load: registry_diagnostics,
     };
-    diagnostics.sort();
-    let diagnostics = diagnostics.relative_to(root);
-    Ok(Analysis {
+    let analysis = Analysis {
         sources,
         documents,
         translations,
@@ -225,7 +300,8 @@ pub fn analyse_with(
         registry,
         grades,
         diagnostics,
-    })
+    };
+    Ok((analysis, staged))
 }
 
 /// Renders an analysis without errors into `out` (memory, a staging folder,
@@ -237,23 +313,17 @@ pub fn render_analysis(
     options: RenderOptions,
     out: &dyn render::Output,
 ) -> Result<usize, Diagnostics> {
+    let comparisons = compare::successive(analysis);
+    let impacts = impact::impacts(&analysis.registry, &analysis.schemes, analysis.grades.as_of);
+    let generated_at = options.generated_at.clone().unwrap_or_else(generated_at);
     render::render(
-        render::RenderInput {
-            config: &analysis.sources.config,
-            theme: &analysis.sources.theme,
-            documents: &analysis.documents,
-            translations: &analysis.translations,
-            resolution: &analysis.resolution,
-            status: &analysis.translation_status,
-            registry: render::registry::RegistryInput {
-                registry: &analysis.registry,
-                schemes: &analysis.schemes,
-                grades: &analysis.grades,
-            },
-            comparisons: &compare::successive(analysis),
-            impacts: &impact::impacts(&analysis.registry, &analysis.schemes, analysis.grades.as_of),
-            generated_at: options.generated_at.clone().unwrap_or_else(generated_at),
-        },
+        analysis.render_input(
+            &analysis.registry,
+            &analysis.grades,
+            &comparisons,
+            &impacts,
+            generated_at,
+        ),
         options,
         out,
     )

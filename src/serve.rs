@@ -1,9 +1,10 @@
 //! `dengji serve`: a local server with live reload.
 //!
-//! The site is built in memory and served from there. A watcher rebuilds on
-//! every change to content, themes, registry or configuration; open pages
-//! reload through server-sent events. A failed rebuild keeps the last good
-//! site and shows the error in the browser until the next good build.
+//! The site's analysis is kept in memory and pages are rendered when asked
+//! for ([`crate::serve_state`]). A watcher takes every change to content,
+//! themes, registry or configuration; open pages reload through
+//! server-sent events. A failed edit keeps the last good state served and
+//! shows the error in the browser until the next good one.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -24,13 +25,14 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::build_site;
 use crate::config::{CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::render::{RenderOptions, Site};
+use crate::render::RenderOptions;
+use crate::serve_state::{Found, Outcome, Snapshot, Working};
 
 struct Shared {
-    site: RwLock<Arc<Site>>,
+    /// The last good state; `None` until the first good one.
+    site: RwLock<Option<Arc<Snapshot>>>,
     /// The last build's problems, if it failed.
     failure: RwLock<Option<Failure>>,
     generation: AtomicU64,
@@ -75,44 +77,94 @@ fn options(port: u16) -> RenderOptions {
     RenderOptions {
         live_reload: true,
         base_url: Some(format!("http://127.0.0.1:{port}/")),
-        generated_at: None,
+        // Fixed per analysis, so that every page rendered from one state
+        // carries the same time, as one build's pages do.
+        generated_at: Some(crate::generated_at()),
     }
 }
 
-/// Builds and publishes the result into `shared`; returns a one-line summary.
-fn rebuild(root: &Path, port: u16, shared: &Shared) -> String {
+/// Takes the changes of `paths` (none: the first analysis) into `working`
+/// and publishes the outcome into `shared`; returns a one-line summary.
+fn rebuild(
+    root: &Path,
+    port: u16,
+    shared: &Shared,
+    working: &mut Option<Working>,
+    paths: &[PathBuf],
+) -> String {
     let started = Instant::now();
-    let result = match crate::grading_date(None) {
-        Ok(date) => build_site(root, date, options(port)),
-        Err(message) => Err(crate::diag::Diagnostics::from_message(root, message)),
+    let date =
+        crate::grading_date(None).map_err(|message| Diagnostics::from_message(root, message));
+    // Registry files alone, or content files alone, are taken into the
+    // kept state; anything else (or what those cannot take) is analysed
+    // from the start.
+    let taken = match working.as_mut() {
+        Some(w) if w.takes_registry_files(paths) => w
+            .update_registry_files(paths)
+            .map(|()| "registry files re-read"),
+        Some(w) if w.takes_content_files(paths) => date
+            .clone()
+            .and_then(|date| w.update_documents(date))
+            .and_then(|kept| {
+                kept.then_some("documents analysed again")
+                    .ok_or_else(Diagnostics::new)
+            }),
+        _ => Err(Diagnostics::new()),
     };
-    let elapsed = started.elapsed().as_millis();
-    shared.generation.fetch_add(1, Ordering::SeqCst);
-    match result {
-        Ok(build) => {
-            let files = build.site.files.len();
+    let how = match taken {
+        Ok(how) => how,
+        Err(_) => {
+            let analysed =
+                date.and_then(|date| Working::analyse(root, date, options(port), working.as_ref()));
+            match analysed {
+                Ok(w) => *working = Some(w),
+                Err(d) => {
+                    // The edit cannot be taken into the kept state; the
+                    // next one starts afresh.
+                    *working = None;
+                    return publish_failure(shared, &d, started);
+                }
+            }
+            "analysed"
+        }
+    };
+    let Some(w) = working.as_ref() else {
+        return String::new();
+    };
+    match w.outcome() {
+        Outcome::Good(snapshot, diagnostics) => {
+            let organisations = snapshot.organisation_count();
             if let Ok(mut site) = shared.site.write() {
-                *site = Arc::new(build.site);
+                *site = Some(snapshot);
             }
             if let Ok(mut failure) = shared.failure.write() {
                 *failure = None;
             }
+            shared.generation.fetch_add(1, Ordering::SeqCst);
             let _ = shared.events.send("reload");
             format!(
-                "rebuilt {files} files in {elapsed} ms ({} warning(s))",
-                build.diagnostics.warning_count()
+                "{how} in {} ms ({organisations} organisations, {} warning(s)); pages render on request",
+                started.elapsed().as_millis(),
+                diagnostics.warning_count()
             )
         }
-        Err(diagnostics) => {
-            let failure = Failure::of(&diagnostics);
-            let report = failure.text();
-            if let Ok(mut slot) = shared.failure.write() {
-                *slot = Some(failure);
-            }
-            let _ = shared.events.send("error");
-            format!("build failed in {elapsed} ms; the last good site is still served:\n{report}")
-        }
+        Outcome::Failed(diagnostics) => publish_failure(shared, &diagnostics, started),
     }
+}
+
+/// Shows `diagnostics` as the failure of the last edit.
+fn publish_failure(shared: &Shared, diagnostics: &Diagnostics, started: Instant) -> String {
+    let failure = Failure::of(diagnostics);
+    let report = failure.text();
+    if let Ok(mut slot) = shared.failure.write() {
+        *slot = Some(failure);
+    }
+    shared.generation.fetch_add(1, Ordering::SeqCst);
+    let _ = shared.events.send("error");
+    format!(
+        "build failed in {} ms; the last good site is still served:\n{report}",
+        started.elapsed().as_millis()
+    )
 }
 
 /// Runs the server until the process is stopped.
@@ -126,18 +178,19 @@ pub fn serve(root: &Path, port: u16, quiet: bool) -> anyhow::Result<()> {
 async fn run(root: PathBuf, port: u16, quiet: bool) -> anyhow::Result<()> {
     let (events, _) = broadcast::channel(16);
     let shared = Arc::new(Shared {
-        site: RwLock::new(Arc::new(Site::default())),
+        site: RwLock::new(None),
         failure: RwLock::new(None),
         generation: AtomicU64::new(0),
         events,
     });
-    let first = rebuild(&root, port, &shared);
+    let mut working = None;
+    let first = rebuild(&root, port, &shared, &mut working, &[]);
     eprintln!("{first}");
 
     // Rebuilds run on their own thread, one at a time, fed by the watcher.
     // Only changes count: reading files (as the build itself does) raises
     // access events, which would otherwise trigger rebuilds forever.
-    let (changed_tx, changed_rx) = std::sync::mpsc::channel::<()>();
+    let (changed_tx, changed_rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<FsEvent>| {
         if let Ok(event) = res
             && matches!(
@@ -145,7 +198,7 @@ async fn run(root: PathBuf, port: u16, quiet: bool) -> anyhow::Result<()> {
                 EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
             )
         {
-            let _ = changed_tx.send(());
+            let _ = changed_tx.send(event.paths);
         }
     })?;
     let watched = match Config::load(&root) {
@@ -160,11 +213,15 @@ async fn run(root: PathBuf, port: u16, quiet: bool) -> anyhow::Result<()> {
         let shared = Arc::clone(&shared);
         let root = root.clone();
         std::thread::spawn(move || {
-            while changed_rx.recv().is_ok() {
+            while let Ok(mut paths) = changed_rx.recv() {
                 // An editor's save is several events; wait briefly and take them as one.
                 std::thread::sleep(Duration::from_millis(15));
-                while changed_rx.try_recv().is_ok() {}
-                let line = rebuild(&root, port, &shared);
+                while let Ok(more) = changed_rx.try_recv() {
+                    paths.extend(more);
+                }
+                paths.sort();
+                paths.dedup();
+                let line = rebuild(&root, port, &shared, &mut working, &paths);
                 if !quiet || line.contains("failed") {
                     eprintln!("{line}");
                 }
@@ -216,8 +273,8 @@ fn content_type(path: &str) -> &'static str {
 }
 
 async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
-    let site = match shared.site.read() {
-        Ok(site) => Arc::clone(&site),
+    let snapshot = match shared.site.read() {
+        Ok(site) => site.clone(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let raw = uri.path().trim_start_matches('/');
@@ -229,38 +286,90 @@ async fn file(State(shared): State<Arc<Shared>>, uri: Uri) -> Response {
         )
             .into_response();
     };
+    let Some(snapshot) = snapshot else {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "the site has not built yet: see the server's output",
+        )
+            .into_response();
+    };
+    // Rendering takes CPU time: off the async workers.
+    let answer = tokio::task::spawn_blocking(move || answer(&snapshot, &path)).await;
+    match answer {
+        Ok(Answer::Failed(diagnostics)) => {
+            publish_failure(&shared, &diagnostics, Instant::now());
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                diagnostics.to_string(),
+            )
+                .into_response()
+        }
+        Ok(answer) => answer.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// What a request for a file gets.
+enum Answer {
+    File(&'static str, Vec<u8>),
+    Redirect(String),
+    NotFound(Vec<u8>),
+    Failed(Diagnostics),
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        match self {
+            Answer::File(kind, bytes) => (
+                [
+                    (header::CONTENT_TYPE, kind),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+                bytes,
+            )
+                .into_response(),
+            Answer::Redirect(to) => {
+                (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response()
+            }
+            Answer::NotFound(body) => (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                body,
+            )
+                .into_response(),
+            Answer::Failed(d) => (StatusCode::INTERNAL_SERVER_ERROR, d.to_string()).into_response(),
+        }
+    }
+}
+
+/// The answer to a request for `path` (decoded, without the leading `/`).
+fn answer(snapshot: &Snapshot, path: &str) -> Answer {
     let candidates = if path.is_empty() || path.ends_with('/') {
         vec![format!("{path}index.html")]
     } else {
-        vec![path.clone(), format!("{path}/index.html")]
+        vec![path.to_string(), format!("{path}/index.html")]
     };
     for candidate in &candidates {
-        if let Some(bytes) = site.files.get(candidate) {
-            if candidate.ends_with("/index.html") && !path.ends_with('/') && !path.is_empty() {
-                // Directory without trailing slash: redirect so relative links work.
-                return (
-                    StatusCode::MOVED_PERMANENTLY,
-                    [(header::LOCATION, format!("/{path}/"))],
-                )
-                    .into_response();
+        if candidate.ends_with("/index.html") && !path.ends_with('/') && !path.is_empty() {
+            // Directory without trailing slash: redirect so relative links work.
+            if snapshot.has(candidate) {
+                return Answer::Redirect(format!("/{path}/"));
             }
-            return (
-                [
-                    (header::CONTENT_TYPE, content_type(candidate)),
-                    (header::CACHE_CONTROL, "no-store"),
-                ],
-                bytes.clone(),
-            )
-                .into_response();
+            continue;
+        }
+        match snapshot.file(candidate) {
+            Found::File(bytes) => return Answer::File(content_type(candidate), bytes),
+            Found::Failed(d) => return Answer::Failed(d),
+            Found::Missing => {}
         }
     }
-    let body = site.files.get("404.html").cloned().unwrap_or_default();
-    (
-        StatusCode::NOT_FOUND,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        body,
-    )
-        .into_response()
+    match snapshot.file("404.html") {
+        Found::File(body) => Answer::NotFound(body),
+        Found::Failed(d) => Answer::Failed(d),
+        Found::Missing => Answer::NotFound(Vec::new()),
+    }
 }
 
 /// Decodes %XX escapes in a URL path (anchors and clause folders are ASCII,

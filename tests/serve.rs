@@ -127,3 +127,164 @@ fn serve_rebuilds_reports_errors_and_recovers() {
     assert_eq!(code, 404);
     assert!(body.contains("<html"));
 }
+
+/// Starts `dengji serve` on a copy of the bundled site, dated as the tests
+/// date things (SOURCE_DATE_EPOCH).
+fn start(root: &std::path::Path, port: u16) -> Server {
+    Server(
+        Command::new(env!("CARGO_BIN_EXE_dengji"))
+            .env("SOURCE_DATE_EPOCH", "1795219200")
+            .arg("--root")
+            .arg(root)
+            .args(["serve", "--port", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start serve"),
+    )
+}
+
+/// The site `build` makes of `root`, with the options `serve` renders with
+/// (its own address, the live-reload script).
+fn built(root: &std::path::Path, port: u16) -> dengji::render::Site {
+    let options = dengji::render::RenderOptions {
+        live_reload: true,
+        base_url: Some(format!("http://127.0.0.1:{port}/")),
+        ..common::reproducible()
+    };
+    match dengji::build_site(root, common::as_of(), options) {
+        Ok(build) => build.site,
+        Err(d) => panic!("the site must build:\n{d}"),
+    }
+}
+
+fn text(site: &dengji::render::Site, file: &str) -> String {
+    common::page(site, file)
+}
+
+/// The URL path that serves `file` of the site.
+fn url_of(file: &str) -> String {
+    format!("/{}", file.strip_suffix("index.html").unwrap_or(file))
+}
+
+/// The computed level of `id`'s first grade, as the analysis has it.
+fn computed_level(root: &std::path::Path, id: &str) -> Option<usize> {
+    let analysis = dengji::analyse(root, common::as_of()).expect("analyse");
+    analysis
+        .grades
+        .get(&analysis.registry, id, &analysis.schemes)
+        .and_then(|g| g.results.first()?.level)
+}
+
+#[test]
+fn served_pages_equal_built_pages_and_follow_registry_edits() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    common::copy_site(tmp.path());
+    let port = free_port();
+    let _server = start(tmp.path(), port);
+    let id = "beiming-cyber";
+    let org_page = format!("registry/{id}/index.html");
+    wait_for(port, &url_of(&org_page), "the first analysis", |s, _| {
+        s == 200
+    });
+
+    // Pages of every kind are the bytes a build writes.
+    let site = built(tmp.path(), port);
+    let first_with = |prefix: &str| {
+        site.files
+            .keys()
+            .find(|k| k.starts_with(prefix))
+            .cloned()
+            .unwrap_or_else(|| panic!("the build has a file under {prefix}"))
+    };
+    let verification = site
+        .files
+        .keys()
+        .find(|k| {
+            k.starts_with("verify/")
+                && !k.starts_with("verify/numbers/")
+                && *k != "verify/index.html"
+        })
+        .cloned()
+        .expect("a verification page");
+    let sample = [
+        "standards/ccrc-isv-c01/1/index.html".to_string(),
+        org_page.clone(),
+        format!("en/registry/{id}/index.html"),
+        verification,
+        "registry/index.html".to_string(),
+        dengji::export::api::organisation_path(id),
+        first_with("search/organisations/"),
+        "sitemap.xml".to_string(),
+        "index.html".to_string(),
+    ];
+    for file in &sample {
+        let (status, body) = get(port, &url_of(file)).expect("response");
+        assert_eq!(status, 200, "{file}");
+        assert!(body == text(&site, file), "{file} is served as built");
+    }
+
+    // A registry edit that lowers the computed level: the organisation's
+    // page and the listing show the new grade, as a build would.
+    let file = tmp.path().join(format!("registry/{id}.yaml"));
+    let original = std::fs::read_to_string(&file).expect("read");
+    let before = computed_level(tmp.path(), id);
+    std::fs::write(&file, original.replacen("staff: 34\n", "staff: 23\n", 1)).expect("write");
+    assert_ne!(
+        computed_level(tmp.path(), id),
+        before,
+        "the edit changes the grade"
+    );
+    let edited = built(tmp.path(), port);
+    assert_ne!(text(&edited, &org_page), text(&site, &org_page));
+    for file in [&org_page, "registry/index.html"] {
+        wait_for(
+            port,
+            &url_of(file),
+            &format!("the edit on {file}"),
+            |s, b| s == 200 && b == text(&edited, file),
+        );
+    }
+
+    // An edit that breaks the file: the error is located in it; fixing
+    // it clears the error.
+    std::fs::write(&file, original.replacen("staff: 34\n", "staff: 3\n", 1)).expect("write");
+    let status = wait_for(port, "/__dengji/status", "the error", |s, b| {
+        s == 200 && b.contains("error\":\"")
+    });
+    let status: serde_json::Value = serde_json::from_str(&status).expect("status is JSON");
+    let first = &status["errors"][0];
+    assert_eq!(
+        first["location"]["file"],
+        format!("registry/{id}.yaml"),
+        "{status}"
+    );
+    assert_eq!(first["location"]["line"], 15, "{status}");
+    std::fs::write(&file, &original).expect("write");
+    wait_for(port, "/__dengji/status", "recovery", |s, b| {
+        s == 200 && b.contains("\"error\":null")
+    });
+    wait_for(port, &url_of(&org_page), "the restored page", |s, b| {
+        s == 200 && b == text(&site, &org_page)
+    });
+
+    // A one-character chapter edit: the chapter as built, and the
+    // registry's pages still as built.
+    let chapter = tmp.path().join("content/ccrc-isv-c01/zh/00-standard.md");
+    let source = std::fs::read_to_string(&chapter).expect("read");
+    assert!(source.contains("本规范规定了"));
+    std::fs::write(&chapter, source.replacen("本规范规定了", "此规范规定了", 1)).expect("write");
+    let edited = built(tmp.path(), port);
+    for file in [
+        "standards/ccrc-isv-c01/1/index.html",
+        &org_page,
+        "registry/index.html",
+    ] {
+        wait_for(
+            port,
+            &url_of(file),
+            &format!("the chapter edit on {file}"),
+            |s, b| s == 200 && b == text(&edited, file),
+        );
+    }
+}

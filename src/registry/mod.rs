@@ -342,6 +342,15 @@ pub fn check(
     diagnostics: &mut Diagnostics,
 ) {
     let count_keys = roster::count_keys(schemes);
+    for org in &registry.organisations {
+        check_organisation(org, schemes, documents, &count_keys, diagnostics);
+    }
+    check_unique(registry, diagnostics);
+}
+
+/// What is unique across files: credit codes, and certificate numbers
+/// ignoring case and punctuation. The second holder is reported.
+pub fn check_unique(registry: &Registry, diagnostics: &mut Diagnostics) {
     let mut numbers: BTreeMap<String, (&Organisation, &String)> = BTreeMap::new();
     let mut codes: BTreeMap<&str, &Organisation> = BTreeMap::new();
     for org in &registry.organisations {
@@ -359,394 +368,14 @@ pub fn check(
                 "one organisation, one file: merge the two files or correct the code",
             );
         }
-        let founded = d.founded.0;
-        for (i, former) in d.former_names.iter().enumerate() {
-            if former.until.0 < founded {
-                error(
-                    p(&["former_names".into(), i.into(), "until".into()]),
-                    format!(
-                        "former name used until {}, before the founding date {}",
-                        former.until, d.founded
-                    ),
-                    "check both dates",
-                );
-            }
-        }
-        // Evidence: known categories, types and figures; dates in order.
-        for (category, service) in &d.evidence.services {
-            if !schemes.knows_project_type(category) {
-                error(
-                    p(&[
-                        "evidence".into(),
-                        "services".into(),
-                        category.as_str().into(),
-                    ]),
-                    format!("unknown service category `{category}`"),
-                    "use a category id from a standard's rules.yaml (see docs/registry.md)",
-                );
-            }
-            if service.since.value.0 < founded {
-                error(
-                    p(&[
-                        "evidence".into(),
-                        "services".into(),
-                        category.as_str().into(),
-                        "since".into(),
-                    ]),
-                    format!(
-                        "service since {}, before the founding date {}",
-                        service.since.value, d.founded
-                    ),
-                    "a service cannot start before the organisation exists",
-                );
-            }
-        }
-        // Each figure where its scope puts it: one per organisation under
-        // evidence.figures, one per category under services.<category>.figures.
-        let figure_maps = std::iter::once((None, &d.evidence.figures)).chain(
-            d.evidence
-                .services
-                .iter()
-                .map(|(c, s)| (Some(c.as_str()), &s.figures)),
-        );
-        for (category, figures) in figure_maps {
-            for id in figures.keys() {
-                let path = match category {
-                    None => p(&["evidence".into(), "figures".into(), id.as_str().into()]),
-                    Some(c) => p(&[
-                        "evidence".into(),
-                        "services".into(),
-                        c.into(),
-                        "figures".into(),
-                        id.as_str().into(),
-                    ]),
-                };
-                if let Some(instead) = schemes.derived_figure(id) {
-                    error(
-                        path,
-                        format!("figure `{id}` is derived, not typed in"),
-                        &format!("it is computed from {instead}: write those facts instead"),
-                    );
-                    continue;
-                }
-                if let Some(per_category) = count_keys.get(id.as_str()) {
-                    let place = if *per_category {
-                        format!("evidence.services.<category>.counts.{id}")
-                    } else {
-                        format!("evidence.counts.{id}")
-                    };
-                    error(
-                        path,
-                        format!("`{id}` is a head count, not a figure"),
-                        &format!(
-                            "list the persons in evidence.roster (with their roles), or without a roster write the plain count under {place}"
-                        ),
-                    );
-                    continue;
-                }
-                let scopes = schemes.figure_scopes(id);
-                let wanted = if category.is_some() {
-                    Scope::Category
-                } else {
-                    Scope::Organisation
-                };
-                if scopes.is_empty() {
-                    error(
-                        path,
-                        format!("unknown figure `{id}`"),
-                        "use a figure id declared by a standard's rules.yaml",
-                    );
-                } else if !scopes.contains(&wanted) {
-                    let (message, hint) = match category {
-                        None => (
-                            format!("figure `{id}` is per service category"),
-                            format!(
-                                "write it under evidence.services.<category>.figures.{id}, for each category it is given for"
-                            ),
-                        ),
-                        Some(_) => (
-                            format!("figure `{id}` is one for the organisation"),
-                            format!("write it under evidence.figures.{id}"),
-                        ),
-                    };
-                    error(path, message, &hint);
-                }
-            }
-        }
-        if let (Some(staff), Some(bachelor)) = (&d.evidence.staff, &d.evidence.bachelor_staff)
-            && bachelor.value > staff.value
-        {
-            error(
-                p(&["evidence".into(), "bachelor_staff".into()]),
-                format!(
-                    "{} staff with a degree, but only {} staff",
-                    bachelor.value, staff.value
-                ),
-                "bachelor_staff counts part of staff",
-            );
-        }
-        for (i, project) in d.evidence.projects.iter().enumerate() {
-            let base = p(&["evidence".into(), "projects".into(), i.into()]);
-            if project.types.is_empty() {
-                error(
-                    base.clone(),
-                    "a project needs at least one type".into(),
-                    "add `types: [<category id>]`",
-                );
-            }
-            for (j, t) in project.types.iter().enumerate() {
-                if !schemes.knows_project_type(t) {
-                    error(
-                        [base.clone(), vec!["types".into(), j.into()]].concat(),
-                        format!("unknown project type `{t}`"),
-                        "use a category or project type id from a standard's rules.yaml",
-                    );
-                }
-            }
-            if let Some(done) = project.completed
-                && done < project.signed
-            {
-                error(
-                    [base.clone(), vec!["completed".into()]].concat(),
-                    format!("completed {done} before it was signed ({})", project.signed),
-                    "check the two dates",
-                );
-            }
-            if project.signed.0 < founded {
-                error(
-                    [base.clone(), vec!["signed".into()]].concat(),
-                    format!(
-                        "signed {} before the founding date {}",
-                        project.signed, d.founded
-                    ),
-                    "check the date",
-                );
-            }
-            if let Some(amount) = &project.amount
-                && amount.value < crate::exact::Num::zero()
-            {
-                error(
-                    [base.clone(), vec!["amount".into()]].concat(),
-                    "negative contract amount".into(),
-                    "amounts are in 万元",
-                );
-            }
-            if let Some(fees) = &project.service_fees {
-                let path = [base.clone(), vec!["service_fees".into()]].concat();
-                match &project.amount {
-                    None => error(
-                        path,
-                        "service fees without a contract amount".into(),
-                        "give the project's `amount` too: the fees are a part of it",
-                    ),
-                    Some(amount) if fees.value > amount.value => error(
-                        path,
-                        // No figures: amounts are private, and CI logs may not be.
-                        "service fees exceed the contract amount".into(),
-                        "service fees are the part of the amount paid for design, development, integration and technical services (万元)",
-                    ),
-                    Some(_) if fees.value < crate::exact::Num::zero() => {
-                        error(path, "negative service fees".into(), "amounts are in 万元")
-                    }
-                    Some(_) => {}
-                }
-            }
-            if let Some(run) = project.trial_run
-                && (run.to < run.from || run.from < project.signed)
-            {
-                error(
-                    [base.clone(), vec!["trial_run".into()]].concat(),
-                    format!(
-                        "trial run {} to {} is out of order or before signing ({})",
-                        run.from, run.to, project.signed
-                    ),
-                    "`from` is the first day of the trial run and `to` its last, after signing",
-                );
-            }
-            if project.in_use && (project.completed.is_none() || !project.accepted) {
-                let hint = if project.completed.is_none() {
-                    "add `completed:` (the day it was accepted), or remove `in_use: true`"
-                } else {
-                    "a project whose acceptance failed is not in use: remove `in_use: true`"
-                };
-                error(
-                    [base, vec!["in_use".into()]].concat(),
-                    "a project in use must be completed and accepted".into(),
-                    hint,
-                );
-            }
-        }
-        for (i, c) in d.evidence.other_certificates.iter().enumerate() {
-            let base = p(&["evidence".into(), "other_certificates".into(), i.into()]);
-            match schemes.other_scheme(&c.scheme) {
-                None => error(
-                    [base.clone(), vec!["scheme".into()]].concat(),
-                    format!("unknown scheme `{}`", c.scheme),
-                    "use a scheme id a standard declares under `other_schemes:` (see docs/registry.md)",
-                ),
-                Some(o) => match &c.level {
-                    Some(level) if !o.levels.contains(level) => error(
-                        [base.clone(), vec!["level".into()]].concat(),
-                        format!("`{level}` is not a level of {}", c.scheme),
-                        &o.levels_hint(),
-                    ),
-                    None if !o.levels.is_empty() => error(
-                        base.clone(),
-                        format!("a {} certificate needs its `level`", c.scheme),
-                        &format!("add one of {}", o.levels.join(", ")),
-                    ),
-                    _ => {}
-                },
-            }
-            if c.valid_until < c.issued {
-                error(
-                    [base, vec!["valid_until".into()]].concat(),
-                    format!(
-                        "valid until {}, before its issue ({})",
-                        c.valid_until, c.issued
-                    ),
-                    "check the two dates",
-                );
-            }
-        }
-        let mut reported = BTreeMap::new();
-        for (i, v) in d.evidence.vulnerability_reports.iter().enumerate() {
-            let base = p(&["evidence".into(), "vulnerability_reports".into(), i.into()]);
-            if let Some(first) = reported.insert(v.id.as_str(), i) {
-                error(
-                    [base.clone(), vec!["id".into()]].concat(),
-                    format!(
-                        "vulnerability {} is listed twice (first as item {})",
-                        v.id,
-                        first + 1
-                    ),
-                    "list each reported vulnerability once",
-                );
-            }
-            for (j, t) in v.types.iter().enumerate() {
-                if !schemes.knows_project_type(t) {
-                    error(
-                        [base.clone(), vec!["types".into(), j.into()]].concat(),
-                        format!("unknown category `{t}`"),
-                        "use a category id from a standard's rules.yaml",
-                    );
-                }
-            }
-        }
-        for (i, a) in d.assessments.iter().enumerate() {
-            let base = p(&["assessments".into(), i.into()]);
-            let Some(scheme) = schemes.get(&a.standard) else {
-                error(
-                    [base, vec!["standard".into()]].concat(),
-                    format!("unknown standard `{}`", a.standard),
-                    &standards_hint(schemes),
-                );
-                continue;
-            };
-            if let Some(category) = &a.category
-                && scheme.category(category).is_none()
-            {
-                error(
-                    [base.clone(), vec!["category".into()]].concat(),
-                    format!("`{category}` is not a category of {}", a.standard),
-                    &categories_hint(scheme),
-                );
-            }
-            if a.date.0 < founded {
-                error(
-                    [base.clone(), vec!["date".into()]].concat(),
-                    "assessment before the founding date".into(),
-                    "check the date",
-                );
-            }
-            if a.covers.is_empty() && a.met.is_empty() {
-                error(
-                    base.clone(),
-                    "assessment record covers no requirement".into(),
-                    "a documentary requirement is met only through an assessment that covers it: add what was examined, `covers: [{up_to: 三级}]` (every part up to that level) or `covers: [{part: basic, up_to: 三级}]`, or list single ids under `met:` (docs/registry.md, \"Assessment records\")",
-                );
-            }
-            for (j, cover) in a.covers.iter().enumerate() {
-                let at = [base.clone(), vec!["covers".into(), j.into()]].concat();
-                if let Some(part) = &cover.part {
-                    let grades = |p: &crate::rules::Part| {
-                        p.id == *part
-                            && a.category.as_deref().is_none_or(|c| {
-                                p.categories
-                                    .as_ref()
-                                    .is_none_or(|cs| cs.iter().any(|x| x == c))
-                            })
-                    };
-                    if !scheme.rules.parts.iter().any(grades) {
-                        let parts: Vec<&str> = match &a.category {
-                            Some(c) => scheme.parts_for(c).map(|p| p.id.as_str()).collect(),
-                            None => scheme.rules.parts.iter().map(|p| p.id.as_str()).collect(),
-                        };
-                        error(
-                            [at.clone(), vec!["part".into()]].concat(),
-                            format!(
-                                "`{part}` is not a part of {} that grades this category",
-                                a.standard
-                            ),
-                            &format!(
-                                "parts: {}; or leave `part` out to cover every part",
-                                parts.join(", ")
-                            ),
-                        );
-                    }
-                }
-                if scheme.level_index(&cover.up_to).is_none() {
-                    let levels: Vec<&str> =
-                        scheme.rules.levels.iter().map(|l| l.id.as_str()).collect();
-                    error(
-                        [at, vec!["up_to".into()]].concat(),
-                        format!("`{}` is not a level of {}", cover.up_to, a.standard),
-                        &format!(
-                            "levels of {}, lowest first: {}",
-                            a.standard,
-                            levels.join(", ")
-                        ),
-                    );
-                }
-            }
-            let ids = documentary_ids(scheme, a.category.as_deref());
-            for (j, met) in a.met.iter().enumerate() {
-                if !ids.contains(&met.as_str()) {
-                    error(
-                        [base.clone(), vec!["met".into(), j.into()]].concat(),
-                        format!("`{met}` is not a documentary requirement of {}", a.standard),
-                        "an assessment can vouch only for documentary requirements; a requirement with a threshold is computed from the evidence, which the file must give",
-                    );
-                }
-            }
-            for (j, unmet) in a.unmet.iter().enumerate() {
-                if !ids.contains(&unmet.as_str()) {
-                    error(
-                        [base.clone(), vec!["unmet".into(), j.into()]].concat(),
-                        format!(
-                            "`{unmet}` is not a documentary requirement of {}",
-                            a.standard
-                        ),
-                        "list the ids of documentary requirements from the standard's rules.yaml (usually the clause anchor, e.g. `7.1.7-a`)",
-                    );
-                }
-            }
-        }
         for (i, cert) in d.certificates.iter().enumerate() {
-            let base = p(&["certificates".into(), i.into()]);
             let slug = number_slug(&cert.number);
             if slug.is_empty() {
+                continue;
+            }
+            if let Some((other, number)) = numbers.insert(slug, (org, &cert.number)) {
                 error(
-                    [base.clone(), vec!["number".into()]].concat(),
-                    format!(
-                        "certificate number `{}` has no letter or digit",
-                        cert.number
-                    ),
-                    "write the number as printed on the certificate",
-                );
-            } else if let Some((other, number)) = numbers.insert(slug, (org, &cert.number)) {
-                error(
-                    [base.clone(), vec!["number".into()]].concat(),
+                    p(&["certificates".into(), i.into(), "number".into()]),
                     if *number == cert.number {
                         format!(
                             "certificate number {} is also registered to `{}`",
@@ -761,151 +390,552 @@ pub fn check(
                     "certificate numbers are unique, ignoring case and punctuation (each has its own verification page); correct one of them",
                 );
             }
-            let Some(scheme) = schemes.get(&cert.standard) else {
+        }
+    }
+}
+
+/// One organisation's file against the grading rules: everything
+/// [`check`] finds but what compares files ([`check_unique`]).
+/// `count_keys` is [`roster::count_keys`] of `schemes`.
+pub(crate) fn check_organisation(
+    org: &Organisation,
+    schemes: &Schemes,
+    documents: &[Document],
+    count_keys: &BTreeMap<String, bool>,
+    diagnostics: &mut Diagnostics,
+) {
+    let d = &org.data;
+    let mut error = |path: Vec<Step>, message: String, hint: &str| {
+        diagnostics.push(Diagnostic::error(org.location(&path), message).with_hint(hint));
+    };
+    let founded = d.founded.0;
+    for (i, former) in d.former_names.iter().enumerate() {
+        if former.until.0 < founded {
+            error(
+                p(&["former_names".into(), i.into(), "until".into()]),
+                format!(
+                    "former name used until {}, before the founding date {}",
+                    former.until, d.founded
+                ),
+                "check both dates",
+            );
+        }
+    }
+    // Evidence: known categories, types and figures; dates in order.
+    for (category, service) in &d.evidence.services {
+        if !schemes.knows_project_type(category) {
+            error(
+                p(&[
+                    "evidence".into(),
+                    "services".into(),
+                    category.as_str().into(),
+                ]),
+                format!("unknown service category `{category}`"),
+                "use a category id from a standard's rules.yaml (see docs/registry.md)",
+            );
+        }
+        if service.since.value.0 < founded {
+            error(
+                p(&[
+                    "evidence".into(),
+                    "services".into(),
+                    category.as_str().into(),
+                    "since".into(),
+                ]),
+                format!(
+                    "service since {}, before the founding date {}",
+                    service.since.value, d.founded
+                ),
+                "a service cannot start before the organisation exists",
+            );
+        }
+    }
+    // Each figure where its scope puts it: one per organisation under
+    // evidence.figures, one per category under services.<category>.figures.
+    let figure_maps = std::iter::once((None, &d.evidence.figures)).chain(
+        d.evidence
+            .services
+            .iter()
+            .map(|(c, s)| (Some(c.as_str()), &s.figures)),
+    );
+    for (category, figures) in figure_maps {
+        for id in figures.keys() {
+            let path = match category {
+                None => p(&["evidence".into(), "figures".into(), id.as_str().into()]),
+                Some(c) => p(&[
+                    "evidence".into(),
+                    "services".into(),
+                    c.into(),
+                    "figures".into(),
+                    id.as_str().into(),
+                ]),
+            };
+            if let Some(instead) = schemes.derived_figure(id) {
                 error(
-                    [base, vec!["standard".into()]].concat(),
-                    format!("unknown standard `{}`", cert.standard),
-                    &standards_hint(schemes),
+                    path,
+                    format!("figure `{id}` is derived, not typed in"),
+                    &format!("it is computed from {instead}: write those facts instead"),
                 );
                 continue;
-            };
-            if scheme.category(&cert.category).is_none() {
-                error(
-                    [base.clone(), vec!["category".into()]].concat(),
-                    format!("`{}` is not a category of {}", cert.category, cert.standard),
-                    &categories_hint(scheme),
-                );
             }
-            if scheme.level_index(&cert.level).is_none() {
-                let levels: Vec<&str> = scheme.rules.levels.iter().map(|l| l.id.as_str()).collect();
+            if let Some(per_category) = count_keys.get(id.as_str()) {
+                let place = if *per_category {
+                    format!("evidence.services.<category>.counts.{id}")
+                } else {
+                    format!("evidence.counts.{id}")
+                };
                 error(
-                    [base.clone(), vec!["level".into()]].concat(),
-                    format!("`{}` is not a level of {}", cert.level, cert.standard),
-                    &format!("levels of {}: {}", cert.standard, levels.join(", ")),
-                );
-            }
-            if let Some(edition) = &cert.edition {
-                let mut known: Vec<String> = schemes
-                    .edition_labels(&cert.standard)
-                    .into_iter()
-                    .map(str::to_string)
-                    .collect();
-                if known.is_empty() {
-                    known.extend(
-                        documents
-                            .iter()
-                            .find(|doc| doc.slug == cert.standard)
-                            .and_then(|doc| doc.front.edition.clone()),
-                    );
-                }
-                if !known.contains(edition) {
-                    error(
-                        [base.clone(), vec!["edition".into()]].concat(),
-                        format!("{} has no edition `{edition}`", cert.standard),
-                        &match known.as_slice() {
-                            [] => "this standard names no editions; remove `edition`".into(),
-                            [one] => format!("the published edition is `{one}`"),
-                            all => format!(
-                                "its editions, oldest first: {}; without `edition`, the certificate's edition is the one in force on its issue date",
-                                all.join(", ")
-                            ),
-                        },
-                    );
-                }
-            }
-            let has_validity = scheme
-                .rules
-                .certificates
-                .as_ref()
-                .is_some_and(|l| l.validity.is_some());
-            if !has_validity && cert.valid_until.is_none() {
-                error(
-                    base.clone(),
-                    format!(
-                        "{} does not define how long a certificate is valid",
-                        cert.standard
+                    path,
+                    format!("`{id}` is a head count, not a figure"),
+                    &format!(
+                        "list the persons in evidence.roster (with their roles), or without a roster write the plain count under {place}"
                     ),
-                    "add `valid_until: YYYY-MM-DD` as printed on the certificate",
+                );
+                continue;
+            }
+            let scopes = schemes.figure_scopes(id);
+            let wanted = if category.is_some() {
+                Scope::Category
+            } else {
+                Scope::Organisation
+            };
+            if scopes.is_empty() {
+                error(
+                    path,
+                    format!("unknown figure `{id}`"),
+                    "use a figure id declared by a standard's rules.yaml",
+                );
+            } else if !scopes.contains(&wanted) {
+                let (message, hint) = match category {
+                    None => (
+                        format!("figure `{id}` is per service category"),
+                        format!(
+                            "write it under evidence.services.<category>.figures.{id}, for each category it is given for"
+                        ),
+                    ),
+                    Some(_) => (
+                        format!("figure `{id}` is one for the organisation"),
+                        format!("write it under evidence.figures.{id}"),
+                    ),
+                };
+                error(path, message, &hint);
+            }
+        }
+    }
+    if let (Some(staff), Some(bachelor)) = (&d.evidence.staff, &d.evidence.bachelor_staff)
+        && bachelor.value > staff.value
+    {
+        error(
+            p(&["evidence".into(), "bachelor_staff".into()]),
+            format!(
+                "{} staff with a degree, but only {} staff",
+                bachelor.value, staff.value
+            ),
+            "bachelor_staff counts part of staff",
+        );
+    }
+    for (i, project) in d.evidence.projects.iter().enumerate() {
+        let base = p(&["evidence".into(), "projects".into(), i.into()]);
+        if project.types.is_empty() {
+            error(
+                base.clone(),
+                "a project needs at least one type".into(),
+                "add `types: [<category id>]`",
+            );
+        }
+        for (j, t) in project.types.iter().enumerate() {
+            if !schemes.knows_project_type(t) {
+                error(
+                    [base.clone(), vec!["types".into(), j.into()]].concat(),
+                    format!("unknown project type `{t}`"),
+                    "use a category or project type id from a standard's rules.yaml",
                 );
             }
-            match cert.events.first() {
+        }
+        if let Some(done) = project.completed
+            && done < project.signed
+        {
+            error(
+                [base.clone(), vec!["completed".into()]].concat(),
+                format!("completed {done} before it was signed ({})", project.signed),
+                "check the two dates",
+            );
+        }
+        if project.signed.0 < founded {
+            error(
+                [base.clone(), vec!["signed".into()]].concat(),
+                format!(
+                    "signed {} before the founding date {}",
+                    project.signed, d.founded
+                ),
+                "check the date",
+            );
+        }
+        if let Some(amount) = &project.amount
+            && amount.value < crate::exact::Num::zero()
+        {
+            error(
+                [base.clone(), vec!["amount".into()]].concat(),
+                "negative contract amount".into(),
+                "amounts are in 万元",
+            );
+        }
+        if let Some(fees) = &project.service_fees {
+            let path = [base.clone(), vec!["service_fees".into()]].concat();
+            match &project.amount {
                 None => error(
-                    [base.clone(), vec!["events".into()]].concat(),
-                    "a certificate needs its events, starting with `issued`".into(),
-                    "add `- {date: YYYY-MM-DD, type: issued}`",
+                    path,
+                    "service fees without a contract amount".into(),
+                    "give the project's `amount` too: the fees are a part of it",
                 ),
-                Some(first) if first.kind != EventKind::Issued => error(
-                    [base.clone(), vec!["events".into(), 0.into(), "type".into()]].concat(),
-                    format!("the first event is `{}`, not `issued`", first.kind.name()),
-                    "list events oldest first, starting with the issue",
+                Some(amount) if fees.value > amount.value => error(
+                    path,
+                    // No figures: amounts are private, and CI logs may not be.
+                    "service fees exceed the contract amount".into(),
+                    "service fees are the part of the amount paid for design, development, integration and technical services (万元)",
                 ),
-                Some(first) if first.date.0 < founded => error(
-                    [base.clone(), vec!["events".into(), 0.into(), "date".into()]].concat(),
-                    "issued before the organisation was founded".into(),
-                    "check the date",
-                ),
+                Some(_) if fees.value < crate::exact::Num::zero() => {
+                    error(path, "negative service fees".into(), "amounts are in 万元")
+                }
                 Some(_) => {}
             }
-            for (j, event) in cert.events.iter().enumerate() {
-                if event.kind == EventKind::Renewed && !has_validity && event.valid_until.is_none()
-                {
-                    error(
-                        [base.clone(), vec!["events".into(), j.into()]].concat(),
-                        "renewal without a new end of validity".into(),
-                        "add `valid_until: YYYY-MM-DD` to the `renewed` event",
-                    );
-                }
-                if event.valid_until.is_some() && event.kind != EventKind::Renewed {
-                    error(
-                        [
-                            base.clone(),
-                            vec!["events".into(), j.into(), "valid_until".into()],
-                        ]
-                        .concat(),
-                        "only a `renewed` event sets a new end of validity".into(),
-                        "remove `valid_until` from this event",
-                    );
-                }
-            }
-            for (j, pair) in cert.events.windows(2).enumerate() {
-                if pair[1].date < pair[0].date {
-                    error(
-                        [
-                            base.clone(),
-                            vec!["events".into(), (j + 1).into(), "date".into()],
-                        ]
-                        .concat(),
-                        format!(
-                            "event dated {} comes after one dated {}",
-                            pair[1].date, pair[0].date
-                        ),
-                        "list events oldest first",
-                    );
-                }
-                if pair[1].kind == EventKind::Issued {
-                    error(
-                        [
-                            base.clone(),
-                            vec!["events".into(), (j + 1).into(), "type".into()],
-                        ]
-                        .concat(),
-                        "a certificate is issued once".into(),
-                        "a re-issue is `renewed`; a new certificate is a new entry",
-                    );
-                }
-            }
-            if let (Some(until), Some(first)) = (cert.valid_until, cert.events.first())
-                && until <= first.date
-            {
+        }
+        if let Some(run) = project.trial_run
+            && (run.to < run.from || run.from < project.signed)
+        {
+            error(
+                [base.clone(), vec!["trial_run".into()]].concat(),
+                format!(
+                    "trial run {} to {} is out of order or before signing ({})",
+                    run.from, run.to, project.signed
+                ),
+                "`from` is the first day of the trial run and `to` its last, after signing",
+            );
+        }
+        if project.in_use && (project.completed.is_none() || !project.accepted) {
+            let hint = if project.completed.is_none() {
+                "add `completed:` (the day it was accepted), or remove `in_use: true`"
+            } else {
+                "a project whose acceptance failed is not in use: remove `in_use: true`"
+            };
+            error(
+                [base, vec!["in_use".into()]].concat(),
+                "a project in use must be completed and accepted".into(),
+                hint,
+            );
+        }
+    }
+    for (i, c) in d.evidence.other_certificates.iter().enumerate() {
+        let base = p(&["evidence".into(), "other_certificates".into(), i.into()]);
+        match schemes.other_scheme(&c.scheme) {
+            None => error(
+                [base.clone(), vec!["scheme".into()]].concat(),
+                format!("unknown scheme `{}`", c.scheme),
+                "use a scheme id a standard declares under `other_schemes:` (see docs/registry.md)",
+            ),
+            Some(o) => match &c.level {
+                Some(level) if !o.levels.contains(level) => error(
+                    [base.clone(), vec!["level".into()]].concat(),
+                    format!("`{level}` is not a level of {}", c.scheme),
+                    &o.levels_hint(),
+                ),
+                None if !o.levels.is_empty() => error(
+                    base.clone(),
+                    format!("a {} certificate needs its `level`", c.scheme),
+                    &format!("add one of {}", o.levels.join(", ")),
+                ),
+                _ => {}
+            },
+        }
+        if c.valid_until < c.issued {
+            error(
+                [base, vec!["valid_until".into()]].concat(),
+                format!(
+                    "valid until {}, before its issue ({})",
+                    c.valid_until, c.issued
+                ),
+                "check the two dates",
+            );
+        }
+    }
+    let mut reported = BTreeMap::new();
+    for (i, v) in d.evidence.vulnerability_reports.iter().enumerate() {
+        let base = p(&["evidence".into(), "vulnerability_reports".into(), i.into()]);
+        if let Some(first) = reported.insert(v.id.as_str(), i) {
+            error(
+                [base.clone(), vec!["id".into()]].concat(),
+                format!(
+                    "vulnerability {} is listed twice (first as item {})",
+                    v.id,
+                    first + 1
+                ),
+                "list each reported vulnerability once",
+            );
+        }
+        for (j, t) in v.types.iter().enumerate() {
+            if !schemes.knows_project_type(t) {
                 error(
-                    [base, vec!["valid_until".into()]].concat(),
-                    format!(
-                        "valid until {until}, not after the issue date {}",
-                        first.date
-                    ),
-                    "check the dates",
+                    [base.clone(), vec!["types".into(), j.into()]].concat(),
+                    format!("unknown category `{t}`"),
+                    "use a category id from a standard's rules.yaml",
                 );
             }
+        }
+    }
+    for (i, a) in d.assessments.iter().enumerate() {
+        let base = p(&["assessments".into(), i.into()]);
+        let Some(scheme) = schemes.get(&a.standard) else {
+            error(
+                [base, vec!["standard".into()]].concat(),
+                format!("unknown standard `{}`", a.standard),
+                &standards_hint(schemes),
+            );
+            continue;
+        };
+        if let Some(category) = &a.category
+            && scheme.category(category).is_none()
+        {
+            error(
+                [base.clone(), vec!["category".into()]].concat(),
+                format!("`{category}` is not a category of {}", a.standard),
+                &categories_hint(scheme),
+            );
+        }
+        if a.date.0 < founded {
+            error(
+                [base.clone(), vec!["date".into()]].concat(),
+                "assessment before the founding date".into(),
+                "check the date",
+            );
+        }
+        if a.covers.is_empty() && a.met.is_empty() {
+            error(
+                base.clone(),
+                "assessment record covers no requirement".into(),
+                "a documentary requirement is met only through an assessment that covers it: add what was examined, `covers: [{up_to: 三级}]` (every part up to that level) or `covers: [{part: basic, up_to: 三级}]`, or list single ids under `met:` (docs/registry.md, \"Assessment records\")",
+            );
+        }
+        for (j, cover) in a.covers.iter().enumerate() {
+            let at = [base.clone(), vec!["covers".into(), j.into()]].concat();
+            if let Some(part) = &cover.part {
+                let grades = |p: &crate::rules::Part| {
+                    p.id == *part
+                        && a.category.as_deref().is_none_or(|c| {
+                            p.categories
+                                .as_ref()
+                                .is_none_or(|cs| cs.iter().any(|x| x == c))
+                        })
+                };
+                if !scheme.rules.parts.iter().any(grades) {
+                    let parts: Vec<&str> = match &a.category {
+                        Some(c) => scheme.parts_for(c).map(|p| p.id.as_str()).collect(),
+                        None => scheme.rules.parts.iter().map(|p| p.id.as_str()).collect(),
+                    };
+                    error(
+                        [at.clone(), vec!["part".into()]].concat(),
+                        format!(
+                            "`{part}` is not a part of {} that grades this category",
+                            a.standard
+                        ),
+                        &format!(
+                            "parts: {}; or leave `part` out to cover every part",
+                            parts.join(", ")
+                        ),
+                    );
+                }
+            }
+            if scheme.level_index(&cover.up_to).is_none() {
+                let levels: Vec<&str> = scheme.rules.levels.iter().map(|l| l.id.as_str()).collect();
+                error(
+                    [at, vec!["up_to".into()]].concat(),
+                    format!("`{}` is not a level of {}", cover.up_to, a.standard),
+                    &format!(
+                        "levels of {}, lowest first: {}",
+                        a.standard,
+                        levels.join(", ")
+                    ),
+                );
+            }
+        }
+        let ids = documentary_ids(scheme, a.category.as_deref());
+        for (j, met) in a.met.iter().enumerate() {
+            if !ids.contains(&met.as_str()) {
+                error(
+                    [base.clone(), vec!["met".into(), j.into()]].concat(),
+                    format!("`{met}` is not a documentary requirement of {}", a.standard),
+                    "an assessment can vouch only for documentary requirements; a requirement with a threshold is computed from the evidence, which the file must give",
+                );
+            }
+        }
+        for (j, unmet) in a.unmet.iter().enumerate() {
+            if !ids.contains(&unmet.as_str()) {
+                error(
+                    [base.clone(), vec!["unmet".into(), j.into()]].concat(),
+                    format!(
+                        "`{unmet}` is not a documentary requirement of {}",
+                        a.standard
+                    ),
+                    "list the ids of documentary requirements from the standard's rules.yaml (usually the clause anchor, e.g. `7.1.7-a`)",
+                );
+            }
+        }
+    }
+    for (i, cert) in d.certificates.iter().enumerate() {
+        let base = p(&["certificates".into(), i.into()]);
+        let slug = number_slug(&cert.number);
+        if slug.is_empty() {
+            error(
+                [base.clone(), vec!["number".into()]].concat(),
+                format!(
+                    "certificate number `{}` has no letter or digit",
+                    cert.number
+                ),
+                "write the number as printed on the certificate",
+            );
+        }
+        let Some(scheme) = schemes.get(&cert.standard) else {
+            error(
+                [base, vec!["standard".into()]].concat(),
+                format!("unknown standard `{}`", cert.standard),
+                &standards_hint(schemes),
+            );
+            continue;
+        };
+        if scheme.category(&cert.category).is_none() {
+            error(
+                [base.clone(), vec!["category".into()]].concat(),
+                format!("`{}` is not a category of {}", cert.category, cert.standard),
+                &categories_hint(scheme),
+            );
+        }
+        if scheme.level_index(&cert.level).is_none() {
+            let levels: Vec<&str> = scheme.rules.levels.iter().map(|l| l.id.as_str()).collect();
+            error(
+                [base.clone(), vec!["level".into()]].concat(),
+                format!("`{}` is not a level of {}", cert.level, cert.standard),
+                &format!("levels of {}: {}", cert.standard, levels.join(", ")),
+            );
+        }
+        if let Some(edition) = &cert.edition {
+            let mut known: Vec<String> = schemes
+                .edition_labels(&cert.standard)
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            if known.is_empty() {
+                known.extend(
+                    documents
+                        .iter()
+                        .find(|doc| doc.slug == cert.standard)
+                        .and_then(|doc| doc.front.edition.clone()),
+                );
+            }
+            if !known.contains(edition) {
+                error(
+                    [base.clone(), vec!["edition".into()]].concat(),
+                    format!("{} has no edition `{edition}`", cert.standard),
+                    &match known.as_slice() {
+                        [] => "this standard names no editions; remove `edition`".into(),
+                        [one] => format!("the published edition is `{one}`"),
+                        all => format!(
+                            "its editions, oldest first: {}; without `edition`, the certificate's edition is the one in force on its issue date",
+                            all.join(", ")
+                        ),
+                    },
+                );
+            }
+        }
+        let has_validity = scheme
+            .rules
+            .certificates
+            .as_ref()
+            .is_some_and(|l| l.validity.is_some());
+        if !has_validity && cert.valid_until.is_none() {
+            error(
+                base.clone(),
+                format!(
+                    "{} does not define how long a certificate is valid",
+                    cert.standard
+                ),
+                "add `valid_until: YYYY-MM-DD` as printed on the certificate",
+            );
+        }
+        match cert.events.first() {
+            None => error(
+                [base.clone(), vec!["events".into()]].concat(),
+                "a certificate needs its events, starting with `issued`".into(),
+                "add `- {date: YYYY-MM-DD, type: issued}`",
+            ),
+            Some(first) if first.kind != EventKind::Issued => error(
+                [base.clone(), vec!["events".into(), 0.into(), "type".into()]].concat(),
+                format!("the first event is `{}`, not `issued`", first.kind.name()),
+                "list events oldest first, starting with the issue",
+            ),
+            Some(first) if first.date.0 < founded => error(
+                [base.clone(), vec!["events".into(), 0.into(), "date".into()]].concat(),
+                "issued before the organisation was founded".into(),
+                "check the date",
+            ),
+            Some(_) => {}
+        }
+        for (j, event) in cert.events.iter().enumerate() {
+            if event.kind == EventKind::Renewed && !has_validity && event.valid_until.is_none() {
+                error(
+                    [base.clone(), vec!["events".into(), j.into()]].concat(),
+                    "renewal without a new end of validity".into(),
+                    "add `valid_until: YYYY-MM-DD` to the `renewed` event",
+                );
+            }
+            if event.valid_until.is_some() && event.kind != EventKind::Renewed {
+                error(
+                    [
+                        base.clone(),
+                        vec!["events".into(), j.into(), "valid_until".into()],
+                    ]
+                    .concat(),
+                    "only a `renewed` event sets a new end of validity".into(),
+                    "remove `valid_until` from this event",
+                );
+            }
+        }
+        for (j, pair) in cert.events.windows(2).enumerate() {
+            if pair[1].date < pair[0].date {
+                error(
+                    [
+                        base.clone(),
+                        vec!["events".into(), (j + 1).into(), "date".into()],
+                    ]
+                    .concat(),
+                    format!(
+                        "event dated {} comes after one dated {}",
+                        pair[1].date, pair[0].date
+                    ),
+                    "list events oldest first",
+                );
+            }
+            if pair[1].kind == EventKind::Issued {
+                error(
+                    [
+                        base.clone(),
+                        vec!["events".into(), (j + 1).into(), "type".into()],
+                    ]
+                    .concat(),
+                    "a certificate is issued once".into(),
+                    "a re-issue is `renewed`; a new certificate is a new entry",
+                );
+            }
+        }
+        if let (Some(until), Some(first)) = (cert.valid_until, cert.events.first())
+            && until <= first.date
+        {
+            error(
+                [base, vec!["valid_until".into()]].concat(),
+                format!(
+                    "valid until {until}, not after the issue date {}",
+                    first.date
+                ),
+                "check the dates",
+            );
         }
     }
 }

@@ -38,6 +38,7 @@ use crate::resolve::Resolution;
 use crate::translation::Translations;
 use crate::yaml;
 
+pub use stream::OrganisationHarvest;
 use stream::Stream;
 
 /// The built site: output path (relative, `/`-separated) → bytes.
@@ -347,7 +348,7 @@ struct Renderer<'a> {
     /// Each language's name in itself ("中文", "English").
     names: BTreeMap<String, String>,
     /// UI strings per language.
-    strings: &'a BTreeMap<&'a str, BTreeMap<String, String>>,
+    strings: &'a BTreeMap<String, BTreeMap<String, String>>,
     registry: registry::RegistryInput<'a>,
 }
 
@@ -369,51 +370,82 @@ pub struct RenderInput<'a> {
     pub generated_at: String,
 }
 
+/// What a theme gives every render: its templates, parsed, and the UI
+/// strings of each language. `serve` keeps them between renders.
+pub struct Templates {
+    tera: Tera,
+    inline: links::InlineTemplates,
+    /// UI strings per language of the site.
+    strings: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Templates {
+    /// Parses the theme's templates and reads its UI strings of every
+    /// language of `config`.
+    pub fn load(theme: &Theme, config: &Config) -> Result<Templates, Diagnostics> {
+        let mut diags = Diagnostics::new();
+        let tera = match load_templates(theme) {
+            Ok(t) => t,
+            Err(d) => {
+                diags.push(d);
+                return Err(diags);
+            }
+        };
+        let inline = match links::InlineTemplates::load(&tera) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(tera_error(theme, &e));
+                return Err(diags);
+            }
+        };
+        let mut strings = BTreeMap::new();
+        for lang in &config.languages {
+            match load_strings(theme, lang) {
+                Ok(s) => {
+                    strings.insert(lang.clone(), s);
+                }
+                Err(d) => diags.push(d),
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(Templates {
+            tera,
+            inline,
+            strings,
+        })
+    }
+}
+
+/// How [`render_with`] treats the organisations.
+pub enum Organisations<'h> {
+    /// Render every organisation's pages.
+    Render,
+    /// Render none of them (`serve` renders one on request,
+    /// [`render_organisation`]); what they leave for the directory, search
+    /// and exports is given, one per organisation in registry order.
+    Harvested(&'h [std::sync::Arc<OrganisationHarvest>]),
+}
+
 /// Renders every file of the site into `out`; returns how many were written.
 pub fn render(
     input: RenderInput,
     options: RenderOptions,
     out: &dyn Output,
 ) -> Result<usize, Diagnostics> {
-    let RenderInput {
-        config,
-        theme,
-        documents,
-        translations,
-        resolution,
-        status,
-        registry: registry_input,
-        comparisons,
-        impacts,
-        generated_at,
-    } = input;
-    let mut diags = Diagnostics::new();
-    let tera = match load_templates(theme) {
-        Ok(t) => t,
-        Err(d) => {
-            diags.push(d);
-            return Err(diags);
-        }
-    };
-    let inline_templates = match links::InlineTemplates::load(&tera) {
-        Ok(t) => t,
-        Err(e) => {
-            diags.push(tera_error(theme, &e));
-            return Err(diags);
-        }
-    };
-    let mut strings: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::new();
-    for lang in &config.languages {
-        match load_strings(theme, lang) {
-            Ok(s) => {
-                strings.insert(lang, s);
-            }
-            Err(d) => diags.push(d),
-        }
-    }
-    if diags.has_errors() {
-        return Err(diags);
-    }
+    let templates = Templates::load(input.theme, input.config)?;
+    render_with(&templates, input, options, out, Organisations::Render)
+}
+
+/// The site's editions and the page builders over them.
+fn setup<'a>(
+    templates: &'a Templates,
+    input: &RenderInput<'a>,
+    options: &'a RenderOptions,
+) -> (Vec<Edition<'a>>, Renderer<'a>) {
+    let config = input.config;
+    let strings = &templates.strings;
     let default_lang = config.default_language.as_str();
     let has_translations = config.languages.len() > 1;
     let mut editions: Vec<Edition> = Vec::new();
@@ -448,13 +480,13 @@ pub fn render(
         base: base_path(base_url),
         base_url,
         live_reload: options.live_reload,
-        documents,
-        translations,
-        resolution,
-        status,
-        comparisons,
-        impacts,
-        templates: &inline_templates,
+        documents: input.documents,
+        translations: input.translations,
+        resolution: input.resolution,
+        status: input.status,
+        comparisons: input.comparisons,
+        impacts: input.impacts,
+        templates: &templates.inline,
         tags: strings
             .iter()
             .map(|(lang, s)| (lang.to_string(), s["lang_tag"].clone()))
@@ -463,10 +495,91 @@ pub fn render(
             .iter()
             .map(|(lang, s)| (lang.to_string(), s["language_name"].clone()))
             .collect(),
-        strings: &strings,
-        registry: registry_input,
+        strings,
+        registry: input.registry,
     };
+    (editions, renderer)
+}
 
+/// The organisations at `indices` of the registry: with `out`, their
+/// pages (each one's page in every language, its certificates'
+/// verification pages, its JSON file) written there exactly as [`render`]
+/// writes them; without, only harvested. Returns what each leaves for the
+/// directory, search and exports, in the order of `indices`.
+pub fn render_organisations(
+    templates: &Templates,
+    input: RenderInput,
+    options: RenderOptions,
+    indices: &[usize],
+    out: Option<&dyn Output>,
+) -> Result<Vec<OrganisationHarvest>, Diagnostics> {
+    let (editions, renderer) = setup(templates, &input, &options);
+    let counted = Counted {
+        out: out.unwrap_or(&Discard),
+        files: std::sync::atomic::AtomicUsize::new(0),
+    };
+    let stream = Stream {
+        renderer: &renderer,
+        tera: &templates.tera,
+        theme: input.theme,
+        editions: &editions,
+        out: &counted,
+        generated_at: &input.generated_at,
+        pages: registry::pages(input.documents),
+    };
+    let registry = input.registry;
+    let cx = stream.organisation_context();
+    let results: Vec<Result<(OrganisationHarvest, Vec<Diagnostic>), Diagnostic>> = indices
+        .par_iter()
+        .map(|&i| match registry.registry.organisations.get(i) {
+            Some(org) => {
+                let og = registry
+                    .grades
+                    .organisation(registry.registry, i, org, registry.schemes);
+                Ok(stream.organisation(&cx, org, &og, out.is_some()))
+            }
+            None => Err(Diagnostic::error(
+                Location::file("registry"),
+                format!("no organisation at position {i} of the registry"),
+            )),
+        })
+        .collect();
+    let mut diags = Diagnostics::new();
+    let mut harvested = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok((one, errors)) => {
+                harvested.push(one);
+                errors.into_iter().for_each(|d| diags.push(d));
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(harvested)
+}
+
+/// As [`render`], with the theme's templates given and the organisations
+/// rendered or not as `organisations` says.
+pub fn render_with(
+    templates: &Templates,
+    input: RenderInput,
+    options: RenderOptions,
+    out: &dyn Output,
+    organisations: Organisations,
+) -> Result<usize, Diagnostics> {
+    let (editions, renderer) = setup(templates, &input, &options);
+    let RenderInput {
+        theme,
+        documents,
+        generated_at,
+        ..
+    } = input;
+    let tera = &templates.tera;
+    let base_url = renderer.base_url;
+    let mut diags = Diagnostics::new();
     let out = Counted {
         out,
         files: std::sync::atomic::AtomicUsize::new(0),
@@ -530,14 +643,19 @@ pub fn render(
     // directory listings built from the light entries they leave behind.
     let stream = Stream {
         renderer: &renderer,
-        tera: &tera,
+        tera,
         theme,
         editions: &editions,
         out: &out,
         generated_at: &generated_at,
         pages: registry::pages(documents),
     };
-    let harvest = stream.organisations(&mut diags);
+    let harvest = match organisations {
+        Organisations::Render => stream.organisations(&mut diags),
+        Organisations::Harvested(harvested) => {
+            stream::Harvest::gather(harvested.iter().map(|h| (**h).clone()))
+        }
+    };
     let facets = stream.facets(&harvest);
     let listing_keys = stream.directory(&harvest, &facets, &mut diags);
     let search_keys = stream.search(&harvest, &facets, &mut diags);

@@ -97,6 +97,50 @@ pub(super) struct Harvest {
     pub default_keys: Vec<String>,
 }
 
+/// What the organisation pass leaves of one organisation.
+#[derive(Clone)]
+pub struct OrganisationHarvest {
+    /// Its directory entry (with the export rows).
+    pub entry: Entry,
+    /// Its changes for the feed.
+    pub feed: Vec<atom::FeedEntry>,
+    /// Keys of its pages in every single-language edition.
+    pub keys: Vec<String>,
+    /// Keys of its pages in the default language's edition only (its
+    /// certificates' verification pages).
+    pub default_keys: Vec<String>,
+}
+
+impl Harvest {
+    /// The harvest of every organisation, in registry order.
+    pub fn gather(organisations: impl ExactSizeIterator<Item = OrganisationHarvest>) -> Harvest {
+        let mut harvest = Harvest {
+            entries: Vec::with_capacity(organisations.len()),
+            feed: Vec::new(),
+            keys: Vec::new(),
+            default_keys: Vec::new(),
+        };
+        let mut latest = atom::Latest::new(atom::LIMIT);
+        for one in organisations {
+            harvest.entries.push(one.entry);
+            latest.extend(one.feed);
+            harvest.keys.extend(one.keys);
+            harvest.default_keys.extend(one.default_keys);
+        }
+        harvest.feed = latest.into_sorted();
+        harvest
+    }
+}
+
+/// What rendering one organisation needs that is the same for all.
+pub(super) struct OrganisationContext<'a> {
+    reporter: Reporter<'a>,
+    /// Each single-language edition with its common context and views.
+    editions: Vec<(usize, Context, Views<'a>)>,
+    urls: Urls<'a>,
+    default: Option<usize>,
+}
+
 /// A certificate's answer in one language, on its verification page.
 #[derive(Serialize)]
 struct Answer<'a> {
@@ -278,30 +322,31 @@ impl Stream<'_> {
             .put(&format!("{}index.html", page.path), html.as_bytes())
     }
 
+    /// What rendering any one organisation needs, prepared once.
+    pub fn organisation_context(&self) -> OrganisationContext<'_> {
+        let input = self.renderer.registry;
+        OrganisationContext {
+            reporter: Reporter::new(input.schemes, input.grades),
+            editions: self
+                .single_editions()
+                .into_iter()
+                .map(|e| (e, self.common(e), self.views(e)))
+                .collect(),
+            urls: Urls {
+                base_url: self.renderer.base_url,
+                edition: "",
+            },
+            default: self.default_edition(),
+        }
+    }
+
     /// Writes each organisation's page and its certificates' verification
     /// pages in every single-language edition, and its JSON file; returns
     /// what the directory and the exports need.
     pub fn organisations(&self, diags: &mut Diagnostics) -> Harvest {
         let input = self.renderer.registry;
-        let reporter = Reporter::new(input.schemes, input.grades);
-        let editions: Vec<(usize, Context, Views)> = self
-            .single_editions()
-            .into_iter()
-            .map(|e| (e, self.common(e), self.views(e)))
-            .collect();
-        let urls = Urls {
-            base_url: self.renderer.base_url,
-            edition: "",
-        };
-        let default = self.default_edition();
-        type One = (
-            Entry,
-            Vec<atom::FeedEntry>,
-            Vec<String>,
-            Vec<String>,
-            Vec<Diagnostic>,
-        );
-        let results: Vec<One> = input
+        let cx = self.organisation_context();
+        let results: Vec<(OrganisationHarvest, Vec<Diagnostic>)> = input
             .registry
             .organisations
             .par_iter()
@@ -311,82 +356,90 @@ impl Stream<'_> {
                 let og = input
                     .grades
                     .organisation(input.registry, index, org, input.schemes);
-                let report = reporter.report(org, &og);
-                let keys = vec![format!("registry/{}/", org.id)];
-                let mut once = Vec::new();
-                let mut errors = Vec::new();
-                for (e, common, views) in &editions {
-                    let mut ctx = Context::new();
-                    ctx.insert("org", &views.organisation(&report));
-                    if let Err(d) = self.emit(common, *e, "organisation.html", &keys[0], ctx) {
-                        errors.push(d);
-                    }
-                }
-                // One verification page per certificate, answering in
-                // every language, in the default language's edition.
-                for c in &report.certificates {
-                    let key = format!("verify/{}/", crate::registry::number_slug(&c.number));
-                    if let Some((e, common, _)) =
-                        editions.iter().find(|(e, ..)| Some(*e) == default)
-                    {
-                        let answers: Vec<Answer> = editions
-                            .iter()
-                            .map(|(e, _, views)| Answer {
-                                lang: views.lang,
-                                lang_tag: self.renderer.tag(views.lang),
-                                t: self.editions[*e].strings,
-                                verify: views.verification(&report, c),
-                            })
-                            .collect();
-                        let mut ctx = Context::new();
-                        ctx.insert("answers", &answers);
-                        ctx.insert("number", &c.number);
-                        let has = |i: usize| Some(i) == default;
-                        if let Err(d) =
-                            self.emit_in(&has, (*e, &key), common, "certificate.html", ctx)
-                        {
-                            errors.push(d);
-                        }
-                    }
-                    once.push(key);
-                }
-                let path = api::organisation_path(&org.id);
-                let file = api::organisation::build(&report, org, &og, input.schemes);
-                match api::organisation(&file, self.generated_at) {
-                    Ok(json) => {
-                        if let Err(d) = self.out.put(&path, &json) {
-                            errors.push(d);
-                        }
-                    }
-                    Err(e) => errors.push(encoding_error(&path, e)),
-                }
-                (
-                    directory::entry(&report, input.schemes, &urls),
-                    atom::entries(&report, input.schemes, input.grades.as_of),
-                    keys,
-                    once,
-                    errors,
-                )
+                self.organisation(&cx, org, &og, true)
             })
             .collect();
-        let mut harvest = Harvest {
-            entries: Vec::with_capacity(results.len()),
-            feed: Vec::new(),
-            keys: Vec::new(),
-            default_keys: Vec::new(),
-        };
-        let mut latest = atom::Latest::new(atom::LIMIT);
-        for (entry, feed, keys, once, errors) in results {
-            harvest.entries.push(entry);
-            latest.extend(feed);
-            harvest.keys.extend(keys);
-            harvest.default_keys.extend(once);
+        let mut one_by_one = Vec::with_capacity(results.len());
+        for (harvested, errors) in results {
+            one_by_one.push(harvested);
             for d in errors {
                 diags.push(d);
             }
         }
-        harvest.feed = latest.into_sorted();
-        harvest
+        Harvest::gather(one_by_one.into_iter())
+    }
+
+    /// One organisation: its page in every single-language edition, its
+    /// certificates' verification pages and its JSON file, written when
+    /// `write` (else only harvested); returns what the directory and the
+    /// exports need of it, and the errors of writing.
+    pub fn organisation(
+        &self,
+        cx: &OrganisationContext,
+        org: &crate::registry::Organisation,
+        og: &crate::grade::OrganisationGrades,
+        write: bool,
+    ) -> (OrganisationHarvest, Vec<Diagnostic>) {
+        let input = self.renderer.registry;
+        let editions = &cx.editions;
+        let report = cx.reporter.report(org, og);
+        let keys = vec![format!("registry/{}/", org.id)];
+        let mut once = Vec::new();
+        let mut errors = Vec::new();
+        for (e, common, views) in editions.iter().filter(|_| write) {
+            let mut ctx = Context::new();
+            ctx.insert("org", &views.organisation(&report));
+            if let Err(d) = self.emit(common, *e, "organisation.html", &keys[0], ctx) {
+                errors.push(d);
+            }
+        }
+        // One verification page per certificate, answering in every
+        // language, in the default language's edition.
+        for c in &report.certificates {
+            let key = format!("verify/{}/", crate::registry::number_slug(&c.number));
+            if let Some((e, common, _)) = editions
+                .iter()
+                .find(|(e, ..)| Some(*e) == cx.default)
+                .filter(|_| write)
+            {
+                let answers: Vec<Answer> = editions
+                    .iter()
+                    .map(|(e, _, views)| Answer {
+                        lang: views.lang,
+                        lang_tag: self.renderer.tag(views.lang),
+                        t: self.editions[*e].strings,
+                        verify: views.verification(&report, c),
+                    })
+                    .collect();
+                let mut ctx = Context::new();
+                ctx.insert("answers", &answers);
+                ctx.insert("number", &c.number);
+                let has = |i: usize| Some(i) == cx.default;
+                if let Err(d) = self.emit_in(&has, (*e, &key), common, "certificate.html", ctx) {
+                    errors.push(d);
+                }
+            }
+            once.push(key);
+        }
+        if write {
+            let path = api::organisation_path(&org.id);
+            let file = api::organisation::build(&report, org, og, input.schemes);
+            match api::organisation(&file, self.generated_at) {
+                Ok(json) => {
+                    if let Err(d) = self.out.put(&path, &json) {
+                        errors.push(d);
+                    }
+                }
+                Err(e) => errors.push(encoding_error(&path, e)),
+            }
+        }
+        let harvested = OrganisationHarvest {
+            entry: directory::entry(&report, input.schemes, &cx.urls),
+            feed: atom::entries(&report, input.schemes, input.grades.as_of),
+            keys,
+            default_keys: once,
+        };
+        (harvested, errors)
     }
 
     /// The registry-wide exports: the JSON index and OpenAPI document, the

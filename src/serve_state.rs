@@ -1,0 +1,536 @@
+//! What `dengji serve` keeps between edits, and how an edit updates it.
+//!
+//! The analysis stays in memory, without the organisations' grades (the
+//! largest part at scale): each organisation keeps only its light
+//! directory entry and what the checks of its file found. A change to
+//! registry files alone re-reads only those files, regrades only their
+//! organisations and reruns the checks across files; any other change
+//! analyses the site again. Nothing is rendered up front: an
+//! organisation's pages are rendered (and it is regraded) when asked for,
+//! and the rest of the site (standards, listings, search, exports) once,
+//! on the first request for it after a change, from the directory entries.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use jiff::civil::Date;
+
+use crate::compare::Comparison;
+use crate::diag::Diagnostics;
+use crate::grade::{self, OrganisationGrades};
+use crate::registry::{self, Organisation, Registry};
+use crate::render::{
+    self, Memory, OrganisationHarvest, RenderInput, RenderOptions, Site, Templates,
+};
+use crate::{Analysis, Reuse};
+
+/// How many organisations a full analysis grades before harvesting them.
+const GRADED_AT_ONCE: usize = 256;
+
+/// What does not change with the registry: the documents' analysis and
+/// the theme's templates.
+struct Base {
+    root: PathBuf,
+    options: RenderOptions,
+    /// The documents' analysis; its registry is that of the analysis and
+    /// its grades are dropped (the current registry is [`Working`]'s).
+    analysis: Analysis,
+    templates: Arc<Templates>,
+    comparisons: Vec<Comparison>,
+}
+
+impl Base {
+    fn as_of(&self) -> Date {
+        self.analysis.grades.as_of
+    }
+
+    /// The render input of `registry` graded by `grades` (which may hold
+    /// no organisation's grades: the directory pages need only the date).
+    fn input<'a>(
+        &'a self,
+        registry: &'a Registry,
+        grades: &'a grade::Grades,
+        impacts: &'a [crate::impact::Impact],
+    ) -> RenderInput<'a> {
+        self.analysis.render_input(
+            registry,
+            grades,
+            &self.comparisons,
+            impacts,
+            self.options
+                .generated_at
+                .clone()
+                .unwrap_or_else(crate::generated_at),
+        )
+    }
+
+    /// One organisation, regraded: its pages rendered into `out`, or, with
+    /// none, only harvested.
+    fn organisation(
+        &self,
+        org: &Organisation,
+        graded: Arc<OrganisationGrades>,
+        out: Option<&dyn render::Output>,
+    ) -> Result<OrganisationHarvest, Diagnostics> {
+        let alone = Registry {
+            organisations: vec![org.clone()],
+        };
+        let grades = grade::Grades::kept(self.as_of(), vec![graded]);
+        render::render_organisations(
+            &self.templates,
+            self.input(&alone, &grades, &[]),
+            self.options.clone(),
+            &[0],
+            out,
+        )
+        .map_err(|d| d.relative_to(&self.root))?
+        .pop()
+        .ok_or_else(Diagnostics::new)
+    }
+
+    fn grade(&self, org: &Organisation, registry: &Registry) -> Arc<OrganisationGrades> {
+        Arc::new(grade::grade_organisation(
+            org,
+            registry,
+            &self.analysis.schemes,
+            self.as_of(),
+        ))
+    }
+
+    /// What the checks of one organisation's file alone find: all of
+    /// [`crate::check_registry`] but [`registry::check_unique`].
+    fn checks(&self, org: &Organisation, graded: &Arc<OrganisationGrades>) -> Diagnostics {
+        let mut found = Diagnostics::new();
+        let schemes = &self.analysis.schemes;
+        let alone = Registry {
+            organisations: vec![org.clone()],
+        };
+        let grades = grade::Grades::kept(self.as_of(), vec![Arc::clone(graded)]);
+        let count_keys = registry::roster::count_keys(schemes);
+        registry::check_organisation(
+            org,
+            schemes,
+            &self.analysis.documents,
+            &count_keys,
+            &mut found,
+        );
+        registry::roster::check(&alone, schemes, grades.as_of, &mut found);
+        found.extend(grade::findings(&alone, schemes, &grades));
+        found
+    }
+}
+
+/// The site as last analysed, with or without errors; each edit updates it.
+pub struct Working {
+    base: Arc<Base>,
+    /// The diagnostics of the document stages, with absolute paths.
+    document_diagnostics: Diagnostics,
+    /// Reading the registry folder and its files.
+    registry_load: Diagnostics,
+    registry: Registry,
+    /// Per organisation, in registry order: what it leaves for the
+    /// directory, and what the checks of its file alone find.
+    harvest: Vec<Arc<OrganisationHarvest>>,
+    checks: Vec<Diagnostics>,
+    /// Each verification page (edition-neutral file) → its organisation.
+    verify: Arc<BTreeMap<String, String>>,
+    /// The registry and content folders, resolved, to tell their files'
+    /// events apart.
+    registry_dir: Option<PathBuf>,
+    content_dir: Option<PathBuf>,
+}
+
+/// A good state, as served: what requests render from.
+pub struct Snapshot {
+    base: Arc<Base>,
+    registry: Registry,
+    harvest: Vec<Arc<OrganisationHarvest>>,
+    verify: Arc<BTreeMap<String, String>>,
+    /// The language prefixes of the non-default editions ("en/").
+    prefixes: Vec<String>,
+    /// Everything but the organisations' own pages, rendered on first use.
+    rest: OnceLock<Result<Site, Diagnostics>>,
+}
+
+/// The outcome of an edit: the state to serve, or the problems that stop
+/// it (the warnings found on the way in both).
+pub enum Outcome {
+    Good(Arc<Snapshot>, Diagnostics),
+    Failed(Diagnostics),
+}
+
+impl Working {
+    /// Analyses the site at `root` from the start, taking from `previous`
+    /// the organisations that did not change.
+    pub fn analyse(
+        root: &Path,
+        as_of: Date,
+        options: RenderOptions,
+        previous: Option<&Working>,
+    ) -> Result<Working, Diagnostics> {
+        let reuse = Reuse {
+            analysis: previous.map(|w| &w.base.analysis),
+            ..Reuse::default()
+        };
+        let (mut analysis, staged) = crate::analyse_staged(root, as_of, reuse)?;
+        let templates = Templates::load(&analysis.sources.theme, &analysis.sources.config)
+            .map_err(|d| d.relative_to(root))?;
+        let document_diagnostics = std::mem::take(&mut analysis.diagnostics);
+        let comparisons = crate::compare::successive(&analysis);
+        let registry = analysis.registry.clone();
+        let registry_dir =
+            std::fs::canonicalize(root.join(&analysis.sources.config.registry_dir)).ok();
+        let content_dir =
+            std::fs::canonicalize(root.join(&analysis.sources.config.content_dir)).ok();
+        let base = Base {
+            root: root.to_path_buf(),
+            options,
+            analysis,
+            templates: Arc::new(templates),
+            comparisons,
+        };
+        // Graded a slice at a time, each slice's grades dropped once its
+        // organisations are harvested and checked: all of them at once
+        // would be most of the memory at scale.
+        let mut harvest = Vec::with_capacity(registry.organisations.len());
+        let mut checks = Vec::with_capacity(registry.organisations.len());
+        for slice in registry.organisations.chunks(GRADED_AT_ONCE) {
+            use rayon::prelude::*;
+            let part = Registry {
+                organisations: slice.to_vec(),
+            };
+            let organisations: Vec<Arc<OrganisationGrades>> =
+                slice.par_iter().map(|o| base.grade(o, &registry)).collect();
+            checks.par_extend(
+                slice
+                    .par_iter()
+                    .zip(&organisations)
+                    .map(|(org, og)| base.checks(org, og)),
+            );
+            let graded = grade::Grades::kept(base.as_of(), organisations);
+            let indices: Vec<usize> = (0..slice.len()).collect();
+            let harvested = render::render_organisations(
+                &base.templates,
+                base.input(&part, &graded, &[]),
+                base.options.clone(),
+                &indices,
+                None,
+            )
+            .map_err(|d| d.relative_to(root))?;
+            harvest.extend(harvested.into_iter().map(Arc::new));
+        }
+        let verify = registry
+            .organisations
+            .iter()
+            .zip(&harvest)
+            .flat_map(|(org, h)| verify_files(h).map(|file| (file, org.id.clone())))
+            .collect();
+        Ok(Working {
+            base: Arc::new(base),
+            document_diagnostics,
+            registry_load: staged.registry_load,
+            registry,
+            harvest,
+            checks,
+            verify: Arc::new(verify),
+            registry_dir,
+            content_dir,
+        })
+    }
+
+    /// Whether every changed path is in the content folder.
+    pub fn takes_content_files(&self, paths: &[PathBuf]) -> bool {
+        let Some(dir) = &self.content_dir else {
+            return false;
+        };
+        // A removed file is placed by the nearest folder still there.
+        !paths.is_empty()
+            && paths.iter().all(|p| {
+                p.ancestors()
+                    .find_map(|a| std::fs::canonicalize(a).ok())
+                    .is_some_and(|found| found.starts_with(dir))
+            })
+    }
+
+    /// Takes a change to the standards' sources: the documents are
+    /// analysed again (not the registry). The registry's state (grades,
+    /// directory entries, checks) is kept when it cannot have changed: the
+    /// same grading rules and titles ([`grade::reuse::changed_standards`]),
+    /// the same editions named in the documents (which the checks read),
+    /// the same date. `Ok(false)` when it may have: analyse everything.
+    pub fn update_documents(&mut self, as_of: Date) -> Result<bool, Diagnostics> {
+        let base = Arc::clone(&self.base);
+        let reuse = Reuse {
+            analysis: None,
+            listing: Some(registry::Listing::default()),
+            ..Reuse::default()
+        };
+        let (mut analysis, _) = crate::analyse_staged(&base.root, as_of, reuse)?;
+        let old = &base.analysis;
+        let same_rules = grade::reuse::changed_standards(&old.schemes, &analysis.schemes)
+            .is_some_and(|changed| changed.is_empty());
+        let editions = |documents: &[crate::model::Document]| -> Vec<(String, Option<String>)> {
+            documents
+                .iter()
+                .map(|d| (d.slug.clone(), d.front.edition.clone()))
+                .collect()
+        };
+        if !same_rules
+            || editions(&old.documents) != editions(&analysis.documents)
+            || as_of != base.as_of()
+        {
+            return Ok(false);
+        }
+        self.document_diagnostics = std::mem::take(&mut analysis.diagnostics);
+        // The next full analysis takes unchanged files from this registry.
+        analysis.registry = old.registry.clone();
+        let comparisons = crate::compare::successive(&analysis);
+        self.base = Arc::new(Base {
+            root: base.root.clone(),
+            options: base.options.clone(),
+            analysis,
+            templates: Arc::clone(&base.templates),
+            comparisons,
+        });
+        Ok(true)
+    }
+
+    /// Whether every changed path is a file directly in the registry
+    /// folder that this state can take on its own: an organisation file
+    /// (changed, added or removed), or any other file removed.
+    pub fn takes_registry_files(&self, paths: &[PathBuf]) -> bool {
+        let Some(dir) = &self.registry_dir else {
+            return false;
+        };
+        !paths.is_empty()
+            && paths.iter().all(|p| {
+                let in_registry = p
+                    .parent()
+                    .and_then(|parent| std::fs::canonicalize(parent).ok())
+                    .is_some_and(|parent| parent == *dir);
+                let kind = std::fs::symlink_metadata(p).map(|m| m.file_type());
+                in_registry
+                    && match kind {
+                        Ok(kind) => kind.is_file() && registry::is_organisation_file(p),
+                        Err(_) => true,
+                    }
+            })
+    }
+
+    /// Takes the changes of the registry files `paths` (see
+    /// [`Working::takes_registry_files`]): each is read again, its
+    /// organisation regraded and its directory entry remade; the
+    /// registry's checks run again over the whole registry (they compare
+    /// files with each other).
+    pub fn update_registry_files(&mut self, paths: &[PathBuf]) -> Result<(), Diagnostics> {
+        let base = Arc::clone(&self.base);
+        let dir = base.root.join(&base.analysis.sources.config.registry_dir);
+        for path in paths {
+            let Some(name) = path.file_name() else {
+                continue;
+            };
+            // As the full load names it, so its diagnostics match.
+            let file = dir.join(name);
+            self.registry_load = self
+                .registry_load
+                .iter()
+                .filter(|d| d.location.file != file)
+                .cloned()
+                .collect();
+            let at = self
+                .registry
+                .organisations
+                .binary_search_by(|o| o.file.file_name().unwrap_or_default().cmp(name));
+            let read = (file.exists() && registry::is_organisation_file(&file))
+                .then(|| registry::load_file(&file));
+            match read {
+                Some(Ok(org)) => {
+                    let graded = base.grade(&org, &self.registry);
+                    let harvested = Arc::new(base.organisation(&org, Arc::clone(&graded), None)?);
+                    let checks = base.checks(&org, &graded);
+                    let id = org.id.clone();
+                    let before = match at {
+                        Ok(i) => {
+                            self.registry.organisations[i] = org;
+                            self.checks[i] = checks;
+                            Some(std::mem::replace(
+                                &mut self.harvest[i],
+                                Arc::clone(&harvested),
+                            ))
+                        }
+                        Err(i) => {
+                            self.registry.organisations.insert(i, org);
+                            self.checks.insert(i, checks);
+                            self.harvest.insert(i, Arc::clone(&harvested));
+                            None
+                        }
+                    };
+                    if before.is_none_or(|b| b.default_keys != harvested.default_keys) {
+                        let verify = Arc::make_mut(&mut self.verify);
+                        verify.retain(|_, holder| *holder != id);
+                        verify.extend(verify_files(&harvested).map(|f| (f, id.clone())));
+                    }
+                }
+                other => {
+                    // Gone, or unreadable: out of the registry, as a full
+                    // load would leave it.
+                    if let Some(Err(d)) = other {
+                        self.registry_load.extend(d);
+                    }
+                    if let Ok(i) = at {
+                        let gone = self.registry.organisations.remove(i);
+                        self.harvest.remove(i);
+                        self.checks.remove(i);
+                        Arc::make_mut(&mut self.verify).retain(|_, holder| *holder != gone.id);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every diagnostic of this state, sorted, with paths relative to the
+    /// site's root.
+    pub fn diagnostics(&self) -> Diagnostics {
+        let mut all = self.document_diagnostics.clone();
+        all.extend(self.registry_load.clone());
+        for checks in &self.checks {
+            all.extend(checks.clone());
+        }
+        registry::check_unique(&self.registry, &mut all);
+        all.sort();
+        all.relative_to(&self.base.root)
+    }
+
+    /// This state to serve, unless it has errors.
+    pub fn outcome(&self) -> Outcome {
+        let diagnostics = self.diagnostics();
+        if diagnostics.has_errors() {
+            return Outcome::Failed(diagnostics);
+        }
+        let config = &self.base.analysis.sources.config;
+        let snapshot = Snapshot {
+            base: Arc::clone(&self.base),
+            registry: self.registry.clone(),
+            harvest: self.harvest.clone(),
+            verify: Arc::clone(&self.verify),
+            prefixes: config
+                .languages
+                .iter()
+                .filter(|l| **l != config.default_language)
+                .map(|l| format!("{l}/"))
+                .collect(),
+            rest: OnceLock::new(),
+        };
+        Outcome::Good(Arc::new(snapshot), diagnostics)
+    }
+}
+
+/// A file asked of a snapshot.
+pub enum Found {
+    File(Vec<u8>),
+    Missing,
+    /// Rendering it failed.
+    Failed(Diagnostics),
+}
+
+impl Snapshot {
+    /// The organisation whose page, verification page or JSON file `path`
+    /// may be.
+    fn organisation_at(&self, path: &str) -> Option<&Organisation> {
+        let neutral = self
+            .prefixes
+            .iter()
+            .find_map(|p| path.strip_prefix(p.as_str()))
+            .unwrap_or(path);
+        let page = neutral
+            .strip_prefix("registry/")
+            .and_then(|rest| rest.strip_suffix("/index.html"));
+        let json = crate::export::api::organisation_path("")
+            .strip_suffix(".json")
+            .and_then(|prefix| path.strip_prefix(prefix))
+            .and_then(|rest| rest.strip_suffix(".json"));
+        let id = page
+            .or(json)
+            .or_else(|| self.verify.get(neutral).map(String::as_str))?;
+        if id.contains('/') {
+            return None;
+        }
+        // The registry is in the order of its file names.
+        ["yaml", "yml"]
+            .iter()
+            .find_map(|extension| {
+                let name = format!("{id}.{extension}");
+                self.registry.position_of_file(std::ffi::OsStr::new(&name))
+            })
+            .and_then(|i| self.registry.organisations.get(i))
+    }
+
+    /// The file at `path` (relative, `/`-separated), rendered if need be.
+    pub fn file(&self, path: &str) -> Found {
+        if let Some(org) = self.organisation_at(path) {
+            let base = &self.base;
+            let out = Memory::default();
+            let graded = base.grade(org, &self.registry);
+            if let Err(d) = base.organisation(org, graded, Some(&out)) {
+                return Found::Failed(d);
+            }
+            if let Some(bytes) = out.into_site().files.remove(path) {
+                return Found::File(bytes);
+            }
+        }
+        match self.rest() {
+            Ok(site) => site
+                .files
+                .get(path)
+                .map_or(Found::Missing, |b| Found::File(b.clone())),
+            Err(d) => Found::Failed(d.clone()),
+        }
+    }
+
+    /// Whether `path` is a file of the site (rendering nothing new for an
+    /// organisation's).
+    pub fn has(&self, path: &str) -> bool {
+        self.organisation_at(path).is_some()
+            || self
+                .rest()
+                .as_ref()
+                .is_ok_and(|site| site.files.contains_key(path))
+    }
+
+    /// Everything but the organisations' own files, rendered once.
+    pub fn rest(&self) -> &Result<Site, Diagnostics> {
+        self.rest.get_or_init(|| {
+            let base = &self.base;
+            let as_of = base.as_of();
+            let impacts = crate::impact::impacts(&self.registry, &base.analysis.schemes, as_of);
+            // The directory pages need the date only: what they show of
+            // each organisation is in its harvest.
+            let dated = grade::Grades::not_kept(as_of);
+            let memory = Memory::default();
+            render::render_with(
+                &base.templates,
+                base.input(&self.registry, &dated, &impacts),
+                base.options.clone(),
+                &memory,
+                render::Organisations::Harvested(&self.harvest),
+            )
+            .map(|_| memory.into_site())
+            .map_err(|d| d.relative_to(&base.root))
+        })
+    }
+
+    /// How many organisations the snapshot serves.
+    pub fn organisation_count(&self) -> usize {
+        self.registry.organisations.len()
+    }
+}
+
+/// The verification pages of an organisation, as edition-neutral files.
+fn verify_files(harvested: &OrganisationHarvest) -> impl Iterator<Item = String> + '_ {
+    harvested
+        .default_keys
+        .iter()
+        .map(|key| format!("{key}index.html"))
+}
