@@ -12,13 +12,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use jiff::civil::Date;
 
 use crate::compare::Comparison;
 use crate::diag::Diagnostics;
 use crate::grade::{self, OrganisationGrades};
+use crate::impact::Impact;
 use crate::registry::{self, Organisation, Registry};
 use crate::render::{
     self, Memory, OrganisationHarvest, RenderInput, RenderOptions, Site, Templates,
@@ -135,6 +136,10 @@ pub struct Working {
     checks: Vec<Diagnostics>,
     /// Each verification page (edition-neutral file) → its organisation.
     verify: Arc<BTreeMap<String, String>>,
+    /// The editions' impact on this registry, computed when first asked
+    /// for; kept across edits that change neither the registry nor the
+    /// grading rules.
+    impacts: Arc<OnceLock<Vec<Impact>>>,
     /// The registry and content folders, resolved, to tell their files'
     /// events apart.
     registry_dir: Option<PathBuf>,
@@ -147,8 +152,11 @@ pub struct Snapshot {
     registry: Registry,
     harvest: Vec<Arc<OrganisationHarvest>>,
     verify: Arc<BTreeMap<String, String>>,
+    impacts: Arc<OnceLock<Vec<Impact>>>,
     /// The language prefixes of the non-default editions ("en/").
     prefixes: Vec<String>,
+    /// Each standard's pages (every edition), rendered on first use.
+    standards: Mutex<BTreeMap<String, Arc<Result<Site, Diagnostics>>>>,
     /// Everything but the organisations' own pages, rendered on first use.
     rest: OnceLock<Result<Site, Diagnostics>>,
 }
@@ -234,6 +242,7 @@ impl Working {
             harvest,
             checks,
             verify: Arc::new(verify),
+            impacts: Arc::default(),
             registry_dir,
             content_dir,
         })
@@ -325,6 +334,7 @@ impl Working {
     /// files with each other).
     pub fn update_registry_files(&mut self, paths: &[PathBuf]) -> Result<(), Diagnostics> {
         let base = Arc::clone(&self.base);
+        self.impacts = Arc::default();
         let dir = base.root.join(&base.analysis.sources.config.registry_dir);
         for path in paths {
             let Some(name) = path.file_name() else {
@@ -415,12 +425,14 @@ impl Working {
             registry: self.registry.clone(),
             harvest: self.harvest.clone(),
             verify: Arc::clone(&self.verify),
+            impacts: Arc::clone(&self.impacts),
             prefixes: config
                 .languages
                 .iter()
                 .filter(|l| **l != config.default_language)
                 .map(|l| format!("{l}/"))
                 .collect(),
+            standards: Mutex::default(),
             rest: OnceLock::new(),
         };
         Outcome::Good(Arc::new(snapshot), diagnostics)
@@ -436,14 +448,18 @@ pub enum Found {
 }
 
 impl Snapshot {
+    /// `path` without its language prefix ("en/"), if it has one.
+    fn without_language<'p>(&self, path: &'p str) -> &'p str {
+        self.prefixes
+            .iter()
+            .find_map(|p| path.strip_prefix(p.as_str()))
+            .unwrap_or(path)
+    }
+
     /// The organisation whose page, verification page or JSON file `path`
     /// may be.
     fn organisation_at(&self, path: &str) -> Option<&Organisation> {
-        let neutral = self
-            .prefixes
-            .iter()
-            .find_map(|p| path.strip_prefix(p.as_str()))
-            .unwrap_or(path);
+        let neutral = self.without_language(path);
         let page = neutral
             .strip_prefix("registry/")
             .and_then(|rest| rest.strip_suffix("/index.html"));
@@ -480,6 +496,16 @@ impl Snapshot {
                 return Found::File(bytes);
             }
         }
+        if let Some(slug) = self.standard_at(path) {
+            match &*self.standard(slug) {
+                Ok(site) => {
+                    if let Some(bytes) = site.files.get(path) {
+                        return Found::File(bytes.clone());
+                    }
+                }
+                Err(d) => return Found::Failed(d.clone()),
+            }
+        }
         match self.rest() {
             Ok(site) => site
                 .files
@@ -489,10 +515,74 @@ impl Snapshot {
         }
     }
 
+    /// The standard whose pages `path` may be among: the document with
+    /// the longest slug `s` such that the path, without its edition's
+    /// prefix, starts with `standards/s/`.
+    fn standard_at(&self, path: &str) -> Option<&str> {
+        let neutral = self.without_language(path);
+        let neutral = neutral
+            .strip_prefix(render::SIDE_BY_SIDE)
+            .unwrap_or(neutral);
+        let rest = neutral.strip_prefix("standards/")?;
+        self.base
+            .analysis
+            .documents
+            .iter()
+            .map(|d| d.slug.as_str())
+            .filter(|slug| {
+                rest.strip_prefix(slug)
+                    .is_some_and(|after| after.starts_with('/'))
+            })
+            .max_by_key(|slug| slug.len())
+    }
+
+    /// The pages of the standard `slug`, rendered once per snapshot.
+    fn standard(&self, slug: &str) -> Arc<Result<Site, Diagnostics>> {
+        let cached =
+            |map: &BTreeMap<String, Arc<Result<Site, Diagnostics>>>| map.get(slug).cloned();
+        if let Some(done) = self.standards.lock().ok().and_then(|m| cached(&m)) {
+            return done;
+        }
+        let base = &self.base;
+        let dated = grade::Grades::not_kept(base.as_of());
+        let memory = Memory::default();
+        let rendered = render::render_document(
+            &base.templates,
+            base.input(&self.registry, &dated, self.impacts()),
+            base.options.clone(),
+            slug,
+            &memory,
+        )
+        .map(|_| memory.into_site())
+        .map_err(|d| d.relative_to(&base.root));
+        let rendered = Arc::new(rendered);
+        if let Ok(mut map) = self.standards.lock() {
+            map.insert(slug.to_string(), Arc::clone(&rendered));
+        }
+        rendered
+    }
+
+    /// The editions' impact on the registry, computed once.
+    fn impacts(&self) -> &[Impact] {
+        self.impacts.get_or_init(|| {
+            crate::impact::impacts(
+                &self.registry,
+                &self.base.analysis.schemes,
+                self.base.as_of(),
+            )
+        })
+    }
+
     /// Whether `path` is a file of the site (rendering nothing new for an
     /// organisation's).
     pub fn has(&self, path: &str) -> bool {
         self.organisation_at(path).is_some()
+            || self.standard_at(path).is_some_and(|slug| {
+                self.standard(slug)
+                    .as_ref()
+                    .as_ref()
+                    .is_ok_and(|site| site.files.contains_key(path))
+            })
             || self
                 .rest()
                 .as_ref()
@@ -503,15 +593,13 @@ impl Snapshot {
     pub fn rest(&self) -> &Result<Site, Diagnostics> {
         self.rest.get_or_init(|| {
             let base = &self.base;
-            let as_of = base.as_of();
-            let impacts = crate::impact::impacts(&self.registry, &base.analysis.schemes, as_of);
             // The directory pages need the date only: what they show of
             // each organisation is in its harvest.
-            let dated = grade::Grades::not_kept(as_of);
+            let dated = grade::Grades::not_kept(base.as_of());
             let memory = Memory::default();
             render::render_with(
                 &base.templates,
-                base.input(&self.registry, &dated, &impacts),
+                base.input(&self.registry, &dated, self.impacts()),
                 base.options.clone(),
                 &memory,
                 render::Organisations::Harvested(&self.harvest),

@@ -209,6 +209,10 @@ fn served_pages_equal_built_pages_and_follow_registry_edits() {
         .expect("a verification page");
     let sample = [
         "standards/ccrc-isv-c01/1/index.html".to_string(),
+        "en/standards/csi-grading/rules/index.html".to_string(),
+        first_with("side-by-side/standards/"),
+        first_with("en/side-by-side/standards/"),
+        "standards/index.html".to_string(),
         org_page.clone(),
         format!("en/registry/{id}/index.html"),
         verification,
@@ -277,6 +281,7 @@ fn served_pages_equal_built_pages_and_follow_registry_edits() {
     let edited = built(tmp.path(), port);
     for file in [
         "standards/ccrc-isv-c01/1/index.html",
+        "en/side-by-side/standards/ccrc-isv-c01/1/index.html",
         &org_page,
         "registry/index.html",
     ] {

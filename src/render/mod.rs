@@ -116,7 +116,7 @@ pub struct RenderOptions {
 }
 
 /// Where the side-by-side view lives inside a language's root.
-const SIDE_BY_SIDE: &str = "side-by-side/";
+pub const SIDE_BY_SIDE: &str = "side-by-side/";
 
 /// Site-wide values every template sees as `site`.
 #[derive(Clone, Serialize)]
@@ -561,6 +561,104 @@ pub fn render_organisations(
     Ok(harvested)
 }
 
+/// The pages of the standard `slug` in every edition (side by side
+/// included), written into `out` exactly as [`render`] writes them
+/// (`serve` renders a standard's pages apart from the rest of the site).
+/// Returns how many files were written.
+pub fn render_document(
+    templates: &Templates,
+    input: RenderInput,
+    options: RenderOptions,
+    slug: &str,
+    out: &dyn Output,
+) -> Result<usize, Diagnostics> {
+    let (editions, renderer) = setup(templates, &input, &options);
+    let out = Counted {
+        out,
+        files: std::sync::atomic::AtomicUsize::new(0),
+    };
+    let mut diags = Diagnostics::new();
+    let jobs = renderer.page_jobs(&editions, Some(slug));
+    render_jobs(
+        &renderer,
+        &editions,
+        &templates.tera,
+        input.theme,
+        jobs,
+        &out,
+        &mut diags,
+    );
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(out.files.into_inner())
+}
+
+/// Renders `jobs` into `out`; returns their sitemap entries (the 404
+/// pages have none), in the order of the jobs.
+fn render_jobs(
+    renderer: &Renderer,
+    editions: &[Edition],
+    tera: &Tera,
+    theme: &Theme,
+    jobs: Vec<PageJob>,
+    out: &Counted,
+    diags: &mut Diagnostics,
+) -> Vec<SitemapEntry> {
+    let base_url = renderer.base_url;
+    // Which edition has which page, for each page's alternates.
+    let keys: Vec<BTreeSet<&str>> = (0..editions.len())
+        .map(|e| {
+            jobs.iter()
+                .filter(|j| j.edition == e)
+                .map(|j| j.key.as_str())
+                .collect()
+        })
+        .collect();
+    let pages: Vec<PageView> = jobs
+        .iter()
+        .map(|job| {
+            renderer.page_view(
+                editions,
+                &|e| keys[e].contains(job.key.as_str()),
+                job.edition,
+                &job.key,
+            )
+        })
+        .collect();
+    let sitemap: Vec<SitemapEntry> = jobs
+        .iter()
+        .zip(&pages)
+        .filter(|(job, _)| job.template != "404.html")
+        .map(|(_, page)| SitemapEntry {
+            url: format!("{base_url}{}", page.path),
+            alternates: page.alternates.clone(),
+        })
+        .collect();
+    drop(keys);
+    let rendered: Vec<Result<(), Diagnostic>> = jobs
+        .into_par_iter()
+        .zip(pages.into_par_iter())
+        .map(|(mut job, page)| {
+            let path = if job.template == "404.html" {
+                format!("{}404.html", editions[job.edition].prefix)
+            } else {
+                format!("{}index.html", page.path)
+            };
+            job.context.insert("page", &page);
+            job.context.insert("page_path", &page.path);
+            let html = tera
+                .render(job.template, &job.context)
+                .map_err(|e| tera_error(theme, &e))?;
+            out.put(&path, html.as_bytes())
+        })
+        .collect();
+    for d in rendered.into_iter().filter_map(Result::err) {
+        diags.push(d);
+    }
+    sitemap
+}
+
 /// As [`render`], with the theme's templates given and the organisations
 /// rendered or not as `organisations` says.
 pub fn render_with(
@@ -584,60 +682,8 @@ pub fn render_with(
         out,
         files: std::sync::atomic::AtomicUsize::new(0),
     };
-    let mut jobs: Vec<PageJob> = Vec::new();
-    for (index, edition) in editions.iter().enumerate() {
-        renderer.edition_pages(index, edition, &mut jobs);
-    }
-    let keys: Vec<BTreeSet<&str>> = (0..editions.len())
-        .map(|e| {
-            jobs.iter()
-                .filter(|j| j.edition == e)
-                .map(|j| j.key.as_str())
-                .collect()
-        })
-        .collect();
-    let pages: Vec<PageView> = jobs
-        .iter()
-        .map(|job| {
-            renderer.page_view(
-                &editions,
-                &|e| keys[e].contains(job.key.as_str()),
-                job.edition,
-                &job.key,
-            )
-        })
-        .collect();
-
-    let mut sitemap: Vec<SitemapEntry> = jobs
-        .iter()
-        .zip(&pages)
-        .filter(|(job, _)| job.template != "404.html")
-        .map(|(_, page)| SitemapEntry {
-            url: format!("{base_url}{}", page.path),
-            alternates: page.alternates.clone(),
-        })
-        .collect();
-
-    let rendered: Vec<Result<(), Diagnostic>> = jobs
-        .into_par_iter()
-        .zip(pages.into_par_iter())
-        .map(|(mut job, page)| {
-            let path = if job.template == "404.html" {
-                format!("{}404.html", editions[job.edition].prefix)
-            } else {
-                format!("{}index.html", page.path)
-            };
-            job.context.insert("page", &page);
-            job.context.insert("page_path", &page.path);
-            let html = tera
-                .render(job.template, &job.context)
-                .map_err(|e| tera_error(theme, &e))?;
-            out.put(&path, html.as_bytes())
-        })
-        .collect();
-    for d in rendered.into_iter().filter_map(Result::err) {
-        diags.push(d);
-    }
+    let jobs = renderer.page_jobs(&editions, None);
+    let mut sitemap = render_jobs(&renderer, &editions, tera, theme, jobs, &out, &mut diags);
 
     // The registry: pages streamed organisation by organisation, then the
     // directory listings built from the light entries they leave behind.

@@ -87,7 +87,46 @@ impl Renderer<'_> {
             .collect()
     }
 
-    pub(super) fn edition_pages(&self, index: usize, edition: &Edition, jobs: &mut Vec<PageJob>) {
+    /// The standards' pages (and the home, standards index and 404 pages
+    /// unless `only` names one standard), each (edition, standard) built
+    /// in parallel; in edition order, then the site's pages, then the
+    /// standards in registry order.
+    pub(super) fn page_jobs(&self, editions: &[Edition], only: Option<&str>) -> Vec<PageJob> {
+        let mut scopes: Vec<(usize, Option<&str>)> = Vec::new();
+        for index in 0..editions.len() {
+            if only.is_none() {
+                scopes.push((index, None));
+            }
+            scopes.extend(
+                self.documents
+                    .iter()
+                    .map(|d| d.slug.as_str())
+                    .filter(|slug| only.is_none_or(|o| o == *slug))
+                    .map(|slug| (index, Some(slug))),
+            );
+        }
+        scopes
+            .into_par_iter()
+            .map(|(index, scope)| {
+                let mut jobs = Vec::new();
+                self.edition_pages(index, &editions[index], scope, &mut jobs);
+                jobs
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    /// The pages of one edition: with `scope` `None` the site's own (home,
+    /// standards index, 404), else those of the standard of that slug.
+    fn edition_pages(
+        &self,
+        index: usize,
+        edition: &Edition,
+        scope: Option<&str>,
+        jobs: &mut Vec<PageJob>,
+    ) {
         let mut common = Context::new();
         common.insert("site", &self.site_view(edition));
         common.insert("t", edition.strings);
@@ -112,7 +151,7 @@ impl Renderer<'_> {
             move |text: &str| links::text_html(self.templates, tag, text)
         };
 
-        if !edition.side_by_side {
+        if scope.is_none() && !edition.side_by_side {
             // Each standard in this language, or in the original if untranslated.
             let summaries: Vec<view::DocSummary> = self
                 .documents
@@ -138,7 +177,11 @@ impl Renderer<'_> {
 
         let hosted = self.hosted(edition.lang);
         let doc_pages = registry::pages(self.documents);
-        for original in self.documents {
+        for original in self
+            .documents
+            .iter()
+            .filter(|d| Some(d.slug.as_str()) == scope)
+        {
             let slug = original.slug.as_str();
             let partner = if edition.side_by_side {
                 match self.partner(edition).and_then(|l| self.doc_in(slug, l)) {
