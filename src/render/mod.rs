@@ -144,6 +144,8 @@ struct Edition<'a> {
     /// Path prefix inside the site ("", "en/", "side-by-side/", ...).
     prefix: String,
     strings: &'a BTreeMap<String, String>,
+    /// `strings` as a template value (`t` of the templates).
+    strings_value: &'a tera::Value,
 }
 
 /// One page to render: template, edition, key and page-specific context.
@@ -377,6 +379,9 @@ pub struct Templates {
     inline: links::InlineTemplates,
     /// UI strings per language of the site.
     strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// The same as template values, made once: a page's context takes
+    /// them by reference count instead of copying every string.
+    string_values: BTreeMap<String, tera::Value>,
 }
 
 impl Templates {
@@ -410,10 +415,15 @@ impl Templates {
         if diags.has_errors() {
             return Err(diags);
         }
+        let string_values = strings
+            .iter()
+            .map(|(lang, s)| (lang.clone(), tera::Value::from_serializable(s)))
+            .collect();
         Ok(Templates {
             tera,
             inline,
             strings,
+            string_values,
         })
     }
 }
@@ -454,7 +464,10 @@ fn setup<'a>(
             continue;
         }
         for lang in &config.languages {
-            let Some(strings) = strings.get(lang.as_str()) else {
+            let (Some(strings), Some(strings_value)) = (
+                strings.get(lang.as_str()),
+                templates.string_values.get(lang.as_str()),
+            ) else {
                 continue;
             };
             let lang_prefix = if lang == default_lang {
@@ -471,6 +484,7 @@ fn setup<'a>(
                     lang_prefix
                 },
                 strings,
+                strings_value,
             });
         }
     }

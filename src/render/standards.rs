@@ -129,7 +129,7 @@ impl Renderer<'_> {
     ) {
         let mut common = Context::new();
         common.insert("site", &self.site_view(edition));
-        common.insert("t", edition.strings);
+        common.insert("t", edition.strings_value);
         let page = |template: &'static str, key: String, extra: Context| {
             let mut context = common.clone();
             context.extend(extra);
@@ -315,10 +315,13 @@ impl Renderer<'_> {
                     .iter()
                     .map(|c| view::pair(c, &translated, &original_cx, &translation_cx))
                     .collect();
-                let translation_strings = self
-                    .strings
-                    .get(translation.lang.as_str())
-                    .unwrap_or(edition.strings);
+                // A template value once, so that each page takes it by
+                // reference count.
+                let translation_strings = tera::Value::from_serializable(
+                    self.strings
+                        .get(translation.lang.as_str())
+                        .unwrap_or(edition.strings),
+                );
                 let langs = view::PairLangs {
                     original: self.tag(&original.lang),
                     translation: self.tag(&translation.lang),

@@ -147,7 +147,7 @@ struct Answer<'a> {
     lang: &'a str,
     lang_tag: String,
     /// The language's UI strings.
-    t: &'a BTreeMap<String, String>,
+    t: &'a tera::Value,
     verify: super::registry::VerifyView,
 }
 
@@ -264,7 +264,7 @@ impl Stream<'_> {
         let edition = &self.editions[e];
         let mut ctx = Context::new();
         ctx.insert("site", &self.renderer.site_view(edition));
-        ctx.insert("t", edition.strings);
+        ctx.insert("t", edition.strings_value);
         ctx
     }
 
@@ -407,7 +407,7 @@ impl Stream<'_> {
                     .map(|(e, _, views)| Answer {
                         lang: views.lang,
                         lang_tag: self.renderer.tag(views.lang),
-                        t: self.editions[*e].strings,
+                        t: self.editions[*e].strings_value,
                         verify: views.verification(&report, c),
                     })
                     .collect();
