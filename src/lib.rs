@@ -307,16 +307,38 @@ pub fn analyse_staged(
 /// Renders an analysis without errors into `out` (memory, a staging folder,
 /// or nowhere for `check`); returns how many files were written. Errors from
 /// rendering (templates, UI strings, writing) are located relative to `root`.
+///
+/// The analysis' registry is moved out and emptied: each organisation's
+/// file is dropped once its pages are written (at scale the files are most
+/// of the memory), and the rest of the site is made from what each
+/// organisation left for the directory.
 pub fn render_analysis(
     root: &Path,
-    analysis: &Analysis,
+    analysis: &mut Analysis,
     options: RenderOptions,
     out: &dyn render::Output,
 ) -> Result<usize, Diagnostics> {
+    let templates = render::Templates::load(&analysis.sources.theme, &analysis.sources.config)
+        .map_err(|d| d.relative_to(root))?;
     let comparisons = compare::successive(analysis);
     let impacts = impact::impacts(&analysis.registry, &analysis.schemes, analysis.grades.as_of);
     let generated_at = options.generated_at.clone().unwrap_or_else(generated_at);
-    render::render(
+    let registry = std::mem::take(&mut analysis.registry);
+    let organisations = render::render_every_organisation(
+        &templates,
+        analysis.render_input(
+            &analysis.registry,
+            &analysis.grades,
+            &comparisons,
+            &impacts,
+            generated_at.clone(),
+        ),
+        options.clone(),
+        registry,
+        out,
+    );
+    render::render_with(
+        &templates,
         analysis.render_input(
             &analysis.registry,
             &analysis.grades,
@@ -326,6 +348,7 @@ pub fn render_analysis(
         ),
         options,
         out,
+        render::Organisations::Rendered(organisations),
     )
     .map_err(|d| d.relative_to(root))
 }
@@ -342,7 +365,7 @@ pub fn build_site(
         return Err(analysis.diagnostics);
     }
     let memory = render::Memory::default();
-    let site = match render_analysis(root, &analysis, options, &memory) {
+    let site = match render_analysis(root, &mut analysis, options, &memory) {
         Ok(_) => memory.into_site(),
         Err(d) => {
             analysis.diagnostics.extend(d);

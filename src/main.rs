@@ -482,7 +482,7 @@ fn check(
     if !analysis.diagnostics.has_errors()
         && let Err(d) = dengji::render_analysis(
             &cli.root,
-            &analysis,
+            &mut analysis,
             render_options(base_url),
             &Counted {
                 inner: &dengji::render::Discard,
@@ -626,7 +626,8 @@ fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> E
         progress: &progress,
     };
     let files =
-        match dengji::render_analysis(&cli.root, &analysis, render_options(base_url), &counted) {
+        match dengji::render_analysis(&cli.root, &mut analysis, render_options(base_url), &counted)
+        {
             Ok(files) => files,
             Err(d) => {
                 progress.finish();

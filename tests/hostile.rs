@@ -648,13 +648,14 @@ fn a_full_disk_fails_the_build_and_keeps_the_previous_site() {
     // Always: a write error inside the staging folder.
     let out = site.path("public");
     let before = site.outputs();
-    let analysis = dengji::analyse(site.root(), common::as_of()).expect("analyse");
+    let mut analysis = dengji::analyse(site.root(), common::as_of()).expect("analyse");
     let staging = dengji::write::Staging::new(&out).expect("staging");
     let failing = FailAfter {
         inner: &staging,
         left: std::sync::atomic::AtomicUsize::new(20),
     };
-    let result = dengji::render_analysis(site.root(), &analysis, common::reproducible(), &failing);
+    let result =
+        dengji::render_analysis(site.root(), &mut analysis, common::reproducible(), &failing);
     assert!(result.is_err(), "the write error is reported");
     drop(staging);
     assert!(site.outputs() == before);

@@ -430,22 +430,55 @@ impl Templates {
 
 /// How [`render_with`] treats the organisations.
 pub enum Organisations<'h> {
-    /// Render every organisation's pages.
-    Render,
     /// Render none of them (`serve` renders one on request,
     /// [`render_organisation`]); what they leave for the directory, search
     /// and exports is given, one per organisation in registry order.
     Harvested(&'h [std::sync::Arc<OrganisationHarvest>]),
+    /// They were rendered already by [`render_every_organisation`].
+    Rendered(RenderedOrganisations),
 }
 
-/// Renders every file of the site into `out`; returns how many were written.
-pub fn render(
+/// What [`render_every_organisation`] leaves for the rest of the site.
+pub struct RenderedOrganisations {
+    harvest: stream::Harvest,
+    files: usize,
+    diagnostics: Diagnostics,
+}
+
+/// The organisations' pages: every organisation of `registry` graded,
+/// its pages written into `out`, and its report and its file dropped
+/// (`registry` is the analysis' own, moved here; that of `input` is not
+/// read). What they leave for the directory is returned, for
+/// [`render_with`] (`Organisations::Rendered`) to make the rest of the
+/// site from.
+pub fn render_every_organisation(
+    templates: &Templates,
     input: RenderInput,
     options: RenderOptions,
+    registry: crate::registry::Registry,
     out: &dyn Output,
-) -> Result<usize, Diagnostics> {
-    let templates = Templates::load(input.theme, input.config)?;
-    render_with(&templates, input, options, out, Organisations::Render)
+) -> RenderedOrganisations {
+    let (editions, renderer) = setup(templates, &input, &options);
+    let out = Counted {
+        out,
+        files: std::sync::atomic::AtomicUsize::new(0),
+    };
+    let stream = Stream {
+        renderer: &renderer,
+        tera: &templates.tera,
+        theme: input.theme,
+        editions: &editions,
+        out: &out,
+        generated_at: &input.generated_at,
+        pages: registry::pages(input.documents),
+    };
+    let mut diagnostics = Diagnostics::new();
+    let harvest = stream.organisations(registry, &mut diagnostics);
+    RenderedOrganisations {
+        harvest,
+        files: out.files.into_inner(),
+        diagnostics,
+    }
 }
 
 /// The site's editions and the page builders over them.
@@ -710,10 +743,15 @@ pub fn render_with(
         generated_at: &generated_at,
         pages: registry::pages(documents),
     };
+    let mut earlier_files = 0;
     let harvest = match organisations {
-        Organisations::Render => stream.organisations(&mut diags),
         Organisations::Harvested(harvested) => {
             stream::Harvest::gather(harvested.iter().map(|h| (**h).clone()))
+        }
+        Organisations::Rendered(done) => {
+            diags.extend(done.diagnostics);
+            earlier_files = done.files;
+            done.harvest
         }
     };
     let facets = stream.facets(&harvest);
@@ -776,7 +814,7 @@ pub fn render_with(
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(out.files.load(std::sync::atomic::Ordering::Relaxed))
+    Ok(earlier_files + out.files.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 impl Renderer<'_> {

@@ -15,6 +15,7 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::export::{self, Urls, api, atom};
 use crate::grade::report::Reporter;
 use crate::load::Theme;
+use crate::registry::Registry;
 
 use super::directory::{self, Entry, FacetValue};
 use super::registry::{RowView, Views};
@@ -342,21 +343,21 @@ impl Stream<'_> {
 
     /// Writes each organisation's page and its certificates' verification
     /// pages in every single-language edition, and its JSON file; returns
-    /// what the directory and the exports need.
-    pub fn organisations(&self, diags: &mut Diagnostics) -> Harvest {
+    /// what the directory and the exports need. Each organisation's file is
+    /// dropped once its pages are written.
+    pub fn organisations(&self, registry: Registry, diags: &mut Diagnostics) -> Harvest {
         let input = self.renderer.registry;
         let cx = self.organisation_context();
-        let results: Vec<(OrganisationHarvest, Vec<Diagnostic>)> = input
-            .registry
+        let results: Vec<(OrganisationHarvest, Vec<Diagnostic>)> = registry
             .organisations
-            .par_iter()
+            .into_par_iter()
             .enumerate()
             .map(|(index, org)| {
                 // Graded again here: a build keeps no grades (`grade::Grades`).
                 let og = input
                     .grades
-                    .organisation(input.registry, index, org, input.schemes);
-                self.organisation(&cx, org, &og, true)
+                    .organisation(input.registry, index, &org, input.schemes);
+                self.organisation(&cx, &org, &og, true)
             })
             .collect();
         let mut one_by_one = Vec::with_capacity(results.len());
