@@ -201,8 +201,13 @@ impl Renderer<'_> {
             if edition.side_by_side {
                 summary.full_url = format!("{single_doc_url}all/");
             }
+            let summary = tera::Value::from_serializable(&summary);
             let section_url = |top: &str| format!("{}{}/", doc_url(slug), top);
             let toc = view::toc(&doc.clauses, &section_url, None);
+            // What every page of the standard shows, made template values
+            // once: each page's context then takes them by reference count
+            // instead of copying them again.
+            let toc = tera::Value::from_serializable(&toc);
             let pages = links::pages_of(original);
             let stale_original = links::Linker {
                 base: &self.base,
@@ -292,6 +297,7 @@ impl Renderer<'_> {
                 }),
                 doc_lang_tag: self.tag(&doc.lang),
             };
+            let extras = tera::Value::from_serializable(&extras);
             let key = |rest: &str| format!("standards/{slug}/{rest}");
 
             let mut ctx = Context::new();
@@ -488,19 +494,24 @@ impl Renderer<'_> {
             ctx.insert("extras", &extras);
             ctx.insert("toc", &toc);
             ctx.insert("preamble", &preamble);
-            ctx.insert("sections", &sections);
+            // Each chapter a value once, shared by its page and the full text.
+            let section_values: Vec<tera::Value> = sections
+                .iter()
+                .map(tera::Value::from_serializable)
+                .collect();
+            ctx.insert("sections", &section_values);
             jobs.push(page("full.html", key("all/"), ctx));
 
             let neighbours: Vec<Neighbour> = sections
                 .iter()
                 .map(|s| Neighbour::of(s, &section_url))
                 .collect();
-            for (i, section) in sections.iter().enumerate() {
+            for (i, (section, value)) in sections.iter().zip(&section_values).enumerate() {
                 let mut ctx = Context::new();
                 ctx.insert("doc", &summary);
                 ctx.insert("extras", &extras);
                 ctx.insert("toc", &toc);
-                ctx.insert("section", section);
+                ctx.insert("section", value);
                 insert_neighbours(&mut ctx, &neighbours, i);
                 jobs.push(page(
                     "section.html",
