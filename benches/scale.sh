@@ -117,7 +117,8 @@ measure() {
   files="-"; size="-"
   if [ -d "$1" ]; then
     files=$(find "$1" -type f | wc -l)
-    bytes=$(find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }')
+    # (%.0f: mawk's %d stops at 2^31 - 1.)
+    bytes=$(find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f", s }')
     size="$(awk -v b="$bytes" 'BEGIN {printf "%.1f MB", b / 1e6}') ($(du -sh "$1" | cut -f1) on disk)"
     per_org_kb=$(awk -v b="$bytes" -v n="$2" 'BEGIN {printf "%.1f KB", b / n / 1000}')
   fi
