@@ -179,7 +179,10 @@ pub struct LinkView {
 /// Requirements as an organisation page lists them: documentary ones in
 /// the same state for the same reason (met by one assessment, or covered by
 /// none) are gathered on one line of clause links — their words are on the
-/// rules page —, every other requirement has a row of its own.
+/// rules page —, every other requirement has a row of its own. On that
+/// line, a run of such requirements that follow one another in the list
+/// (of one part) is a range from the first to the last, as the standards
+/// cite "B.2.2～B.2.4".
 #[derive(Serialize)]
 pub struct RequirementList {
     pub groups: Vec<ClauseGroup>,
@@ -192,7 +195,18 @@ pub struct ClauseGroup {
     pub state: &'static str,
     /// "评定为满足（示例评定中心，2026-10-05）：".
     pub text: String,
-    pub clauses: Vec<LinkView>,
+    pub runs: Vec<ClauseRun>,
+    /// The position in the list, and the part, of its latest requirement.
+    #[serde(skip)]
+    latest: (usize, String),
+}
+
+/// Requirements next to each other in a list: from `first` to `last`
+/// (absent when the run is one clause).
+#[derive(Serialize)]
+pub struct ClauseRun {
+    pub first: LinkView,
+    pub last: Option<LinkView>,
 }
 
 #[derive(Serialize)]
@@ -710,7 +724,7 @@ impl<'a> Views<'a> {
     ) -> RequirementList {
         let mut groups: Vec<ClauseGroup> = Vec::new();
         let mut rows = Vec::new();
-        for (part, r) in requirements {
+        for (position, (part, r)) in requirements.enumerate() {
             // A met one's mandatory mark and reading are on the rules page;
             // a missing mandatory item keeps its row (it fails the grade).
             let documentary = r.kind == "documentary";
@@ -731,12 +745,32 @@ impl<'a> Views<'a> {
             };
             let link = self.clause(slug, &r.clause);
             match groups.iter_mut().find(|g| g.text == text) {
-                Some(g) => g.clauses.push(link),
+                Some(g) => {
+                    let follows = g.latest.0 + 1 == position && g.latest.1 == part;
+                    g.latest = (position, part.to_string());
+                    match g.runs.last_mut() {
+                        // Two requirements of one clause are one link.
+                        Some(run) if follows => {
+                            let end = run.last.as_ref().unwrap_or(&run.first);
+                            if end.url != link.url {
+                                run.last = Some(link);
+                            }
+                        }
+                        _ => g.runs.push(ClauseRun {
+                            first: link,
+                            last: None,
+                        }),
+                    }
+                }
                 None => groups.push(ClauseGroup {
                     met: r.met,
                     state: r.state.name(),
                     text,
-                    clauses: vec![link],
+                    runs: vec![ClauseRun {
+                        first: link,
+                        last: None,
+                    }],
+                    latest: (position, part.to_string()),
                 }),
             }
         }
