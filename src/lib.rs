@@ -324,28 +324,25 @@ pub fn render_analysis(
     let impacts = impact::impacts(&analysis.registry, &analysis.schemes, analysis.grades.as_of);
     let generated_at = options.generated_at.clone().unwrap_or_else(generated_at);
     let registry = std::mem::take(&mut analysis.registry);
+    // Both passes read the emptied registry: the organisations' pass has
+    // the registry itself.
+    let input = analysis.render_input(
+        &analysis.registry,
+        &analysis.grades,
+        &comparisons,
+        &impacts,
+        generated_at,
+    );
     let organisations = render::render_every_organisation(
         &templates,
-        analysis.render_input(
-            &analysis.registry,
-            &analysis.grades,
-            &comparisons,
-            &impacts,
-            generated_at.clone(),
-        ),
+        input.clone(),
         options.clone(),
         registry,
         out,
     );
     render::render_with(
         &templates,
-        analysis.render_input(
-            &analysis.registry,
-            &analysis.grades,
-            &comparisons,
-            &impacts,
-            generated_at,
-        ),
+        input,
         options,
         out,
         render::Organisations::Rendered(organisations),

@@ -93,7 +93,14 @@ struct Counted<'a> {
     files: std::sync::atomic::AtomicUsize,
 }
 
-impl Counted<'_> {
+impl<'a> Counted<'a> {
+    fn new(out: &'a dyn Output) -> Self {
+        Counted {
+            out,
+            files: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.files
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -354,8 +361,8 @@ struct Renderer<'a> {
     registry: registry::RegistryInput<'a>,
 }
 
-/// Renders every page of the site.
 /// Everything the earlier stages produced that pages show.
+#[derive(Clone)]
 pub struct RenderInput<'a> {
     pub config: &'a Config,
     pub theme: &'a Theme,
@@ -459,19 +466,15 @@ pub fn render_every_organisation(
     out: &dyn Output,
 ) -> RenderedOrganisations {
     let (editions, renderer) = setup(templates, &input, &options);
-    let out = Counted {
-        out,
-        files: std::sync::atomic::AtomicUsize::new(0),
-    };
-    let stream = Stream {
-        renderer: &renderer,
-        tera: &templates.tera,
-        theme: input.theme,
-        editions: &editions,
-        out: &out,
-        generated_at: &input.generated_at,
-        pages: registry::pages(input.documents),
-    };
+    let out = Counted::new(out);
+    let stream = Stream::new(
+        &renderer,
+        &templates.tera,
+        input.theme,
+        &editions,
+        &out,
+        &input.generated_at,
+    );
     let mut diagnostics = Diagnostics::new();
     let harvest = stream.organisations(registry, &mut diagnostics);
     RenderedOrganisations {
@@ -561,19 +564,15 @@ pub fn render_organisations(
     out: Option<&dyn Output>,
 ) -> Result<Vec<OrganisationHarvest>, Diagnostics> {
     let (editions, renderer) = setup(templates, &input, &options);
-    let counted = Counted {
-        out: out.unwrap_or(&Discard),
-        files: std::sync::atomic::AtomicUsize::new(0),
-    };
-    let stream = Stream {
-        renderer: &renderer,
-        tera: &templates.tera,
-        theme: input.theme,
-        editions: &editions,
-        out: &counted,
-        generated_at: &input.generated_at,
-        pages: registry::pages(input.documents),
-    };
+    let counted = Counted::new(out.unwrap_or(&Discard));
+    let stream = Stream::new(
+        &renderer,
+        &templates.tera,
+        input.theme,
+        &editions,
+        &counted,
+        &input.generated_at,
+    );
     let registry = input.registry;
     let cx = stream.organisation_context();
     let results: Vec<Result<(OrganisationHarvest, Vec<Diagnostic>), Diagnostic>> = indices
@@ -620,10 +619,7 @@ pub fn render_document(
     out: &dyn Output,
 ) -> Result<usize, Diagnostics> {
     let (editions, renderer) = setup(templates, &input, &options);
-    let out = Counted {
-        out,
-        files: std::sync::atomic::AtomicUsize::new(0),
-    };
+    let out = Counted::new(out);
     let mut diags = Diagnostics::new();
     let jobs = renderer.page_jobs(&editions, Some(slug));
     render_jobs(
@@ -718,31 +714,19 @@ pub fn render_with(
     let (editions, renderer) = setup(templates, &input, &options);
     let RenderInput {
         theme,
-        documents,
         generated_at,
         ..
     } = input;
     let tera = &templates.tera;
     let base_url = renderer.base_url;
     let mut diags = Diagnostics::new();
-    let out = Counted {
-        out,
-        files: std::sync::atomic::AtomicUsize::new(0),
-    };
+    let out = Counted::new(out);
     let jobs = renderer.page_jobs(&editions, None);
     let mut sitemap = render_jobs(&renderer, &editions, tera, theme, jobs, &out, &mut diags);
 
     // The registry: pages streamed organisation by organisation, then the
     // directory listings built from the light entries they leave behind.
-    let stream = Stream {
-        renderer: &renderer,
-        tera,
-        theme,
-        editions: &editions,
-        out: &out,
-        generated_at: &generated_at,
-        pages: registry::pages(documents),
-    };
+    let stream = Stream::new(&renderer, tera, theme, &editions, &out, &generated_at);
     let mut earlier_files = 0;
     let harvest = match organisations {
         Organisations::Harvested(harvested) => {

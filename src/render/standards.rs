@@ -105,11 +105,19 @@ impl Renderer<'_> {
                     .map(|slug| (index, Some(slug))),
             );
         }
+        // Made once, not for each (edition, standard).
+        let doc_pages = registry::pages(self.documents);
+        let hosted: Vec<BTreeMap<String, String>> =
+            editions.iter().map(|e| self.hosted(e.lang)).collect();
         scopes
             .into_par_iter()
             .map(|(index, scope)| {
                 let mut jobs = Vec::new();
-                self.edition_pages(index, &editions[index], scope, &mut jobs);
+                let shared = EditionShared {
+                    doc_pages: &doc_pages,
+                    hosted: &hosted[index],
+                };
+                self.edition_pages(index, &editions[index], scope, shared, &mut jobs);
                 jobs
             })
             .collect::<Vec<_>>()
@@ -125,6 +133,7 @@ impl Renderer<'_> {
         index: usize,
         edition: &Edition,
         scope: Option<&str>,
+        EditionShared { doc_pages, hosted }: EditionShared,
         jobs: &mut Vec<PageJob>,
     ) {
         let mut common = Context::new();
@@ -175,8 +184,6 @@ impl Renderer<'_> {
             jobs.push(page("404.html", "404.html".into(), Context::new()));
         }
 
-        let hosted = self.hosted(edition.lang);
-        let doc_pages = registry::pages(self.documents);
         for original in self
             .documents
             .iter()
@@ -215,7 +222,7 @@ impl Renderer<'_> {
                 pages: &pages,
                 templates: self.templates,
                 strings: edition.strings,
-                hosted: &hosted,
+                hosted,
                 foreign_tag: None,
             };
             let cx_for = |d: &'_ Document| -> view::ViewContext<'_> {
@@ -228,7 +235,7 @@ impl Renderer<'_> {
                         pages: &pages,
                         templates: self.templates,
                         strings: self.strings.get(d.lang.as_str()).unwrap_or(edition.strings),
-                        hosted: &hosted,
+                        hosted,
                         foreign_tag: self.foreign_tag(&d.lang),
                     },
                     backlinks: self.resolution.backlinks.get(&key),
@@ -398,7 +405,7 @@ impl Renderer<'_> {
                     root: root.clone(),
                     // The rules page links no verification page.
                     verify_root: self.lang_root(&self.config.default_language),
-                    pages: &doc_pages,
+                    pages: doc_pages,
                     foreign: (self.templates, self.foreign_tag(edition.lang)),
                 };
                 let mut ctx = Context::new();
@@ -521,6 +528,14 @@ impl Renderer<'_> {
             }
         }
     }
+}
+
+/// What every standard's pages of one edition share, made once.
+struct EditionShared<'s> {
+    /// [`registry::pages`] of the documents.
+    doc_pages: &'s BTreeMap<&'s str, BTreeMap<String, String>>,
+    /// [`Renderer::hosted`] in the edition's language.
+    hosted: &'s BTreeMap<String, String>,
 }
 
 /// The previous or next chapter, for the pager.

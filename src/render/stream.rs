@@ -84,6 +84,27 @@ pub(super) struct Stream<'a> {
     pub pages: BTreeMap<&'a str, BTreeMap<String, String>>,
 }
 
+impl<'a> Stream<'a> {
+    pub fn new(
+        renderer: &'a Renderer<'a>,
+        tera: &'a Tera,
+        theme: &'a Theme,
+        editions: &'a [Edition<'a>],
+        out: &'a Counted<'a>,
+        generated_at: &'a str,
+    ) -> Self {
+        Stream {
+            renderer,
+            tera,
+            theme,
+            editions,
+            out,
+            generated_at,
+            pages: super::registry::pages(renderer.documents),
+        }
+    }
+}
+
 /// What the organisation pass leaves for the directory and the exports,
 /// once each organisation's report is dropped.
 pub(super) struct Harvest {
