@@ -79,14 +79,8 @@ impl V2<'_> {
         } else {
             assert!(ev.get("id").is_none(), "{at}: the id is the key");
         }
-        // The clause, unless it is the id.
-        let clause = if ev["clause"].is_null() {
-            &r["id"]
-        } else {
-            assert_ne!(ev["clause"], r["id"], "{at}");
-            &ev["clause"]
-        };
-        assert_eq!(r["clause"], *clause, "{at}");
+        // The clause is the standard's.
+        assert!(ev.get("clause").is_none(), "{at}");
         assert_eq!(r["clause"], def["clause"], "{at}");
         assert_eq!(r["summary_zh"], def["summary_zh"], "{at}");
         assert_eq!(r["summary_en"], def["summary_en"], "{at}");
@@ -165,13 +159,21 @@ impl V2<'_> {
 }
 
 /// The evaluation of `id` in a version 2 part (at `level`, when the part
-/// evaluated it differently there).
-fn evaluation<'a>(part: &'a Value, id: &Value, level: Option<&Value>) -> &'a Value {
+/// evaluated it differently there); an id of `met_by_assessment` stands
+/// for `{"state": "met-by-assessment"}`.
+fn evaluation(part: &Value, id: &Value, level: Option<&Value>) -> Value {
+    let listed = part["met_by_assessment"]
+        .as_array()
+        .is_some_and(|ids| ids.contains(id));
     let e = &part["requirements"][id.as_str().unwrap_or("")];
+    if listed {
+        assert!(e.is_null(), "{id} both listed and evaluated");
+        return serde_json::json!({"state": "met-by-assessment"});
+    }
     assert!(e.is_object(), "no evaluation of {id} in {}", part["id"]);
     match level.and_then(|l| e["at"].get(l.as_str().unwrap_or(""))) {
-        Some(other) => other,
-        None => e,
+        Some(other) => other.clone(),
+        None => e.clone(),
     }
 }
 
@@ -264,7 +266,7 @@ fn an_organisation_file_and_its_standards_carry_everything_version_1_did() {
                     for r in l["requirements"].as_array().into_iter().flatten() {
                         let ev = evaluation(p2, &r["id"], Some(&l["level"]));
                         let def = &sp["requirements"][r["id"].as_str().unwrap_or("")];
-                        v2.requirement(r, ev, def, newest, false);
+                        v2.requirement(r, &ev, def, newest, false);
                         requirements += 1;
                         // Where it is defined: the level it is inherited
                         // from, or this level, or the part's shared ones.
@@ -312,7 +314,7 @@ fn an_organisation_file_and_its_standards_carry_everything_version_1_did() {
                         for r in gr["requirements"].as_array().into_iter().flatten() {
                             let ev = evaluation(p2, &r["id"], None);
                             let def = &sp["requirements"][r["id"].as_str().unwrap_or("")];
-                            v2.requirement(r, ev, def, newest, false);
+                            v2.requirement(r, &ev, def, newest, false);
                             requirements += 1;
                         }
                     }
@@ -347,7 +349,7 @@ fn an_organisation_file_and_its_standards_carry_everything_version_1_did() {
                     .unwrap_or_else(|| panic!("{}: part {part}", v2.what));
                 let sp = v2.standard_part(standard, part);
                 let def = &sp["requirements"][r["id"].as_str().unwrap_or("")];
-                v2.requirement(r, evaluation(p2, &r["id"], None), def, newest, false);
+                v2.requirement(r, &evaluation(p2, &r["id"], None), def, newest, false);
             }
         }
     }

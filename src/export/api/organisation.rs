@@ -5,7 +5,9 @@
 //! belongs to the standard and is published once in
 //! `api/v2/standards/<slug>.json` ([`super::standard`]); this file holds
 //! only how the organisation stands against it: each requirement's state,
-//! value, threshold and clause, once per part. Nothing is `null`: a field
+//! value and threshold, once per part (its clause is the standard's);
+//! the many documentary requirements met by the grade's newest assessment
+//! record, with nothing more to say, as one list of ids per part. Nothing is `null`: a field
 //! that does not apply is left out, and so is an empty list wherever
 //! "none" is the only reading of its absence (the schema says which).
 //! Private values are left out exactly as the report leaves them out
@@ -282,9 +284,16 @@ pub struct Part {
     /// For a scored part: the score.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<Score>,
-    /// Every requirement evaluated at those levels (or in the score's
-    /// groups), once, by id. Which level lists which requirement, and in
-    /// what order, is the standard's (`parts[].levels[].adds`).
+    /// The documentary requirements evaluated at those levels (or in the
+    /// score's groups) that the grade's newest assessment record
+    /// (`grades[].assessments[0]`) found met, with nothing more to say:
+    /// ids, sorted. Each stands for `{"state": "met-by-assessment"}`.
+    /// Absent: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub met_by_assessment: Vec<String>,
+    /// Every other requirement evaluated at those levels (or in the
+    /// score's groups), once, by id. Which level lists which requirement,
+    /// and in what order, is the standard's (`parts[].levels[].adds`).
     pub requirements: BTreeMap<String, Evaluation>,
 }
 
@@ -341,10 +350,6 @@ pub struct Evaluation {
     /// In `children` only: the child's id (elsewhere the id is the key).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Anchor of the clause it cites, when it is not the id itself (the
-    /// clause's URL is in the standard's file).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub clause: Option<String>,
     /// Met by evidence (computed from the registry), met by assessment
     /// (documentary), not met, or not evidenced (which is not met either).
     pub state: State,
@@ -577,6 +582,7 @@ fn grade(r: &GradeResult, scheme: &Scheme, source: &Source, position: &Positions
                         .collect(),
                 }
             });
+            let (met_by_assessment, requirements) = requirements.into_map();
             Part {
                 id: p.id.clone(),
                 level: level_name(p.level),
@@ -589,7 +595,8 @@ fn grade(r: &GradeResult, scheme: &Scheme, source: &Source, position: &Positions
                     })
                     .collect(),
                 score,
-                requirements: requirements.into_map(),
+                met_by_assessment,
+                requirements,
             }
         })
         .collect();
@@ -672,20 +679,59 @@ impl Evaluations {
         }
     }
 
-    fn into_map(self) -> BTreeMap<String, Evaluation> {
-        self.by_id
-            .into_iter()
-            .filter_map(|(id, variants)| {
-                let mut variants = variants.into_iter();
-                let (mut first, _) = variants.next()?;
-                for (other, levels) in variants {
-                    for level in levels {
-                        first.at.insert(level, other.clone());
-                    }
+    /// The ids met by the newest record with nothing more to say, and
+    /// every other evaluation by id.
+    fn into_map(self) -> (Vec<String>, BTreeMap<String, Evaluation>) {
+        let mut plain = Vec::new();
+        let mut map = BTreeMap::new();
+        for (id, variants) in self.by_id {
+            let mut variants = variants.into_iter();
+            let Some((mut first, _)) = variants.next() else {
+                continue;
+            };
+            for (other, levels) in variants {
+                for level in levels {
+                    first.at.insert(level, other.clone());
                 }
-                Some((id, first))
-            })
-            .collect()
+            }
+            if first.is_plain_met_by_assessment() {
+                plain.push(id);
+            } else {
+                map.insert(id, first);
+            }
+        }
+        (plain, map)
+    }
+}
+
+impl Evaluation {
+    /// Met by the grade's newest assessment record, and nothing else to
+    /// say: no other record, value, alternative or level of its own.
+    fn is_plain_met_by_assessment(&self) -> bool {
+        *self == Evaluation::of_state(State::MetByAssessment)
+    }
+
+    /// An evaluation that says only `state`.
+    fn of_state(state: State) -> Self {
+        Evaluation {
+            id: None,
+            state,
+            assessment: None,
+            value: None,
+            private: false,
+            missing_evidence: false,
+            comparison: None,
+            threshold: None,
+            since: None,
+            reached_on: None,
+            projects: None,
+            window_from: None,
+            count_form: None,
+            falling_short: None,
+            certificate: None,
+            children: Vec::new(),
+            at: BTreeMap::new(),
+        }
     }
 }
 
@@ -696,27 +742,12 @@ impl Evaluations {
 fn evaluation(c: &Check, records: Records, child: bool) -> Evaluation {
     let mut out = Evaluation {
         id: child.then(|| c.id.clone()),
-        clause: (c.clause != c.id).then(|| c.clause.clone()),
-        state: c.state,
-        assessment: None,
-        value: None,
-        private: false,
-        missing_evidence: false,
-        comparison: None,
-        threshold: None,
-        since: None,
-        reached_on: None,
-        projects: None,
-        window_from: None,
-        count_form: None,
-        falling_short: None,
-        certificate: None,
         children: c
             .alternatives
             .iter()
             .map(|a| evaluation(a, records, true))
             .collect(),
-        at: BTreeMap::new(),
+        ..Evaluation::of_state(c.state)
     };
     match &c.observed {
         Observed::Documentary { assessment, .. } => {
@@ -795,11 +826,11 @@ mod tests {
         list.add("7.1.1", met(State::MetByEvidence), "一级");
         list.add("7.1.1", met(State::MetByEvidence), "二级");
         list.add("7.2.1", met(State::NotMet), "二级");
-        let map = list.into_map();
+        let (plain, map) = list.into_map();
+        assert!(plain.is_empty());
         assert_eq!(map.len(), 2);
         assert!(map["7.1.1"].at.is_empty());
         assert_eq!(map["7.1.1"].id, None, "the id is the key");
-        assert_eq!(map["7.1.1"].clause, None, "the clause is the id");
     }
 
     #[test]
@@ -809,10 +840,30 @@ mod tests {
         list.add("7.1.1", met(State::NotMet), "二级");
         list.add("7.1.1", met(State::NotMet), "三级");
         list.add("7.1.1", met(State::MetByEvidence), "四级");
-        let map = list.into_map();
+        let (_, map) = list.into_map();
         let e = &map["7.1.1"];
         assert_eq!(e.state, State::MetByEvidence);
         let at: Vec<(&str, State)> = e.at.iter().map(|(l, x)| (l.as_str(), x.state)).collect();
         assert_eq!(at, [("三级", State::NotMet), ("二级", State::NotMet)]);
+    }
+
+    #[test]
+    fn requirements_met_by_the_newest_record_alone_are_listed_by_id() {
+        let mut list = Evaluations::default();
+        list.add("7.1.2", met(State::MetByAssessment), "一级");
+        list.add("7.1.1", met(State::MetByAssessment), "一级");
+        // Decided by an older record: the record is named, so it stays.
+        let mut older = met(State::MetByAssessment);
+        older.assessment = Some(1);
+        list.add("7.1.3", older, "一级");
+        // Met at one level, unmet at another: both are kept.
+        list.add("7.1.4", met(State::MetByAssessment), "一级");
+        list.add("7.1.4", met(State::NotMet), "二级");
+        list.add("7.1.5", met(State::NotEvidenced), "一级");
+        let (plain, map) = list.into_map();
+        assert_eq!(plain, ["7.1.1", "7.1.2"]);
+        let kept: Vec<&str> = map.keys().map(String::as_str).collect();
+        assert_eq!(kept, ["7.1.3", "7.1.4", "7.1.5"]);
+        assert_eq!(map["7.1.4"].at["二级"].state, State::NotMet);
     }
 }
