@@ -105,9 +105,9 @@ impl V2<'_> {
         assert_eq!(flag(&r["mandatory"]), flag(&def["mandatory"]), "{at}");
         assert_eq!(r["kind"], def["kind"], "{at}");
         assert_eq!(r["measure"], def["measure"], "{at}");
+        assert_eq!(r["comparison"], def["comparison"], "{at}");
         for key in [
             "value",
-            "comparison",
             "threshold",
             "since",
             "reached_on",

@@ -371,11 +371,8 @@ pub struct Evaluation {
     /// Present (`true`) when the registry records no value at all.
     #[serde(skip_serializing_if = "is_false")]
     pub missing_evidence: bool,
-    /// Figures: `at-least` or `at-most`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("enum" = ["at-least", "at-most"]))]
-    pub comparison: Option<&'static str>,
-    /// Figures: the threshold that applies to this category, exact text.
+    /// Figures: the threshold that applies to this category, exact text
+    /// (whether at least or at most is the standard's `comparison`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<String>,
     /// Durations: the start date (absent when private) and the day the
@@ -720,7 +717,6 @@ impl Evaluation {
             value: None,
             private: false,
             missing_evidence: false,
-            comparison: None,
             threshold: None,
             since: None,
             reached_on: None,
@@ -760,17 +756,16 @@ fn evaluation(c: &Check, records: Records, child: bool) -> Evaluation {
             value,
             public,
             threshold,
-            at_most,
             projects,
             window_from,
             form,
             short,
+            ..
         } => {
             let show = report::display_value(*measure);
             out.private = !public;
             out.missing_evidence = value.is_none();
             out.value = value.as_ref().filter(|_| *public).map(&show);
-            out.comparison = Some(if *at_most { "at-most" } else { "at-least" });
             out.threshold = Some(show(threshold));
             out.projects = *projects;
             out.window_from = window_from.map(|d| d.to_string());
