@@ -7,9 +7,10 @@
 //! only how the organisation stands against it: each requirement's state,
 //! value and threshold, once per part (its clause is the standard's);
 //! the many documentary requirements met by the grade's newest assessment
-//! record, with nothing more to say, as one list of ids per part. Nothing is `null`: a field
-//! that does not apply is left out, and so is an empty list wherever
-//! "none" is the only reading of its absence (the schema says which).
+//! record, with nothing more to say, as one list of ids per part. Nothing
+//! is `null`: a field that does not apply is left out, and so is an empty
+//! list wherever "none" is the only reading of its absence (the schema
+//! says which).
 //! Private values are left out exactly as the report leaves them out
 //! (`"private": true` says one was withheld).
 
@@ -579,7 +580,7 @@ fn grade(r: &GradeResult, scheme: &Scheme, source: &Source, position: &Positions
                         .collect(),
                 }
             });
-            let (met_by_assessment, requirements) = requirements.into_map();
+            let (met_by_assessment, requirements) = requirements.into_listed_and_evaluated();
             Part {
                 id: p.id.clone(),
                 level: level_name(p.level),
@@ -678,7 +679,7 @@ impl Evaluations {
 
     /// The ids met by the newest record with nothing more to say, and
     /// every other evaluation by id.
-    fn into_map(self) -> (Vec<String>, BTreeMap<String, Evaluation>) {
+    fn into_listed_and_evaluated(self) -> (Vec<String>, BTreeMap<String, Evaluation>) {
         let mut plain = Vec::new();
         let mut map = BTreeMap::new();
         for (id, variants) in self.by_id {
@@ -821,7 +822,7 @@ mod tests {
         list.add("7.1.1", met(State::MetByEvidence), "一级");
         list.add("7.1.1", met(State::MetByEvidence), "二级");
         list.add("7.2.1", met(State::NotMet), "二级");
-        let (plain, map) = list.into_map();
+        let (plain, map) = list.into_listed_and_evaluated();
         assert!(plain.is_empty());
         assert_eq!(map.len(), 2);
         assert!(map["7.1.1"].at.is_empty());
@@ -835,7 +836,7 @@ mod tests {
         list.add("7.1.1", met(State::NotMet), "二级");
         list.add("7.1.1", met(State::NotMet), "三级");
         list.add("7.1.1", met(State::MetByEvidence), "四级");
-        let (_, map) = list.into_map();
+        let (_, map) = list.into_listed_and_evaluated();
         let e = &map["7.1.1"];
         assert_eq!(e.state, State::MetByEvidence);
         let at: Vec<(&str, State)> = e.at.iter().map(|(l, x)| (l.as_str(), x.state)).collect();
@@ -855,7 +856,7 @@ mod tests {
         list.add("7.1.4", met(State::MetByAssessment), "一级");
         list.add("7.1.4", met(State::NotMet), "二级");
         list.add("7.1.5", met(State::NotEvidenced), "一级");
-        let (plain, map) = list.into_map();
+        let (plain, map) = list.into_listed_and_evaluated();
         assert_eq!(plain, ["7.1.1", "7.1.2"]);
         let kept: Vec<&str> = map.keys().map(String::as_str).collect();
         assert_eq!(kept, ["7.1.3", "7.1.4", "7.1.5"]);
