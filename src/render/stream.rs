@@ -446,7 +446,7 @@ impl Stream<'_> {
         if write {
             let path = api::organisation_path(&org.id);
             let file = api::organisation::build(&report, org, og, input.schemes);
-            match api::organisation(&file, self.generated_at) {
+            match api::organisation(&file) {
                 Ok(json) => {
                     if let Err(d) = self.out.put(&path, &json) {
                         errors.push(d);

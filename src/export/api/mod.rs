@@ -33,7 +33,7 @@ use super::OrganisationRow;
 use crate::grade::Status;
 use crate::rules::Schemes;
 
-pub use organisation::{OrganisationDocument, OrganisationFile, UnsupportedLevel};
+pub use organisation::{OrganisationFile, UnsupportedLevel};
 pub use standard::StandardDocument;
 
 /// Version of the JSON files' shape; bumped on any incompatible change.
@@ -98,14 +98,8 @@ fn compact(value: &impl Serialize) -> Result<Vec<u8>, serde_json::Error> {
 }
 
 /// The file `api/v2/organisations/<id>.json` of one organisation.
-pub fn organisation(
-    file: &OrganisationFile,
-    generated_at: &str,
-) -> Result<Vec<u8>, serde_json::Error> {
-    compact(&OrganisationDocument {
-        generated_at,
-        organisation: file,
-    })
+pub fn organisation(file: &OrganisationFile) -> Result<Vec<u8>, serde_json::Error> {
+    compact(file)
 }
 
 /// The file `api/v2/standards/<slug>.json` of one standard.
@@ -278,7 +272,7 @@ pub fn openapi(
             s.meta_schema = None;
         })
         .into_generator();
-    let organisation_schema = generator.subschema_for::<OrganisationDocument>().to_value();
+    let organisation_schema = generator.subschema_for::<OrganisationFile>().to_value();
     let standard_schema = generator.subschema_for::<StandardDocument>().to_value();
     let index_schema = generator.subschema_for::<Index>().to_value();
     let impact_schema = generator.subschema_for::<ImpactDocument>().to_value();
@@ -513,7 +507,7 @@ mod tests {
             )
             .map(|((report, org), og)| {
                 let file = organisation::build(report, org, &og, &b.analysis.schemes);
-                let bytes = organisation(&file, GENERATED_AT).unwrap_or_else(|e| panic!("{e}"));
+                let bytes = organisation(&file).unwrap_or_else(|e| panic!("{e}"));
                 assert_eq!(bytes.last(), Some(&b'\n'));
                 serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"))
             })
@@ -549,7 +543,7 @@ mod tests {
         for (value, report) in files.iter().zip(&bundled().reports) {
             let errors = errors(&validator, value);
             assert!(errors.is_empty(), "{}: {errors:#?}", report.organisation.id);
-            assert_eq!(value["generated_at"], GENERATED_AT);
+            assert!(value.get("generated_at").is_none());
             assert_eq!(value["schema_version"], 2);
             assert_eq!(value["organisation"]["id"], report.organisation.id.as_str());
         }
@@ -584,7 +578,7 @@ mod tests {
             .unwrap_or_default();
         let requirement = format!("/grades/0/parts/0/requirements/{first}");
         for (pointer, key) in [
-            ("", "generated_at"),
+            ("", "schema_version"),
             ("", "as_of"),
             ("/organisation", "name_zh"),
             ("/grades/0", "parts"),
@@ -704,7 +698,7 @@ mod tests {
             .grades
             .organisation(&b.analysis.registry, i, org, &b.analysis.schemes);
         let file = organisation::build(&report, org, &og, &b.analysis.schemes);
-        let bytes = organisation(&file, GENERATED_AT).unwrap_or_else(|e| panic!("{e}"));
+        let bytes = organisation(&file).unwrap_or_else(|e| panic!("{e}"));
         let file: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"));
         assert!(validator(&doc, "Organisation").is_valid(&file));
         // The evidence supports no level: only the registered one is named.

@@ -27,22 +27,13 @@ use crate::rules::{Scheme, Schemes};
 
 use super::{SCHEMA_VERSION, is_false};
 
-/// The file `api/v2/organisations/<id>.json`: the organisation and when
-/// the file was generated.
+/// One organisation's grades as data: the file
+/// `api/v2/organisations/<id>.json`, and what `dengji grade --format json`
+/// prints. It carries the grading date (`as_of`) but not the build's time,
+/// so the file changes only when what it says does (a site rebuilt on every
+/// registry commit rewrites only the files of what changed).
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "Organisation")]
-pub struct OrganisationDocument<'a> {
-    /// When the file was generated (RFC 3339). Reproducible builds take it
-    /// from `SOURCE_DATE_EPOCH`.
-    pub generated_at: &'a str,
-    #[serde(flatten)]
-    pub organisation: &'a OrganisationFile<'a>,
-}
-
-/// One organisation's grades as data: what `dengji grade --format json`
-/// prints, and the API file without `generated_at`.
-#[derive(Serialize, JsonSchema)]
-#[schemars(rename = "OrganisationReport")]
 pub struct OrganisationFile<'a> {
     /// Version of this document's shape (2); bumped on any incompatible change.
     pub schema_version: u32,
