@@ -5,6 +5,7 @@
 //! [`write`]. [`build_site`] runs the stages that produce a site in memory;
 //! `dengji build` renders straight into a [`write::Staging`] folder instead.
 
+pub mod cache;
 pub mod compare;
 pub mod config;
 pub mod diag;
@@ -307,6 +308,9 @@ pub fn analyse_staged(
 /// Renders an analysis without errors into `out` (memory, a staging folder,
 /// or nowhere for `check`); returns how many files were written. Errors from
 /// rendering (templates, UI strings, writing) are located relative to `root`.
+/// With a `cache`, organisations it holds a record of are taken from it
+/// ([`render::render_every_organisation`]); save it once the output is
+/// published.
 ///
 /// The analysis' registry is moved out and emptied: each organisation's
 /// file is dropped once its pages are written (at scale the files are most
@@ -317,6 +321,7 @@ pub fn render_analysis(
     analysis: &mut Analysis,
     options: RenderOptions,
     out: &dyn render::Output,
+    cache: Option<&cache::Cache>,
 ) -> Result<usize, Diagnostics> {
     let templates = render::Templates::load(&analysis.sources.theme, &analysis.sources.config)
         .map_err(|d| d.relative_to(root))?;
@@ -339,6 +344,7 @@ pub fn render_analysis(
         options.clone(),
         registry,
         out,
+        cache,
     );
     render::render_with(
         &templates,
@@ -362,7 +368,7 @@ pub fn build_site(
         return Err(analysis.diagnostics);
     }
     let memory = render::Memory::default();
-    let site = match render_analysis(root, &mut analysis, options, &memory) {
+    let site = match render_analysis(root, &mut analysis, options, &memory, None) {
         Ok(_) => memory.into_site(),
         Err(d) => {
             analysis.diagnostics.extend(d);

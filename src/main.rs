@@ -43,8 +43,65 @@ struct Cli {
     /// instead of today; SOURCE_DATE_EPOCH is honoured when this is absent.
     #[arg(long, global = true, value_parser = parse_date)]
     as_of: Option<jiff::civil::Date>,
+    /// The build cache folder, which lets `build` and `check` skip the
+    /// organisations whose file and site are unchanged since the last run
+    /// [default: .dengji-cache in the site folder].
+    #[arg(long, global = true, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Build or check everything again, without reading or writing the
+    /// build cache.
+    #[arg(long, global = true)]
+    no_cache: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The cache folder when `--cache` is not given, inside the site folder.
+const CACHE_DIR: &str = ".dengji-cache";
+
+/// Opens the build cache for `build` and `check` (unless `--no-cache`); a
+/// cache that cannot be opened is warned about, and the command goes on
+/// without one.
+fn open_cache(
+    cli: &Cli,
+    analysis: &dengji::Analysis,
+    base_url: Option<&str>,
+) -> Option<dengji::cache::Cache> {
+    if cli.no_cache {
+        return None;
+    }
+    let dir = cli
+        .cache
+        .clone()
+        .unwrap_or_else(|| cli.root.join(CACHE_DIR));
+    let as_of = analysis.grades.as_of.to_string();
+    let site = dengji::cache::site_key(&analysis.sources, &[&as_of, base_url.unwrap_or("")]);
+    match dengji::cache::Cache::open(&dir, site) {
+        Ok(cache) => Some(cache),
+        Err(e) => {
+            eprintln!(
+                "{}: warning: cannot open the build cache: {e}\n  hint: every organisation is rendered; pass --cache DIR for a writable folder, or --no-cache",
+                dir.display()
+            );
+            None
+        }
+    }
+}
+
+/// Puts this run's cache in place; a failure costs only the next run's time.
+fn save_cache(cache: Option<dengji::cache::Cache>, cli: &Cli) {
+    if let Some(cache) = cache
+        && let Err(e) = cache.save()
+    {
+        let dir = cli
+            .cache
+            .clone()
+            .unwrap_or_else(|| cli.root.join(CACHE_DIR));
+        eprintln!(
+            "{}: warning: cannot save the build cache: {e}\n  hint: the site is complete; the next build renders every organisation again",
+            dir.display()
+        );
+    }
 }
 
 fn parse_date(text: &str) -> Result<jiff::civil::Date, String> {
@@ -477,10 +534,13 @@ fn check(
         Ok(a) => a,
         Err(code) => return code,
     };
-    // Rendering can fail too (templates), so a check renders, keeping nothing.
+    // Rendering can fail too (templates), so a check renders, keeping
+    // nothing but the cache: an organisation whose file and site are as in
+    // the cache rendered without error then, so it needs no rendering now.
     progress.stage("rendering");
-    if !analysis.diagnostics.has_errors()
-        && let Err(d) = dengji::render_analysis(
+    if !analysis.diagnostics.has_errors() {
+        let cache = open_cache(cli, &analysis, base_url);
+        match dengji::render_analysis(
             &cli.root,
             &mut analysis,
             render_options(base_url),
@@ -488,9 +548,11 @@ fn check(
                 inner: &dengji::render::Discard,
                 progress: &progress,
             },
-        )
-    {
-        analysis.diagnostics.extend(d);
+            cache.as_ref(),
+        ) {
+            Ok(_) => save_cache(cache, cli),
+            Err(d) => analysis.diagnostics.extend(d),
+        }
     }
     progress.finish();
     report(cli, &analysis.diagnostics);
@@ -625,27 +687,35 @@ fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> E
         inner: &staging,
         progress: &progress,
     };
-    let files =
-        match dengji::render_analysis(&cli.root, &mut analysis, render_options(base_url), &counted)
-        {
-            Ok(files) => files,
-            Err(d) => {
-                progress.finish();
-                // Dropping the staging folder removes the half-written site.
-                drop(staging);
-                analysis.diagnostics.extend(d);
-                analysis.diagnostics.sort();
-                report(cli, &analysis.diagnostics);
-                summary_line(cli, "build failed", &analysis.diagnostics, started);
-                return ExitCode::FAILURE;
-            }
-        };
+    let cache = open_cache(cli, &analysis, base_url);
+    let files = match dengji::render_analysis(
+        &cli.root,
+        &mut analysis,
+        render_options(base_url),
+        &counted,
+        cache.as_ref(),
+    ) {
+        Ok(files) => files,
+        Err(d) => {
+            progress.finish();
+            // Dropping the staging folder removes the half-written site.
+            drop(staging);
+            analysis.diagnostics.extend(d);
+            analysis.diagnostics.sort();
+            report(cli, &analysis.diagnostics);
+            summary_line(cli, "build failed", &analysis.diagnostics, started);
+            return ExitCode::FAILURE;
+        }
+    };
     progress.stage("publishing the changed files");
     let committed = staging.commit();
     progress.finish();
     report(cli, &analysis.diagnostics);
     let written = match committed {
-        Ok(w) => w,
+        Ok(w) => {
+            save_cache(cache, cli);
+            w
+        }
         Err(e) => {
             eprintln!(
                 "{}: error: cannot publish the site: {e}\n  hint: check free space and permissions; the previous site is unchanged, or, if publishing had begun, the next build finishes it",

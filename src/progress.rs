@@ -148,6 +148,20 @@ impl Output for Counted<'_> {
         self.progress.file_written();
         result
     }
+
+    fn keep(&self, files: &[(String, Option<dengji::render::Stamp>)]) -> bool {
+        let kept = self.inner.keep(files);
+        if kept {
+            for _ in files {
+                self.progress.file_written();
+            }
+        }
+        kept
+    }
+
+    fn stamp(&self, path: &str) -> Option<dengji::render::Stamp> {
+        self.inner.stamp(path)
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::render::{Output, Site};
+use crate::render::{Output, Site, Stamp};
 
 /// The new site's file list, written into the staging folder before the
 /// commit moves anything (no rendered path starts with a dot).
@@ -48,9 +48,9 @@ pub struct Written {
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
-    /// The regular files of the previous output and their sizes; `None`
+    /// The regular files of the previous output and their stamps; `None`
     /// when there is none to update in place (the whole folder is swapped).
-    previous: Option<HashMap<String, u64>>,
+    previous: Option<HashMap<String, Stamp>>,
     /// Paths written to the staging folder, and paths left as published.
     changed: Mutex<BTreeSet<String>>,
     unchanged: Mutex<HashSet<String>>,
@@ -157,10 +157,10 @@ fn remove_any(path: &Path) -> io::Result<()> {
 }
 
 /// The regular files under `output` (relative, `/`-separated) and their
-/// sizes; `None` when there is no output folder, or it holds a symbolic
+/// stamps; `None` when there is no output folder, or it holds a symbolic
 /// link or anything else but folders and regular files (such an output is
 /// replaced whole, so nothing is ever written through a link).
-fn published_files(output: &Path) -> Option<HashMap<String, u64>> {
+fn published_files(output: &Path) -> Option<HashMap<String, Stamp>> {
     if !fs::symlink_metadata(output).ok()?.is_dir() {
         return None;
     }
@@ -175,7 +175,7 @@ fn published_files(output: &Path) -> Option<HashMap<String, u64>> {
             if kind.is_dir() {
                 folders.push((entry.path(), format!("{path}/")));
             } else if kind.is_file() {
-                files.insert(path, entry.metadata().ok()?.len());
+                files.insert(path, Stamp::of(&entry.metadata().ok()?)?);
             } else {
                 return None;
             }
@@ -193,7 +193,7 @@ fn finish_commit(
     staging: &Path,
     output: &Path,
     plan: &[&str],
-    previous: Option<&HashMap<String, u64>>,
+    previous: Option<&HashMap<String, Stamp>>,
 ) -> io::Result<usize> {
     let listed;
     let previous = match previous {
@@ -315,7 +315,7 @@ impl Output for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         // Same size first (no read for most changed files), then the bytes.
         if let Some(previous) = &self.previous
-            && previous.get(path) == Some(&(bytes.len() as u64))
+            && previous.get(path).map(|s| s.size) == Some(bytes.len() as u64)
             && fs::read(self.output.join(path)).is_ok_and(|old| old == bytes)
         {
             lock(&self.unchanged).insert(path.to_string());
@@ -331,6 +331,35 @@ impl Output for Staging {
         fs::write(target, bytes)?;
         lock(&self.changed).insert(path.to_string());
         Ok(())
+    }
+
+    /// Kept when every file is published with the stamp recorded: no
+    /// build but dengji's writes there, and any write changes the stamp.
+    fn keep(&self, files: &[(String, Option<Stamp>)]) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let all_there = files
+            .iter()
+            .all(|(path, stamp)| stamp.is_some() && previous.get(path) == stamp.as_ref());
+        if all_there {
+            let mut unchanged = lock(&self.unchanged);
+            for (path, _) in files {
+                unchanged.insert(path.clone());
+            }
+        }
+        all_there
+    }
+
+    /// The stamp of the published file when it was left as it was, else
+    /// of the file written here (moving it into place keeps its stamp).
+    fn stamp(&self, path: &str) -> Option<Stamp> {
+        if let Some(previous) = &self.previous
+            && lock(&self.unchanged).contains(path)
+        {
+            return previous.get(path).copied();
+        }
+        Stamp::of(&fs::symlink_metadata(self.dir.join(path)).ok()?)
     }
 }
 

@@ -654,8 +654,13 @@ fn a_full_disk_fails_the_build_and_keeps_the_previous_site() {
         inner: &staging,
         left: std::sync::atomic::AtomicUsize::new(20),
     };
-    let result =
-        dengji::render_analysis(site.root(), &mut analysis, common::reproducible(), &failing);
+    let result = dengji::render_analysis(
+        site.root(),
+        &mut analysis,
+        common::reproducible(),
+        &failing,
+        None,
+    );
     assert!(result.is_err(), "the write error is reported");
     drop(staging);
     assert!(site.outputs() == before);

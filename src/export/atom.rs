@@ -36,7 +36,7 @@ pub const WINDOW_DAYS: i64 = 365;
 pub const LIMIT: usize = 200;
 
 /// What happened to a certificate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Change {
     Issued,
@@ -72,7 +72,7 @@ impl Change {
 }
 
 /// One change, language-neutral (names in both languages).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct FeedEntry {
     pub date: Date,
     pub change: Change,

@@ -66,7 +66,7 @@ impl Urls<'_> {
 
 /// One organisation, reduced to what listings, the index and the CSV files
 /// need. Language-neutral: names in both languages, ids as in the registry.
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, JsonSchema)]
 pub struct OrganisationRow {
     pub id: String,
     pub name_zh: String,
@@ -90,7 +90,7 @@ pub struct OrganisationRow {
 }
 
 /// One certificate with the names a reader needs beside the ids.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, JsonSchema)]
 pub struct CertificateRow {
     pub number: String,
     /// Id of the organisation holding it.
@@ -136,7 +136,7 @@ pub struct CertificateRow {
 }
 
 /// The computed level of one standard × category.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, JsonSchema)]
 pub struct GradeRow {
     pub standard: String,
     pub category: String,
@@ -147,7 +147,7 @@ pub struct GradeRow {
 
 /// A level as the standard writes it (its id, which is its Chinese name:
 /// `三级`) and in English (`Level 3`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct LevelNames {
     pub id: String,
     pub en: String,
@@ -171,7 +171,7 @@ impl LevelNames {
 /// [`UnsupportedLevel`]) with its levels named in both languages. Pages,
 /// search results, the CSV and the feed all word it with
 /// [`LevelFlag::sentence`], so a buyer reads the same words everywhere.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, JsonSchema)]
 pub struct LevelFlag {
     pub registered: LevelNames,
     /// `null` when the evidence supports no level.

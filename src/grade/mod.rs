@@ -127,7 +127,9 @@ pub struct OrganisationGrades {
 }
 
 /// How a registered level compares with the computed one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Agreement {
     /// Registered level equals the computed one.

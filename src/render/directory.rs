@@ -30,7 +30,7 @@ pub const KINDS: [&str; 5] = ["standard", "category", "level", "region", "status
 /// What the directory knows of one organisation: the light row the exports
 /// publish (names, region, certificates with their statuses, computed
 /// levels), plus what listings and search need beside it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Entry {
     pub row: OrganisationRow,
     /// Former names in English, for search (the row has the Chinese ones).

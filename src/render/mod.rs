@@ -53,6 +53,47 @@ pub struct Site {
 pub trait Output: Sync {
     /// Stores the file at `path` (relative, `/`-separated).
     fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
+
+    /// Leaves every one of `files` as the previous build published it,
+    /// without being given its bytes, if each is there with the stamp
+    /// recorded when it was put (the build cache knows its bytes would be
+    /// the same); false, leaving none, when any is not, and then they must
+    /// be put. Outputs that keep nothing between builds answer false.
+    fn keep(&self, files: &[(String, Option<Stamp>)]) -> bool {
+        let _ = files;
+        false
+    }
+
+    /// The stamp `path`, just put, is published with; `None` for outputs
+    /// that publish nothing on disk.
+    fn stamp(&self, path: &str) -> Option<Stamp> {
+        let _ = path;
+        None
+    }
+}
+
+/// A published file's size and modification time, which change whenever
+/// a build writes it: how the build cache recognises a file it recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    /// Nanoseconds since 1970.
+    pub modified: u128,
+}
+
+impl Stamp {
+    pub fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
+        let modified = metadata
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_nanos();
+        Some(Stamp {
+            size: metadata.len(),
+            modified,
+        })
+    }
 }
 
 /// Collects the site in memory.
@@ -84,6 +125,12 @@ impl Output for Discard {
     fn put(&self, _path: &str, _bytes: &[u8]) -> std::io::Result<()> {
         Ok(())
     }
+
+    /// Nothing is written, so what the cache says was rendered without
+    /// error needs no rendering.
+    fn keep(&self, _files: &[(String, Option<Stamp>)]) -> bool {
+        true
+    }
 }
 
 /// Counts files on their way to an output and turns write failures into
@@ -108,6 +155,19 @@ impl<'a> Counted<'a> {
             Diagnostic::error(Location::file(path), format!("cannot write `{path}`: {e}"))
                 .with_hint("check free space and permissions; the previous site is unchanged")
         })
+    }
+
+    fn keep(&self, files: &[(String, Option<Stamp>)]) -> bool {
+        let kept = self.out.keep(files);
+        if kept {
+            self.files
+                .fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+        kept
+    }
+
+    fn stamp(&self, path: &str) -> Option<Stamp> {
+        self.out.stamp(path)
     }
 }
 
@@ -464,6 +524,7 @@ pub fn render_every_organisation(
     options: RenderOptions,
     registry: crate::registry::Registry,
     out: &dyn Output,
+    cache: Option<&crate::cache::Cache>,
 ) -> RenderedOrganisations {
     let (editions, renderer) = setup(templates, &input, &options);
     let out = Counted::new(out);
@@ -476,7 +537,7 @@ pub fn render_every_organisation(
         &input.generated_at,
     );
     let mut diagnostics = Diagnostics::new();
-    let harvest = stream.organisations(registry, &mut diagnostics);
+    let harvest = stream.organisations(registry, cache, &mut diagnostics);
     RenderedOrganisations {
         harvest,
         files: out.files.into_inner(),
@@ -582,7 +643,8 @@ pub fn render_organisations(
                 let og = registry
                     .grades
                     .organisation(registry.registry, i, org, registry.schemes);
-                Ok(stream.organisation(&cx, org, &og, out.is_some()))
+                let rendered = stream.organisation(&cx, org, &og, out.is_some());
+                Ok((rendered.harvest, rendered.errors))
             }
             None => Err(Diagnostic::error(
                 Location::file("registry"),

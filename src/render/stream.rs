@@ -8,8 +8,10 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tera::{Context, Tera};
+
+use crate::cache::Cache;
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::export::{self, Urls, api, atom};
@@ -20,7 +22,7 @@ use crate::registry::Registry;
 use super::directory::{self, Entry, FacetValue};
 use super::registry::{RowView, Views};
 use super::search_records;
-use super::{Counted, Edition, Renderer, SitemapEntry, tera_error};
+use super::{Counted, Edition, Renderer, SitemapEntry, Stamp, tera_error};
 
 /// URLs per sitemap file (the sitemaps.org limit).
 const SITEMAP_LIMIT: usize = 50_000;
@@ -120,7 +122,7 @@ pub(super) struct Harvest {
 }
 
 /// What the organisation pass leaves of one organisation.
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct OrganisationHarvest {
     /// Its directory entry (with the export rows).
     pub entry: Entry,
@@ -152,6 +154,23 @@ impl Harvest {
         harvest.feed = latest.into_sorted();
         harvest
     }
+}
+
+/// What the build cache records of one organisation: the files its pages
+/// were written to, with their stamps, and its harvest.
+#[derive(Serialize, Deserialize)]
+struct Cached<H> {
+    files: Vec<(String, Option<Stamp>)>,
+    harvest: H,
+}
+
+/// One organisation rendered ([`Stream::organisation`]).
+pub struct RenderedOrganisation {
+    pub harvest: OrganisationHarvest,
+    /// The errors of rendering and writing its files.
+    pub errors: Vec<Diagnostic>,
+    /// The paths of the files written.
+    pub written: Vec<String>,
 }
 
 /// What rendering one organisation needs that is the same for all.
@@ -316,13 +335,13 @@ impl Stream<'_> {
         template: &str,
         key: &str,
         extra: Context,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<String, Diagnostic> {
         let single = |i: usize| !self.editions[i].side_by_side;
         self.emit_in(&single, (e, key), common, template, extra)
     }
 
     /// The same for a page (edition, key) that only the editions `has`
-    /// holds.
+    /// holds. Returns the path written.
     fn emit_in(
         &self,
         has: &dyn Fn(usize) -> bool,
@@ -330,7 +349,7 @@ impl Stream<'_> {
         common: &Context,
         template: &str,
         extra: Context,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<String, Diagnostic> {
         let page = self.renderer.page_view(self.editions, has, e, key);
         let mut ctx = common.clone();
         ctx.extend(extra);
@@ -340,8 +359,9 @@ impl Stream<'_> {
             .tera
             .render(template, &ctx)
             .map_err(|err| tera_error(self.theme, &err))?;
-        self.out
-            .put(&format!("{}index.html", page.path), html.as_bytes())
+        let path = format!("{}index.html", page.path);
+        self.out.put(&path, html.as_bytes())?;
+        Ok(path)
     }
 
     /// What rendering any one organisation needs, prepared once.
@@ -365,8 +385,16 @@ impl Stream<'_> {
     /// Writes each organisation's page and its certificates' verification
     /// pages in every single-language edition, and its JSON file; returns
     /// what the directory and the exports need. Each organisation's file is
-    /// dropped once its pages are written.
-    pub fn organisations(&self, registry: Registry, diags: &mut Diagnostics) -> Harvest {
+    /// dropped once its pages are written. With a `cache`, an organisation
+    /// the cache has a record of (same file, same site) whose files are
+    /// still as recorded is not graded or rendered again: its record is
+    /// what it leaves.
+    pub fn organisations(
+        &self,
+        registry: Registry,
+        cache: Option<&Cache>,
+        diags: &mut Diagnostics,
+    ) -> Harvest {
         let input = self.renderer.registry;
         let cx = self.organisation_context();
         let results: Vec<(OrganisationHarvest, Vec<Diagnostic>)> = registry
@@ -374,11 +402,42 @@ impl Stream<'_> {
             .into_par_iter()
             .enumerate()
             .map(|(index, org)| {
+                let key = cache.map(|c| {
+                    let name = org.file.file_name().unwrap_or_default().to_string_lossy();
+                    (c, c.key(&name, &org.text))
+                });
+                if let Some((cache, key)) = &key
+                    && let Some(hit) = cache.take::<Cached<OrganisationHarvest>>(key)
+                    && self.out.keep(&hit.files)
+                {
+                    cache.record(key, &hit);
+                    return (hit.harvest, Vec::new());
+                }
                 // Graded again here: a build keeps no grades (`grade::Grades`).
                 let og = input
                     .grades
                     .organisation(input.registry, index, &org, input.schemes);
-                self.organisation(&cx, &org, &og, true)
+                let rendered = self.organisation(&cx, &org, &og, true);
+                if let Some((cache, key)) = &key
+                    && rendered.errors.is_empty()
+                {
+                    let files = rendered
+                        .written
+                        .into_iter()
+                        .map(|path| {
+                            let stamp = self.out.stamp(&path);
+                            (path, stamp)
+                        })
+                        .collect();
+                    cache.record(
+                        key,
+                        &Cached {
+                            files,
+                            harvest: &rendered.harvest,
+                        },
+                    );
+                }
+                (rendered.harvest, rendered.errors)
             })
             .collect();
         let mut one_by_one = Vec::with_capacity(results.len());
@@ -394,25 +453,27 @@ impl Stream<'_> {
     /// One organisation: its page in every single-language edition, its
     /// certificates' verification pages and its JSON file, written when
     /// `write` (else only harvested); returns what the directory and the
-    /// exports need of it, and the errors of writing.
+    /// exports need of it, the errors of writing, and the paths written.
     pub fn organisation(
         &self,
         cx: &OrganisationContext,
         org: &crate::registry::Organisation,
         og: &crate::grade::OrganisationGrades,
         write: bool,
-    ) -> (OrganisationHarvest, Vec<Diagnostic>) {
+    ) -> RenderedOrganisation {
         let input = self.renderer.registry;
         let editions = &cx.editions;
         let report = cx.reporter.report(org, og);
         let keys = vec![format!("registry/{}/", org.id)];
         let mut once = Vec::new();
         let mut errors = Vec::new();
+        let mut written = Vec::new();
         for (e, common, views) in editions.iter().filter(|_| write) {
             let mut ctx = Context::new();
             ctx.insert("org", &views.organisation(&report));
-            if let Err(d) = self.emit(common, *e, "organisation.html", &keys[0], ctx) {
-                errors.push(d);
+            match self.emit(common, *e, "organisation.html", &keys[0], ctx) {
+                Ok(path) => written.push(path),
+                Err(d) => errors.push(d),
             }
         }
         // One verification page per certificate, answering in every
@@ -437,8 +498,9 @@ impl Stream<'_> {
                 ctx.insert("answers", &answers);
                 ctx.insert("number", &c.number);
                 let has = |i: usize| Some(i) == cx.default;
-                if let Err(d) = self.emit_in(&has, (*e, &key), common, "certificate.html", ctx) {
-                    errors.push(d);
+                match self.emit_in(&has, (*e, &key), common, "certificate.html", ctx) {
+                    Ok(path) => written.push(path),
+                    Err(d) => errors.push(d),
                 }
             }
             once.push(key);
@@ -447,11 +509,10 @@ impl Stream<'_> {
             let path = api::organisation_path(&org.id);
             let file = api::organisation::build(&report, org, og, input.schemes);
             match api::organisation(&file) {
-                Ok(json) => {
-                    if let Err(d) = self.out.put(&path, &json) {
-                        errors.push(d);
-                    }
-                }
+                Ok(json) => match self.out.put(&path, &json) {
+                    Ok(()) => written.push(path),
+                    Err(d) => errors.push(d),
+                },
                 Err(e) => errors.push(encoding_error(&path, e)),
             }
         }
@@ -461,7 +522,11 @@ impl Stream<'_> {
             keys,
             default_keys: once,
         };
-        (harvested, errors)
+        RenderedOrganisation {
+            harvest: harvested,
+            errors,
+            written,
+        }
     }
 
     /// The registry-wide exports: the JSON index and OpenAPI document, the

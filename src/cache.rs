@@ -1,0 +1,288 @@
+//! The build cache: what rendering each organisation left the rest of the
+//! build (its directory entry, and the files it wrote with their stamps),
+//! keyed by a hash of its file together with everything else its pages
+//! are made from, so that `build` and `check` render again only the
+//! organisations whose file, or the site around them, changed.
+//!
+//! One file, `<cache folder>/organisations`: a header line naming the
+//! format and the site's hash, then one line per organisation, its key
+//! and what was recorded as JSON. A build writes the next file beside it
+//! as it goes and puts it in place only once the site is published, so a
+//! failed build leaves the previous cache. The cache only ever saves
+//! work: a key that is not there, a line that cannot be read, or a file
+//! whose stamp is not the one recorded ([`crate::render::Output::keep`])
+//! means the organisation is rendered as without a cache.
+
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+
+use crate::load::{Sources, StandardSources};
+
+/// The cache file's name inside the cache folder.
+const FILE: &str = "organisations";
+
+/// The header's first word and the format's version: a cache of another
+/// version is not read.
+const FORMAT: &str = "dengji-cache 1";
+
+/// The key of one organisation: its file's name and text, hashed with the
+/// site's hash.
+pub type Key = String;
+
+/// What the key of every organisation of a build has in common: the
+/// program itself (its version and its file's size and modification time,
+/// so a rebuilt dengji starts afresh), the site's configuration, every
+/// standard's sources, the termbase, the theme, and the grading date and
+/// render options (`settings`).
+pub fn site_key(sources: &Sources, settings: &[&str]) -> String {
+    let mut hash = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    };
+    field(FORMAT.as_bytes());
+    field(env!("CARGO_PKG_VERSION").as_bytes());
+    let program = std::env::current_exe()
+        .and_then(fs::metadata)
+        .ok()
+        .and_then(|m| crate::render::Stamp::of(&m));
+    field(format!("{program:?}").as_bytes());
+    for setting in settings {
+        field(setting.as_bytes());
+    }
+    let config = fs::read(sources.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    field(&config);
+    fn standard(s: &StandardSources, field: &mut dyn FnMut(&[u8])) {
+        field(s.slug.as_bytes());
+        field(s.edition.as_deref().unwrap_or("").as_bytes());
+        let files = s
+            .languages
+            .iter()
+            .flat_map(|(lang, files)| files.iter().map(move |f| (lang.as_str(), f)))
+            .chain(s.references.iter().map(|f| ("references", f)))
+            .chain(s.rules.iter().map(|f| ("rules", f)))
+            .chain(s.fingerprints.iter().map(|(lang, f)| (lang.as_str(), f)));
+        for (what, file) in files {
+            field(what.as_bytes());
+            field(file.path.to_string_lossy().as_bytes());
+            field(file.text.as_bytes());
+        }
+        for older in &s.older {
+            standard(older, field);
+        }
+    }
+    for s in &sources.standards {
+        standard(s, &mut field);
+    }
+    if let Some(termbase) = &sources.termbase {
+        field(termbase.text.as_bytes());
+    }
+    let theme = &sources.theme;
+    for (name, text) in &theme.templates {
+        field(name.as_bytes());
+        field(text.as_bytes());
+    }
+    for (name, bytes) in &theme.static_files {
+        field(name.as_bytes());
+        field(bytes);
+    }
+    for (lang, (_, text)) in &theme.strings {
+        field(lang.as_bytes());
+        field(text.as_bytes());
+    }
+    hex(&hash.finalize())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An open cache: the previous build's records, taken one by one, and the
+/// next cache file being written.
+pub struct Cache {
+    dir: PathBuf,
+    site: String,
+    /// The previous build's records by key, as their JSON text (read only
+    /// when taken).
+    previous: Mutex<HashMap<Key, String>>,
+    /// The next cache file; `None` once writing it failed (the previous
+    /// file then stays).
+    next: Mutex<Option<BufWriter<File>>>,
+    next_path: PathBuf,
+    saved: bool,
+}
+
+impl Cache {
+    /// Opens the cache in `dir` for a site whose [`site_key`] is `site`,
+    /// creating the folder. A cache file of another site, another format or
+    /// that cannot be read is treated as empty.
+    pub fn open(dir: &Path, site: String) -> io::Result<Cache> {
+        fs::create_dir_all(dir)?;
+        let next_path = dir.join(format!("{FILE}.new-{}", std::process::id()));
+        let mut next = BufWriter::new(File::create(&next_path)?);
+        writeln!(next, "{FORMAT} {site}")?;
+        let previous = read(&dir.join(FILE), &site).unwrap_or_default();
+        Ok(Cache {
+            dir: dir.to_path_buf(),
+            site,
+            previous: Mutex::new(previous),
+            next: Mutex::new(Some(next)),
+            next_path,
+            saved: false,
+        })
+    }
+
+    /// The key of the organisation read from the file `name` with `text`.
+    pub fn key(&self, name: &str, text: &str) -> Key {
+        let mut hash = Sha256::new();
+        for part in [self.site.as_bytes(), name.as_bytes(), text.as_bytes()] {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part);
+        }
+        hex(&hash.finalize())
+    }
+
+    /// The previous build's record under `key`, if there is one that reads
+    /// as a `T`; it is taken out (each key is taken once per build).
+    pub fn take<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let text = lock(&self.previous).remove(key)?;
+        serde_json::from_str(&text).ok()
+    }
+
+    /// Records `value` under `key` for the next build.
+    pub fn record<T: Serialize>(&self, key: &str, value: &T) {
+        let Ok(json) = serde_json::to_string(value) else {
+            return;
+        };
+        let mut next = lock(&self.next);
+        if let Some(writer) = next.as_mut()
+            && writeln!(writer, "{key} {json}").is_err()
+        {
+            *next = None;
+        }
+    }
+
+    /// Puts the records of this build in place of the previous ones: call
+    /// once the site they describe is published.
+    pub fn save(mut self) -> io::Result<()> {
+        let writer = lock(&self.next)
+            .take()
+            .ok_or_else(|| io::Error::other("writing the cache failed earlier"))?;
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()?;
+        fs::rename(&self.next_path, self.dir.join(FILE))?;
+        self.saved = true;
+        Ok(())
+    }
+}
+
+impl Drop for Cache {
+    fn drop(&mut self) {
+        if !self.saved {
+            let _ = fs::remove_file(&self.next_path);
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The records of the cache file at `path` if it is of this format and
+/// site; `None` otherwise.
+fn read(path: &Path, site: &str) -> Option<HashMap<Key, String>> {
+    let mut lines = BufReader::new(File::open(path).ok()?).lines();
+    let header = lines.next()?.ok()?;
+    if header != format!("{FORMAT} {site}") {
+        return None;
+    }
+    let mut records = HashMap::new();
+    for line in lines {
+        let line = line.ok()?;
+        if let Some((key, json)) = line.split_once(' ') {
+            records.insert(key.to_string(), json.to_string());
+        }
+    }
+    Some(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, serde::Deserialize, Debug, PartialEq)]
+    struct Record {
+        files: Vec<String>,
+    }
+
+    fn record(name: &str) -> Record {
+        Record {
+            files: vec![format!("{name}/index.html")],
+        }
+    }
+
+    #[test]
+    fn a_saved_record_is_taken_by_the_next_build_of_the_same_site_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = Cache::open(dir.path(), "site-a".into()).expect("open");
+        let key = cache.key("a.yaml", "id: a");
+        assert_eq!(cache.take::<Record>(&key), None);
+        cache.record(&key, &record("a"));
+        cache.save().expect("saved");
+
+        let again = Cache::open(dir.path(), "site-a".into()).expect("open");
+        assert_eq!(again.key("a.yaml", "id: a"), key);
+        assert_ne!(again.key("a.yaml", "id: b"), key, "another text");
+        assert_ne!(again.key("b.yaml", "id: a"), key, "another file");
+        assert_eq!(again.take::<Record>(&key), Some(record("a")));
+        assert_eq!(again.take::<Record>(&key), None, "taken once");
+        drop(again);
+
+        let other = Cache::open(dir.path(), "site-b".into()).expect("open");
+        assert_ne!(other.key("a.yaml", "id: a"), key);
+        assert_eq!(other.take::<Record>(&key), None, "another site's records");
+    }
+
+    #[test]
+    fn an_unsaved_build_leaves_the_previous_cache_and_no_leftovers() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = Cache::open(dir.path(), "s".into()).expect("open");
+        let key = cache.key("a.yaml", "x");
+        cache.record(&key, &record("a"));
+        cache.save().expect("saved");
+        let failed = Cache::open(dir.path(), "s".into()).expect("open");
+        failed.record(&key, &record("changed"));
+        drop(failed);
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .expect("listed")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, [FILE]);
+        let next = Cache::open(dir.path(), "s".into()).expect("open");
+        assert_eq!(next.take::<Record>(&key), Some(record("a")));
+    }
+
+    #[test]
+    fn a_damaged_cache_file_is_read_as_empty_or_loses_only_its_bad_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        fs::write(dir.path().join(FILE), "not a cache\n").expect("written");
+        let cache = Cache::open(dir.path(), "s".into()).expect("open");
+        let key = cache.key("a.yaml", "x");
+        assert_eq!(cache.take::<Record>(&key), None);
+        drop(cache);
+        fs::write(
+            dir.path().join(FILE),
+            format!("{FORMAT} s\n{key} {{\"files\": [1\nbroken\n"),
+        )
+        .expect("written");
+        let cache = Cache::open(dir.path(), "s".into()).expect("open");
+        assert_eq!(cache.take::<Record>(&key), None, "a line cut short");
+    }
+}

@@ -1,0 +1,159 @@
+//! The build cache as CI and maintainers rely on it: a rebuild renders
+//! only what changed, and its output is byte for byte what a build
+//! without the cache writes.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::dengji;
+
+/// Every file of a built site and its bytes.
+fn files(output: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut all = BTreeMap::new();
+    let mut folders = vec![output.to_path_buf()];
+    while let Some(dir) = folders.pop() {
+        for entry in std::fs::read_dir(&dir).expect("read output") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(output)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .into_owned();
+                all.insert(name, std::fs::read(&path).expect("read file"));
+            }
+        }
+    }
+    all
+}
+
+/// Runs `dengji build` and returns its progress output, failing the test
+/// if the build fails.
+fn build(root: &Path, extra: &[&str]) -> String {
+    let mut args = extra.to_vec();
+    args.push("build");
+    let out = dengji(root, &args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "build failed:\n{stderr}");
+    stderr
+}
+
+/// "(C changed, U unchanged, R removed)" of a build's summary.
+fn changed(stderr: &str) -> usize {
+    let summary = stderr
+        .lines()
+        .find(|l| l.starts_with("wrote "))
+        .unwrap_or_else(|| panic!("no summary in:\n{stderr}"));
+    let open = summary.find('(').expect("counts") + 1;
+    summary[open..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {summary}"))
+}
+
+fn assert_same_site(cached: &Path, fresh: &Path) {
+    let (cached, fresh) = (files(cached), files(fresh));
+    assert_eq!(
+        cached.keys().collect::<Vec<_>>(),
+        fresh.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &cached {
+        assert!(fresh.get(path) == Some(bytes), "{path} differs");
+    }
+}
+
+const RENAMED: (&str, &str) = (
+    "en: \"Daiyu Example Information Security Co., Ltd.\"",
+    "en: \"Daiyu Renamed Example Information Security Co., Ltd.\"",
+);
+
+#[test]
+fn a_rebuild_with_the_cache_writes_what_a_build_without_it_writes() {
+    let cached = tempfile::tempdir().expect("tempdir");
+    let fresh = tempfile::tempdir().expect("tempdir");
+    for site in [cached.path(), fresh.path()] {
+        common::copy_site(site);
+    }
+    build(cached.path(), &[]);
+    assert!(cached.path().join(".dengji-cache/organisations").is_file());
+    // Nothing changed: nothing is written.
+    assert_eq!(changed(&build(cached.path(), &[])), 0);
+
+    // One organisation renamed: its files change, and the listings that
+    // name it, nothing else; the result is what a build without the cache
+    // makes of the same sources.
+    for site in [cached.path(), fresh.path()] {
+        common::edit(site, "registry/daiyu-sec.yaml", RENAMED.0, RENAMED.1);
+    }
+    let rebuilt = changed(&build(cached.path(), &[]));
+    assert!(rebuilt > 0 && rebuilt < 100, "{rebuilt} files changed");
+    build(fresh.path(), &["--no-cache"]);
+    assert!(!fresh.path().join(".dengji-cache").exists());
+    assert_same_site(&cached.path().join("public"), &fresh.path().join("public"));
+    let page = std::fs::read_to_string(
+        cached
+            .path()
+            .join("public/en/registry/daiyu-sec/index.html"),
+    )
+    .expect("page");
+    assert!(page.contains("Daiyu Renamed Example"));
+}
+
+#[test]
+fn a_published_file_changed_by_hand_is_not_trusted() {
+    let site = tempfile::tempdir().expect("tempdir");
+    common::copy_site(site.path());
+    build(site.path(), &[]);
+    let page = site.path().join("public/registry/daiyu-sec/index.html");
+    let original = std::fs::read(&page).expect("page");
+    // Same size, other bytes: only the file's stamp tells.
+    std::fs::write(&page, vec![b'x'; original.len()]).expect("overwrite");
+    build(site.path(), &[]);
+    assert!(std::fs::read(&page).expect("page") == original);
+}
+
+#[test]
+fn a_template_change_renders_every_organisation_again() {
+    let site = tempfile::tempdir().expect("tempdir");
+    common::copy_site(site.path());
+    build(site.path(), &[]);
+    let template = "themes/default/templates/organisation.html";
+    let text = std::fs::read_to_string(site.path().join(template)).expect("template");
+    let marked = text.replacen("<article", "<!-- cache-test -->\n<article", 1);
+    assert_ne!(marked, text, "organisation.html has an <article>");
+    std::fs::write(site.path().join(template), marked).expect("template");
+    build(site.path(), &[]);
+    let registry = site.path().join("public/registry");
+    let mut pages = 0;
+    for entry in std::fs::read_dir(site.path().join("registry")).expect("registry") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let Some(id) = name.strip_suffix(".yaml") else {
+            continue;
+        };
+        let page = std::fs::read_to_string(registry.join(id).join("index.html"))
+            .unwrap_or_else(|e| panic!("{id}: {e}"));
+        assert!(
+            page.contains("<!-- cache-test -->"),
+            "{id} not rendered again"
+        );
+        pages += 1;
+    }
+    assert!(pages > 50, "{pages} organisation pages");
+
+    // And a template that no longer renders fails `check`, warm cache or not.
+    let broken = std::fs::read_to_string(site.path().join(template))
+        .expect("template")
+        .replacen("<!-- cache-test -->", "{{ org.no_such_field.deeper }}", 1);
+    std::fs::write(site.path().join(template), broken).expect("template");
+    let out = dengji(site.path(), &["check"]);
+    assert!(!out.status.success(), "check passed a broken template");
+}
