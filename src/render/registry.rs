@@ -967,9 +967,8 @@ pub fn pages(documents: &[Document]) -> BTreeMap<&str, BTreeMap<String, String>>
 pub struct RowView {
     pub id: String,
     pub url: String,
+    /// In the listing's language.
     pub name: String,
-    pub other_name: String,
-    pub other_lang: &'static str,
     pub region: String,
     pub holdings: Vec<HoldingView>,
 }
@@ -1112,17 +1111,15 @@ impl Views<'_> {
     /// scope shows, labelled without what the page's heading says.
     pub fn row(&self, e: &super::directory::Entry, scope: &super::directory::Scope) -> RowView {
         let r = &e.row;
-        let (name, other_name, other_lang) = if self.zh() {
-            (r.name_zh.clone(), r.name_en.clone(), "en")
+        let name = if self.zh() {
+            r.name_zh.clone()
         } else {
-            (r.name_en.clone(), r.name_zh.clone(), "zh-CN")
+            r.name_en.clone()
         };
         RowView {
             id: r.id.clone(),
             url: self.org_url(&r.id),
             name,
-            other_name,
-            other_lang,
             region: if self.zh() {
                 r.region_zh.clone()
             } else {

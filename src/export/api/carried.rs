@@ -160,15 +160,19 @@ impl V2<'_> {
 
 /// The evaluation of `id` in a version 2 part (at `level`, when the part
 /// evaluated it differently there); an id of `met_by_assessment` stands
-/// for `{"state": "met-by-assessment"}`.
+/// for `{"state": "met-by-assessment"}`, one of `not_evidenced` for
+/// `{"state": "not-evidenced"}`.
 fn evaluation(part: &Value, id: &Value, level: Option<&Value>) -> Value {
-    let listed = part["met_by_assessment"]
-        .as_array()
-        .is_some_and(|ids| ids.contains(id));
+    let listed = |list: &str| part[list].as_array().is_some_and(|ids| ids.contains(id));
     let e = &part["requirements"][id.as_str().unwrap_or("")];
-    if listed {
-        assert!(e.is_null(), "{id} both listed and evaluated");
-        return serde_json::json!({"state": "met-by-assessment"});
+    for (list, state) in [
+        ("met_by_assessment", "met-by-assessment"),
+        ("not_evidenced", "not-evidenced"),
+    ] {
+        if listed(list) {
+            assert!(e.is_null(), "{id} both listed and evaluated");
+            return serde_json::json!({ "state": state });
+        }
     }
     assert!(e.is_object(), "no evaluation of {id} in {}", part["id"]);
     match level.and_then(|l| e["at"].get(l.as_str().unwrap_or(""))) {

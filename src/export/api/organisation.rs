@@ -283,6 +283,13 @@ pub struct Part {
     /// Absent: none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub met_by_assessment: Vec<String>,
+    /// The requirements evaluated at those levels (or in the score's
+    /// groups) that nothing in the registry shows, with nothing more to
+    /// say (most often documentary requirements above the levels an
+    /// assessment record covers): ids, sorted. Each stands for
+    /// `{"state": "not-evidenced"}`. Absent: none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_evidenced: Vec<String>,
     /// Every other requirement evaluated at those levels (or in the
     /// score's groups), once, by id. Which level lists which requirement,
     /// and in what order, is the standard's (`parts[].levels[].adds`).
@@ -571,7 +578,8 @@ fn grade(r: &GradeResult, scheme: &Scheme, source: &Source, position: &Positions
                         .collect(),
                 }
             });
-            let (met_by_assessment, requirements) = requirements.into_listed_and_evaluated();
+            let (met_by_assessment, not_evidenced, requirements) =
+                requirements.into_listed_and_evaluated();
             Part {
                 id: p.id.clone(),
                 level: level_name(p.level),
@@ -585,6 +593,7 @@ fn grade(r: &GradeResult, scheme: &Scheme, source: &Source, position: &Positions
                     .collect(),
                 score,
                 met_by_assessment,
+                not_evidenced,
                 requirements,
             }
         })
@@ -595,7 +604,10 @@ fn grade(r: &GradeResult, scheme: &Scheme, source: &Source, position: &Positions
             // Every missing requirement is one of its part's evaluations
             // (the part shows the levels up to the next one); should the
             // engine ever report one beyond, it is added, not lost.
-            if let Some(p) = parts.iter_mut().find(|p| &p.id == part) {
+            if let Some(p) = parts.iter_mut().find(|p| &p.id == part)
+                && !p.met_by_assessment.contains(&c.id)
+                && !p.not_evidenced.contains(&c.id)
+            {
                 p.requirements
                     .entry(c.id.clone())
                     .or_insert_with(|| evaluation(c, records, false));
@@ -668,10 +680,12 @@ impl Evaluations {
         }
     }
 
-    /// The ids met by the newest record with nothing more to say, and
-    /// every other evaluation by id.
-    fn into_listed_and_evaluated(self) -> (Vec<String>, BTreeMap<String, Evaluation>) {
+    /// The ids met by the newest record with nothing more to say, those
+    /// not evidenced with nothing more to say, and every other evaluation
+    /// by id.
+    fn into_listed_and_evaluated(self) -> (Vec<String>, Vec<String>, BTreeMap<String, Evaluation>) {
         let mut plain = Vec::new();
+        let mut unshown = Vec::new();
         let mut map = BTreeMap::new();
         for (id, variants) in self.by_id {
             let mut variants = variants.into_iter();
@@ -683,23 +697,19 @@ impl Evaluations {
                     first.at.insert(level, other.clone());
                 }
             }
-            if first.is_plain_met_by_assessment() {
+            if first == Evaluation::of_state(State::MetByAssessment) {
                 plain.push(id);
+            } else if first == Evaluation::of_state(State::NotEvidenced) {
+                unshown.push(id);
             } else {
                 map.insert(id, first);
             }
         }
-        (plain, map)
+        (plain, unshown, map)
     }
 }
 
 impl Evaluation {
-    /// Met by the grade's newest assessment record, and nothing else to
-    /// say: no other record, value, alternative or level of its own.
-    fn is_plain_met_by_assessment(&self) -> bool {
-        *self == Evaluation::of_state(State::MetByAssessment)
-    }
-
     /// An evaluation that says only `state`.
     fn of_state(state: State) -> Self {
         Evaluation {
@@ -813,8 +823,8 @@ mod tests {
         list.add("7.1.1", met(State::MetByEvidence), "一级");
         list.add("7.1.1", met(State::MetByEvidence), "二级");
         list.add("7.2.1", met(State::NotMet), "二级");
-        let (plain, map) = list.into_listed_and_evaluated();
-        assert!(plain.is_empty());
+        let (plain, unshown, map) = list.into_listed_and_evaluated();
+        assert!(plain.is_empty() && unshown.is_empty());
         assert_eq!(map.len(), 2);
         assert!(map["7.1.1"].at.is_empty());
         assert_eq!(map["7.1.1"].id, None, "the id is the key");
@@ -827,7 +837,7 @@ mod tests {
         list.add("7.1.1", met(State::NotMet), "二级");
         list.add("7.1.1", met(State::NotMet), "三级");
         list.add("7.1.1", met(State::MetByEvidence), "四级");
-        let (_, map) = list.into_listed_and_evaluated();
+        let (_, _, map) = list.into_listed_and_evaluated();
         let e = &map["7.1.1"];
         assert_eq!(e.state, State::MetByEvidence);
         let at: Vec<(&str, State)> = e.at.iter().map(|(l, x)| (l.as_str(), x.state)).collect();
@@ -835,7 +845,7 @@ mod tests {
     }
 
     #[test]
-    fn requirements_met_by_the_newest_record_alone_are_listed_by_id() {
+    fn requirements_met_by_the_newest_record_or_not_evidenced_alone_are_listed_by_id() {
         let mut list = Evaluations::default();
         list.add("7.1.2", met(State::MetByAssessment), "一级");
         list.add("7.1.1", met(State::MetByAssessment), "一级");
@@ -847,10 +857,18 @@ mod tests {
         list.add("7.1.4", met(State::MetByAssessment), "一级");
         list.add("7.1.4", met(State::NotMet), "二级");
         list.add("7.1.5", met(State::NotEvidenced), "一级");
-        let (plain, map) = list.into_listed_and_evaluated();
+        // Not evidenced at one level, met at another: kept.
+        list.add("7.1.6", met(State::NotEvidenced), "一级");
+        list.add("7.1.6", met(State::MetByAssessment), "二级");
+        // Missing evidence said: kept.
+        let mut missing = met(State::NotEvidenced);
+        missing.missing_evidence = true;
+        list.add("7.1.7", missing, "一级");
+        let (plain, unshown, map) = list.into_listed_and_evaluated();
         assert_eq!(plain, ["7.1.1", "7.1.2"]);
+        assert_eq!(unshown, ["7.1.5"]);
         let kept: Vec<&str> = map.keys().map(String::as_str).collect();
-        assert_eq!(kept, ["7.1.3", "7.1.4", "7.1.5"]);
+        assert_eq!(kept, ["7.1.3", "7.1.4", "7.1.6", "7.1.7"]);
         assert_eq!(map["7.1.4"].at["二级"].state, State::NotMet);
     }
 }

@@ -37,6 +37,8 @@ export function format(template, values) {
  * An organisation row, as the directory's static rows are marked up:
  * <li class="org-row"><a class="org-name">…</a> <span class="org-other-name">…</span>
  * <span class="org-region">…</span><ul class="org-holdings">…</ul></li>
+ * The name in the other language shows only when the query matched it (as
+ * the static rows, which name the organisation in the page's language).
  * Matches in fields other than the two names are listed below it.
  */
 export function orgRow(item, ctx) {
@@ -53,8 +55,8 @@ export function orgRow(item, ctx) {
     { class: "org-row" },
     el("a", { class: "org-name", href: pick(d.url, lang) }, nameMatch ? marked(nameMatch.text, nameMatch.ranges) : name),
   );
-  if (otherName && otherName !== name) {
-    row.append(" ", el("span", { class: "org-other-name", lang: other }, otherMatch ? marked(otherMatch.text, otherMatch.ranges) : otherName));
+  if (otherMatch && otherName && otherName !== name) {
+    row.append(" ", el("span", { class: "org-other-name", lang: other }, marked(otherMatch.text, otherMatch.ranges)));
   }
   if (d.region) row.append(" ", el("span", { class: "org-region" }, pick(d.region, lang)));
   if (d.holdings && d.holdings.length) {
