@@ -15,9 +15,10 @@
 
 use std::collections::HashMap;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -33,8 +34,12 @@ const FILE: &str = "organisations";
 const FORMAT: &str = "dengji-cache 1";
 
 /// The key of one organisation: its file's name and text, hashed with the
-/// site's hash.
-pub type Key = String;
+/// site's hash (SHA-256; hexadecimal in the file).
+pub type Key = [u8; 32];
+
+/// A record as the cache file holds it (JSON), to write again unchanged
+/// when it is still good.
+pub struct Record(String);
 
 /// What the key of every organisation of a build has in common: the
 /// program itself (its version and its file's size and modification time,
@@ -109,14 +114,27 @@ fn hex(bytes: &[u8]) -> String {
 pub struct Cache {
     dir: PathBuf,
     site: String,
-    /// The previous build's records by key, as their JSON text (read only
-    /// when taken).
-    previous: Mutex<HashMap<Key, String>>,
+    /// Where each of the previous build's records is in its file, by key:
+    /// a record is read when taken, so the cache costs memory only for
+    /// this index (about 50 bytes an organisation).
+    previous: Mutex<Previous>,
     /// The next cache file; `None` once writing it failed (the previous
     /// file then stays).
     next: Mutex<Option<BufWriter<File>>>,
     next_path: PathBuf,
     saved: bool,
+    /// Records taken again, and records made afresh, this run.
+    reused: AtomicUsize,
+    made: AtomicUsize,
+}
+
+/// How much of a run the cache saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Use {
+    /// Organisations taken from the cache.
+    pub reused: usize,
+    /// Organisations recorded in all (taken or made afresh).
+    pub recorded: usize,
 }
 
 impl Cache {
@@ -128,7 +146,7 @@ impl Cache {
         let next_path = dir.join(format!("{FILE}.new-{}", std::process::id()));
         let mut next = BufWriter::new(File::create(&next_path)?);
         writeln!(next, "{FORMAT} {site}")?;
-        let previous = read(&dir.join(FILE), &site).unwrap_or_default();
+        let previous = Previous::open(&dir.join(FILE), &site).unwrap_or_default();
         Ok(Cache {
             dir: dir.to_path_buf(),
             site,
@@ -136,6 +154,8 @@ impl Cache {
             next: Mutex::new(Some(next)),
             next_path,
             saved: false,
+            reused: AtomicUsize::new(0),
+            made: AtomicUsize::new(0),
         })
     }
 
@@ -146,24 +166,45 @@ impl Cache {
             hash.update((part.len() as u64).to_le_bytes());
             hash.update(part);
         }
-        hex(&hash.finalize())
+        hash.finalize().into()
     }
 
     /// The previous build's record under `key`, if there is one that reads
-    /// as a `T`; it is taken out (each key is taken once per build).
-    pub fn take<T: DeserializeOwned>(&self, key: &str) -> Option<T> {
-        let text = lock(&self.previous).remove(key)?;
-        serde_json::from_str(&text).ok()
+    /// as a `T`, with its text; it is taken out (each key is taken once
+    /// per build).
+    pub fn take<T: DeserializeOwned>(&self, key: &Key) -> Option<(T, Record)> {
+        let text = lock(&self.previous).take(key)?;
+        let value = serde_json::from_str(&text).ok()?;
+        Some((value, Record(text)))
     }
 
     /// Records `value` under `key` for the next build.
-    pub fn record<T: Serialize>(&self, key: &str, value: &T) {
-        let Ok(json) = serde_json::to_string(value) else {
-            return;
-        };
+    pub fn record<T: Serialize>(&self, key: &Key, value: &T) {
+        if let Ok(json) = serde_json::to_string(value) {
+            self.made.fetch_add(1, Ordering::Relaxed);
+            self.write(key, json);
+        }
+    }
+
+    /// Records again, for the next build, a record taken from this one.
+    pub fn record_again(&self, key: &Key, record: Record) {
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        self.write(key, record.0);
+    }
+
+    /// What the cache saved this run so far.
+    pub fn usage(&self) -> Use {
+        let reused = self.reused.load(Ordering::Relaxed);
+        Use {
+            reused,
+            recorded: reused + self.made.load(Ordering::Relaxed),
+        }
+    }
+
+    fn write(&self, key: &Key, json: String) {
         let mut next = lock(&self.next);
         if let Some(writer) = next.as_mut()
-            && writeln!(writer, "{key} {json}").is_err()
+            && writeln!(writer, "{} {json}", hex(key)).is_err()
         {
             *next = None;
         }
@@ -195,22 +236,72 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The records of the cache file at `path` if it is of this format and
-/// site; `None` otherwise.
-fn read(path: &Path, site: &str) -> Option<HashMap<Key, String>> {
-    let mut lines = BufReader::new(File::open(path).ok()?).lines();
-    let header = lines.next()?.ok()?;
-    if header != format!("{FORMAT} {site}") {
+/// The previous cache file, open, and where each record is in it.
+#[derive(Default)]
+struct Previous {
+    file: Option<File>,
+    /// Per key, the record's offset and length in bytes.
+    at: HashMap<Key, (u64, usize)>,
+}
+
+impl Previous {
+    /// Indexes the cache file at `path` if it is of this format and site;
+    /// `None` otherwise. A line that cannot be read ends the index there.
+    fn open(path: &Path, site: &str) -> Option<Previous> {
+        let mut reader = BufReader::new(File::open(path).ok()?);
+        let mut line = String::new();
+        reader.read_line(&mut line).ok()?;
+        if line.trim_end_matches('\n') != format!("{FORMAT} {site}") {
+            return None;
+        }
+        let mut offset = line.len() as u64;
+        let mut at = HashMap::new();
+        loop {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if let Some((key, json)) = line.trim_end_matches('\n').split_once(' ')
+                        && let Some(key) = unhex(key)
+                    {
+                        at.insert(key, (offset + key_len() as u64 + 1, json.len()));
+                    }
+                    offset += n as u64;
+                }
+            }
+        }
+        let file = reader.into_inner();
+        Some(Previous {
+            file: Some(file),
+            at,
+        })
+    }
+
+    /// The text of the record under `key`, once.
+    fn take(&mut self, key: &Key) -> Option<String> {
+        let (offset, len) = self.at.remove(key)?;
+        let file = self.file.as_mut()?;
+        file.seek(SeekFrom::Start(offset)).ok()?;
+        let mut bytes = vec![0; len];
+        file.read_exact(&mut bytes).ok()?;
+        String::from_utf8(bytes).ok()
+    }
+}
+
+/// The length of a key in hexadecimal.
+const fn key_len() -> usize {
+    2 * std::mem::size_of::<Key>()
+}
+
+fn unhex(text: &str) -> Option<Key> {
+    if text.len() != key_len() {
         return None;
     }
-    let mut records = HashMap::new();
-    for line in lines {
-        let line = line.ok()?;
-        if let Some((key, json)) = line.split_once(' ') {
-            records.insert(key.to_string(), json.to_string());
-        }
+    let mut key = [0; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
     }
-    Some(records)
+    Some(key)
 }
 
 #[cfg(test)]
@@ -218,12 +309,12 @@ mod tests {
     use super::*;
 
     #[derive(Serialize, serde::Deserialize, Debug, PartialEq)]
-    struct Record {
+    struct Files {
         files: Vec<String>,
     }
 
-    fn record(name: &str) -> Record {
-        Record {
+    fn record(name: &str) -> Files {
+        Files {
             files: vec![format!("{name}/index.html")],
         }
     }
@@ -233,7 +324,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let cache = Cache::open(dir.path(), "site-a".into()).expect("open");
         let key = cache.key("a.yaml", "id: a");
-        assert_eq!(cache.take::<Record>(&key), None);
+        assert!(cache.take::<Files>(&key).is_none());
         cache.record(&key, &record("a"));
         cache.save().expect("saved");
 
@@ -241,13 +332,43 @@ mod tests {
         assert_eq!(again.key("a.yaml", "id: a"), key);
         assert_ne!(again.key("a.yaml", "id: b"), key, "another text");
         assert_ne!(again.key("b.yaml", "id: a"), key, "another file");
-        assert_eq!(again.take::<Record>(&key), Some(record("a")));
-        assert_eq!(again.take::<Record>(&key), None, "taken once");
+        let (taken, text) = again.take::<Files>(&key).expect("taken");
+        assert_eq!(taken, record("a"));
+        assert!(again.take::<Files>(&key).is_none(), "taken once");
+        again.record_again(&key, text);
+        assert_eq!(
+            again.usage(),
+            Use {
+                reused: 1,
+                recorded: 1
+            }
+        );
         drop(again);
 
         let other = Cache::open(dir.path(), "site-b".into()).expect("open");
         assert_ne!(other.key("a.yaml", "id: a"), key);
-        assert_eq!(other.take::<Record>(&key), None, "another site's records");
+        assert!(
+            other.take::<Files>(&key).is_none(),
+            "another site's records"
+        );
+    }
+
+    #[test]
+    fn every_record_of_a_large_cache_is_found_in_any_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = Cache::open(dir.path(), "s".into()).expect("open");
+        let names: Vec<String> = (0..500).map(|i| format!("org-{i}")).collect();
+        for name in &names {
+            cache.record(&cache.key(name, "text"), &record(name));
+        }
+        assert_eq!(cache.usage().recorded, 500);
+        cache.save().expect("saved");
+        let again = Cache::open(dir.path(), "s".into()).expect("open");
+        for name in names.iter().rev() {
+            let key = again.key(name, "text");
+            let (taken, _) = again.take::<Files>(&key).expect("found");
+            assert_eq!(taken, record(name));
+        }
     }
 
     #[test]
@@ -266,7 +387,7 @@ mod tests {
             .collect();
         assert_eq!(names, [FILE]);
         let next = Cache::open(dir.path(), "s".into()).expect("open");
-        assert_eq!(next.take::<Record>(&key), Some(record("a")));
+        assert_eq!(next.take::<Files>(&key).map(|t| t.0), Some(record("a")));
     }
 
     #[test]
@@ -275,14 +396,14 @@ mod tests {
         fs::write(dir.path().join(FILE), "not a cache\n").expect("written");
         let cache = Cache::open(dir.path(), "s".into()).expect("open");
         let key = cache.key("a.yaml", "x");
-        assert_eq!(cache.take::<Record>(&key), None);
+        assert!(cache.take::<Files>(&key).is_none());
         drop(cache);
         fs::write(
             dir.path().join(FILE),
-            format!("{FORMAT} s\n{key} {{\"files\": [1\nbroken\n"),
+            format!("{FORMAT} s\n{} {{\"files\": [1\nbroken\n", hex(&key)),
         )
         .expect("written");
         let cache = Cache::open(dir.path(), "s".into()).expect("open");
-        assert_eq!(cache.take::<Record>(&key), None, "a line cut short");
+        assert!(cache.take::<Files>(&key).is_none(), "a line cut short");
     }
 }

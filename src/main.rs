@@ -88,11 +88,20 @@ fn open_cache(
     }
 }
 
-/// Puts this run's cache in place; a failure costs only the next run's time.
+/// Puts this run's cache in place, saying what it saved; a failure costs
+/// only the next run's time.
 fn save_cache(cache: Option<dengji::cache::Cache>, cli: &Cli) {
-    if let Some(cache) = cache
-        && let Err(e) = cache.save()
-    {
+    let Some(cache) = cache else {
+        return;
+    };
+    let usage = cache.usage();
+    if !cli.quiet && cli.message_format == MessageFormat::Text {
+        eprintln!(
+            "{} of {} organisations unchanged since the last run, taken from the build cache",
+            usage.reused, usage.recorded
+        );
+    }
+    if let Err(e) = cache.save() {
         let dir = cli
             .cache
             .clone()

@@ -56,6 +56,23 @@ fn changed(stderr: &str) -> usize {
         .unwrap_or_else(|| panic!("no count in {summary}"))
 }
 
+/// "K of M organisations unchanged since the last run" of a build's output.
+fn reused(stderr: &str) -> (usize, usize) {
+    let line = stderr
+        .lines()
+        .find(|l| l.contains(" organisations unchanged since the last run"))
+        .unwrap_or_else(|| panic!("no cache line in:\n{stderr}"));
+    let numbers: Vec<usize> = line
+        .split(' ')
+        .filter_map(|w| w.parse().ok())
+        .take(2)
+        .collect();
+    match numbers[..] {
+        [k, m] => (k, m),
+        _ => panic!("no counts in {line}"),
+    }
+}
+
 fn assert_same_site(cached: &Path, fresh: &Path) {
     let (cached, fresh) = (files(cached), files(fresh));
     assert_eq!(
@@ -79,10 +96,16 @@ fn a_rebuild_with_the_cache_writes_what_a_build_without_it_writes() {
     for site in [cached.path(), fresh.path()] {
         common::copy_site(site);
     }
-    build(cached.path(), &[]);
+    let first = build(cached.path(), &[]);
+    let count = reused(&first).1;
+    assert!(count > 50, "{count} organisations");
+    assert_eq!(reused(&first), (0, count));
     assert!(cached.path().join(".dengji-cache/organisations").is_file());
-    // Nothing changed: nothing is written.
-    assert_eq!(changed(&build(cached.path(), &[])), 0);
+    // Nothing changed: every organisation comes from the cache, nothing
+    // is written.
+    let second = build(cached.path(), &[]);
+    assert_eq!(reused(&second), (count, count));
+    assert_eq!(changed(&second), 0);
 
     // One organisation renamed: its files change, and the listings that
     // name it, nothing else; the result is what a build without the cache
@@ -90,7 +113,9 @@ fn a_rebuild_with_the_cache_writes_what_a_build_without_it_writes() {
     for site in [cached.path(), fresh.path()] {
         common::edit(site, "registry/daiyu-sec.yaml", RENAMED.0, RENAMED.1);
     }
-    let rebuilt = changed(&build(cached.path(), &[]));
+    let third = build(cached.path(), &[]);
+    assert_eq!(reused(&third), (count - 1, count));
+    let rebuilt = changed(&third);
     assert!(rebuilt > 0 && rebuilt < 100, "{rebuilt} files changed");
     build(fresh.path(), &["--no-cache"]);
     assert!(!fresh.path().join(".dengji-cache").exists());
@@ -113,7 +138,8 @@ fn a_published_file_changed_by_hand_is_not_trusted() {
     let original = std::fs::read(&page).expect("page");
     // Same size, other bytes: only the file's stamp tells.
     std::fs::write(&page, vec![b'x'; original.len()]).expect("overwrite");
-    build(site.path(), &[]);
+    let (reused, count) = reused(&build(site.path(), &[]));
+    assert_eq!(reused, count - 1, "all but the one whose page was changed");
     assert!(std::fs::read(&page).expect("page") == original);
 }
 
@@ -127,7 +153,7 @@ fn a_template_change_renders_every_organisation_again() {
     let marked = text.replacen("<article", "<!-- cache-test -->\n<article", 1);
     assert_ne!(marked, text, "organisation.html has an <article>");
     std::fs::write(site.path().join(template), marked).expect("template");
-    build(site.path(), &[]);
+    assert_eq!(reused(&build(site.path(), &[])).0, 0);
     let registry = site.path().join("public/registry");
     let mut pages = 0;
     for entry in std::fs::read_dir(site.path().join("registry")).expect("registry") {
@@ -156,4 +182,12 @@ fn a_template_change_renders_every_organisation_again() {
     std::fs::write(site.path().join(template), broken).expect("template");
     let out = dengji(site.path(), &["check"]);
     assert!(!out.status.success(), "check passed a broken template");
+
+    // A check after a build takes every organisation from the cache.
+    std::fs::write(site.path().join(template), text).expect("template");
+    build(site.path(), &[]);
+    let out = dengji(site.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(reused(&stderr).0, pages);
 }

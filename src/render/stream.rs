@@ -407,10 +407,10 @@ impl Stream<'_> {
                     (c, c.key(&name, &org.text))
                 });
                 if let Some((cache, key)) = &key
-                    && let Some(hit) = cache.take::<Cached<OrganisationHarvest>>(key)
+                    && let Some((hit, record)) = cache.take::<Cached<OrganisationHarvest>>(key)
                     && self.out.keep(&hit.files)
                 {
-                    cache.record(key, &hit);
+                    cache.record_again(key, record);
                     return (hit.harvest, Vec::new());
                 }
                 // Graded again here: a build keeps no grades (`grade::Grades`).
