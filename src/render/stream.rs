@@ -652,17 +652,16 @@ impl Stream<'_> {
         let (Some(zh), Some(en)) = (by_lang("zh"), by_lang("en")) else {
             return Vec::new();
         };
-        let org_records: Vec<crate::search::Record> = harvest
-            .entries
-            .par_iter()
-            .map(|e| {
-                let date = e
-                    .date
-                    .as_deref()
-                    .and_then(|d| d.parse::<jiff::civil::Date>().ok());
-                search_records::organisation(e, zh, en).into_record(date)
-            })
-            .collect();
+        // Made a block at a time by the index builder: every
+        // organisation's record at once would be about 9 KB each.
+        let org_record = |i: usize| {
+            let e = &harvest.entries[i];
+            let date = e
+                .date
+                .as_deref()
+                .and_then(|d| d.parse::<jiff::civil::Date>().ok());
+            search_records::organisation(e, zh, en).into_record(date)
+        };
         let org_labels: Vec<crate::search::FacetLabel> = facets
             .iter()
             .map(|f| crate::search::FacetLabel {
@@ -686,9 +685,8 @@ impl Stream<'_> {
         };
         put_index(
             "organisations",
-            crate::search::build_index(&org_records, &org_labels),
+            crate::search::build_index_of(harvest.entries.len(), &org_record, &org_labels),
         );
-        drop(org_records);
 
         // Clauses: the originals, then each translation, in each language's root.
         let no_pages = BTreeMap::new();

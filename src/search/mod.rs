@@ -150,6 +150,21 @@ pub fn build_index(records: &[Record], facets: &[FacetLabel]) -> Vec<(String, Ve
     build_index_with(records, facets, &IndexOptions::default())
 }
 
+/// Builds the index of `n` records made by `record(i)`, with the default
+/// options: each record is made, tokenised and encoded a block at a time
+/// and then dropped, so a large index never holds every record at once
+/// (only its postings and encoded records).
+pub fn build_index_of(
+    n: usize,
+    record: &(dyn Fn(usize) -> Record + Sync),
+    facets: &[FacetLabel],
+) -> Vec<(String, Vec<u8>)> {
+    build_index_from(n, record, facets, &IndexOptions::default())
+}
+
+/// Records made and tokenised at a time.
+const BLOCK: usize = 4096;
+
 #[derive(Serialize)]
 struct Manifest<'a> {
     format: u32,
@@ -240,6 +255,36 @@ fn record_tokens(record: &Record) -> RecordTokens {
     (buf, out)
 }
 
+/// A record as its chunk file holds it, its fields numbered in `fields`
+/// (new ones added in order of first use).
+fn encode_record(
+    r: &Record,
+    fields: &mut Vec<FieldInfo<'static>>,
+    field_index: &mut BTreeMap<FieldInfo<'static>, usize>,
+) -> Vec<u8> {
+    let f = r
+        .fields
+        .iter()
+        .map(|f| {
+            let info = FieldInfo {
+                name: f.name,
+                primary: f.primary,
+            };
+            let i = *field_index.entry(info.clone()).or_insert_with(|| {
+                fields.push(info);
+                fields.len() - 1
+            });
+            (i, f.text.as_str())
+        })
+        .collect();
+    let out = RecordOut {
+        f,
+        t: r.date.map(|d| d.to_string()),
+        d: &r.display,
+    };
+    serde_json::to_vec(&out).unwrap_or_default()
+}
+
 /// Builds every file of one index, paths relative to the index folder,
 /// sorted by path.
 pub fn build_index_with(
@@ -247,19 +292,43 @@ pub fn build_index_with(
     facets: &[FacetLabel],
     options: &IndexOptions,
 ) -> Vec<(String, Vec<u8>)> {
-    let n = records.len();
+    build_index_from(records.len(), &|i| records[i].clone(), facets, options)
+}
+
+/// As [`build_index_with`], for the `n` records `record(i)` makes.
+fn build_index_from(
+    n: usize,
+    record: &(dyn Fn(usize) -> Record + Sync),
+    facets: &[FacetLabel],
+    options: &IndexOptions,
+) -> Vec<(String, Vec<u8>)> {
     let universe = u32::try_from(n).unwrap_or(u32::MAX);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
 
-    // Postings, per token, per class. Records are tokenised in parallel a
-    // block at a time and added in record order, so lists come out sorted.
+    // Postings, per token, per class, and each record's JSON and date.
+    // Records are made and tokenised in parallel a block at a time and
+    // added in record order, so lists come out sorted and fields are
+    // numbered in order of first use.
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut tokens: Vec<String> = Vec::new();
     let mut postings: Vec<[Vec<u32>; 4]> = Vec::new();
-    for (block_no, block) in records.chunks(4096).enumerate() {
-        let tokenised: Vec<RecordTokens> = block.par_iter().map(record_tokens).collect();
-        for (i, (buf, pairs)) in tokenised.into_iter().enumerate() {
-            let record = (block_no * 4096 + i) as u32;
+    let mut fields: Vec<FieldInfo> = Vec::new();
+    let mut field_index: BTreeMap<FieldInfo, usize> = BTreeMap::new();
+    let mut encoded: Vec<Vec<u8>> = Vec::with_capacity(n);
+    let mut dates: Vec<Option<jiff::civil::Date>> = Vec::with_capacity(n);
+    for start in (0..n).step_by(BLOCK) {
+        let tokenised: Vec<(Record, RecordTokens)> = (start..n.min(start + BLOCK))
+            .into_par_iter()
+            .map(|i| {
+                let r = record(i);
+                let tokens = record_tokens(&r);
+                (r, tokens)
+            })
+            .collect();
+        for (i, (r, (buf, pairs))) in tokenised.into_iter().enumerate() {
+            encoded.push(encode_record(&r, &mut fields, &mut field_index));
+            dates.push(r.date);
+            let record = (start + i) as u32;
             for (a, b, class) in pairs {
                 let token = &buf[a..b];
                 let id = match ids.get(token) {
@@ -361,32 +430,6 @@ pub fn build_index_with(
     drop(postings);
 
     // Record chunks.
-    let mut fields: Vec<FieldInfo> = Vec::new();
-    let mut field_index: BTreeMap<FieldInfo, usize> = BTreeMap::new();
-    let mut encoded: Vec<Vec<u8>> = Vec::with_capacity(n);
-    for r in records {
-        let f = r
-            .fields
-            .iter()
-            .map(|f| {
-                let info = FieldInfo {
-                    name: f.name,
-                    primary: f.primary,
-                };
-                let i = *field_index.entry(info.clone()).or_insert_with(|| {
-                    fields.push(info);
-                    fields.len() - 1
-                });
-                (i, f.text.as_str())
-            })
-            .collect();
-        let out = RecordOut {
-            f,
-            t: r.date.map(|d| d.to_string()),
-            d: &r.display,
-        };
-        encoded.push(serde_json::to_vec(&out).unwrap_or_default());
-    }
     let average = encoded.iter().map(Vec::len).sum::<usize>() / n.max(1);
     let chunk = (options.chunk_target / average.max(1)).clamp(1, 256);
     let chunks = n.div_ceil(chunk);
@@ -407,10 +450,10 @@ pub fn build_index_with(
     }
 
     // Date order.
-    let date = if records.iter().any(|r| r.date.is_some()) {
+    let date = if dates.iter().any(Option::is_some) {
         let mut by_date: Vec<u32> = (0..universe).collect();
         by_date.sort_by(|&a, &b| {
-            let (da, db) = (records[a as usize].date, records[b as usize].date);
+            let (da, db) = (dates[a as usize], dates[b as usize]);
             // Latest first, undated last, then record order.
             db.cmp(&da)
                 .then_with(|| da.is_none().cmp(&db.is_none()))

@@ -756,3 +756,28 @@ fn identical_external_lists_share_a_file() {
         .collect();
     assert_eq!(distinct.len(), list_files);
 }
+
+#[test]
+fn records_made_a_block_at_a_time_are_indexed_in_order() {
+    // More records than one block, made on demand as a site's directory
+    // makes them: postings run across blocks, records keep their numbers.
+    let fixture = fixture_records();
+    let n = 2 * BLOCK + 7;
+    let make = |i: usize| fixture[i % fixture.len()].clone();
+    let files = build_index_from(n, &make, &fixture_labels(), &fixture_options());
+    let postings = read_postings(&files);
+    let mut expected: BTreeMap<(String, u8), Vec<u32>> = BTreeMap::new();
+    for i in 0..n {
+        let (buf, pairs) = record_tokens(&make(i));
+        for (a, b, class) in pairs {
+            expected
+                .entry((buf[a..b].to_string(), class))
+                .or_default()
+                .push(i as u32);
+        }
+    }
+    assert_eq!(postings, expected);
+    let all: Vec<Record> = (0..n).map(make).collect();
+    assert!(build_index_with(&all, &fixture_labels(), &fixture_options()) == files);
+    assert_eq!(manifest(&files)["records"], n);
+}
