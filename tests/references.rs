@@ -438,7 +438,7 @@ fn an_as_printed_mark_outside_an_editorial_note_is_an_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
     assert!(
-        stderr.contains("00-standard.md:122:") && stderr.contains("not an editorial note"),
+        stderr.contains("00-standard.md:123:") && stderr.contains("not an editorial note"),
         "{stderr}"
     );
 }

@@ -666,7 +666,8 @@ fn organisation_pages_exist_in_both_languages_and_link_requirements_to_clauses()
         // Every clause link of the explanation goes to an existing anchor.
         for (html, prefix) in [(&zh, "/"), (&en, "/en/")] {
             let doc = scraper::Html::parse_document(html);
-            let sel = scraper::Selector::parse(".req-list a:not(.req-reading)").expect("selector");
+            // (A link after the state is the reading of the text.)
+            let sel = scraper::Selector::parse(".req-list > li > a:not(b ~ a)").expect("selector");
             for link in doc.select(&sel) {
                 let href = link.value().attr("href").expect("href");
                 let path = href.strip_prefix(prefix).expect("same edition");
@@ -717,9 +718,9 @@ fn every_requirement_on_a_page_and_in_json_has_one_of_the_three_states() {
     let site = bundled_site();
     let html = page(site, "registry/daiyu-sec/index.html");
     // The states are named on the page, with the assessment that decided.
-    assert!(html.contains("req-met-by-evidence"), "computed and met");
+    assert!(html.contains("<b>证据满足</b>"), "computed and met");
     assert!(
-        html.contains("req-met-by-assessment"),
+        html.contains("class=\"assessed\""),
         "documentary and assessed"
     );
     assert!(
@@ -731,7 +732,10 @@ fn every_requirement_on_a_page_and_in_json_has_one_of_the_three_states() {
         "its findings are dated"
     );
     // 三级's documentary requirements lie beyond what the record covers.
-    assert!(html.contains("req-not-evidenced"), "not evidenced is shown");
+    assert!(
+        html.contains("class=\"req unevidenced\""),
+        "not evidenced is shown"
+    );
     // No assessment covers 三级: one line per part says so, with the count
     // of documentary requirements it adds, linked to their list.
     assert!(html.contains("无证据：没有评定记录覆盖基本能力要求在三级增加的"));
@@ -1379,7 +1383,8 @@ fn requirement_words_and_readings_live_on_the_rules_page_once() {
         for prefix in ["", "en/"] {
             let html = page(site, &format!("{prefix}registry/{}/index.html", org.id));
             let doc = scraper::Html::parse_document(&html);
-            let sel = scraper::Selector::parse("a.req-reading").expect("selector");
+            let sel =
+                scraper::Selector::parse(".req-list b ~ a, .req-reading a").expect("selector");
             for link in doc.select(&sel) {
                 let href = link.value().attr("href").expect("href");
                 let (path, anchor) = href.split_once('#').expect("an anchor");

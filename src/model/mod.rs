@@ -36,6 +36,10 @@ pub struct FrontMatter {
     #[serde(default)]
     pub code: Option<String>,
     pub title: String,
+    /// A shorter name for places that repeat it row after row (listings,
+    /// search results); the title where absent.
+    #[serde(default)]
+    pub short_title: Option<String>,
     pub kind: DocumentKind,
     #[serde(default)]
     pub publisher: Option<String>,

@@ -278,6 +278,14 @@ impl<'a> Views<'a> {
             .map_or_else(|| slug.to_string(), |s| s.title_in(self.lang))
     }
 
+    /// The name listing rows and search results give the standard.
+    pub(super) fn standard_short_title(&self, slug: &str) -> String {
+        self.input
+            .schemes
+            .get(slug)
+            .map_or_else(|| slug.to_string(), |s| s.short_title_in(self.lang))
+    }
+
     pub fn category_name(&self, slug: &str, id: &str) -> String {
         self.input
             .schemes
@@ -1010,8 +1018,9 @@ pub struct VerifyView {
 }
 
 impl Views<'_> {
-    /// "网络安全服务机构等级评定规范 · 风险评估服务 · 登记三级" in this
-    /// edition's language: the level is the registered one, and says so.
+    /// "服务机构等级评定 · 风险评估服务 · 登记三级" in this edition's
+    /// language, with the standard's short title: the level is the
+    /// registered one, and says so.
     pub fn holding_text(&self, standard: &str, category: &str, level: &str) -> String {
         self.holding_text_in(
             &super::directory::Scope::default(),
@@ -1037,7 +1046,7 @@ impl Views<'_> {
             scope
                 .standard
                 .is_none()
-                .then(|| self.standard_title(standard)),
+                .then(|| self.standard_short_title(standard)),
             scope
                 .category
                 .is_none()

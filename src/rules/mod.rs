@@ -30,6 +30,8 @@ pub struct Scheme {
     pub rules: Rules,
     /// Titles of the standard in each language (from its documents).
     pub title: BTreeMap<String, String>,
+    /// The front matter's `short_title` per language, where given.
+    pub short_title: BTreeMap<String, String>,
 }
 
 impl Scheme {
@@ -41,6 +43,15 @@ impl Scheme {
             .or_else(|| self.title.get("zh"))
             .cloned()
             .unwrap_or_else(|| self.slug.clone())
+    }
+
+    /// The standard's short title in `lang` (for rows of listings and
+    /// search results), else its title in `lang`.
+    pub fn short_title_in(&self, lang: &str) -> String {
+        self.short_title
+            .get(lang)
+            .cloned()
+            .unwrap_or_else(|| self.title_in(lang))
     }
 
     /// Index of a level id, 0 = lowest.
@@ -830,10 +841,12 @@ pub fn load(standards: &[StandardSources], documents: &[&Document]) -> (Schemes,
         let (file, text) = (source.path.clone(), &source.text);
         match crate::yaml::from_file_text::<Rules>(text, &file) {
             Ok(rules) => {
-                let title = documents
-                    .iter()
-                    .filter(|d| d.slug == standard.slug)
+                let of_standard = || documents.iter().filter(|d| d.slug == standard.slug);
+                let title = of_standard()
                     .map(|d| (d.lang.clone(), d.front.title.clone()))
+                    .collect();
+                let short_title = of_standard()
+                    .filter_map(|d| Some((d.lang.clone(), d.front.short_title.clone()?)))
                     .collect();
                 schemes.push(Scheme {
                     slug: standard.slug.clone(),
@@ -841,6 +854,7 @@ pub fn load(standards: &[StandardSources], documents: &[&Document]) -> (Schemes,
                     text: text.clone(),
                     rules,
                     title,
+                    short_title,
                 })
             }
             Err(d) => diagnostics.push(d),
@@ -866,5 +880,6 @@ pub fn from_text(slug: &str, text: &str) -> Result<Scheme, Diagnostic> {
         text: text.to_string(),
         rules,
         title: BTreeMap::new(),
+        short_title: BTreeMap::new(),
     })
 }
