@@ -1,12 +1,15 @@
-//! The build cache: what rendering each organisation left the rest of the
-//! build (its directory entry, and the files it wrote with their stamps),
-//! keyed by a hash of its file together with everything else its pages
-//! are made from, so that `build` and `check` render again only the
-//! organisations whose file, or the site around them, changed.
+//! The build cache: what analysing each organisation found (its
+//! diagnostics, credit code and certificate numbers:
+//! [`crate::registry::Summary`]) and what rendering it left the rest of
+//! the build (its directory entry, and the files it wrote with their
+//! stamps), keyed by a hash of its file together with everything else its
+//! pages are made from, so that `build` and `check` parse, check, grade
+//! and render again only the organisations whose file, or the site around
+//! them, changed.
 //!
 //! One file, `<cache folder>/organisations`: a header line naming the
-//! format and the site's hash, then one line per organisation, its key
-//! and what was recorded as JSON. A build writes the next file beside it
+//! format and the site's hash, then two lines per organisation (its
+//! summary and its rendering), each a key and what was recorded as JSON. A build writes the next file beside it
 //! as it goes and puts it in place only once the site is published, so a
 //! failed build leaves the previous cache. The cache only ever saves
 //! work: a key that is not there, a line that cannot be read, or a file
@@ -31,7 +34,7 @@ const FILE: &str = "organisations";
 
 /// The header's first word and the format's version: a cache of another
 /// version is not read.
-const FORMAT: &str = "dengji-cache 1";
+const FORMAT: &str = "dengji-cache 2";
 
 /// The key of one organisation: its file's name and text, hashed with the
 /// site's hash (SHA-256; hexadecimal in the file).
@@ -161,10 +164,20 @@ impl Cache {
 
     /// The key of the organisation read from the file `name` with `text`.
     pub fn key(&self, name: &str, text: &str) -> Key {
+        self.hash(&["rendering", name, text])
+    }
+
+    /// The key of the summary of the organisation read from the file
+    /// `name` with `text` (apart from its rendering's, [`Cache::key`]).
+    pub fn summary_key(&self, name: &str, text: &str) -> Key {
+        self.hash(&["summary", name, text])
+    }
+
+    fn hash(&self, parts: &[&str]) -> Key {
         let mut hash = Sha256::new();
-        for part in [self.site.as_bytes(), name.as_bytes(), text.as_bytes()] {
+        for part in std::iter::once(self.site.as_str()).chain(parts.iter().copied()) {
             hash.update((part.len() as u64).to_le_bytes());
-            hash.update(part);
+            hash.update(part.as_bytes());
         }
         hash.finalize().into()
     }
@@ -189,6 +202,19 @@ impl Cache {
     /// Records again, for the next build, a record taken from this one.
     pub fn record_again(&self, key: &Key, record: Record) {
         self.reused.fetch_add(1, Ordering::Relaxed);
+        self.write(key, record.0);
+    }
+
+    /// Records a summary (not counted in [`Cache::usage`], which counts
+    /// organisations by their rendering).
+    pub fn record_summary<T: Serialize>(&self, key: &Key, value: &T) {
+        if let Ok(json) = serde_json::to_string(value) {
+            self.write(key, json);
+        }
+    }
+
+    /// Records again a summary taken from this build (not counted).
+    pub fn keep_summary(&self, key: &Key, record: Record) {
         self.write(key, record.0);
     }
 

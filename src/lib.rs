@@ -131,6 +131,31 @@ pub struct Reuse<'a> {
     /// comparison needs; otherwise each is dropped once its findings are
     /// known and graded again when rendered.
     pub keep_grades: bool,
+    /// Opens the build cache for the loaded sources ([`analyse_cached`]).
+    pub cache: Option<&'a OpenCache<'a>>,
+}
+
+/// Opens the build cache once the sources are loaded (its key covers
+/// them), or `None` to go without.
+pub type OpenCache<'a> = dyn Fn(&load::Sources) -> Option<cache::Cache> + 'a;
+
+/// As [`analyse`], with the build cache `open` opens: an organisation file
+/// it holds a summary of is not parsed, checked or graded (its diagnostics
+/// are the summary's; [`registry::Unparsed`]), and every other file's
+/// summary is recorded in it. Returns the cache for rendering.
+pub fn analyse_cached(
+    root: &Path,
+    as_of: jiff::civil::Date,
+    open: &OpenCache,
+) -> Result<(Analysis, Option<cache::Cache>), Diagnostics> {
+    analyse_inner(
+        root,
+        as_of,
+        Reuse {
+            cache: Some(open),
+            ..Reuse::default()
+        },
+    )
 }
 
 /// As [`analyse`], taking from `reuse` what is unchanged.
@@ -139,30 +164,131 @@ pub fn analyse_with(
     as_of: jiff::civil::Date,
     reuse: Reuse,
 ) -> Result<Analysis, Diagnostics> {
+    analyse_inner(root, as_of, reuse).map(|(analysis, _)| analysis)
+}
+
+fn analyse_inner(
+    root: &Path,
+    as_of: jiff::civil::Date,
+    reuse: Reuse,
+) -> Result<(Analysis, Option<cache::Cache>), Diagnostics> {
     let earlier = reuse.analysis;
     let keep_grades = reuse.keep_grades;
     let (mut analysis, staged) = analyse_staged(root, as_of, reuse)?;
     let (registry, schemes) = (&analysis.registry, &analysis.schemes);
-    let (grades, findings) = if keep_grades {
+    let (grades, diagnostics) = if keep_grades {
         let previous = earlier.map(|a| grade::Previous {
             registry: &a.registry,
             schemes: &a.schemes,
             grades: &a.grades,
         });
         let (grades, _) = grade::grade_reusing(registry, schemes, as_of, previous);
-        let findings = grade::findings(registry, schemes, &grades);
-        (grades, findings)
+        let mut diagnostics = check_registry(registry, schemes, &analysis.documents, as_of);
+        diagnostics.extend(grade::findings(registry, schemes, &grades));
+        (grades, diagnostics)
     } else {
-        grade::grade_for_findings(registry, schemes, as_of)
+        let diagnostics = check_one_by_one(
+            registry,
+            schemes,
+            &analysis.documents,
+            as_of,
+            staged.cache.as_ref(),
+        );
+        (grade::Grades::not_kept(as_of), diagnostics)
     };
-    let checked = check_registry(registry, schemes, &analysis.documents, as_of);
     analysis.grades = grades;
     analysis.diagnostics.extend(staged.registry_load);
-    analysis.diagnostics.extend(checked);
-    analysis.diagnostics.extend(findings);
+    analysis.diagnostics.extend(diagnostics);
     analysis.diagnostics.sort();
     analysis.diagnostics = analysis.diagnostics.relative_to(root);
-    Ok(analysis)
+    Ok((analysis, staged.cache))
+}
+
+/// The codes of the diagnostics an organisation file can have, by name
+/// (a summary keeps them as text).
+fn organisation_code(name: &str) -> Option<&'static str> {
+    [grade::UNSUPPORTED, grade::EXCEEDED]
+        .into_iter()
+        .find(|code| *code == name)
+}
+
+/// What [`check_registry`] and [`grade::findings`] find, organisation by
+/// organisation (in parallel, grading each for its findings and keeping
+/// no grades), then across files; a file the cache vouched for reports its
+/// summary's diagnostics, and every other file's summary is recorded.
+fn check_one_by_one(
+    registry: &registry::Registry,
+    schemes: &rules::Schemes,
+    documents: &[Document],
+    as_of: jiff::civil::Date,
+    cache: Option<&cache::Cache>,
+) -> Diagnostics {
+    let count_keys = registry::roster::count_keys(schemes);
+    let qualifications = registry::roster::qualifications(schemes);
+    let per_organisation: Vec<Vec<diag::Diagnostic>> = registry
+        .organisations
+        .par_iter()
+        .map(|org| {
+            let mut own = Diagnostics::new();
+            registry::check_organisation(org, schemes, documents, &count_keys, &mut own);
+            registry::roster::check_organisation(
+                org,
+                schemes,
+                &count_keys,
+                &qualifications,
+                as_of,
+                &mut own,
+            );
+            let mut own: Vec<diag::Diagnostic> = own.into_iter().collect();
+            own.extend(grade::findings_of(org, registry, schemes, as_of));
+            if let Some(cache) = cache
+                && let Some(summary) = registry::Summary::of(org, &own)
+            {
+                let name = org.file.file_name().unwrap_or_default().to_string_lossy();
+                cache.record_summary(&cache.summary_key(&name, &org.text), &summary);
+            }
+            own
+        })
+        .collect();
+    let mut diagnostics: Diagnostics = per_organisation.into_iter().flatten().collect();
+    for unparsed in &registry.unparsed {
+        // Vouched for only if every code is known ([`vouch`]).
+        let restored = unparsed
+            .summary
+            .diagnostics_at(&unparsed.file, &organisation_code);
+        diagnostics.extend(restored.into_iter().flatten().collect());
+    }
+    registry::check_unique(registry, &mut diagnostics);
+    diagnostics
+}
+
+/// The summary the cache holds of the organisation file `name` with
+/// `text`, unless the file must be parsed anyway: it names a standard
+/// with several editions (the editions' impact grades it under each), or
+/// its summary names a code this program does not know. A summary used is
+/// recorded again for the next build.
+fn vouch(
+    cache: &cache::Cache,
+    schemes: &rules::Schemes,
+    name: &str,
+    text: &str,
+) -> Option<registry::Summary> {
+    let key = cache.summary_key(name, text);
+    let (summary, record) = cache.take::<registry::Summary>(&key)?;
+    let has_editions = summary
+        .standards
+        .iter()
+        .any(|s| schemes.editions.contains_key(s));
+    let codes_known = summary
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.code.as_deref())
+        .all(|c| organisation_code(c).is_some());
+    if has_editions || !codes_known {
+        return None;
+    }
+    cache.keep_summary(&key, record);
+    Some(summary)
 }
 
 /// The diagnostics of the registry stage, apart from the documents'
@@ -170,6 +296,8 @@ pub fn analyse_with(
 pub struct RegistryStage {
     /// Reading the folder and parsing its files, located at the file.
     pub registry_load: Diagnostics,
+    /// The build cache, when [`Reuse::cache`] opened one.
+    pub cache: Option<cache::Cache>,
 }
 
 /// The registry checked against the rules and itself (the cross-file
@@ -282,13 +410,18 @@ pub fn analyse_staged(
     schemes.editions = editions::grading_timelines(&editions, &documents);
     rules::check(&schemes, &documents, &mut diagnostics);
     let registry_dir = sources.root.join(&sources.config.registry_dir);
-    let (registry, registry_diagnostics) = match reuse.listing {
-        Some(listing) => registry::load_listing(&registry_dir, listing, known),
-        None => registry::load_reusing(&registry_dir, known),
+    let cache = reuse.cache.and_then(|open| open(&sources));
+    let (registry, registry_diagnostics) = match (reuse.listing, &cache) {
+        (Some(listing), _) => registry::load_listing(&registry_dir, listing, known),
+        (None, Some(cache)) => registry::unparsed::load_vouched(&registry_dir, &|name, text| {
+            vouch(cache, &schemes, name, text)
+        }),
+        (None, None) => registry::load_reusing(&registry_dir, known),
     };
     let grades = grade::Grades::not_kept(as_of);
     let staged = RegistryStage {
         registry_load: registry_diagnostics,
+        cache,
     };
     let analysis = Analysis {
         sources,

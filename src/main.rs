@@ -64,7 +64,8 @@ const CACHE_DIR: &str = ".dengji-cache";
 /// without one.
 fn open_cache(
     cli: &Cli,
-    analysis: &dengji::Analysis,
+    sources: &dengji::load::Sources,
+    as_of: jiff::civil::Date,
     base_url: Option<&str>,
 ) -> Option<dengji::cache::Cache> {
     if cli.no_cache {
@@ -74,8 +75,8 @@ fn open_cache(
         .cache
         .clone()
         .unwrap_or_else(|| cli.root.join(CACHE_DIR));
-    let as_of = analysis.grades.as_of.to_string();
-    let site = dengji::cache::site_key(&analysis.sources, &[&as_of, base_url.unwrap_or("")]);
+    let as_of = as_of.to_string();
+    let site = dengji::cache::site_key(sources, &[&as_of, base_url.unwrap_or("")]);
     match dengji::cache::Cache::open(&dir, site) {
         Ok(cache) => Some(cache),
         Err(e) => {
@@ -539,16 +540,16 @@ fn check(
 ) -> ExitCode {
     let progress = Progress::new(shows_progress(cli));
     progress.stage("loading, checking and grading");
-    let mut analysis = match analysed(cli, strict, base_url, "check failed", started, &progress) {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
+    let (mut analysis, cache) =
+        match analysed(cli, strict, base_url, "check failed", started, &progress) {
+            Ok(a) => a,
+            Err(code) => return code,
+        };
     // Rendering can fail too (templates), so a check renders, keeping
     // nothing but the cache: an organisation whose file and site are as in
     // the cache rendered without error then, so it needs no rendering now.
     progress.stage("rendering");
     if !analysis.diagnostics.has_errors() {
-        let cache = open_cache(cli, &analysis, base_url);
         match dengji::render_analysis(
             &cli.root,
             &mut analysis,
@@ -619,7 +620,8 @@ fn render_options(base_url: Option<&str>) -> RenderOptions {
 /// under `strict`, stale translations and unsupported registered levels are
 /// errors. A site published at a loopback address (`base_url` of site.yaml
 /// or `--base-url`) is warned about. On failure to load, reports and returns
-/// the exit code.
+/// the exit code. With the build cache (unless `--no-cache`), which is
+/// returned for rendering.
 fn analysed(
     cli: &Cli,
     strict: bool,
@@ -627,12 +629,15 @@ fn analysed(
     failed: &str,
     started: Instant,
     progress: &Progress,
-) -> Result<dengji::Analysis, ExitCode> {
+) -> Result<(dengji::Analysis, Option<dengji::cache::Cache>), ExitCode> {
     let Some(as_of) = progress.suspend(|| as_of(cli)) else {
         progress.finish();
         return Err(ExitCode::FAILURE);
     };
-    let mut analysis = match dengji::analyse(&cli.root, as_of) {
+    let open = |sources: &dengji::load::Sources| {
+        progress.suspend(|| open_cache(cli, sources, as_of, base_url))
+    };
+    let (mut analysis, cache) = match dengji::analyse_cached(&cli.root, as_of, &open) {
         Ok(a) => a,
         Err(diagnostics) => {
             progress.finish();
@@ -656,7 +661,7 @@ fn analysed(
             .extend(Diagnostics::from_iter([warning]).relative_to(&cli.root));
         analysis.diagnostics.sort();
     }
-    Ok(analysis)
+    Ok((analysis, cache))
 }
 
 /// Progress is for a person at a terminal or reading a CI log, not for
@@ -668,10 +673,11 @@ fn shows_progress(cli: &Cli) -> bool {
 fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> ExitCode {
     let progress = Progress::new(shows_progress(cli));
     progress.stage("loading, checking and grading");
-    let mut analysis = match analysed(cli, strict, base_url, "build failed", started, &progress) {
-        Ok(a) => a,
-        Err(code) => return code,
-    };
+    let (mut analysis, cache) =
+        match analysed(cli, strict, base_url, "build failed", started, &progress) {
+            Ok(a) => a,
+            Err(code) => return code,
+        };
     if analysis.diagnostics.has_errors() {
         progress.finish();
         report(cli, &analysis.diagnostics);
@@ -696,7 +702,6 @@ fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> E
         inner: &staging,
         progress: &progress,
     };
-    let cache = open_cache(cli, &analysis, base_url);
     let files = match dengji::render_analysis(
         &cli.root,
         &mut analysis,

@@ -76,6 +76,7 @@ impl Base {
     ) -> Result<OrganisationHarvest, Diagnostics> {
         let alone = Registry {
             organisations: vec![org.clone()],
+            unparsed: Vec::new(),
         };
         let grades = grade::Grades::kept(self.as_of(), vec![graded]);
         render::render_organisations(
@@ -106,6 +107,7 @@ impl Base {
         let schemes = &self.analysis.schemes;
         let alone = Registry {
             organisations: vec![org.clone()],
+            unparsed: Vec::new(),
         };
         let grades = grade::Grades::kept(self.as_of(), vec![Arc::clone(graded)]);
         let count_keys = registry::roster::count_keys(schemes);
@@ -207,6 +209,7 @@ impl Working {
             use rayon::prelude::*;
             let part = Registry {
                 organisations: slice.to_vec(),
+                unparsed: Vec::new(),
             };
             let organisations: Vec<Arc<OrganisationGrades>> =
                 slice.par_iter().map(|o| base.grade(o, &registry)).collect();

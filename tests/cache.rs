@@ -191,3 +191,100 @@ fn a_template_change_renders_every_organisation_again() {
     assert!(out.status.success(), "{stderr}");
     assert_eq!(reused(&stderr).0, pages);
 }
+
+/// The diagnostics a run printed (each with its hint), in order.
+fn diagnostics(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| {
+            l.contains(": error:")
+                || l.contains(": warning:")
+                || l.contains(": info:")
+                || l.trim_start().starts_with("hint:")
+        })
+        .collect()
+}
+
+#[test]
+fn files_the_cache_vouches_for_report_as_a_run_without_it_does() {
+    let site = tempfile::tempdir().expect("tempdir");
+    common::copy_site(site.path());
+    // A certificate in force registered above its evidence: a warning.
+    common::edit(
+        site.path(),
+        "registry/daiyu-sec.yaml",
+        "level: 二级\n    number: CSI-2025-ZX-0194",
+        "level: 四级\n    number: CSI-2025-ZX-0194",
+    );
+    let cold = build(site.path(), &["--no-cache"]);
+    build(site.path(), &[]);
+    // Unchanged files are not parsed again; their warnings are still
+    // reported, the same, and `--strict` still fails on them.
+    let warm = build(site.path(), &[]);
+    let warnings = diagnostics(&cold);
+    assert!(
+        warnings
+            .iter()
+            .any(|l| l.contains("registry/daiyu-sec.yaml:") && l.contains("CSI-2025-ZX-0194")),
+        "{cold}"
+    );
+    assert_eq!(diagnostics(&warm), warnings);
+    let strict = dengji(site.path(), &["check", "--strict"]);
+    assert!(!strict.status.success(), "strict passed with the cache");
+
+    // A changed file that takes an unchanged file's certificate number and
+    // credit code: found across files as without the cache, at the same
+    // place.
+    let daiyu =
+        std::fs::read_to_string(site.path().join("registry/daiyu-sec.yaml")).expect("daiyu-sec");
+    let number = daiyu
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("- number: "))
+        .or_else(|| {
+            daiyu
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("number: "))
+        })
+        .expect("a certificate number")
+        .trim_matches('"')
+        .to_string();
+    let other = std::fs::read_dir(site.path().join("registry"))
+        .expect("registry")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .filter(|p| p.file_name().is_some_and(|n| n != "daiyu-sec.yaml"))
+        .find(|p| {
+            std::fs::read_to_string(p).is_ok_and(|t| t.contains("number: ") && !t.contains(&number))
+        })
+        .expect("another organisation with certificates");
+    let other_text = std::fs::read_to_string(&other).expect("other");
+    let other_number = other_text
+        .lines()
+        .find_map(|l| l.trim().trim_start_matches("- ").strip_prefix("number: "))
+        .expect("its number")
+        .to_string();
+    let other_file = format!(
+        "registry/{}",
+        other.file_name().expect("name").to_string_lossy()
+    );
+    common::edit(
+        site.path(),
+        &other_file,
+        &format!("number: {other_number}"),
+        &format!("number: {number}"),
+    );
+    let with_cache = dengji(site.path(), &["check"]);
+    let without = dengji(site.path(), &["check", "--no-cache"]);
+    let (with_cache, without) = (
+        String::from_utf8_lossy(&with_cache.stderr).into_owned(),
+        String::from_utf8_lossy(&without.stderr).into_owned(),
+    );
+    let found = diagnostics(&without);
+    assert!(
+        found
+            .iter()
+            .any(|l| l.contains(": error:") && l.contains(&number)),
+        "{without}"
+    );
+    assert_eq!(diagnostics(&with_cache), found);
+}

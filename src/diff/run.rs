@@ -129,6 +129,7 @@ pub fn diff(
                 analysis: Some(&new),
                 listing,
                 keep_grades: true,
+                cache: None,
             };
             let old = crate::analyse_with(&revision.root, as_of, reuse);
             stage("comparing");
@@ -151,6 +152,7 @@ pub fn diff(
                 analysis: Some(&old),
                 listing: None,
                 keep_grades: true,
+                cache: None,
             };
             let new = crate::analyse_with(root, to, reuse).map_err(Failure::WorkingTree)?;
             stage("comparing");

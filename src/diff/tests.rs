@@ -81,7 +81,10 @@ impl State {
             })
             .collect();
         organisations.sort_by(|a, b| a.id.cmp(&b.id));
-        let registry = Registry { organisations };
+        let registry = Registry {
+            organisations,
+            ..Registry::default()
+        };
         let grades = crate::grade::grade(&registry, &schemes, on);
         let diagnostics = crate::grade::findings(&registry, &schemes, &grades);
         State {

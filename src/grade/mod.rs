@@ -414,10 +414,7 @@ pub fn grade_for_findings(
     let per_organisation: Vec<Vec<crate::diag::Diagnostic>> = registry
         .organisations
         .par_iter()
-        .map(|org| {
-            let grades = grade_organisation(org, registry, schemes, date);
-            organisation_findings(org, &grades, schemes, date)
-        })
+        .map(|org| findings_of(org, registry, schemes, date))
         .collect();
     let findings = per_organisation.into_iter().flatten().collect();
     (Grades::not_kept(date), findings)
@@ -1381,6 +1378,17 @@ pub fn findings(
         .zip(grades.every(registry, schemes))
         .flat_map(|(org, og)| organisation_findings(org, &og, schemes, grades.as_of))
         .collect()
+}
+
+/// One organisation graded on `date` for its findings alone.
+pub fn findings_of(
+    org: &Organisation,
+    registry: &Registry,
+    schemes: &Schemes,
+    date: Date,
+) -> Vec<crate::diag::Diagnostic> {
+    let grades = grade_organisation(org, registry, schemes, date);
+    organisation_findings(org, &grades, schemes, date)
 }
 
 /// The findings of one organisation's grades (see [`findings`]).

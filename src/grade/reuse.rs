@@ -250,6 +250,7 @@ certificates:
                 org("b", 12, "demo"),
                 org("c", 3, "demo"),
             ],
+            ..Registry::default()
         };
         let old_grades = super::super::grade(&before, &rules, DAY);
         // b loses staff; c is unchanged; d is new; a is gone.
@@ -259,6 +260,7 @@ certificates:
                 org("c", 3, "demo"),
                 org("d", 12, "demo"),
             ],
+            ..Registry::default()
         };
         let previous = Previous {
             registry: &before,
@@ -310,6 +312,7 @@ certificates:
         ]);
         let registry = Registry {
             organisations: vec![org("a", 12, "demo"), org("b", 12, "other")],
+            ..Registry::default()
         };
         let mut told = super::super::grade(&registry, &old_rules, DAY);
         for o in told.kept.iter_mut().flatten() {

@@ -105,6 +105,7 @@ fn org(text: &str) -> Registry {
     let o = parse(Path::new("registry/example.yaml"), text.to_string()).expect("org parses");
     Registry {
         organisations: vec![o],
+        ..Registry::default()
     }
 }
 

@@ -9,6 +9,7 @@ pub mod credit_code;
 pub mod region;
 pub mod roster;
 pub mod types;
+pub mod unparsed;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use crate::rules::{Kind, Requirement, Schemes, Scope};
 use crate::yaml::Step;
 
 pub use types::*;
+pub use unparsed::{Summary, Unparsed};
 
 /// One organisation file, parsed. The text and the data are shared:
 /// `dengji diff` takes an unchanged organisation from the other side
@@ -54,6 +56,9 @@ impl Organisation {
 pub struct Registry {
     /// Sorted by id.
     pub organisations: Vec<Organisation>,
+    /// Files the build cache vouches for, not parsed ([`unparsed`]); empty
+    /// but for `build` and `check` with a cache. Sorted by file name.
+    pub unparsed: Vec<Unparsed>,
 }
 
 impl Registry {
@@ -111,7 +116,13 @@ fn collect(
             Err(d) => diagnostics.extend(d),
         }
     }
-    (Registry { organisations }, diagnostics)
+    (
+        Registry {
+            organisations,
+            unparsed: Vec::new(),
+        },
+        diagnostics,
+    )
 }
 
 /// As [`load`], but a file whose text is exactly that of the organisation
@@ -121,27 +132,7 @@ fn collect(
 /// parses each shared file once.
 pub fn load_reusing(dir: &Path, known: &Registry) -> (Registry, Diagnostics) {
     let mut diagnostics = Diagnostics::new();
-    if let Err(e) = std::fs::symlink_metadata(dir) {
-        if e.kind() != std::io::ErrorKind::NotFound {
-            diagnostics.push(Diagnostic::error(
-                Location::file(dir),
-                format!("cannot read the registry folder: {e}"),
-            ));
-        }
-        return (Registry::default(), diagnostics);
-    }
-    let found = crate::load::entries(dir, &mut diagnostics);
-    let mut files = Vec::new();
-    for file in found.files {
-        if is_organisation_file(&file) {
-            files.push(file);
-        } else {
-            crate::load::warn_ignored(&file, "yaml", &mut diagnostics);
-        }
-    }
-    for folder in found.folders {
-        warn_folder(&folder, &mut diagnostics);
-    }
+    let files = organisation_files(dir, &mut diagnostics);
     // Files parse independently; collecting keeps the sorted order.
     let parsed: Vec<Result<Organisation, Diagnostics>> = {
         use rayon::prelude::*;
@@ -151,6 +142,33 @@ pub fn load_reusing(dir: &Path, known: &Registry) -> (Registry, Diagnostics) {
             .collect()
     };
     collect(parsed, diagnostics)
+}
+
+/// The organisation files of the registry folder `dir`, sorted (none if
+/// it is missing); other entries are warned about.
+fn organisation_files(dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
+    if let Err(e) = std::fs::symlink_metadata(dir) {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            diagnostics.push(Diagnostic::error(
+                Location::file(dir),
+                format!("cannot read the registry folder: {e}"),
+            ));
+        }
+        return Vec::new();
+    }
+    let found = crate::load::entries(dir, diagnostics);
+    let mut files = Vec::new();
+    for file in found.files {
+        if is_organisation_file(&file) {
+            files.push(file);
+        } else {
+            crate::load::warn_ignored(&file, "yaml", diagnostics);
+        }
+    }
+    for folder in found.folders {
+        warn_folder(&folder, diagnostics);
+    }
+    files
 }
 
 /// One entry of a registry folder read from somewhere other than the disk
@@ -351,40 +369,36 @@ pub fn check(
 /// What is unique across files: credit codes, and certificate numbers
 /// ignoring case and punctuation. The second holder is reported.
 pub fn check_unique(registry: &Registry, diagnostics: &mut Diagnostics) {
-    let mut numbers: BTreeMap<String, (&Organisation, &String)> = BTreeMap::new();
-    let mut codes: BTreeMap<&str, &Organisation> = BTreeMap::new();
-    for org in &registry.organisations {
-        let d = &org.data;
+    let holders = unparsed::holders(registry);
+    let mut numbers: BTreeMap<String, (&str, &str)> = BTreeMap::new();
+    let mut codes: BTreeMap<&str, &str> = BTreeMap::new();
+    for holder in &holders {
         let mut error = |path: Vec<Step>, message: String, hint: &str| {
-            diagnostics.push(Diagnostic::error(org.location(&path), message).with_hint(hint));
+            diagnostics.push(Diagnostic::error(holder.location(&path), message).with_hint(hint));
         };
-        if let Some(other) = codes.insert(&d.credit_code.0, org) {
+        if let Some(other) = codes.insert(holder.credit_code, holder.id) {
             error(
                 p(&["credit_code".into()]),
                 format!(
-                    "credit code {} is also used by `{}`",
-                    d.credit_code, other.id
+                    "credit code {} is also used by `{other}`",
+                    holder.credit_code
                 ),
                 "one organisation, one file: merge the two files or correct the code",
             );
         }
-        for (i, cert) in d.certificates.iter().enumerate() {
-            let slug = number_slug(&cert.number);
+        for (i, &number) in holder.numbers.iter().enumerate() {
+            let slug = number_slug(number);
             if slug.is_empty() {
                 continue;
             }
-            if let Some((other, number)) = numbers.insert(slug, (org, &cert.number)) {
+            if let Some((other, first)) = numbers.insert(slug, (holder.id, number)) {
                 error(
                     p(&["certificates".into(), i.into(), "number".into()]),
-                    if *number == cert.number {
-                        format!(
-                            "certificate number {} is also registered to `{}`",
-                            cert.number, other.id
-                        )
+                    if first == number {
+                        format!("certificate number {number} is also registered to `{other}`")
                     } else {
                         format!(
-                            "certificate number {} differs from {number} (registered to `{}`) only in case or punctuation",
-                            cert.number, other.id
+                            "certificate number {number} differs from {first} (registered to `{other}`) only in case or punctuation"
                         )
                     },
                     "certificate numbers are unique, ignoring case and punctuation (each has its own verification page); correct one of them",

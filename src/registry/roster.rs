@@ -54,18 +54,25 @@ pub(crate) fn count_keys(schemes: &Schemes) -> BTreeMap<String, bool> {
 /// Checks every organisation's roster and counts on grading date `as_of`.
 pub fn check(registry: &Registry, schemes: &Schemes, as_of: Date, diagnostics: &mut Diagnostics) {
     let keys = count_keys(schemes);
-    let qualifications: BTreeSet<&str> = schemes
-        .schemes
-        .iter()
-        .flat_map(|s| &s.rules.qualifications)
-        .map(|q| q.id.as_str())
-        .collect();
+    let qualifications = qualifications(schemes);
     for org in &registry.organisations {
         check_organisation(org, schemes, &keys, &qualifications, as_of, diagnostics);
     }
 }
 
-fn check_organisation(
+/// The ids of every qualification the rules name.
+pub(crate) fn qualifications(schemes: &Schemes) -> BTreeSet<&str> {
+    schemes
+        .schemes
+        .iter()
+        .flat_map(|s| &s.rules.qualifications)
+        .map(|q| q.id.as_str())
+        .collect()
+}
+
+/// One organisation's evidence (what [`check`] finds in it); `keys` is
+/// [`count_keys`] and `qualifications` [`qualifications`] of `schemes`.
+pub(crate) fn check_organisation(
     org: &Organisation,
     schemes: &Schemes,
     keys: &BTreeMap<String, bool>,

@@ -164,6 +164,29 @@ struct Cached<H> {
     harvest: H,
 }
 
+/// An organisation file as rendering gets it: parsed, or vouched for by
+/// the build cache and parsed only if its pages must be made again.
+enum OrganisationSource {
+    Parsed(crate::registry::Organisation),
+    Unparsed(crate::registry::Unparsed),
+}
+
+impl OrganisationSource {
+    fn file(&self) -> &std::path::Path {
+        match self {
+            OrganisationSource::Parsed(o) => &o.file,
+            OrganisationSource::Unparsed(u) => &u.file,
+        }
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            OrganisationSource::Parsed(o) => &o.text,
+            OrganisationSource::Unparsed(u) => &u.text,
+        }
+    }
+}
+
 /// One organisation rendered ([`Stream::organisation`]).
 pub struct RenderedOrganisation {
     pub harvest: OrganisationHarvest,
@@ -397,22 +420,41 @@ impl Stream<'_> {
     ) -> Harvest {
         let input = self.renderer.registry;
         let cx = self.organisation_context();
-        let results: Vec<(OrganisationHarvest, Vec<Diagnostic>)> = registry
+        // Parsed files and those the cache vouched for, in file order.
+        let mut files: Vec<OrganisationSource> = registry
             .organisations
+            .into_iter()
+            .map(OrganisationSource::Parsed)
+            .chain(
+                registry
+                    .unparsed
+                    .into_iter()
+                    .map(OrganisationSource::Unparsed),
+            )
+            .collect();
+        files.sort_by(|a, b| a.file().file_name().cmp(&b.file().file_name()));
+        let results: Vec<(Option<OrganisationHarvest>, Vec<Diagnostic>)> = files
             .into_par_iter()
             .enumerate()
-            .map(|(index, org)| {
+            .map(|(index, source)| {
                 let key = cache.map(|c| {
-                    let name = org.file.file_name().unwrap_or_default().to_string_lossy();
-                    (c, c.key(&name, &org.text))
+                    let name = source.file().file_name().unwrap_or_default();
+                    (c, c.key(&name.to_string_lossy(), source.text()))
                 });
                 if let Some((cache, key)) = &key
                     && let Some((hit, record)) = cache.take::<Cached<OrganisationHarvest>>(key)
                     && self.out.keep(&hit.files)
                 {
                     cache.record_again(key, record);
-                    return (hit.harvest, Vec::new());
+                    return (Some(hit.harvest), Vec::new());
                 }
+                let org = match source {
+                    OrganisationSource::Parsed(org) => org,
+                    OrganisationSource::Unparsed(u) => match u.parse() {
+                        Ok(org) => org,
+                        Err(d) => return (None, d.into_iter().collect()),
+                    },
+                };
                 // Graded again here: a build keeps no grades (`grade::Grades`).
                 let og = input
                     .grades
@@ -437,12 +479,12 @@ impl Stream<'_> {
                         },
                     );
                 }
-                (rendered.harvest, rendered.errors)
+                (Some(rendered.harvest), rendered.errors)
             })
             .collect();
         let mut one_by_one = Vec::with_capacity(results.len());
         for (harvested, errors) in results {
-            one_by_one.push(harvested);
+            one_by_one.extend(harvested);
             for d in errors {
                 diags.push(d);
             }

@@ -1,0 +1,211 @@
+//! Organisation files the build cache vouches for, left unparsed.
+//!
+//! Parsing, checking and grading every file is most of what a rebuild
+//! costs when one file changed. A file whose text is exactly that of a
+//! previous build under the same program, rules, theme and grading date
+//! (the cache's key) has the same diagnostics as then and the same credit
+//! code and certificate numbers: its [`Summary`]. `build` and `check` with
+//! a cache take such a file as an [`Unparsed`] and parse it only if a later
+//! stage needs its data (a page to render again).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Organisation, Registry};
+use crate::diag::{Diagnostic, Diagnostics, Location, Severity};
+use crate::yaml::Step;
+
+/// What the analysis found of one organisation file, as the build cache
+/// keeps it: enough to check it against the other files and to report its
+/// diagnostics again without parsing it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Summary {
+    pub credit_code: String,
+    /// Certificate numbers in the file's order.
+    pub numbers: Vec<String>,
+    /// The standards its certificates and assessments name, sorted.
+    pub standards: Vec<String>,
+    /// Every diagnostic of its own checks and of its grades (all located in
+    /// the file).
+    pub diagnostics: Vec<Finding>,
+}
+
+/// A diagnostic located in the summarised file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+    pub code: Option<String>,
+}
+
+impl Summary {
+    /// The summary of `org` with `diagnostics`, or `None` if one of them
+    /// is located in another file (it could not be told again from this
+    /// file alone).
+    pub fn of(org: &Organisation, diagnostics: &[Diagnostic]) -> Option<Summary> {
+        let d = &org.data;
+        let mut standards: Vec<String> = d
+            .certificates
+            .iter()
+            .map(|c| c.standard.clone())
+            .chain(d.assessments.iter().map(|a| a.standard.clone()))
+            .collect();
+        standards.sort();
+        standards.dedup();
+        let diagnostics = diagnostics
+            .iter()
+            .map(|x| {
+                (x.location.file == org.file).then(|| Finding {
+                    severity: x.severity,
+                    line: x.location.line,
+                    column: x.location.column,
+                    message: x.message.clone(),
+                    hint: x.hint.clone(),
+                    code: x.code.map(str::to_string),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Summary {
+            credit_code: d.credit_code.0.clone(),
+            numbers: d.certificates.iter().map(|c| c.number.clone()).collect(),
+            standards,
+            diagnostics,
+        })
+    }
+
+    /// The diagnostics again, located in `file`; `code` names each kind of
+    /// finding as the program does (`None` if it knows no such code, which
+    /// makes the summary unusable).
+    pub fn diagnostics_at(
+        &self,
+        file: &Path,
+        code: &dyn Fn(&str) -> Option<&'static str>,
+    ) -> Option<Vec<Diagnostic>> {
+        self.diagnostics
+            .iter()
+            .map(|f| {
+                let code = match &f.code {
+                    Some(name) => Some(code(name)?),
+                    None => None,
+                };
+                Some(Diagnostic {
+                    severity: f.severity,
+                    location: Location::new(file, f.line, f.column),
+                    message: f.message.clone(),
+                    hint: f.hint.clone(),
+                    code,
+                })
+            })
+            .collect()
+    }
+}
+
+/// An organisation file the build cache vouches for: read (its text keys
+/// the cache) but not parsed.
+#[derive(Debug, Clone)]
+pub struct Unparsed {
+    pub id: String,
+    pub file: PathBuf,
+    pub text: Arc<str>,
+    pub summary: Arc<Summary>,
+}
+
+impl Unparsed {
+    /// The organisation, parsed after all (its text parsed before, so this
+    /// succeeds unless the program changed, which changes the cache's key).
+    pub fn parse(&self) -> Result<Organisation, Diagnostics> {
+        super::parse(&self.file, self.text.to_string())
+    }
+}
+
+/// What a file is after loading with a cache.
+pub enum Loaded {
+    Parsed(Organisation),
+    Unparsed(Unparsed),
+}
+
+/// As [`super::load`], but a file that `vouch` (given the file's name and
+/// text) has a summary for is not parsed: it becomes an [`Unparsed`].
+pub fn load_vouched(
+    dir: &Path,
+    vouch: &(dyn Fn(&str, &str) -> Option<Summary> + Sync),
+) -> (Registry, Diagnostics) {
+    use rayon::prelude::*;
+    let mut diagnostics = Diagnostics::new();
+    let files = super::organisation_files(dir, &mut diagnostics);
+    let loaded: Vec<Result<Loaded, Diagnostics>> = files
+        .par_iter()
+        .map(|file| {
+            let text = crate::load::read_source(file, crate::load::MAX_REGISTRY_FILE)
+                .map_err(|d| Diagnostics::from_iter([d]))?;
+            let name = file.file_name().unwrap_or_default().to_string_lossy();
+            let id = file.file_stem().and_then(|s| s.to_str());
+            match (id, vouch(&name, &text)) {
+                (Some(id), Some(summary)) => Ok(Loaded::Unparsed(Unparsed {
+                    id: id.to_string(),
+                    file: file.clone(),
+                    text: text.into(),
+                    summary: Arc::new(summary),
+                })),
+                _ => super::parse(file, text).map(Loaded::Parsed),
+            }
+        })
+        .collect();
+    let mut registry = Registry::default();
+    for result in loaded {
+        match result {
+            Ok(Loaded::Parsed(org)) => registry.organisations.push(org),
+            Ok(Loaded::Unparsed(u)) => registry.unparsed.push(u),
+            Err(d) => diagnostics.extend(d),
+        }
+    }
+    (registry, diagnostics)
+}
+
+/// One organisation as the checks across files see it.
+pub struct Holder<'a> {
+    pub id: &'a str,
+    file: &'a Path,
+    text: &'a str,
+    pub credit_code: &'a str,
+    /// Certificate numbers in the file's order.
+    pub numbers: Vec<&'a str>,
+}
+
+impl Holder<'_> {
+    pub fn location(&self, path: &[Step]) -> Location {
+        crate::yaml::location_of(self.file, self.text, path)
+    }
+}
+
+/// Every organisation of `registry`, parsed or not, in the order of their
+/// file names.
+pub fn holders(registry: &Registry) -> Vec<Holder<'_>> {
+    let parsed = registry.organisations.iter().map(|o| Holder {
+        id: &o.id,
+        file: &o.file,
+        text: &o.text,
+        credit_code: &o.data.credit_code.0,
+        numbers: o
+            .data
+            .certificates
+            .iter()
+            .map(|c| c.number.as_str())
+            .collect(),
+    });
+    let unparsed = registry.unparsed.iter().map(|u| Holder {
+        id: &u.id,
+        file: &u.file,
+        text: &u.text,
+        credit_code: &u.summary.credit_code,
+        numbers: u.summary.numbers.iter().map(String::as_str).collect(),
+    });
+    let mut all: Vec<Holder> = parsed.chain(unparsed).collect();
+    all.sort_by(|a, b| a.file.file_name().cmp(&b.file.file_name()));
+    all
+}
