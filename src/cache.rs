@@ -9,9 +9,10 @@
 //!
 //! One file, `<cache folder>/organisations`: a header line naming the
 //! format and the site's hash, then two lines per organisation (its
-//! summary and its rendering), each a key and what was recorded as JSON. A build writes the next file beside it
-//! as it goes and puts it in place only once the site is published, so a
-//! failed build leaves the previous cache. The cache only ever saves
+//! summary and its rendering), each a key and what was recorded as JSON.
+//! A build writes the next file beside it as it goes and puts it in place
+//! only once the site is published, so a failed build leaves the previous
+//! cache. The cache only ever saves
 //! work: a key that is not there, a line that cannot be read, or a file
 //! whose stamp is not the one recorded ([`crate::render::Output::keep`])
 //! means the organisation is rendered as without a cache.
@@ -48,8 +49,14 @@ pub struct Record(String);
 /// program itself (its version and its file's size and modification time,
 /// so a rebuilt dengji starts afresh), the site's configuration, every
 /// standard's sources, the termbase, the theme, and the grading date and
-/// render options (`settings`).
-pub fn site_key(sources: &Sources, settings: &[&str]) -> String {
+/// render options (`settings`). `None` when the program's file cannot be
+/// read: a rebuilt dengji could not be told from this one, and its
+/// records (diagnostics among them) would be taken as its own.
+pub fn site_key(sources: &Sources, settings: &[&str]) -> Option<String> {
+    let program = std::env::current_exe()
+        .and_then(fs::metadata)
+        .ok()
+        .and_then(|m| crate::render::Stamp::of(&m))?;
     let mut hash = Sha256::new();
     let mut field = |bytes: &[u8]| {
         hash.update((bytes.len() as u64).to_le_bytes());
@@ -57,10 +64,6 @@ pub fn site_key(sources: &Sources, settings: &[&str]) -> String {
     };
     field(FORMAT.as_bytes());
     field(env!("CARGO_PKG_VERSION").as_bytes());
-    let program = std::env::current_exe()
-        .and_then(fs::metadata)
-        .ok()
-        .and_then(|m| crate::render::Stamp::of(&m));
     field(format!("{program:?}").as_bytes());
     for setting in settings {
         field(setting.as_bytes());
@@ -105,7 +108,7 @@ pub fn site_key(sources: &Sources, settings: &[&str]) -> String {
         field(lang.as_bytes());
         field(text.as_bytes());
     }
-    hex(&hash.finalize())
+    Some(hex(&hash.finalize()))
 }
 
 fn hex(bytes: &[u8]) -> String {

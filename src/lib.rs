@@ -252,11 +252,8 @@ fn check_one_by_one(
         .collect();
     let mut diagnostics: Diagnostics = per_organisation.into_iter().flatten().collect();
     for unparsed in &registry.unparsed {
-        // Vouched for only if every code is known ([`vouch`]).
-        let restored = unparsed
-            .summary
-            .diagnostics_at(&unparsed.file, &organisation_code);
-        diagnostics.extend(restored.into_iter().flatten().collect());
+        let summary = &unparsed.summary;
+        diagnostics.extend(summary.diagnostics_at(&unparsed.file, &organisation_code));
     }
     registry::check_unique(registry, &mut diagnostics);
     diagnostics
@@ -279,12 +276,7 @@ fn vouch(
         .standards
         .iter()
         .any(|s| schemes.editions.contains_key(s));
-    let codes_known = summary
-        .diagnostics
-        .iter()
-        .filter_map(|d| d.code.as_deref())
-        .all(|c| organisation_code(c).is_some());
-    if has_editions || !codes_known {
+    if has_editions || !summary.codes_known(&organisation_code) {
         return None;
     }
     cache.keep_summary(&key, record);
@@ -410,7 +402,11 @@ pub fn analyse_staged(
     schemes.editions = editions::grading_timelines(&editions, &documents);
     rules::check(&schemes, &documents, &mut diagnostics);
     let registry_dir = sources.root.join(&sources.config.registry_dir);
-    let cache = reuse.cache.and_then(|open| open(&sources));
+    // A comparison keeps every file's grades, so parses every file.
+    let cache = reuse
+        .cache
+        .filter(|_| !reuse.keep_grades)
+        .and_then(|open| open(&sources));
     let (registry, registry_diagnostics) = match (reuse.listing, &cache) {
         (Some(listing), _) => registry::load_listing(&registry_dir, listing, known),
         (None, Some(cache)) => registry::unparsed::load_vouched(&registry_dir, &|name, text| {

@@ -231,45 +231,43 @@ fn files_the_cache_vouches_for_report_as_a_run_without_it_does() {
     assert_eq!(diagnostics(&warm), warnings);
     let strict = dengji(site.path(), &["check", "--strict"]);
     assert!(!strict.status.success(), "strict passed with the cache");
+    // They were told from the cache, not found again: a mark put into the
+    // record shows in the next run, and a run without the cache has none.
+    let cache_file = site.path().join(".dengji-cache/organisations");
+    let records = std::fs::read_to_string(&cache_file).expect("cache file");
+    let said = "registers 四级 (csi-grading";
+    assert!(records.contains(said), "the finding is in the cache");
+    std::fs::write(
+        &cache_file,
+        records.replace(said, "registers 四级 [from the cache] (csi-grading"),
+    )
+    .expect("cache file");
+    let marked = dengji(site.path(), &["check"]);
+    assert!(String::from_utf8_lossy(&marked.stderr).contains("[from the cache]"));
+    let fresh = dengji(site.path(), &["check", "--no-cache"]);
+    assert!(!String::from_utf8_lossy(&fresh.stderr).contains("[from the cache]"));
+    std::fs::write(&cache_file, &records).expect("cache file");
 
-    // A changed file that takes an unchanged file's certificate number and
-    // credit code: found across files as without the cache, at the same
-    // place.
+    // A changed file that takes the certificate number of an unchanged
+    // file after it: found across files as without the cache, reported at
+    // the unchanged file (the second holder), at the same place.
     let daiyu =
         std::fs::read_to_string(site.path().join("registry/daiyu-sec.yaml")).expect("daiyu-sec");
     let number = daiyu
         .lines()
-        .find_map(|l| l.trim().strip_prefix("- number: "))
-        .or_else(|| {
-            daiyu
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("number: "))
-        })
+        .find_map(|l| l.trim().strip_prefix("number: "))
         .expect("a certificate number")
-        .trim_matches('"')
         .to_string();
-    let other = std::fs::read_dir(site.path().join("registry"))
-        .expect("registry")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .filter(|p| p.file_name().is_some_and(|n| n != "daiyu-sec.yaml"))
-        .find(|p| {
-            std::fs::read_to_string(p).is_ok_and(|t| t.contains("number: ") && !t.contains(&number))
-        })
-        .expect("another organisation with certificates");
-    let other_text = std::fs::read_to_string(&other).expect("other");
+    let other_file = "registry/beiming-cyber.yaml";
+    let other_text = std::fs::read_to_string(site.path().join(other_file)).expect("other");
     let other_number = other_text
         .lines()
-        .find_map(|l| l.trim().trim_start_matches("- ").strip_prefix("number: "))
+        .find_map(|l| l.trim().strip_prefix("number: "))
         .expect("its number")
         .to_string();
-    let other_file = format!(
-        "registry/{}",
-        other.file_name().expect("name").to_string_lossy()
-    );
     common::edit(
         site.path(),
-        &other_file,
+        other_file,
         &format!("number: {other_number}"),
         &format!("number: {number}"),
     );
@@ -283,7 +281,7 @@ fn files_the_cache_vouches_for_report_as_a_run_without_it_does() {
     assert!(
         found
             .iter()
-            .any(|l| l.contains(": error:") && l.contains(&number)),
+            .any(|l| l.contains("daiyu-sec.yaml:") && l.contains(&number)),
         "{without}"
     );
     assert_eq!(diagnostics(&with_cache), found);

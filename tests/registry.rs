@@ -1413,3 +1413,45 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
 }
+
+#[test]
+fn a_project_count_has_a_window_or_says_it_has_none() {
+    // The bundled rules count some projects with no time limit
+    // (`any_time`): their pages say "any date", never a window's start.
+    let site = bundled_site();
+    let rules = page(site, "en/standards/csi-grading/rules/index.html");
+    assert!(rules.contains("at any time"));
+    let rows: usize = site
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with("en/registry/") && path.ends_with("index.html"))
+        .map(|(_, bytes)| {
+            String::from_utf8_lossy(bytes)
+                .matches("project(s), any date")
+                .count()
+        })
+        .sum();
+    assert!(rows > 0, "an organisation page counts projects of any date");
+    // Both a window and `any_time`, or neither, is an error at the rule.
+    for (from, to, says) in [
+        (
+            "any_time: true",
+            "any_time: true, within: {years: 2}",
+            "has both a window and `any_time`",
+        ),
+        ("any_time: true, ", "", "needs a window"),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        common::copy_site(dir.path());
+        let file = "content/csi-grading/rules.yaml";
+        let text = std::fs::read_to_string(dir.path().join(file)).expect("rules");
+        std::fs::write(dir.path().join(file), text.replacen(from, to, 1)).expect("rules");
+        let out = dengji(dir.path(), &["--quiet", "check"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("rules.yaml:") && stderr.contains(says),
+            "{stderr}"
+        );
+    }
+}

@@ -1064,11 +1064,13 @@ impl<'a> Context<'a> {
             | Measure::LargestProject
             | Measure::FailedAcceptances
             | Measure::FeeShare => {
-                let from = c
-                    .within
-                    .and_then(|w| self.date.checked_sub(w.jiff()).ok())
-                    .unwrap_or(self.date);
-                window_from = Some(from);
+                // `any_time`: no lower bound (the earliest date there is).
+                let from = match c.within {
+                    _ if c.any_time => Date::MIN,
+                    Some(w) => self.date.checked_sub(w.jiff()).unwrap_or(self.date),
+                    None => self.date,
+                };
+                window_from = (!c.any_time).then_some(from);
                 let wanted = c.of_type.as_deref().unwrap_or(self.category);
                 let in_window: Vec<&crate::registry::Project> = e
                     .projects

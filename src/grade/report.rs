@@ -1199,14 +1199,23 @@ fn line(r: &RequirementReport, zh: bool, strings: &Strings) -> String {
                     ui(strings, key).replace("{count}", &n.to_string())
                 ));
             }
-            if let (Some(n), Some(from)) = (r.projects, &r.window_from) {
-                s.push_str(
+            match (r.projects, &r.window_from) {
+                (Some(n), Some(from)) => s.push_str(
                     &(if zh {
                         format!("，{from} 起的 {n} 个项目")
                     } else {
                         format!(", {n} project(s) since {from}")
                     }),
-                );
+                ),
+                // No window (`any_time`): every project counted.
+                (Some(n), None) => s.push_str(
+                    &(if zh {
+                        format!("，不限时间的 {n} 个项目")
+                    } else {
+                        format!(", {n} project(s), any date")
+                    }),
+                ),
+                _ => {}
             }
         }
         "duration" => {

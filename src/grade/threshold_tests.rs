@@ -433,6 +433,7 @@ impl Gen<'_> {
     fn allow(&self, c: &Comparison, allowed: &[&str]) {
         let set = [
             ("within", c.within.is_some()),
+            ("any_time", c.any_time),
             ("of_type", c.of_type.is_some()),
             ("any_type", c.any_type),
             ("completed_only", c.completed_only),
@@ -810,6 +811,7 @@ impl Gen<'_> {
             c,
             &[
                 "within",
+                "any_time",
                 "of_type",
                 "any_type",
                 "completed_only",
@@ -820,7 +822,15 @@ impl Gen<'_> {
                 "every",
             ],
         );
-        let from = c.within.map_or(DAY, |w| self.start_for(&w));
+        // `any_time` has no window: the counted projects lie thirty years
+        // back, and nothing is before the window.
+        let from = match c.within {
+            _ if c.any_time => DAY
+                .checked_sub(jiff::Span::new().years(30))
+                .expect("a date"),
+            Some(w) => self.start_for(&w),
+            None => DAY,
+        };
         let kind = if c.any_type {
             UNRELATED_TYPE
         } else {
@@ -867,11 +877,13 @@ impl Gen<'_> {
         };
         let before = previous_day(from);
         let mut decoys = vec![
-            not_counted(kind, previous_day(before), Some(before)),
             not_counted(kind, signed, Some(next_day(DAY))),
             not_counted(kind, signed, None),
         ];
-        if !c.completed_only {
+        if !c.any_time {
+            decoys.insert(0, not_counted(kind, previous_day(before), Some(before)));
+        }
+        if !c.completed_only && !c.any_time {
             decoys.push(not_counted(kind, before, Some(DAY)));
         }
         if !c.any_type {

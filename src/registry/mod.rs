@@ -54,7 +54,7 @@ impl Organisation {
 
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
-    /// Sorted by id.
+    /// In the order of their file names.
     pub organisations: Vec<Organisation>,
     /// Files the build cache vouches for, not parsed ([`unparsed`]); empty
     /// but for `build` and `check` with a cache. Sorted by file name.

@@ -78,28 +78,30 @@ impl Summary {
         })
     }
 
+    /// Whether `code` knows the code of every diagnostic (a summary with
+    /// one it does not know is not used: `--strict` goes by codes).
+    pub fn codes_known(&self, code: &dyn Fn(&str) -> Option<&'static str>) -> bool {
+        self.diagnostics
+            .iter()
+            .filter_map(|f| f.code.as_deref())
+            .all(|name| code(name).is_some())
+    }
+
     /// The diagnostics again, located in `file`; `code` names each kind of
-    /// finding as the program does (`None` if it knows no such code, which
-    /// makes the summary unusable).
+    /// finding as the program does ([`Summary::codes_known`]).
     pub fn diagnostics_at(
         &self,
         file: &Path,
         code: &dyn Fn(&str) -> Option<&'static str>,
-    ) -> Option<Vec<Diagnostic>> {
+    ) -> Diagnostics {
         self.diagnostics
             .iter()
-            .map(|f| {
-                let code = match &f.code {
-                    Some(name) => Some(code(name)?),
-                    None => None,
-                };
-                Some(Diagnostic {
-                    severity: f.severity,
-                    location: Location::new(file, f.line, f.column),
-                    message: f.message.clone(),
-                    hint: f.hint.clone(),
-                    code,
-                })
+            .map(|f| Diagnostic {
+                severity: f.severity,
+                location: Location::new(file, f.line, f.column),
+                message: f.message.clone(),
+                hint: f.hint.clone(),
+                code: f.code.as_deref().and_then(code),
             })
             .collect()
     }

@@ -865,6 +865,12 @@ impl<'a> Views<'a> {
                             .replace("{count}", &n.to_string())
                             .replace("{from}", from)
                     ),
+                    // No window (`any_time`): every project counted.
+                    (None, Some(n)) => format!(
+                        "; {}",
+                        self.t("window_projects_any_time")
+                            .replace("{count}", &n.to_string())
+                    ),
                     _ => String::new(),
                 };
                 let form = match r.count_form {

@@ -225,6 +225,9 @@ impl Views<'_> {
                             .replace("{span}", &report::span_text(span, self.zh())),
                     );
                 }
+                if c.any_time {
+                    text.push_str(&self.t("rules_any_time"));
+                }
                 self.t("rules_asks_computed").replace("{what}", &text)
             }
             Kind::Duration(d) => self.t("rules_asks_computed").replace(

@@ -435,11 +435,19 @@ impl Checker<'_> {
                 };
                 let cp = at(path, key);
                 if c.measure.counts_projects() {
-                    if c.within.is_none_or(|w| w.is_empty()) {
+                    let window = c.within.is_some_and(|w| !w.is_empty());
+                    if window == c.any_time {
                         self.error(
                             &cp,
-                            format!("measure `{}` needs a window", c.measure.name()),
-                            "add `within: {years: N}`",
+                            if c.any_time {
+                                format!(
+                                    "measure `{}` has both a window and `any_time`",
+                                    c.measure.name()
+                                )
+                            } else {
+                                format!("measure `{}` needs a window", c.measure.name())
+                            },
+                            "give either `within: {years: N}` or, when the text sets no time limit, `any_time: true`",
                         );
                     }
                     if let Some(t) = &c.of_type
@@ -452,6 +460,7 @@ impl Checker<'_> {
                         );
                     }
                 } else if c.within.is_some()
+                    || c.any_time
                     || c.of_type.is_some() && c.measure != Measure::VulnerabilityReports
                     || c.any_type
                     || c.completed_only
@@ -459,7 +468,7 @@ impl Checker<'_> {
                     self.error(
                         &cp,
                         format!("measure `{}` does not count projects", c.measure.name()),
-                        "remove `within`, `of_type`, `any_type` and `completed_only`",
+                        "remove `within`, `any_time`, `of_type`, `any_type` and `completed_only`",
                     );
                 }
                 if !c.measure.counts_projects()

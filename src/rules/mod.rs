@@ -613,6 +613,10 @@ pub struct Comparison {
     pub value: Threshold,
     #[serde(default)]
     pub within: Option<Span>,
+    /// Projects: every project up to the grading date, however long ago
+    /// (the text gives no window); instead of `within`.
+    #[serde(default)]
+    pub any_time: bool,
     #[serde(default)]
     pub of_type: Option<String>,
     #[serde(default)]

@@ -153,7 +153,7 @@ pub fn free_port() -> u16 {
 pub fn get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
         .ok()?;
     use std::io::{Read, Write};
     write!(

@@ -204,6 +204,10 @@ pub struct Definition<'a> {
     /// Figures over projects: the window, back from the grading date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub within: Option<Span>,
+    /// Figures over projects: present (`true`) when every project up to
+    /// the grading date counts, however long ago (no window).
+    #[serde(skip_serializing_if = "is_false")]
+    pub any_time: bool,
     /// Present (`true`) when every person in the role, or every project of
     /// the window, must qualify.
     #[serde(skip_serializing_if = "is_false")]
@@ -400,6 +404,7 @@ fn definition<'a>(
         threshold: None,
         thresholds: BTreeMap::new(),
         within: None,
+        any_time: false,
         every: false,
         since: None,
         span: None,
@@ -425,6 +430,7 @@ fn definition<'a>(
                 }
             }
             out.within = c.within;
+            out.any_time = c.any_time;
             out.every = c.every;
         }
         Kind::Duration(d) => {
