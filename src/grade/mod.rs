@@ -402,24 +402,6 @@ pub fn grade(registry: &Registry, schemes: &Schemes, date: Date) -> Grades {
     Grades::kept(date, organisations)
 }
 
-/// Grades every organisation of `registry` on `date` for its findings
-/// alone ([`findings`]), keeping none of the grades: each organisation's
-/// are dropped as soon as its findings are known.
-pub fn grade_for_findings(
-    registry: &Registry,
-    schemes: &Schemes,
-    date: Date,
-) -> (Grades, crate::diag::Diagnostics) {
-    use rayon::prelude::*;
-    let per_organisation: Vec<Vec<crate::diag::Diagnostic>> = registry
-        .organisations
-        .par_iter()
-        .map(|org| findings_of(org, registry, schemes, date))
-        .collect();
-    let findings = per_organisation.into_iter().flatten().collect();
-    (Grades::not_kept(date), findings)
-}
-
 /// The state on `date` of each of the file's certificates, in file order,
 /// under its own standard's lifecycle.
 fn certificate_states(
@@ -1367,8 +1349,8 @@ fn short_path(file: &std::path::Path) -> String {
 /// the evidence supports more.
 ///
 /// Grades that were not kept are graded again, one organisation at a time
-/// ([`Grades::every`]); a build takes its findings while grading instead
-/// ([`grade_for_findings`]).
+/// ([`Grades::every`]); a build takes each organisation's findings while
+/// grading it instead ([`findings_of`]).
 pub fn findings(
     registry: &Registry,
     schemes: &Schemes,
