@@ -692,6 +692,7 @@ fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> E
     // Pages go straight to a staging folder beside the output, which
     // replaces the output only once every file is written.
     let output_dir = cli.root.join(&analysis.sources.config.output_dir);
+    progress.stage("reading the published site");
     let staging = match write::Staging::new(&output_dir) {
         Ok(s) => s,
         Err(e) => {
@@ -702,7 +703,7 @@ fn build(cli: &Cli, strict: bool, base_url: Option<&str>, started: Instant) -> E
             return ExitCode::FAILURE;
         }
     };
-    progress.stage("rendering and writing");
+    progress.stage("rendering");
     let counted = Counted {
         inner: &staging,
         progress: &progress,

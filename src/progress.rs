@@ -14,13 +14,19 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// How often a plain line is printed when stderr is not a terminal.
 const LINE_EVERY: Duration = Duration::from_secs(5);
 
+/// A stage at least this long gets a closing line (its files and time)
+/// when stderr is not a terminal, so a CI log shows where a build went.
+const CLOSING_LINE_AFTER: Duration = Duration::from_secs(1);
+
 enum Mode {
     Off,
     Bar(ProgressBar),
-    /// Plain lines into the sink (stderr), one every `every` at most.
+    /// Plain lines into the sink (stderr), one every `every` at most, and
+    /// a closing line for each stage that lasted `close_after` or more.
     Lines {
         sink: Mutex<Box<dyn std::io::Write + Send>>,
         every: Duration,
+        close_after: Duration,
     },
 }
 
@@ -51,6 +57,7 @@ impl Progress {
             Mode::Lines {
                 sink: Mutex::new(Box::new(std::io::stderr())),
                 every: LINE_EVERY,
+                close_after: CLOSING_LINE_AFTER,
             }
         };
         Progress::with_mode(mode)
@@ -66,8 +73,10 @@ impl Progress {
         }
     }
 
-    /// Starts a stage, e.g. "loading, checking and grading".
+    /// Starts a stage, e.g. "loading, checking and grading", closing the
+    /// one before.
     pub fn stage(&self, name: &str) {
+        self.close_stage();
         let now = Instant::now();
         if let Ok(mut stage) = self.stage.lock() {
             *stage = (name.to_string(), now);
@@ -93,7 +102,7 @@ impl Progress {
                     bar.set_message(format!("{stage}: {n} files"));
                 }
             }
-            Mode::Lines { sink, every } => {
+            Mode::Lines { sink, every, .. } => {
                 // One thread prints; the others go on writing.
                 let Ok(mut last) = self.last_line.try_lock() else {
                     return;
@@ -122,8 +131,38 @@ impl Progress {
         }
     }
 
-    /// Clears the bar before the command prints its report.
+    /// Without a terminal, a line saying what the current stage did, if
+    /// it took long enough to matter; the stage is then over.
+    fn close_stage(&self) {
+        let Mode::Lines {
+            sink, close_after, ..
+        } = &self.mode
+        else {
+            return;
+        };
+        let Ok(mut stage) = self.stage.lock() else {
+            return;
+        };
+        let took = stage.1.elapsed();
+        if !stage.0.is_empty() && took >= *close_after {
+            let files = self.count.load(Ordering::Relaxed);
+            if let Ok(mut sink) = sink.lock() {
+                // Progress is best effort: a closed stderr is no error.
+                let _ = writeln!(
+                    sink,
+                    "{}: done, {files} files written, {:.1} s",
+                    stage.0,
+                    took.as_secs_f64()
+                );
+            }
+        }
+        stage.0.clear();
+    }
+
+    /// Clears the bar (or closes the last stage) before the command
+    /// prints its report.
     pub fn finish(&self) {
+        self.close_stage();
         if let Mode::Bar(bar) = &self.mode {
             bar.finish_and_clear();
         }
@@ -162,6 +201,11 @@ impl Output for Counted<'_> {
     fn stamp(&self, path: &str) -> Option<dengji::render::Stamp> {
         self.inner.stamp(path)
     }
+
+    fn stage(&self, name: &str) {
+        self.progress.stage(name);
+        self.inner.stage(name);
+    }
 }
 
 #[cfg(test)]
@@ -198,6 +242,7 @@ mod tests {
         let progress = Progress::with_mode(Mode::Lines {
             sink: Mutex::new(Box::new(sink.clone())),
             every: Duration::from_millis(50),
+            close_after: Duration::from_secs(3600),
         });
         progress.stage("rendering and writing");
         progress.file_written();
@@ -209,6 +254,30 @@ mod tests {
         assert_eq!(text.lines().count(), 1, "{text}");
         assert!(
             text.starts_with("rendering and writing: 2 files written, 0 s"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn without_a_terminal_a_stage_that_took_long_enough_gets_a_closing_line() {
+        let sink = Shared::default();
+        let progress = Progress::with_mode(Mode::Lines {
+            sink: Mutex::new(Box::new(sink.clone())),
+            every: Duration::from_secs(3600),
+            close_after: Duration::from_millis(50),
+        });
+        progress.stage("organisation pages");
+        progress.file_written();
+        std::thread::sleep(Duration::from_millis(60));
+        progress.file_written();
+        progress.stage("sitemap");
+        progress.file_written();
+        progress.finish();
+        let text = String::from_utf8(sink.0.lock().expect("sink").clone()).expect("utf-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 1, "only the long stage closes: {text}");
+        assert!(
+            lines[0].starts_with("organisation pages: done, 2 files written, 0."),
             "{text}"
         );
     }

@@ -14,6 +14,7 @@ pub mod directory;
 mod docs;
 mod impact;
 mod links;
+mod listings;
 pub use links::anchor_url;
 mod changes;
 pub mod markdown;
@@ -69,6 +70,12 @@ pub trait Output: Sync {
     fn stamp(&self, path: &str) -> Option<Stamp> {
         let _ = path;
         None
+    }
+
+    /// Render has begun another part of the site ("organisation pages",
+    /// "search indexes"): for progress reports; outputs ignore it.
+    fn stage(&self, name: &str) {
+        let _ = name;
     }
 }
 
@@ -164,6 +171,10 @@ impl<'a> Counted<'a> {
                 .fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
         }
         kept
+    }
+
+    fn stage(&self, name: &str) {
+        self.out.stage(name);
     }
 
     fn stamp(&self, path: &str) -> Option<Stamp> {
@@ -537,6 +548,7 @@ pub fn render_every_organisation(
         &input.generated_at,
     );
     let mut diagnostics = Diagnostics::new();
+    out.stage("organisation pages");
     let harvest = stream.organisations(registry, cache, &mut diagnostics);
     RenderedOrganisations {
         harvest,
@@ -784,6 +796,7 @@ pub fn render_with(
     let mut diags = Diagnostics::new();
     let out = Counted::new(out);
     let jobs = renderer.page_jobs(&editions, None);
+    out.stage("standards' pages");
     let mut sitemap = render_jobs(&renderer, &editions, tera, theme, jobs, &out, &mut diags);
 
     // The registry: pages streamed organisation by organisation, then the
@@ -801,10 +814,15 @@ pub fn render_with(
         }
     };
     let facets = stream.facets(&harvest);
+    out.stage("directory listings");
     let listing_keys = stream.directory(&harvest, &facets, &mut diags);
+    out.stage("search indexes");
     let search_keys = stream.search(&harvest, &facets, &mut diags);
+    out.stage("exports and feeds");
     stream.exports(&harvest, &mut diags);
+    out.stage("documentation");
     let doc_keys = stream.docs(&mut diags);
+    out.stage("sitemap");
     let single = |e: usize| !editions[e].side_by_side;
     for key in harvest
         .keys

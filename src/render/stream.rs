@@ -20,59 +20,12 @@ use crate::load::Theme;
 use crate::registry::Registry;
 
 use super::directory::{self, Entry, FacetValue};
-use super::registry::{RowView, Views};
+use super::registry::Views;
 use super::search_records;
 use super::{Counted, Edition, Renderer, SitemapEntry, Stamp, tera_error};
 
 /// URLs per sitemap file (the sitemaps.org limit).
 const SITEMAP_LIMIT: usize = 50_000;
-
-/// The CSV of every organisation.
-const ORGANISATIONS_CSV: &str = "registry/organisations.csv";
-
-/// Certificate numbers per page of the number list (`verify/numbers/`).
-const NUMBERS_PER_PAGE: usize = 500;
-
-/// A standard on the verification form's page.
-#[derive(Serialize)]
-struct StandardView {
-    slug: String,
-    title: String,
-    url: String,
-    lifecycle_readings: Vec<super::registry::ReadingView>,
-}
-
-/// A page of the certificate number list.
-#[derive(Serialize)]
-struct NumbersView {
-    /// Certificates in the registry.
-    count: usize,
-    /// The numbers this page lists (empty on the index of a long list).
-    rows: Vec<NumberRow>,
-    /// On the index of a list longer than a page: the numbers each page
-    /// runs from and to.
-    ranges: Vec<NumberRange>,
-    /// The page's number, on a page of a long list.
-    page: Option<usize>,
-    index_url: String,
-}
-
-#[derive(Serialize)]
-struct NumberRow {
-    number: String,
-    /// The certificate's verification page.
-    url: String,
-    holder: String,
-    status: &'static str,
-    status_label: String,
-}
-
-#[derive(Serialize)]
-struct NumberRange {
-    first: String,
-    last: String,
-    url: String,
-}
 
 pub(super) struct Stream<'a> {
     pub renderer: &'a Renderer<'a>,
@@ -216,98 +169,12 @@ struct Answer<'a> {
 }
 
 /// Turns an export's encoding failure into a diagnostic at `path`.
-fn encoding_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
+pub(super) fn encoding_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(Location::file(path), format!("cannot encode `{path}`: {e}"))
 }
 
-/// A listing page of the directory, in one language.
-#[derive(Serialize)]
-struct ListingView {
-    /// The facet value listed, if any ("北京市"; "三级 · <standard>" for a
-    /// level or category, whose names repeat across standards), its token
-    /// (`region=beijing`, which the filters start from; empty for the
-    /// whole registry), its kind ("地区")
-    /// and the kind's index page.
-    facet: Option<String>,
-    facet_token: String,
-    facet_kind: Option<String>,
-    kind_url: Option<String>,
-    /// The page's heading for a facet: for a level it names the standard
-    /// and says the level is the computed one.
-    heading: Option<String>,
-    /// On a level's listing: which way the standard's levels run, and that
-    /// rows show registered levels.
-    level_scale: Option<String>,
-    level_intro: Option<String>,
-    /// Whether rows show only the certificates of the facet
-    /// ([`directory::Scope`]).
-    scoped: bool,
-    count: usize,
-    rows: Vec<RowView>,
-    page: usize,
-    pages: usize,
-    pager: Vec<PagerLink>,
-    prev_url: Option<String>,
-    next_url: Option<String>,
-    /// The first row's position (1-based), for "51–100 of 1,234".
-    first: usize,
-    last: usize,
-    all_url: String,
-    /// The facet kinds' index pages.
-    kinds: Vec<KindLink>,
-    index_url: String,
-    as_of: String,
-}
-
-#[derive(Serialize)]
-struct PagerLink {
-    /// `None` for a gap ("…").
-    number: Option<usize>,
-    url: String,
-    current: bool,
-}
-
-/// A facet kind's index page, as a link.
-#[derive(Serialize)]
-struct KindLink {
-    kind: &'static str,
-    label: String,
-    url: String,
-    current: bool,
-}
-
-/// The index page of one facet kind (`facets.html`).
-#[derive(Serialize)]
-struct FacetIndexView {
-    kind: &'static str,
-    label: String,
-    level_intro: Option<String>,
-    /// The values, under their standard for categories and levels.
-    groups: Vec<FacetGroup>,
-    kinds: Vec<KindLink>,
-    all_url: String,
-    as_of: String,
-}
-
-#[derive(Serialize)]
-struct FacetGroup {
-    /// The standard of the group's categories or levels.
-    title: Option<String>,
-    /// Which way that standard's levels run, for levels.
-    level_scale: Option<String>,
-    options: Vec<FacetOption>,
-}
-
-#[derive(Serialize)]
-struct FacetOption {
-    token: String,
-    label: String,
-    count: usize,
-    url: String,
-}
-
 impl Stream<'_> {
-    fn single_editions(&self) -> Vec<usize> {
+    pub(super) fn single_editions(&self) -> Vec<usize> {
         (0..self.editions.len())
             .filter(|&e| !self.editions[e].side_by_side)
             .collect()
@@ -324,7 +191,7 @@ impl Stream<'_> {
             .or_else(|| self.single_editions().first().copied())
     }
 
-    fn common(&self, e: usize) -> Context {
+    pub(super) fn common(&self, e: usize) -> Context {
         let edition = &self.editions[e];
         let mut ctx = Context::new();
         ctx.insert("site", &self.renderer.site_view(edition));
@@ -332,7 +199,7 @@ impl Stream<'_> {
         ctx
     }
 
-    fn views(&self, e: usize) -> Views<'_> {
+    pub(super) fn views(&self, e: usize) -> Views<'_> {
         let edition = &self.editions[e];
         Views {
             input: self.renderer.registry,
@@ -351,7 +218,7 @@ impl Stream<'_> {
     }
 
     /// Renders `template` as page `key` of edition `e` and writes it.
-    fn emit(
+    pub(super) fn emit(
         &self,
         common: &Context,
         e: usize,
@@ -625,7 +492,7 @@ impl Stream<'_> {
                 // The directory writes one organisations CSV, the whole
                 // registry's (`directory`), not one per facet value.
                 &api::Endpoints {
-                    organisations_csv: &[ORGANISATIONS_CSV],
+                    organisations_csv: &[super::listings::ORGANISATIONS_CSV],
                     ..api::ENDPOINTS
                 },
             )
@@ -846,402 +713,6 @@ impl Stream<'_> {
             Err(e) => diags.push(encoding_error("static/highlight.css", e)),
         }
         keys
-    }
-
-    /// Writes the directory listings and the verification form; returns
-    /// the page keys written.
-    /// Every facet value of the harvested entries, labelled in both
-    /// languages.
-    pub fn facets(&self, harvest: &Harvest) -> Vec<FacetValue> {
-        let strings_of = |lang: &str| {
-            self.editions
-                .iter()
-                .find(|e| e.lang == lang)
-                .map(|e| e.strings)
-        };
-        let label = |lang: &str, key: &str| {
-            strings_of(lang)
-                .and_then(|s| s.get(key))
-                .cloned()
-                .unwrap_or_else(|| key.to_string())
-        };
-        let status_label = |status: &str| {
-            let key = format!("status_{}", status.replace('-', "_"));
-            (label("zh", &key), label("en", &key))
-        };
-        directory::facets(
-            &harvest.entries,
-            self.renderer.registry.schemes,
-            &status_label,
-        )
-    }
-
-    pub fn directory(
-        &self,
-        harvest: &Harvest,
-        facets: &[FacetValue],
-        diags: &mut Diagnostics,
-    ) -> Vec<String> {
-        let entries = &harvest.entries[..];
-        let input = self.renderer.registry;
-        let everyone: Vec<usize> = (0..entries.len()).collect();
-        // The index, then one listing per facet value.
-        let listings: Vec<(Option<&FacetValue>, &[usize])> = std::iter::once((None, &everyone[..]))
-            .chain(facets.iter().map(|f| (Some(f), &f.members[..])))
-            .collect();
-        // The whole registry as CSV (with the certificates' CSV of
-        // `exports`); a facet's rows are a filter of it.
-        let path = ORGANISATIONS_CSV;
-        let csv = export::csv::organisations(entries.iter().map(|e| &e.row))
-            .map_err(|e| encoding_error(path, e))
-            .and_then(|bytes| self.out.put(path, &bytes));
-        if let Err(d) = csv {
-            diags.push(d);
-        }
-        let mut tasks = Vec::new();
-        for (l, (_, members)) in listings.iter().enumerate() {
-            for page in 1..=directory::page_count(members.len()) {
-                tasks.push((l, page));
-            }
-        }
-        let editions: Vec<(usize, Context, Views)> = self
-            .single_editions()
-            .into_iter()
-            .map(|e| (e, self.common(e), self.views(e)))
-            .collect();
-        let results: Vec<Result<String, Diagnostic>> = tasks
-            .par_iter()
-            .flat_map_iter(|&(l, page)| {
-                let (facet, order) = listings[l];
-                let root = match facet {
-                    Some(f) => format!("registry/{}", f.path),
-                    None => "registry/".to_string(),
-                };
-                let key = directory::page_path(&root, page);
-                editions
-                    .iter()
-                    .map(|(e, common, views)| {
-                        let view = self.listing(views, facets, facet, &root, order, page, entries);
-                        let mut ctx = Context::new();
-                        ctx.insert("listing", &view);
-                        self.emit(common, *e, "directory.html", &key, ctx)?;
-                        Ok(key.clone())
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        let mut keys = Vec::new();
-        for r in results {
-            match r {
-                Ok(key) => {
-                    if keys.last() != Some(&key) {
-                        keys.push(key)
-                    }
-                }
-                Err(d) => diags.push(d),
-            }
-        }
-        keys.extend(self.facet_indexes(facets, &editions, diags));
-        for (e, common, views) in &editions {
-            let mut ctx = Context::new();
-            ctx.insert("as_of", &input.grades.as_of.to_string());
-            ctx.insert(
-                "certificate_count",
-                &entries
-                    .iter()
-                    .map(|e| e.row.certificates.len())
-                    .sum::<usize>(),
-            );
-            ctx.insert("standards", &self.standards(*e, views));
-            ctx.insert("numbers_url", &format!("{}verify/numbers/", views.root));
-            ctx.insert("verify_root", &format!("{}verify/", views.verify_root));
-            ctx.insert("verify_fragment", &views.verify_fragment());
-            if let Err(d) = self.emit(common, *e, "verify.html", "verify/", ctx) {
-                diags.push(d);
-            }
-        }
-        keys.push("verify/".into());
-        keys.extend(self.certificate_numbers(entries, &editions, diags));
-        keys
-    }
-
-    /// The certificate numbers in order, each linking to its verification
-    /// page: the way to verify a number without JavaScript on a static
-    /// host (the form's lookup needs a script to build the address).
-    /// `verify/numbers/` lists them, or, when they fill more than one
-    /// page, the range of numbers on each page `verify/numbers/<n>/`.
-    fn certificate_numbers(
-        &self,
-        entries: &[Entry],
-        editions: &[(usize, Context, Views)],
-        diags: &mut Diagnostics,
-    ) -> Vec<String> {
-        let mut certificates: Vec<(String, &Entry, &export::CertificateRow)> = entries
-            .iter()
-            .flat_map(|e| e.row.certificates.iter().map(move |c| (e, c)))
-            .map(|(e, c)| (crate::registry::number_slug(&c.number), e, c))
-            .collect();
-        certificates.sort_by(|a, b| (&a.0, &a.2.number).cmp(&(&b.0, &b.2.number)));
-        let chunks: Vec<_> = certificates.chunks(NUMBERS_PER_PAGE).collect();
-        let path = |page: usize| {
-            if page == 1 && chunks.len() == 1 {
-                "verify/numbers/".to_string()
-            } else {
-                format!("verify/numbers/{page}/")
-            }
-        };
-        let mut keys = vec!["verify/numbers/".to_string()];
-        if chunks.len() > 1 {
-            keys.extend((1..=chunks.len()).map(path));
-        }
-        for (e, common, views) in editions {
-            let lang = views.lang;
-            let t = |key: &str| views.strings.get(key).cloned().unwrap_or_default();
-            let rows = |chunk: &[(String, &Entry, &export::CertificateRow)]| -> Vec<NumberRow> {
-                chunk
-                    .iter()
-                    .map(|(slug, entry, c)| NumberRow {
-                        number: c.number.clone(),
-                        url: views.verify_url(slug),
-                        holder: if lang == "zh" {
-                            entry.row.name_zh.clone()
-                        } else {
-                            entry.row.name_en.clone()
-                        },
-                        status: directory::status_name(c),
-                        status_label: t(&format!(
-                            "status_{}",
-                            directory::status_name(c).replace('-', "_")
-                        )),
-                    })
-                    .collect()
-            };
-            let ranges: Vec<NumberRange> = if chunks.len() > 1 {
-                chunks
-                    .iter()
-                    .enumerate()
-                    .map(|(i, chunk)| NumberRange {
-                        first: chunk
-                            .first()
-                            .map(|c| c.2.number.clone())
-                            .unwrap_or_default(),
-                        last: chunk.last().map(|c| c.2.number.clone()).unwrap_or_default(),
-                        url: format!("{}{}", views.root, path(i + 1)),
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let mut pages: Vec<(String, NumbersView)> = vec![(
-                "verify/numbers/".to_string(),
-                NumbersView {
-                    count: certificates.len(),
-                    rows: if chunks.len() > 1 {
-                        Vec::new()
-                    } else {
-                        chunks.first().map(|c| rows(c)).unwrap_or_default()
-                    },
-                    ranges,
-                    page: None,
-                    index_url: format!("{}verify/numbers/", views.root),
-                },
-            )];
-            if chunks.len() > 1 {
-                for (i, chunk) in chunks.iter().enumerate() {
-                    pages.push((
-                        path(i + 1),
-                        NumbersView {
-                            count: certificates.len(),
-                            rows: rows(chunk),
-                            ranges: Vec::new(),
-                            page: Some(i + 1),
-                            index_url: format!("{}verify/numbers/", views.root),
-                        },
-                    ));
-                }
-            }
-            for (key, view) in pages {
-                let mut ctx = Context::new();
-                ctx.insert("numbers", &view);
-                if let Err(d) = self.emit(common, *e, "verify_numbers.html", &key, ctx) {
-                    diags.push(d);
-                }
-            }
-        }
-        keys
-    }
-
-    /// The standards the registry covers, as links in edition `e`, with
-    /// how each one's certificate lifecycle text is read (the readings
-    /// every verification page of its certificates links to).
-    fn standards(&self, e: usize, views: &Views) -> Vec<StandardView> {
-        let lang = self.editions[e].lang;
-        let hosted = self.renderer.hosted(lang);
-        self.renderer
-            .registry
-            .schemes
-            .schemes
-            .iter()
-            .map(|s| StandardView {
-                slug: s.slug.clone(),
-                title: s.title_in(lang),
-                url: hosted.get(&s.slug).cloned().unwrap_or_default(),
-                lifecycle_readings: s
-                    .rules
-                    .certificates
-                    .as_ref()
-                    .map(|l| l.readings.iter().map(|x| views.reading(x)).collect())
-                    .unwrap_or_default(),
-            })
-            .collect()
-    }
-
-    /// The facet kinds, each as a link to its index page, in edition `e`
-    /// (`current`: the kind of the page shown).
-    fn kind_links(
-        &self,
-        views: &Views,
-        facets: &[FacetValue],
-        current: Option<&str>,
-    ) -> Vec<KindLink> {
-        directory::KINDS
-            .iter()
-            .filter(|&&kind| facets.iter().any(|f| f.kind == kind))
-            .map(|&kind| KindLink {
-                kind,
-                label: views.t(&format!("facet_{kind}")),
-                url: format!("{}{}", views.root, directory::kind_path(kind)),
-                current: current == Some(kind),
-            })
-            .collect()
-    }
-
-    /// One index page per facet kind (`registry/region/`, …) in each
-    /// edition: every value with its count, linking to its listing,
-    /// grouped by standard for categories and levels. These pages are the
-    /// directory's facet navigation without JavaScript; listings link to
-    /// them instead of repeating every value on every page.
-    fn facet_indexes(
-        &self,
-        facets: &[FacetValue],
-        editions: &[(usize, Context, Views)],
-        diags: &mut Diagnostics,
-    ) -> Vec<String> {
-        let mut keys = Vec::new();
-        for kind in directory::KINDS {
-            if !facets.iter().any(|f| f.kind == kind) {
-                continue;
-            }
-            let key = directory::kind_path(kind);
-            for (e, common, views) in editions {
-                let lang = views.lang;
-                let mut groups: Vec<FacetGroup> = Vec::new();
-                for f in facets.iter().filter(|f| f.kind == kind) {
-                    let title = f.group(lang).map(String::from);
-                    let option = FacetOption {
-                        token: f.token.clone(),
-                        label: f.label(lang).to_string(),
-                        count: f.members.len(),
-                        url: format!("{}registry/{}", views.root, f.path),
-                    };
-                    match groups.last_mut() {
-                        Some(g) if g.title == title => g.options.push(option),
-                        _ => groups.push(FacetGroup {
-                            title,
-                            level_scale: (kind == "level")
-                                .then(|| f.standard().and_then(|s| views.level_scale(s)))
-                                .flatten(),
-                            options: vec![option],
-                        }),
-                    }
-                }
-                let view = FacetIndexView {
-                    kind,
-                    label: views.t(&format!("facet_{kind}")),
-                    level_intro: (kind == "level").then(|| views.t("directory_level_intro")),
-                    groups,
-                    kinds: self.kind_links(views, facets, Some(kind)),
-                    all_url: format!("{}registry/", views.root),
-                    as_of: self.renderer.registry.grades.as_of.to_string(),
-                };
-                let mut ctx = Context::new();
-                ctx.insert("facets", &view);
-                if let Err(d) = self.emit(common, *e, "facets.html", &key, ctx) {
-                    diags.push(d);
-                }
-            }
-            keys.push(key);
-        }
-        keys
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn listing(
-        &self,
-        views: &Views,
-        facets: &[FacetValue],
-        facet: Option<&FacetValue>,
-        root: &str,
-        order: &[usize],
-        page: usize,
-        entries: &[Entry],
-    ) -> ListingView {
-        let lang = views.lang;
-        let t = |key: &str| views.t(key);
-        let url = |path: &str| format!("{}{path}", views.root);
-        let pages = directory::page_count(order.len());
-        let start = (page - 1) * directory::PAGE_SIZE;
-        let shown = order.iter().skip(start).take(directory::PAGE_SIZE);
-        let scope = directory::Scope::of(facet);
-        let rows: Vec<RowView> = shown.map(|&i| views.row(&entries[i], &scope)).collect();
-        let first = if rows.is_empty() { 0 } else { start + 1 };
-        let last = start + rows.len();
-        let as_of = self.renderer.registry.grades.as_of.to_string();
-        let heading = facet.map(|f| match (f.kind, f.group(lang)) {
-            ("level", Some(standard)) => t("directory_level_title")
-                .replace("{standard}", standard)
-                .replace("{level}", f.label(lang)),
-            (_, Some(standard)) => t("directory_grouped_title")
-                .replace("{standard}", standard)
-                .replace("{value}", f.label(lang)),
-            (_, None) => f.label(lang).to_string(),
-        });
-        let level_standard = facet
-            .filter(|f| f.kind == "level")
-            .and_then(|f| f.standard());
-        ListingView {
-            facet: facet.map(|f| match f.group(lang) {
-                Some(standard) => format!("{} · {standard}", f.label(lang)),
-                None => f.label(lang).to_string(),
-            }),
-            facet_token: facet.map(|f| f.token.clone()).unwrap_or_default(),
-            facet_kind: facet.map(|f| t(&format!("facet_{}", f.kind))),
-            kind_url: facet.map(|f| url(&directory::kind_path(f.kind))),
-            heading,
-            level_scale: level_standard.and_then(|s| views.level_scale(s)),
-            level_intro: level_standard.map(|_| t("directory_level_intro")),
-            scoped: scope != directory::Scope::default(),
-            count: order.len(),
-            rows,
-            page,
-            pages,
-            pager: directory::pager_numbers(page, pages)
-                .into_iter()
-                .map(|n| PagerLink {
-                    number: n,
-                    url: n.map_or(String::new(), |n| url(&directory::page_path(root, n))),
-                    current: n == Some(page),
-                })
-                .collect(),
-            prev_url: (page > 1).then(|| url(&directory::page_path(root, page - 1))),
-            next_url: (page < pages).then(|| url(&directory::page_path(root, page + 1))),
-            first,
-            last,
-            all_url: url("registry/"),
-            kinds: self.kind_links(views, facets, None),
-            index_url: format!("{}search/organisations/", self.renderer.base),
-            as_of,
-        }
     }
 
     /// `sitemap.xml`: one file, or an index of files of at most
