@@ -9,7 +9,9 @@
 //!
 //! One file, `<cache folder>/organisations`: a header line naming the
 //! format and the site's hash, then two lines per organisation (its
-//! summary and its rendering), each a key and what was recorded as JSON.
+//! summary and its rendering) and one per directory page made from many
+//! organisations (a listing page; its key holds theirs), each a key and
+//! what was recorded as JSON.
 //! A build writes the next file beside it as it goes and puts it in place
 //! only once the site is published, so a failed build leaves the previous
 //! cache. The cache only ever saves
@@ -115,6 +117,22 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A key being made ([`Cache::derived_key`]).
+pub struct Derived(Sha256);
+
+impl Derived {
+    /// Adds a part (its length first, so parts cannot run together).
+    pub fn part(&mut self, bytes: &[u8]) -> &mut Derived {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    pub fn key(self) -> Key {
+        self.0.finalize().into()
+    }
+}
+
 /// An open cache: the previous build's records, taken one by one, and the
 /// next cache file being written.
 pub struct Cache {
@@ -176,6 +194,18 @@ impl Cache {
         self.hash(&["summary", name, text])
     }
 
+    /// The key of something made from many organisations (a listing
+    /// page), to which the caller adds as parts everything it is made
+    /// from that the site's hash does not cover (their keys among them).
+    pub fn derived_key(&self, kind: &str) -> Derived {
+        let mut derived = Derived(Sha256::new());
+        derived
+            .part(self.site.as_bytes())
+            .part(b"derived")
+            .part(kind.as_bytes());
+        derived
+    }
+
     fn hash(&self, parts: &[&str]) -> Key {
         let mut hash = Sha256::new();
         for part in std::iter::once(self.site.as_str()).chain(parts.iter().copied()) {
@@ -208,16 +238,17 @@ impl Cache {
         self.write(key, record.0);
     }
 
-    /// Records a summary (not counted in [`Cache::usage`], which counts
-    /// organisations by their rendering).
-    pub fn record_summary<T: Serialize>(&self, key: &Key, value: &T) {
+    /// Records `value` under `key` without counting it in
+    /// [`Cache::usage`], which counts organisations by their rendering:
+    /// for summaries and the directory's pages.
+    pub fn record_uncounted<T: Serialize>(&self, key: &Key, value: &T) {
         if let Ok(json) = serde_json::to_string(value) {
             self.write(key, json);
         }
     }
 
-    /// Records again a summary taken from this build (not counted).
-    pub fn keep_summary(&self, key: &Key, record: Record) {
+    /// Records again a record taken from this build, without counting it.
+    pub fn keep_uncounted(&self, key: &Key, record: Record) {
         self.write(key, record.0);
     }
 

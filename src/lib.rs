@@ -245,7 +245,7 @@ fn check_one_by_one(
                 && let Some(summary) = registry::Summary::of(org, &own)
             {
                 let name = org.file.file_name().unwrap_or_default().to_string_lossy();
-                cache.record_summary(&cache.summary_key(&name, &org.text), &summary);
+                cache.record_uncounted(&cache.summary_key(&name, &org.text), &summary);
             }
             own
         })
@@ -279,7 +279,7 @@ fn vouch(
     if has_editions || !summary.codes_known(&organisation_code) {
         return None;
     }
-    cache.keep_summary(&key, record);
+    cache.keep_uncounted(&key, record);
     Some(summary)
 }
 
@@ -481,6 +481,7 @@ pub fn render_analysis(
         options,
         out,
         render::Organisations::Rendered(organisations),
+        cache,
     )
     .map_err(|d| d.relative_to(root))
 }

@@ -606,6 +606,7 @@ impl Snapshot {
                 base.options.clone(),
                 &memory,
                 render::Organisations::Harvested(&self.harvest),
+                None,
             )
             .map(|_| memory.into_site())
             .map_err(|d| d.relative_to(&base.root))

@@ -5,12 +5,13 @@
 //! [`Staging`] area), so a large site never has to sit in memory whole. A
 //! page whose bytes equal the file already published is not written at all.
 //! Only when every page is rendered does [`Staging::commit`] publish: it
-//! records the new site's file list (the plan) in the staging folder,
-//! deletes published files the plan no longer has, and moves the changed
-//! files into place. A build that fails before the commit leaves the
-//! previous output untouched; one killed during the commit is finished by
-//! the next build from the plan it left. The first build (or an output
-//! holding anything but folders and regular files) swaps the whole folder in.
+//! records its plan in the staging folder (the published files the new
+//! site no longer has, and the changed files), deletes those files, and
+//! moves the changed files into place. A build that fails before the
+//! commit leaves the previous output untouched; one killed during the
+//! commit is finished by the next build from the plan it left. The first
+//! build (or an output holding anything but folders and regular files)
+//! swaps the whole folder in.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
@@ -20,9 +21,14 @@ use std::sync::Mutex;
 
 use crate::render::{Output, Site, Stamp};
 
-/// The new site's file list, written into the staging folder before the
-/// commit moves anything (no rendered path starts with a dot).
+/// The commit's plan, written into the staging folder before the commit
+/// moves anything (no rendered path starts with a dot): its first line
+/// [`PLAN_FORMAT`], then a line per published file to remove
+/// (`remove <path>`) and per file to move into place (`move <path>`).
 const PLAN: &str = ".dengji-plan";
+const PLAN_FORMAT: &str = "dengji-plan 2";
+const REMOVE: &str = "remove";
+const MOVE: &str = "move";
 
 fn sibling(output: &Path, suffix: &str) -> PathBuf {
     let name = output
@@ -92,22 +98,31 @@ impl Staging {
                 ..Written::default()
             });
         };
-        let mut plan: Vec<&str> = changed
-            .iter()
+        // Published files the new site does not have.
+        let mut removed: Vec<&str> = previous
+            .keys()
+            .filter(|p| !changed.contains(*p) && !unchanged.contains(*p))
             .map(String::as_str)
-            .chain(unchanged.iter().map(String::as_str))
             .collect();
-        plan.sort_unstable();
-        let mut text = plan.join("\n");
-        text.push('\n');
+        removed.sort_unstable();
+        let written: Vec<&str> = changed.iter().map(String::as_str).collect();
+        let mut text = format!("{PLAN_FORMAT}\n");
+        for (verb, paths) in [(REMOVE, &removed), (MOVE, &written)] {
+            for path in paths.iter() {
+                text.push_str(verb);
+                text.push(' ');
+                text.push_str(path);
+                text.push('\n');
+            }
+        }
         write_synced(&self.dir.join(PLAN), text.as_bytes())?;
         // From here the plan finishes the commit if the build is killed.
         self.committed = true;
-        let removed = finish_commit(&self.dir, &self.output, &plan, Some(&previous))?;
+        finish_commit(&self.dir, &self.output, &removed, &written)?;
         Ok(Written {
             changed: changed.len(),
             unchanged: unchanged.len(),
-            removed,
+            removed: removed.len(),
         })
     }
 
@@ -184,33 +199,17 @@ fn published_files(output: &Path) -> Option<HashMap<String, Stamp>> {
     Some(files)
 }
 
-/// Deletes the published files `plan` does not list and the folders left
-/// empty, then moves every file still in `staging` into place and removes
-/// `staging`. `previous` lists the published files (read again when the
-/// commit is being finished for a build that died). Returns how many
-/// files were deleted.
+/// Deletes the published files `removed` and the folders left empty,
+/// then moves each of `written` still in `staging` into place and removes
+/// `staging`.
 fn finish_commit(
     staging: &Path,
     output: &Path,
-    plan: &[&str],
-    previous: Option<&HashMap<String, Stamp>>,
-) -> io::Result<usize> {
-    let listed;
-    let previous = match previous {
-        Some(p) => p,
-        None => {
-            listed = published_files(output).unwrap_or_default();
-            &listed
-        }
-    };
-    let keep: HashSet<&str> = plan.iter().copied().collect();
-    let mut stale: Vec<&String> = previous
-        .keys()
-        .filter(|p| !keep.contains(p.as_str()))
-        .collect();
-    stale.sort();
+    removed: &[&str],
+    written: &[&str],
+) -> io::Result<()> {
     let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
-    for path in &stale {
+    for path in removed {
         let target = output.join(path);
         remove_any(&target)?;
         let mut parent = target.parent();
@@ -225,10 +224,10 @@ fn finish_commit(
             fs::remove_dir(folder)?;
         }
     }
-    for path in plan {
+    for path in written {
         let from = staging.join(path);
         if fs::symlink_metadata(&from).is_err() {
-            continue; // unchanged, or moved before a crash
+            continue; // moved before a crash
         }
         let to = output.join(path);
         if let Some(parent) = to.parent() {
@@ -239,8 +238,40 @@ fn finish_commit(
         }
         fs::rename(&from, &to)?;
     }
-    fs::remove_dir_all(staging)?;
-    Ok(stale.len())
+    fs::remove_dir_all(staging)
+}
+
+/// Finishes the commit a dead build's plan describes: its files to remove
+/// and to move into place. A plan of the first format (left by an earlier
+/// dengji) lists every file of the new site instead; the published files
+/// it does not list are removed.
+fn finish_planned_commit(staging: &Path, output: &Path, plan: &str) -> io::Result<()> {
+    let mut lines = plan.lines().filter(|l| !l.is_empty());
+    if plan.lines().next() == Some(PLAN_FORMAT) {
+        lines.next();
+        let (mut removed, mut written) = (Vec::new(), Vec::new());
+        for line in lines {
+            match line.split_once(' ') {
+                Some((REMOVE, path)) => removed.push(path),
+                Some((MOVE, path)) => written.push(path),
+                // A plan is written whole before anything moves; an
+                // unreadable line is left alone (the next build mends it).
+                _ => {}
+            }
+        }
+        return finish_commit(staging, output, &removed, &written);
+    }
+    let listed: HashSet<&str> = lines.collect();
+    let published = published_files(output).unwrap_or_default();
+    let mut removed: Vec<&str> = published
+        .keys()
+        .map(String::as_str)
+        .filter(|p| !listed.contains(p))
+        .collect();
+    removed.sort_unstable();
+    let mut written: Vec<&str> = listed.into_iter().collect();
+    written.sort_unstable();
+    finish_commit(staging, output, &removed, &written)
 }
 
 /// A build killed midway leaves `<output>.new-<pid>` (its unfinished
@@ -289,8 +320,7 @@ fn recover_from_dead_builds(output: &Path) -> io::Result<()> {
         } else if let Ok(plan) = fs::read_to_string(path.join(PLAN))
             && fs::symlink_metadata(output).is_ok_and(|m| m.is_dir())
         {
-            let plan: Vec<&str> = plan.lines().filter(|l| !l.is_empty()).collect();
-            finish_commit(&path, output, &plan, None)?;
+            finish_planned_commit(&path, output, &plan)?;
         } else {
             fs::remove_dir_all(&path)?;
         }
@@ -518,15 +548,15 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_commit_cut_short_is_finished_by_the_next_build() {
+    /// A build that wrote `plan` (a.html and c.html to move, gone.html to
+    /// remove), moved b.html and died: the next build finishes its commit.
+    fn finishes_a_commit_cut_short(plan: &str) {
         let tmp = tempfile::tempdir().expect("tempdir");
         let out = tmp.path().join("public");
         write_site(&site(&[("a.html", "old a"), ("b.html", "old b")]), &out).expect("first");
-        // A build that wrote its plan and moved b.html, then died.
         let dead = tmp.path().join(format!("public.new-{DEAD_PID}"));
         fs::create_dir_all(&dead).expect("mkdir");
-        fs::write(dead.join(PLAN), "a.html\nb.html\nc.html\n").expect("plan");
+        fs::write(dead.join(PLAN), plan).expect("plan");
         fs::write(dead.join("a.html"), "new a").expect("a");
         fs::write(dead.join("c.html"), "new c").expect("c");
         fs::write(out.join("b.html"), "new b").expect("b");
@@ -544,6 +574,19 @@ mod tests {
         }
         assert!(!out.join("gone.html").exists());
         assert_eq!(leftovers(tmp.path()), ["public"]);
+    }
+
+    #[test]
+    fn a_commit_cut_short_is_finished_by_the_next_build() {
+        finishes_a_commit_cut_short(&format!(
+            "{PLAN_FORMAT}\nremove gone.html\nmove a.html\nmove b.html\nmove c.html\n"
+        ));
+    }
+
+    #[test]
+    fn a_commit_cut_short_by_an_earlier_dengji_is_finished_from_its_file_list() {
+        // The first plan format: every file of the new site.
+        finishes_a_commit_cut_short("a.html\nb.html\nc.html\n");
     }
 
     #[test]

@@ -286,3 +286,66 @@ fn files_the_cache_vouches_for_report_as_a_run_without_it_does() {
     );
     assert_eq!(diagnostics(&with_cache), found);
 }
+
+/// Replaces a published file's bytes by as many `x`s, keeping its size
+/// and modification time: its stamp, which is all a build checks of a
+/// file it keeps. Returns the original bytes.
+fn blank_keeping_stamp(path: &Path) -> Vec<u8> {
+    let original = std::fs::read(path).expect("published file");
+    let modified = std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .expect("modification time");
+    std::fs::write(path, vec![b'x'; original.len()]).expect("overwrite");
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(modified))
+        .expect("set modification time");
+    original
+}
+
+#[test]
+fn a_rebuild_renders_only_the_listings_that_show_a_changed_organisation() {
+    let site = tempfile::tempdir().expect("tempdir");
+    common::copy_site(site.path());
+    build(site.path(), &[]);
+    let public = site.path().join("public");
+    // Daiyu is registered in Shandong; Beijing's listing does not show it.
+    let showing = public.join("registry/region/shandong/index.html");
+    let other = public.join("registry/region/beijing/index.html");
+    let numbers = public.join("verify/numbers/index.html");
+    for (page, shows) in [(&showing, true), (&other, false), (&numbers, true)] {
+        let html = std::fs::read_to_string(page).expect("listing");
+        assert_eq!(
+            html.contains("Daiyu") || html.contains("岱屿"),
+            shows,
+            "{page:?}"
+        );
+    }
+    let others_original = blank_keeping_stamp(&other);
+    blank_keeping_stamp(&showing);
+    blank_keeping_stamp(&numbers);
+
+    common::edit(site.path(), "registry/daiyu-sec.yaml", RENAMED.0, RENAMED.1);
+    build(site.path(), &[]);
+    // The listings that show the renamed organisation, and the number list
+    // naming it, are made again; one that does not is left as published
+    // (here, the blanked bytes its unchanged stamp vouches for).
+    let en = |page: &Path| {
+        let rel = page.strip_prefix(&public).expect("inside");
+        std::fs::read_to_string(public.join("en").join(rel)).expect("English page")
+    };
+    assert!(en(&showing).contains("Daiyu Renamed Example"));
+    assert!(en(&numbers).contains("Daiyu Renamed Example"));
+    for page in [&showing, &numbers] {
+        assert!(
+            !std::fs::read(page).expect("page").starts_with(b"xxx"),
+            "{page:?}"
+        );
+    }
+    assert!(std::fs::read(&other).expect("page").starts_with(b"xxx"));
+
+    // A build without the cache trusts no stamp and mends it.
+    build(site.path(), &["--no-cache"]);
+    assert!(std::fs::read(&other).expect("page") == others_original);
+}

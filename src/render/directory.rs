@@ -306,6 +306,12 @@ pub fn page_count(count: usize) -> usize {
     count.div_ceil(PAGE_SIZE).max(1)
 }
 
+/// The members of a listing (in its order) that its page `page` shows.
+pub fn page_of(order: &[usize], page: usize) -> &[usize] {
+    let start = (page.max(1) - 1).saturating_mul(PAGE_SIZE).min(order.len());
+    &order[start..(start + PAGE_SIZE).min(order.len())]
+}
+
 /// Page numbers to offer in a pager: the first, the last, and two either
 /// side of the current one; `None` marks a gap.
 pub fn pager_numbers(current: usize, total: usize) -> Vec<Option<usize>> {

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use crate::cache::Cache;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::export;
 
@@ -181,6 +182,7 @@ impl Stream<'_> {
         &self,
         harvest: &Harvest,
         facets: &[FacetValue],
+        cache: Option<&Cache>,
         diags: &mut Diagnostics,
     ) -> Vec<String> {
         let entries = &harvest.entries[..];
@@ -210,37 +212,62 @@ impl Stream<'_> {
             .into_iter()
             .map(|e| (e, self.common(e), self.views(e)))
             .collect();
-        let results: Vec<Result<String, Diagnostic>> = tasks
+        // Which facet kinds have an index page: every listing links to them.
+        let kinds: Vec<&str> = directory::KINDS
+            .iter()
+            .copied()
+            .filter(|&kind| facets.iter().any(|f| f.kind == kind))
+            .collect();
+        let results: Vec<(String, Vec<Diagnostic>)> = tasks
             .par_iter()
-            .flat_map_iter(|&(l, page)| {
+            .map(|&(l, page)| {
                 let (facet, order) = listings[l];
                 let root = match facet {
                     Some(f) => format!("registry/{}", f.path),
                     None => "registry/".to_string(),
                 };
                 let key = directory::page_path(&root, page);
-                editions
-                    .iter()
-                    .map(|(e, common, views)| {
-                        let view = self.listing(views, facets, facet, &root, order, page, entries);
-                        let mut ctx = Context::new();
-                        ctx.insert("listing", &view);
-                        self.emit(common, *e, "directory.html", &key, ctx)?;
-                        Ok(key.clone())
-                    })
-                    .collect::<Vec<_>>()
+                let shown = directory::page_of(order, page);
+                let cached = cache.and_then(|cache| {
+                    let mut k = cache.derived_key("listing");
+                    k.part(root.as_bytes())
+                        .part(&page.to_le_bytes())
+                        .part(&order.len().to_le_bytes())
+                        .part(kinds.join(" ").as_bytes());
+                    if let Some(f) = facet {
+                        for text in [f.kind, &f.token, &f.zh, &f.en] {
+                            k.part(text.as_bytes());
+                        }
+                        for lang in ["zh", "en"] {
+                            k.part(f.group(lang).unwrap_or_default().as_bytes());
+                        }
+                    }
+                    for &i in shown {
+                        k.part(harvest.digests.get(i).copied().flatten()?.as_slice());
+                    }
+                    Some((cache, k.key()))
+                });
+                let errors = self.unless_cached(cached, || {
+                    editions
+                        .iter()
+                        .map(|(e, common, views)| {
+                            let view =
+                                self.listing(views, facets, facet, &root, order, page, entries);
+                            let mut ctx = Context::new();
+                            ctx.insert("listing", &view);
+                            self.emit(common, *e, "directory.html", &key, ctx)
+                        })
+                        .collect()
+                });
+                (key, errors)
             })
             .collect();
         let mut keys = Vec::new();
-        for r in results {
-            match r {
-                Ok(key) => {
-                    if keys.last() != Some(&key) {
-                        keys.push(key)
-                    }
-                }
-                Err(d) => diags.push(d),
+        for (key, errors) in results {
+            for d in errors {
+                diags.push(d);
             }
+            keys.push(key);
         }
         keys.extend(self.facet_indexes(facets, &editions, diags));
         for (e, common, views) in &editions {
@@ -262,7 +289,7 @@ impl Stream<'_> {
             }
         }
         keys.push("verify/".into());
-        keys.extend(self.certificate_numbers(entries, &editions, diags));
+        keys.extend(self.certificate_numbers(harvest, &editions, cache, diags));
         keys
     }
 
@@ -271,19 +298,31 @@ impl Stream<'_> {
     /// host (the form's lookup needs a script to build the address).
     /// `verify/numbers/` lists them, or, when they fill more than one
     /// page, the range of numbers on each page `verify/numbers/<n>/`.
+    /// With a `cache`, a page whose certificates' organisations are
+    /// unchanged is left as published.
     fn certificate_numbers(
         &self,
-        entries: &[Entry],
+        harvest: &Harvest,
         editions: &[(usize, Context, Views)],
+        cache: Option<&Cache>,
         diags: &mut Diagnostics,
     ) -> Vec<String> {
-        let mut certificates: Vec<(String, &Entry, &export::CertificateRow)> = entries
+        let entries = &harvest.entries;
+        let mut certificates: Vec<Numbered> = entries
             .iter()
-            .flat_map(|e| e.row.certificates.iter().map(move |c| (e, c)))
-            .map(|(e, c)| (crate::registry::number_slug(&c.number), e, c))
+            .enumerate()
+            .flat_map(|(i, e)| e.row.certificates.iter().map(move |c| (i, e, c)))
+            .map(|(i, entry, certificate)| Numbered {
+                slug: crate::registry::number_slug(&certificate.number),
+                holder: i,
+                entry,
+                certificate,
+            })
             .collect();
-        certificates.sort_by(|a, b| (&a.0, &a.2.number).cmp(&(&b.0, &b.2.number)));
-        let chunks: Vec<_> = certificates.chunks(NUMBERS_PER_PAGE).collect();
+        certificates.sort_by(|a, b| {
+            (&a.slug, &a.certificate.number).cmp(&(&b.slug, &b.certificate.number))
+        });
+        let chunks: Vec<&[Numbered]> = certificates.chunks(NUMBERS_PER_PAGE).collect();
         let path = |page: usize| {
             if page == 1 && chunks.len() == 1 {
                 "verify/numbers/".to_string()
@@ -291,85 +330,56 @@ impl Stream<'_> {
                 format!("verify/numbers/{page}/")
             }
         };
-        let mut keys = vec!["verify/numbers/".to_string()];
+        // The index (`None`), listing the only chunk or the ranges of all,
+        // then a page per chunk of a longer list.
+        let mut pages: Vec<(String, Option<usize>)> = vec![("verify/numbers/".to_string(), None)];
         if chunks.len() > 1 {
-            keys.extend((1..=chunks.len()).map(path));
+            pages.extend((0..chunks.len()).map(|i| (path(i + 1), Some(i))));
         }
-        for (e, common, views) in editions {
-            let lang = views.lang;
-            let t = |key: &str| views.strings.get(key).cloned().unwrap_or_default();
-            let rows = |chunk: &[(String, &Entry, &export::CertificateRow)]| -> Vec<NumberRow> {
-                chunk
-                    .iter()
-                    .map(|(slug, entry, c)| NumberRow {
-                        number: c.number.clone(),
-                        url: views.verify_url(slug),
-                        holder: if lang == "zh" {
-                            entry.row.name_zh.clone()
-                        } else {
-                            entry.row.name_en.clone()
-                        },
-                        status: directory::status_name(c),
-                        status_label: t(&format!(
-                            "status_{}",
-                            directory::status_name(c).replace('-', "_")
-                        )),
-                    })
-                    .collect()
-            };
-            let ranges: Vec<NumberRange> = if chunks.len() > 1 {
-                chunks
-                    .iter()
-                    .enumerate()
-                    .map(|(i, chunk)| NumberRange {
-                        first: chunk
-                            .first()
-                            .map(|c| c.2.number.clone())
-                            .unwrap_or_default(),
-                        last: chunk.last().map(|c| c.2.number.clone()).unwrap_or_default(),
-                        url: format!("{}{}", views.root, path(i + 1)),
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let mut pages: Vec<(String, NumbersView)> = vec![(
-                "verify/numbers/".to_string(),
-                NumbersView {
-                    count: certificates.len(),
-                    rows: if chunks.len() > 1 {
-                        Vec::new()
-                    } else {
-                        chunks.first().map(|c| rows(c)).unwrap_or_default()
-                    },
-                    ranges,
-                    page: None,
-                    index_url: format!("{}verify/numbers/", views.root),
-                },
-            )];
-            if chunks.len() > 1 {
-                for (i, chunk) in chunks.iter().enumerate() {
-                    pages.push((
-                        path(i + 1),
-                        NumbersView {
-                            count: certificates.len(),
-                            rows: rows(chunk),
-                            ranges: Vec::new(),
-                            page: Some(i + 1),
-                            index_url: format!("{}verify/numbers/", views.root),
-                        },
-                    ));
-                }
-            }
-            for (key, view) in pages {
-                let mut ctx = Context::new();
-                ctx.insert("numbers", &view);
-                if let Err(d) = self.emit(common, *e, "verify_numbers.html", &key, ctx) {
-                    diags.push(d);
-                }
-            }
+        let errors: Vec<Vec<Diagnostic>> = pages
+            .par_iter()
+            .map(|(key, chunk)| {
+                let shown: &[&[Numbered]] = match chunk {
+                    Some(i) => &chunks[*i..=*i],
+                    None if chunks.len() == 1 => &chunks[..],
+                    None => &[],
+                };
+                let cached = cache.and_then(|cache| {
+                    let mut k = cache.derived_key("certificate numbers");
+                    k.part(key.as_bytes())
+                        .part(&certificates.len().to_le_bytes())
+                        .part(&chunks.len().to_le_bytes());
+                    if chunk.is_none() && chunks.len() > 1 {
+                        // The index's ranges: each page's first and last.
+                        for c in &chunks {
+                            for n in [c.first(), c.last()].into_iter().flatten() {
+                                k.part(n.certificate.number.as_bytes());
+                            }
+                        }
+                    }
+                    for n in shown.iter().flat_map(|c| c.iter()) {
+                        k.part(n.certificate.number.as_bytes());
+                        k.part(harvest.digests.get(n.holder).copied().flatten()?.as_slice());
+                    }
+                    Some((cache, k.key()))
+                });
+                self.unless_cached(cached, || {
+                    editions
+                        .iter()
+                        .map(|(e, common, views)| {
+                            let view = numbers_view(views, &chunks, *chunk, certificates.len());
+                            let mut ctx = Context::new();
+                            ctx.insert("numbers", &view);
+                            self.emit(common, *e, "verify_numbers.html", key, ctx)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        for d in errors.into_iter().flatten() {
+            diags.push(d);
         }
-        keys
+        pages.into_iter().map(|(key, _)| key).collect()
     }
 
     /// The standards the registry covers, as links in edition `e`, with
@@ -492,9 +502,11 @@ impl Stream<'_> {
         let url = |path: &str| format!("{}{path}", views.root);
         let pages = directory::page_count(order.len());
         let start = (page - 1) * directory::PAGE_SIZE;
-        let shown = order.iter().skip(start).take(directory::PAGE_SIZE);
         let scope = directory::Scope::of(facet);
-        let rows: Vec<RowView> = shown.map(|&i| views.row(&entries[i], &scope)).collect();
+        let rows: Vec<RowView> = directory::page_of(order, page)
+            .iter()
+            .map(|&i| views.row(&entries[i], &scope))
+            .collect();
         let first = if rows.is_empty() { 0 } else { start + 1 };
         let last = start + rows.len();
         let as_of = self.renderer.registry.grades.as_of.to_string();
@@ -543,5 +555,89 @@ impl Stream<'_> {
             index_url: format!("{}search/organisations/", self.renderer.base),
             as_of,
         }
+    }
+}
+
+/// A certificate on the number list, with its holder's entry (and index).
+struct Numbered<'e> {
+    slug: String,
+    holder: usize,
+    entry: &'e Entry,
+    certificate: &'e export::CertificateRow,
+}
+
+/// The number list's page showing `chunk` (`None`: the index, which lists
+/// the only chunk or the ranges of all) in one language.
+fn numbers_view(
+    views: &Views,
+    chunks: &[&[Numbered]],
+    chunk: Option<usize>,
+    count: usize,
+) -> NumbersView {
+    let lang = views.lang;
+    let t = |key: &str| views.strings.get(key).cloned().unwrap_or_default();
+    let page_url = |i: usize| {
+        if chunks.len() == 1 {
+            format!("{}verify/numbers/", views.root)
+        } else {
+            format!("{}verify/numbers/{}/", views.root, i + 1)
+        }
+    };
+    let rows = |chunk: &[Numbered]| -> Vec<NumberRow> {
+        chunk
+            .iter()
+            .map(|n| NumberRow {
+                number: n.certificate.number.clone(),
+                url: views.verify_url(&n.slug),
+                holder: if lang == "zh" {
+                    n.entry.row.name_zh.clone()
+                } else {
+                    n.entry.row.name_en.clone()
+                },
+                status: directory::status_name(n.certificate),
+                status_label: t(&format!(
+                    "status_{}",
+                    directory::status_name(n.certificate).replace('-', "_")
+                )),
+            })
+            .collect()
+    };
+    let index_url = format!("{}verify/numbers/", views.root);
+    match chunk {
+        Some(i) => NumbersView {
+            count,
+            rows: rows(chunks[i]),
+            ranges: Vec::new(),
+            page: Some(i + 1),
+            index_url,
+        },
+        None if chunks.len() > 1 => NumbersView {
+            count,
+            rows: Vec::new(),
+            ranges: chunks
+                .iter()
+                .enumerate()
+                .map(|(i, c)| NumberRange {
+                    first: c
+                        .first()
+                        .map(|n| n.certificate.number.clone())
+                        .unwrap_or_default(),
+                    last: c
+                        .last()
+                        .map(|n| n.certificate.number.clone())
+                        .unwrap_or_default(),
+                    url: page_url(i),
+                })
+                .collect(),
+            page: None,
+            index_url,
+        },
+        None => NumbersView {
+            count,
+            rows: chunks.first().map(|c| rows(c)).unwrap_or_default(),
+            ranges: Vec::new(),
+            page: None,
+            index_url,
+        },
     }
 }

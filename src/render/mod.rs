@@ -282,6 +282,26 @@ struct SitemapEntry {
     alternates: Vec<Alternate>,
 }
 
+/// A page of the sitemap before its entry is made: a large registry has
+/// over a million, so each entry is made only with its sitemap file.
+struct SitemapPage {
+    /// The page's path (edition prefix and key).
+    path: String,
+    alternates: Alternates,
+}
+
+enum Alternates {
+    /// Made with the page (the standards' pages).
+    Known(Vec<Alternate>),
+    /// The page whose key is `path[key_at..]` in edition `edition`, held
+    /// by every single-language edition, or by that edition only.
+    Of {
+        edition: usize,
+        key_at: usize,
+        only: bool,
+    },
+}
+
 /// The path part of the base URL ("/" or "/sub/"), which every link starts with.
 fn base_path(base_url: &str) -> String {
     let after_scheme = base_url
@@ -711,7 +731,7 @@ pub fn render_document(
     Ok(out.files.into_inner())
 }
 
-/// Renders `jobs` into `out`; returns their sitemap entries (the 404
+/// Renders `jobs` into `out`; returns their sitemap pages (the 404
 /// pages have none), in the order of the jobs.
 fn render_jobs(
     renderer: &Renderer,
@@ -721,8 +741,7 @@ fn render_jobs(
     jobs: Vec<PageJob>,
     out: &Counted,
     diags: &mut Diagnostics,
-) -> Vec<SitemapEntry> {
-    let base_url = renderer.base_url;
+) -> Vec<SitemapPage> {
     // Which edition has which page, for each page's alternates.
     let keys: Vec<BTreeSet<&str>> = (0..editions.len())
         .map(|e| {
@@ -743,13 +762,13 @@ fn render_jobs(
             )
         })
         .collect();
-    let sitemap: Vec<SitemapEntry> = jobs
+    let sitemap: Vec<SitemapPage> = jobs
         .iter()
         .zip(&pages)
         .filter(|(job, _)| job.template != "404.html")
-        .map(|(_, page)| SitemapEntry {
-            url: format!("{base_url}{}", page.path),
-            alternates: page.alternates.clone(),
+        .map(|(_, page)| SitemapPage {
+            path: page.path.clone(),
+            alternates: Alternates::Known(page.alternates.clone()),
         })
         .collect();
     drop(keys);
@@ -784,6 +803,7 @@ pub fn render_with(
     options: RenderOptions,
     out: &dyn Output,
     organisations: Organisations,
+    cache: Option<&crate::cache::Cache>,
 ) -> Result<usize, Diagnostics> {
     let (editions, renderer) = setup(templates, &input, &options);
     let RenderInput {
@@ -792,7 +812,6 @@ pub fn render_with(
         ..
     } = input;
     let tera = &templates.tera;
-    let base_url = renderer.base_url;
     let mut diags = Diagnostics::new();
     let out = Counted::new(out);
     let jobs = renderer.page_jobs(&editions, None);
@@ -815,7 +834,7 @@ pub fn render_with(
     };
     let facets = stream.facets(&harvest);
     out.stage("directory listings");
-    let listing_keys = stream.directory(&harvest, &facets, &mut diags);
+    let listing_keys = stream.directory(&harvest, &facets, cache, &mut diags);
     out.stage("search indexes");
     let search_keys = stream.search(&harvest, &facets, &mut diags);
     out.stage("exports and feeds");
@@ -823,7 +842,20 @@ pub fn render_with(
     out.stage("documentation");
     let doc_keys = stream.docs(&mut diags);
     out.stage("sitemap");
-    let single = |e: usize| !editions[e].side_by_side;
+    let single: Vec<usize> = (0..editions.len())
+        .filter(|&e| !editions[e].side_by_side)
+        .collect();
+    let page = |edition: usize, key: &str, only: bool| {
+        let prefix = &editions[edition].prefix;
+        SitemapPage {
+            path: format!("{prefix}{key}"),
+            alternates: Alternates::Of {
+                edition,
+                key_at: prefix.len(),
+                only,
+            },
+        }
+    };
     for key in harvest
         .keys
         .iter()
@@ -831,28 +863,15 @@ pub fn render_with(
         .chain(&search_keys)
         .chain(&doc_keys)
     {
-        for e in (0..editions.len()).filter(|&e| single(e)) {
-            let page = renderer.page_view(&editions, &single, e, key);
-            sitemap.push(SitemapEntry {
-                url: format!("{base_url}{}", page.path),
-                alternates: page.alternates,
-            });
-        }
+        sitemap.extend(single.iter().map(|&e| page(e, key, false)));
     }
     if let Some(e) = stream.default_edition() {
-        let default = |i: usize| i == e;
-        for key in &harvest.default_keys {
-            let page = renderer.page_view(&editions, &default, e, key);
-            sitemap.push(SitemapEntry {
-                url: format!("{base_url}{}", page.path),
-                alternates: page.alternates,
-            });
-        }
+        sitemap.extend(harvest.default_keys.iter().map(|key| page(e, key, true)));
     }
     drop(harvest);
 
-    sitemap.sort_by(|a, b| a.url.cmp(&b.url));
-    stream.sitemap(&sitemap, &mut diags);
+    sitemap.sort_by(|a, b| a.path.cmp(&b.path));
+    stream.sitemap(&sitemap, cache, &mut diags);
     // The JSON Schemas of the registry files and of `dengji diff --format json`.
     for (path, schema) in [
         ("registry.schema.json", crate::registry::schema_json()),
@@ -930,6 +949,27 @@ impl Renderer<'_> {
             .map(String::as_str)
     }
 
+    /// The language versions of page `key` of edition `edition` (its
+    /// hreflang alternates): the editions of the same kind that `has`.
+    fn alternates(
+        &self,
+        editions: &[Edition],
+        has: &dyn Fn(usize) -> bool,
+        edition: usize,
+        key: &str,
+    ) -> Vec<Alternate> {
+        let side_by_side = editions[edition].side_by_side;
+        editions
+            .iter()
+            .enumerate()
+            .filter(|(i, e)| e.side_by_side == side_by_side && has(*i))
+            .map(|(_, e)| Alternate {
+                hreflang: self.tag(e.lang),
+                url: format!("{}{}{}", self.base_url, e.prefix, key),
+            })
+            .collect()
+    }
+
     /// The page `key` of edition `edition`; `has` tells which editions have
     /// the same page.
     fn page_view(
@@ -939,17 +979,9 @@ impl Renderer<'_> {
         edition: usize,
         key: &str,
     ) -> PageView {
+        let alternates = self.alternates(editions, has, edition, key);
         let edition = &editions[edition];
         let url = |e: &Edition| format!("{}{}{}", self.base, e.prefix, key);
-        let alternates: Vec<Alternate> = editions
-            .iter()
-            .enumerate()
-            .filter(|(i, e)| e.side_by_side == edition.side_by_side && has(*i))
-            .map(|(_, e)| Alternate {
-                hreflang: self.tag(e.lang),
-                url: format!("{}{}{}", self.base_url, e.prefix, key),
-            })
-            .collect();
         // Text-language entries, then the side-by-side view of this UI language.
         let mut switch: Vec<SwitchLink> = editions
             .iter()

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tera::{Context, Tera};
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Key};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use crate::export::{self, Urls, api, atom};
@@ -22,7 +22,7 @@ use crate::registry::Registry;
 use super::directory::{self, Entry, FacetValue};
 use super::registry::Views;
 use super::search_records;
-use super::{Counted, Edition, Renderer, SitemapEntry, Stamp, tera_error};
+use super::{Alternates, Counted, Edition, Renderer, SitemapEntry, SitemapPage, Stamp, tera_error};
 
 /// URLs per sitemap file (the sitemaps.org limit).
 const SITEMAP_LIMIT: usize = 50_000;
@@ -72,6 +72,9 @@ pub(super) struct Harvest {
     /// Keys of the pages written in the default language's edition only,
     /// which answer in every language (certificates' verification pages).
     pub default_keys: Vec<String>,
+    /// Each entry's build cache key, when it has one: the directory's
+    /// pages are keyed by those of the organisations they show.
+    pub digests: Vec<Option<crate::cache::Key>>,
 }
 
 /// What the organisation pass leaves of one organisation.
@@ -86,6 +89,10 @@ pub struct OrganisationHarvest {
     /// Keys of its pages in the default language's edition only (its
     /// certificates' verification pages).
     pub default_keys: Vec<String>,
+    /// The build cache key it was recorded under (its file's and the
+    /// site's), which determines all of the above; not itself recorded.
+    #[serde(skip)]
+    pub digest: Option<crate::cache::Key>,
 }
 
 impl Harvest {
@@ -96,10 +103,12 @@ impl Harvest {
             feed: Vec::new(),
             keys: Vec::new(),
             default_keys: Vec::new(),
+            digests: Vec::with_capacity(organisations.len()),
         };
         let mut latest = atom::Latest::new(atom::LIMIT);
         for one in organisations {
             harvest.entries.push(one.entry);
+            harvest.digests.push(one.digest);
             latest.extend(one.feed);
             harvest.keys.extend(one.keys);
             harvest.default_keys.extend(one.default_keys);
@@ -254,6 +263,46 @@ impl Stream<'_> {
         Ok(path)
     }
 
+    /// Leaves the files recorded under `key` in the build cache as
+    /// published when they still are (a page made from many organisations
+    /// whose key, holding theirs, is unchanged); else runs `render`, which
+    /// writes them and returns each path written or an error, and records
+    /// the paths under `key`. Returns the errors.
+    pub(super) fn unless_cached(
+        &self,
+        cached: Option<(&Cache, Key)>,
+        render: impl FnOnce() -> Vec<Result<String, Diagnostic>>,
+    ) -> Vec<Diagnostic> {
+        if let Some((cache, key)) = &cached
+            && let Some((files, record)) = cache.take::<Vec<(String, Option<Stamp>)>>(key)
+            && self.out.keep(&files)
+        {
+            cache.keep_uncounted(key, record);
+            return Vec::new();
+        }
+        let mut written = Vec::new();
+        let mut errors = Vec::new();
+        for result in render() {
+            match result {
+                Ok(path) => written.push(path),
+                Err(d) => errors.push(d),
+            }
+        }
+        if let Some((cache, key)) = &cached
+            && errors.is_empty()
+        {
+            let files: Vec<(String, Option<Stamp>)> = written
+                .into_iter()
+                .map(|path| {
+                    let stamp = self.out.stamp(&path);
+                    (path, stamp)
+                })
+                .collect();
+            cache.record_uncounted(key, &files);
+        }
+        errors
+    }
+
     /// What rendering any one organisation needs, prepared once.
     pub fn organisation_context(&self) -> OrganisationContext<'_> {
         let input = self.renderer.registry;
@@ -313,7 +362,11 @@ impl Stream<'_> {
                     && self.out.keep(&hit.files)
                 {
                     cache.record_again(key, record);
-                    return (Some(hit.harvest), Vec::new());
+                    let harvest = OrganisationHarvest {
+                        digest: Some(*key),
+                        ..hit.harvest
+                    };
+                    return (Some(harvest), Vec::new());
                 }
                 let org = match source {
                     OrganisationSource::Parsed(org) => org,
@@ -326,10 +379,11 @@ impl Stream<'_> {
                 let og = input
                     .grades
                     .organisation(input.registry, index, &org, input.schemes);
-                let rendered = self.organisation(&cx, &org, &og, true);
+                let mut rendered = self.organisation(&cx, &org, &og, true);
                 if let Some((cache, key)) = &key
                     && rendered.errors.is_empty()
                 {
+                    rendered.harvest.digest = Some(*key);
                     let files = rendered
                         .written
                         .into_iter()
@@ -430,6 +484,7 @@ impl Stream<'_> {
             feed: atom::entries(&report, input.schemes, input.grades.as_of),
             keys,
             default_keys: once,
+            digest: None,
         };
         RenderedOrganisation {
             harvest: harvested,
@@ -716,34 +771,94 @@ impl Stream<'_> {
     }
 
     /// `sitemap.xml`: one file, or an index of files of at most
-    /// [`SITEMAP_LIMIT`] URLs each.
-    pub fn sitemap(&self, entries: &[SitemapEntry], diags: &mut Diagnostics) {
+    /// [`SITEMAP_LIMIT`] URLs each, from `pages` in path order. Each
+    /// file's entries are made when it is; with a `cache`, a file whose
+    /// pages are those it was last made of is left as published.
+    pub fn sitemap(&self, pages: &[SitemapPage], cache: Option<&Cache>, diags: &mut Diagnostics) {
         let base_url = self.renderer.base_url;
-        let mut render =
-            |template: &str, ctx: &Context, path: &str| match self.tera.render(template, ctx) {
-                Ok(xml) => {
-                    if let Err(d) = self.out.put(path, xml.as_bytes()) {
-                        diags.push(d);
-                    }
+        let entry = |page: &SitemapPage| SitemapEntry {
+            url: format!("{base_url}{}", page.path),
+            alternates: match &page.alternates {
+                Alternates::Known(known) => known.clone(),
+                Alternates::Of {
+                    edition,
+                    key_at,
+                    only,
+                } => {
+                    let has = |e: usize| {
+                        if *only {
+                            e == *edition
+                        } else {
+                            !self.editions[e].side_by_side
+                        }
+                    };
+                    let key = page.path.get(*key_at..).unwrap_or_default();
+                    self.renderer.alternates(self.editions, &has, *edition, key)
                 }
-                Err(e) => diags.push(tera_error(self.theme, &e)),
-            };
-        if entries.len() <= SITEMAP_LIMIT {
-            let mut ctx = Context::new();
-            ctx.insert("pages", entries);
-            render("sitemap.xml", &ctx, "sitemap.xml");
+            },
+        };
+        let render = |template: &str, ctx: &Context, path: &str| {
+            self.tera
+                .render(template, ctx)
+                .map_err(|e| tera_error(self.theme, &e))
+                .and_then(|xml| self.out.put(path, xml.as_bytes()))
+                .map(|()| path.to_string())
+        };
+        let chunks: Vec<&[SitemapPage]> = pages.chunks(SITEMAP_LIMIT).collect();
+        let single = chunks.len() <= 1;
+        let path = |i: usize| {
+            if single {
+                "sitemap.xml".to_string()
+            } else {
+                format!("sitemaps/{}.xml", i + 1)
+            }
+        };
+        let errors: Vec<Vec<Diagnostic>> = chunks
+            .par_iter()
+            .enumerate()
+            .map(|(i, chunk)| {
+                let path = path(i);
+                let cached = cache.map(|cache| {
+                    let mut k = cache.derived_key("sitemap");
+                    k.part(path.as_bytes());
+                    for page in chunk.iter() {
+                        k.part(page.path.as_bytes());
+                        if let Alternates::Known(known) = &page.alternates {
+                            for a in known {
+                                k.part(a.hreflang.as_bytes()).part(a.url.as_bytes());
+                            }
+                        }
+                    }
+                    (cache, k.key())
+                });
+                self.unless_cached(cached, || {
+                    let entries: Vec<SitemapEntry> = chunk.iter().map(entry).collect();
+                    let mut ctx = Context::new();
+                    ctx.insert("pages", &entries);
+                    vec![render("sitemap.xml", &ctx, &path)]
+                })
+            })
+            .collect();
+        for d in errors.into_iter().flatten() {
+            diags.push(d);
+        }
+        if single {
+            if chunks.is_empty() {
+                let mut ctx = Context::new();
+                ctx.insert("pages", &Vec::<SitemapEntry>::new());
+                if let Err(d) = render("sitemap.xml", &ctx, "sitemap.xml") {
+                    diags.push(d);
+                }
+            }
             return;
         }
-        let mut files = Vec::new();
-        for (i, chunk) in entries.chunks(SITEMAP_LIMIT).enumerate() {
-            let path = format!("sitemaps/{}.xml", i + 1);
-            let mut ctx = Context::new();
-            ctx.insert("pages", chunk);
-            render("sitemap.xml", &ctx, &path);
-            files.push(format!("{base_url}{path}"));
-        }
+        let files: Vec<String> = (0..chunks.len())
+            .map(|i| format!("{base_url}{}", path(i)))
+            .collect();
         let mut ctx = Context::new();
         ctx.insert("sitemaps", &files);
-        render("sitemap_index.xml", &ctx, "sitemap.xml");
+        if let Err(d) = render("sitemap_index.xml", &ctx, "sitemap.xml") {
+            diags.push(d);
+        }
     }
 }
