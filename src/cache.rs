@@ -113,6 +113,11 @@ pub fn site_key(sources: &Sources, settings: &[&str]) -> Option<String> {
     Some(hex(&hash.finalize()))
 }
 
+/// The SHA-256 of a file's text: what a cache key knows of it.
+pub fn text_digest(text: &str) -> Key {
+    Sha256::digest(text.as_bytes()).into()
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -183,15 +188,31 @@ impl Cache {
         })
     }
 
-    /// The key of the organisation read from the file `name` with `text`.
+    /// The key of the rendering of the organisation read from the file
+    /// `name` with `text`.
     pub fn key(&self, name: &str, text: &str) -> Key {
-        self.hash(&["rendering", name, text])
+        self.rendering_key(&self.summary_key(name, text))
+    }
+
+    /// The key of the rendering of the organisation whose summary's key is
+    /// `summary` (which determines its file's name and text).
+    pub fn rendering_key(&self, summary: &Key) -> Key {
+        let mut key = self.derived_key("rendering");
+        key.part(summary);
+        key.key()
     }
 
     /// The key of the summary of the organisation read from the file
     /// `name` with `text` (apart from its rendering's, [`Cache::key`]).
     pub fn summary_key(&self, name: &str, text: &str) -> Key {
-        self.hash(&["summary", name, text])
+        self.summary_key_of(name, &text_digest(text))
+    }
+
+    /// The same from the file's [`text_digest`].
+    pub fn summary_key_of(&self, name: &str, digest: &Key) -> Key {
+        let mut key = self.derived_key("summary");
+        key.part(name.as_bytes()).part(digest);
+        key.key()
     }
 
     /// The key of something made from many organisations (a listing
@@ -204,15 +225,6 @@ impl Cache {
             .part(b"derived")
             .part(kind.as_bytes());
         derived
-    }
-
-    fn hash(&self, parts: &[&str]) -> Key {
-        let mut hash = Sha256::new();
-        for part in std::iter::once(self.site.as_str()).chain(parts.iter().copied()) {
-            hash.update((part.len() as u64).to_le_bytes());
-            hash.update(part.as_bytes());
-        }
-        hash.finalize().into()
     }
 
     /// The previous build's record under `key`, if there is one that reads

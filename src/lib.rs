@@ -259,18 +259,18 @@ fn check_one_by_one(
     diagnostics
 }
 
-/// The summary the cache holds of the organisation file `name` with
-/// `text`, unless the file must be parsed anyway: it names a standard
+/// The summary the cache holds of the organisation file `name` whose
+/// text has `digest` ([`cache::text_digest`]), unless the file must be parsed anyway: it names a standard
 /// with several editions (the editions' impact grades it under each), or
 /// its summary names a code this program does not know. A summary used is
-/// recorded again for the next build.
+/// recorded again for the next build. Returns it with its key.
 fn vouch(
     cache: &cache::Cache,
     schemes: &rules::Schemes,
     name: &str,
-    text: &str,
-) -> Option<registry::Summary> {
-    let key = cache.summary_key(name, text);
+    digest: &cache::Key,
+) -> Option<(registry::Summary, cache::Key)> {
+    let key = cache.summary_key_of(name, digest);
     let (summary, record) = cache.take::<registry::Summary>(&key)?;
     let has_editions = summary
         .standards
@@ -280,7 +280,7 @@ fn vouch(
         return None;
     }
     cache.keep_uncounted(&key, record);
-    Some(summary)
+    Some((summary, key))
 }
 
 /// The diagnostics of the registry stage, apart from the documents'
@@ -409,8 +409,8 @@ pub fn analyse_staged(
         .and_then(|open| open(&sources));
     let (registry, registry_diagnostics) = match (reuse.listing, &cache) {
         (Some(listing), _) => registry::load_listing(&registry_dir, listing, known),
-        (None, Some(cache)) => registry::unparsed::load_vouched(&registry_dir, &|name, text| {
-            vouch(cache, &schemes, name, text)
+        (None, Some(cache)) => registry::unparsed::load_vouched(&registry_dir, &|name, digest| {
+            vouch(cache, &schemes, name, digest)
         }),
         (None, None) => registry::load_reusing(&registry_dir, known),
     };

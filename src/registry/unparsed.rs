@@ -108,20 +108,39 @@ impl Summary {
 }
 
 /// An organisation file the build cache vouches for: read (its text keys
-/// the cache) but not parsed.
+/// the cache) but neither parsed nor kept.
 #[derive(Debug, Clone)]
 pub struct Unparsed {
     pub id: String,
     pub file: PathBuf,
-    pub text: Arc<str>,
+    /// Its text's [`crate::cache::text_digest`].
+    pub digest: [u8; 32],
     pub summary: Arc<Summary>,
+    /// The build cache's key of the summary, from which the key of the
+    /// file's rendering is made without hashing its text again.
+    pub key: [u8; 32],
 }
 
 impl Unparsed {
-    /// The organisation, parsed after all (its text parsed before, so this
-    /// succeeds unless the program changed, which changes the cache's key).
+    /// The organisation, read again and parsed after all: it parsed when
+    /// its summary was made, so this succeeds unless the file changed
+    /// since this build read it.
     pub fn parse(&self) -> Result<Organisation, Diagnostics> {
-        super::parse(&self.file, self.text.to_string())
+        let text = self.text().map_err(|d| Diagnostics::from_iter([d]))?;
+        super::parse(&self.file, text)
+    }
+
+    /// Its text, read again; an error if it is no longer the text read.
+    fn text(&self) -> Result<String, Diagnostic> {
+        let text = crate::load::read_source(&self.file, crate::load::MAX_REGISTRY_FILE)?;
+        if crate::cache::text_digest(&text) != self.digest {
+            return Err(Diagnostic::error(
+                Location::file(&self.file),
+                "the file changed while the build was running",
+            )
+            .with_hint("run the build again once the file is saved"));
+        }
+        Ok(text)
     }
 }
 
@@ -131,12 +150,14 @@ pub enum Loaded {
     Unparsed(Unparsed),
 }
 
+/// Given a file's name and its text's digest, the summary the build cache
+/// holds of it and the summary's key, if the file need not be parsed.
+pub type Vouch<'a> = dyn Fn(&str, &[u8; 32]) -> Option<(Summary, [u8; 32])> + Sync + 'a;
+
 /// As [`super::load`], but a file that `vouch` (given the file's name and
-/// text) has a summary for is not parsed: it becomes an [`Unparsed`].
-pub fn load_vouched(
-    dir: &Path,
-    vouch: &(dyn Fn(&str, &str) -> Option<Summary> + Sync),
-) -> (Registry, Diagnostics) {
+/// its text's digest) has a summary for (with its key) is not parsed: it
+/// becomes an [`Unparsed`], and its text is not kept.
+pub fn load_vouched(dir: &Path, vouch: &Vouch<'_>) -> (Registry, Diagnostics) {
     use rayon::prelude::*;
     let mut diagnostics = Diagnostics::new();
     let files = super::organisation_files(dir, &mut diagnostics);
@@ -147,12 +168,14 @@ pub fn load_vouched(
                 .map_err(|d| Diagnostics::from_iter([d]))?;
             let name = file.file_name().unwrap_or_default().to_string_lossy();
             let id = file.file_stem().and_then(|s| s.to_str());
-            match (id, vouch(&name, &text)) {
-                (Some(id), Some(summary)) => Ok(Loaded::Unparsed(Unparsed {
+            let digest = crate::cache::text_digest(&text);
+            match (id, vouch(&name, &digest)) {
+                (Some(id), Some((summary, key))) => Ok(Loaded::Unparsed(Unparsed {
                     id: id.to_string(),
                     file: file.clone(),
-                    text: text.into(),
+                    digest,
                     summary: Arc::new(summary),
+                    key,
                 })),
                 _ => super::parse(file, text).map(Loaded::Parsed),
             }
@@ -173,7 +196,9 @@ pub fn load_vouched(
 pub struct Holder<'a> {
     pub id: &'a str,
     file: &'a Path,
-    text: &'a str,
+    /// Its text, if kept (an [`Unparsed`] file's is read again when a
+    /// location in it is wanted).
+    text: Option<&'a str>,
     pub credit_code: &'a str,
     /// Certificate numbers in the file's order.
     pub numbers: Vec<&'a str>,
@@ -181,7 +206,13 @@ pub struct Holder<'a> {
 
 impl Holder<'_> {
     pub fn location(&self, path: &[Step]) -> Location {
-        crate::yaml::location_of(self.file, self.text, path)
+        match self.text {
+            Some(text) => crate::yaml::location_of(self.file, text, path),
+            None => match crate::load::read_source(self.file, crate::load::MAX_REGISTRY_FILE) {
+                Ok(text) => crate::yaml::location_of(self.file, &text, path),
+                Err(_) => Location::file(self.file),
+            },
+        }
     }
 }
 
@@ -191,7 +222,7 @@ pub fn holders(registry: &Registry) -> Vec<Holder<'_>> {
     let parsed = registry.organisations.iter().map(|o| Holder {
         id: &o.id,
         file: &o.file,
-        text: &o.text,
+        text: Some(&o.text),
         credit_code: &o.data.credit_code.0,
         numbers: o
             .data
@@ -203,11 +234,41 @@ pub fn holders(registry: &Registry) -> Vec<Holder<'_>> {
     let unparsed = registry.unparsed.iter().map(|u| Holder {
         id: &u.id,
         file: &u.file,
-        text: &u.text,
+        text: None,
         credit_code: &u.summary.credit_code,
         numbers: u.summary.numbers.iter().map(String::as_str).collect(),
     });
     let mut all: Vec<Holder> = parsed.chain(unparsed).collect();
     all.sort_by(|a, b| a.file.file_name().cmp(&b.file.file_name()));
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_parsed_as_if_it_had_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("a.yaml");
+        std::fs::write(&file, "id: a\n").expect("write");
+        let unparsed = Unparsed {
+            id: "a".into(),
+            file: file.clone(),
+            digest: crate::cache::text_digest("id: b\n"),
+            summary: Arc::new(Summary {
+                diagnostics: Vec::new(),
+                credit_code: String::new(),
+                numbers: Vec::new(),
+                standards: Vec::new(),
+            }),
+            key: [0; 32],
+        };
+        let errors = unparsed.parse().expect_err("changed");
+        let text = errors.iter().map(|d| d.message.clone()).collect::<String>();
+        assert!(
+            text.contains("changed while the build was running"),
+            "{text}"
+        );
+    }
 }

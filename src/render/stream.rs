@@ -140,13 +140,6 @@ impl OrganisationSource {
             OrganisationSource::Unparsed(u) => &u.file,
         }
     }
-
-    fn text(&self) -> &str {
-        match self {
-            OrganisationSource::Parsed(o) => &o.text,
-            OrganisationSource::Unparsed(u) => &u.text,
-        }
-    }
 }
 
 /// One organisation rendered ([`Stream::organisation`]).
@@ -353,9 +346,12 @@ impl Stream<'_> {
             .into_par_iter()
             .enumerate()
             .map(|(index, source)| {
-                let key = cache.map(|c| {
-                    let name = source.file().file_name().unwrap_or_default();
-                    (c, c.key(&name.to_string_lossy(), source.text()))
+                let key = cache.map(|c| match &source {
+                    OrganisationSource::Unparsed(u) => (c, c.rendering_key(&u.key)),
+                    OrganisationSource::Parsed(org) => {
+                        let name = org.file.file_name().unwrap_or_default();
+                        (c, c.key(&name.to_string_lossy(), &org.text))
+                    }
                 });
                 if let Some((cache, key)) = &key
                     && let Some((hit, record)) = cache.take::<Cached<OrganisationHarvest>>(key)
