@@ -71,7 +71,7 @@ rename() {
   sed -i '0,/^  en: /s/^  en: \(.*\)$/  en: Renamed \1/' "$file"
 }
 
-echo "$count organisations, $(basename "$file") changed, $("$bin" --version)"
+echo "${#files[@]} organisations, $(basename "$file") changed, $("$bin" --version)"
 echo
 echo "| run | wall | CPU (user + sys) | share of the full build's CPU | peak RSS | files written |"
 echo "|---|---:|---:|---:|---:|---|"

@@ -1,5 +1,5 @@
 //! Progress of long commands on stderr: on a terminal a spinner with the
-//! stage, the count of files written and the time (indicatif); otherwise a
+//! stage, the count of files made or kept and the time (indicatif); otherwise a
 //! plain line every few seconds of a long stage, so CI logs show the build
 //! is alive without filling up; nothing with `--quiet` or JSON messages.
 
@@ -113,7 +113,7 @@ impl Progress {
                         // Progress is best effort: a closed stderr is no error.
                         let _ = writeln!(
                             sink,
-                            "{}: {n} files written, {} s",
+                            "{}: {n} files, {} s",
                             stage.0,
                             stage.1.elapsed().as_secs()
                         );
@@ -150,7 +150,7 @@ impl Progress {
                 // Progress is best effort: a closed stderr is no error.
                 let _ = writeln!(
                     sink,
-                    "{}: done, {files} files written, {:.1} s",
+                    "{}: done, {files} files, {:.1} s",
                     stage.0,
                     took.as_secs_f64()
                 );
@@ -253,7 +253,7 @@ mod tests {
         let text = String::from_utf8(sink.0.lock().expect("sink").clone()).expect("utf-8");
         assert_eq!(text.lines().count(), 1, "{text}");
         assert!(
-            text.starts_with("rendering and writing: 2 files written, 0 s"),
+            text.starts_with("rendering and writing: 2 files, 0 s"),
             "{text}"
         );
     }
@@ -277,7 +277,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 1, "only the long stage closes: {text}");
         assert!(
-            lines[0].starts_with("organisation pages: done, 2 files written, 0."),
+            lines[0].starts_with("organisation pages: done, 2 files, 0."),
             "{text}"
         );
     }

@@ -21,12 +21,17 @@ use std::sync::Mutex;
 
 use crate::render::{Output, Site, Stamp};
 
-/// The commit's plan, written into the staging folder before the commit
+/// The commit's plan, put into the staging folder (written aside, synced,
+/// then renamed, so a plan is there whole or not at all) before the commit
 /// moves anything (no rendered path starts with a dot): its first line
 /// [`PLAN_FORMAT`], then a line per published file to remove
-/// (`remove <path>`) and per file to move into place (`move <path>`).
-const PLAN: &str = ".dengji-plan";
+/// (`remove <path>`) and per file to move into place (`move <path>`). Its
+/// name is not the first format's ([`PLAN_V1`]), which an earlier dengji
+/// would read as the list of files to keep.
+const PLAN: &str = ".dengji-plan-2";
 const PLAN_FORMAT: &str = "dengji-plan 2";
+/// The plan of an earlier dengji: every file of the new site.
+const PLAN_V1: &str = ".dengji-plan";
 const REMOVE: &str = "remove";
 const MOVE: &str = "move";
 
@@ -115,7 +120,10 @@ impl Staging {
                 text.push('\n');
             }
         }
-        write_synced(&self.dir.join(PLAN), text.as_bytes())?;
+        let unfinished = self.dir.join(format!("{PLAN}.part"));
+        write_synced(&unfinished, text.as_bytes())?;
+        fs::rename(&unfinished, self.dir.join(PLAN))?;
+        fs::File::open(&self.dir)?.sync_all()?;
         // From here the plan finishes the commit if the build is killed.
         self.committed = true;
         finish_commit(&self.dir, &self.output, &removed, &written)?;
@@ -160,6 +168,35 @@ fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut file = fs::File::create(path)?;
     file.write_all(bytes)?;
     file.sync_all()
+}
+
+/// Whether `path` can be a file of the site: relative, not empty, without
+/// `.` or `..` parts (a plan's paths are checked before use).
+fn is_page_path(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// Removes the published regular file `path`, if it still is one: when a
+/// commit is finished again, a folder or file of the new site may be there
+/// already, and is left alone.
+fn remove_published_file(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() => fs::remove_file(path),
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 fn remove_any(path: &Path) -> io::Result<()> {
@@ -209,9 +246,9 @@ fn finish_commit(
     written: &[&str],
 ) -> io::Result<()> {
     let mut emptied: BTreeSet<PathBuf> = BTreeSet::new();
-    for path in removed {
+    for path in removed.iter().filter(|p| is_page_path(p)) {
         let target = output.join(path);
-        remove_any(&target)?;
+        remove_published_file(&target)?;
         let mut parent = target.parent();
         while let Some(p) = parent.filter(|p| *p != output) {
             emptied.insert(p.to_path_buf());
@@ -224,7 +261,7 @@ fn finish_commit(
             fs::remove_dir(folder)?;
         }
     }
-    for path in written {
+    for path in written.iter().filter(|p| is_page_path(p)) {
         let from = staging.join(path);
         if fs::symlink_metadata(&from).is_err() {
             continue; // moved before a crash
@@ -317,7 +354,9 @@ fn recover_from_dead_builds(output: &Path) -> io::Result<()> {
     for (path, is_old) in stale {
         if is_old && fs::symlink_metadata(output).is_err() {
             fs::rename(&path, output)?;
-        } else if let Ok(plan) = fs::read_to_string(path.join(PLAN))
+        } else if let Some(plan) = [PLAN, PLAN_V1]
+            .iter()
+            .find_map(|name| fs::read_to_string(path.join(name)).ok())
             && fs::symlink_metadata(output).is_ok_and(|m| m.is_dir())
         {
             finish_planned_commit(&path, output, &plan)?;
@@ -550,13 +589,13 @@ mod tests {
 
     /// A build that wrote `plan` (a.html and c.html to move, gone.html to
     /// remove), moved b.html and died: the next build finishes its commit.
-    fn finishes_a_commit_cut_short(plan: &str) {
+    fn finishes_a_commit_cut_short(plan_file: &str, plan: &str) {
         let tmp = tempfile::tempdir().expect("tempdir");
         let out = tmp.path().join("public");
         write_site(&site(&[("a.html", "old a"), ("b.html", "old b")]), &out).expect("first");
         let dead = tmp.path().join(format!("public.new-{DEAD_PID}"));
         fs::create_dir_all(&dead).expect("mkdir");
-        fs::write(dead.join(PLAN), plan).expect("plan");
+        fs::write(dead.join(plan_file), plan).expect("plan");
         fs::write(dead.join("a.html"), "new a").expect("a");
         fs::write(dead.join("c.html"), "new c").expect("c");
         fs::write(out.join("b.html"), "new b").expect("b");
@@ -578,15 +617,43 @@ mod tests {
 
     #[test]
     fn a_commit_cut_short_is_finished_by_the_next_build() {
-        finishes_a_commit_cut_short(&format!(
-            "{PLAN_FORMAT}\nremove gone.html\nmove a.html\nmove b.html\nmove c.html\n"
-        ));
+        finishes_a_commit_cut_short(
+            PLAN,
+            &format!("{PLAN_FORMAT}\nremove gone.html\nmove a.html\nmove b.html\nmove c.html\n"),
+        );
     }
 
     #[test]
     fn a_commit_cut_short_by_an_earlier_dengji_is_finished_from_its_file_list() {
         // The first plan format: every file of the new site.
-        finishes_a_commit_cut_short("a.html\nb.html\nc.html\n");
+        finishes_a_commit_cut_short(PLAN_V1, "a.html\nb.html\nc.html\n");
+    }
+
+    #[test]
+    fn finishing_a_commit_again_keeps_what_it_already_moved_and_trusts_no_odd_path() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let out = tmp.path().join("public");
+        write_site(&site(&[("a", "old a"), ("keep.html", "kept")]), &out).expect("first");
+        // A build that replaced the file `a` by the page `a/index.html`,
+        // moved it into place, and died before removing its staging folder.
+        fs::remove_file(out.join("a")).expect("remove a");
+        fs::create_dir_all(out.join("a")).expect("mkdir a");
+        fs::write(out.join("a/index.html"), "new a").expect("a/index.html");
+        let dead = tmp.path().join(format!("public.new-{DEAD_PID}"));
+        fs::create_dir_all(&dead).expect("mkdir");
+        let plan =
+            format!("{PLAN_FORMAT}\nremove a\nremove \nremove ../public\nmove a/index.html\n");
+        fs::write(dead.join(PLAN), plan).expect("plan");
+        drop(Staging::new(&out).expect("staging"));
+        assert_eq!(
+            fs::read_to_string(out.join("a/index.html")).expect("new page"),
+            "new a"
+        );
+        assert_eq!(
+            fs::read_to_string(out.join("keep.html")).expect("kept"),
+            "kept"
+        );
+        assert_eq!(leftovers(tmp.path()), ["public"]);
     }
 
     #[test]

@@ -422,6 +422,9 @@ fn certificate_states(
 
 /// Grades one organisation; `registry` is there for certificates of other
 /// files (not used today: alternatives read the organisation's own).
+/// The build cache relies on that: an organisation's pages and directory
+/// entry are keyed by its own file and the site only (`cache::Cache::key`),
+/// so grading from other files would need their keys in its key.
 pub fn grade_organisation(
     org: &Organisation,
     _registry: &Registry,

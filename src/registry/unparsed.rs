@@ -132,16 +132,22 @@ impl Unparsed {
 
     /// Its text, read again; an error if it is no longer the text read.
     fn text(&self) -> Result<String, Diagnostic> {
-        let text = crate::load::read_source(&self.file, crate::load::MAX_REGISTRY_FILE)?;
-        if crate::cache::text_digest(&text) != self.digest {
-            return Err(Diagnostic::error(
+        let changed = || {
+            Diagnostic::error(
                 Location::file(&self.file),
                 "the file changed while the build was running",
             )
-            .with_hint("run the build again once the file is saved"));
-        }
-        Ok(text)
+            .with_hint("run the build again once the file is saved")
+        };
+        read_again(&self.file, &self.digest).ok_or_else(changed)
     }
+}
+
+/// The text of `file`, read again, if it still has `digest`.
+fn read_again(file: &Path, digest: &[u8; 32]) -> Option<String> {
+    crate::load::read_source(file, crate::load::MAX_REGISTRY_FILE)
+        .ok()
+        .filter(|text| crate::cache::text_digest(text) == *digest)
 }
 
 /// What a file is after loading with a cache.
@@ -196,9 +202,9 @@ pub fn load_vouched(dir: &Path, vouch: &Vouch<'_>) -> (Registry, Diagnostics) {
 pub struct Holder<'a> {
     pub id: &'a str,
     file: &'a Path,
-    /// Its text, if kept (an [`Unparsed`] file's is read again when a
-    /// location in it is wanted).
-    text: Option<&'a str>,
+    /// Its text, if kept; else the digest of the text an [`Unparsed`]
+    /// file had, which is read again when a location in it is wanted.
+    text: Result<&'a str, &'a [u8; 32]>,
     pub credit_code: &'a str,
     /// Certificate numbers in the file's order.
     pub numbers: Vec<&'a str>,
@@ -207,10 +213,11 @@ pub struct Holder<'a> {
 impl Holder<'_> {
     pub fn location(&self, path: &[Step]) -> Location {
         match self.text {
-            Some(text) => crate::yaml::location_of(self.file, text, path),
-            None => match crate::load::read_source(self.file, crate::load::MAX_REGISTRY_FILE) {
-                Ok(text) => crate::yaml::location_of(self.file, &text, path),
-                Err(_) => Location::file(self.file),
+            Ok(text) => crate::yaml::location_of(self.file, text, path),
+            // A file changed since it was read is located at the file only.
+            Err(digest) => match read_again(self.file, digest) {
+                Some(text) => crate::yaml::location_of(self.file, &text, path),
+                None => Location::file(self.file),
             },
         }
     }
@@ -222,7 +229,7 @@ pub fn holders(registry: &Registry) -> Vec<Holder<'_>> {
     let parsed = registry.organisations.iter().map(|o| Holder {
         id: &o.id,
         file: &o.file,
-        text: Some(&o.text),
+        text: Ok(&o.text),
         credit_code: &o.data.credit_code.0,
         numbers: o
             .data
@@ -234,7 +241,7 @@ pub fn holders(registry: &Registry) -> Vec<Holder<'_>> {
     let unparsed = registry.unparsed.iter().map(|u| Holder {
         id: &u.id,
         file: &u.file,
-        text: None,
+        text: Err(&u.digest),
         credit_code: &u.summary.credit_code,
         numbers: u.summary.numbers.iter().map(String::as_str).collect(),
     });
