@@ -11,13 +11,12 @@
 //! format and the site's hash, then two lines per organisation (its
 //! summary and its rendering) and one per directory page made from many
 //! organisations (a listing page; its key holds theirs), each a key and
-//! what was recorded as JSON.
-//! A build writes the next file beside it as it goes and puts it in place
-//! only once the site is published, so a failed build leaves the previous
-//! cache. The cache only ever saves
-//! work: a key that is not there, a line that cannot be read, or a file
-//! whose stamp is not the one recorded ([`crate::render::Output::keep`])
-//! means the organisation is rendered as without a cache.
+//! what was recorded as JSON. A build writes the next file beside it as it
+//! goes and puts it in place only once the site is published, so a failed
+//! build leaves the previous cache. The cache only ever saves work: a key
+//! that is not there, a line that cannot be read, or a file whose stamp is
+//! not the one recorded ([`crate::render::Output::keep`]) means the
+//! organisation (or page) is made as without a cache.
 
 use std::collections::HashMap;
 use std::fs::{self, File};

@@ -236,14 +236,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn without_a_terminal_a_long_stage_prints_a_plain_line_now_and_then() {
+    /// Progress in plain lines into a sink the test reads back.
+    fn lines(every: Duration, close_after: Duration) -> (Progress, Shared) {
         let sink = Shared::default();
         let progress = Progress::with_mode(Mode::Lines {
             sink: Mutex::new(Box::new(sink.clone())),
-            every: Duration::from_millis(50),
-            close_after: Duration::from_secs(3600),
+            every,
+            close_after,
         });
+        (progress, sink)
+    }
+
+    #[test]
+    fn without_a_terminal_a_long_stage_prints_a_plain_line_now_and_then() {
+        let (progress, sink) = lines(Duration::from_millis(50), Duration::from_secs(3600));
         progress.stage("rendering and writing");
         progress.file_written();
         assert!(sink.0.lock().expect("sink").is_empty(), "nothing at once");
@@ -260,12 +266,7 @@ mod tests {
 
     #[test]
     fn without_a_terminal_a_stage_that_took_long_enough_gets_a_closing_line() {
-        let sink = Shared::default();
-        let progress = Progress::with_mode(Mode::Lines {
-            sink: Mutex::new(Box::new(sink.clone())),
-            every: Duration::from_secs(3600),
-            close_after: Duration::from_millis(50),
-        });
+        let (progress, sink) = lines(Duration::from_secs(3600), Duration::from_millis(50));
         progress.stage("organisation pages");
         progress.file_written();
         std::thread::sleep(Duration::from_millis(60));

@@ -243,7 +243,7 @@ impl Stream<'_> {
                         }
                     }
                     for &i in shown {
-                        k.part(harvest.digests.get(i).copied().flatten()?.as_slice());
+                        k.part(harvest.cache_keys.get(i).copied().flatten()?.as_slice());
                     }
                     Some((cache, k.key()))
                 });
@@ -359,7 +359,14 @@ impl Stream<'_> {
                     }
                     for n in shown.iter().flat_map(|c| c.iter()) {
                         k.part(n.certificate.number.as_bytes());
-                        k.part(harvest.digests.get(n.holder).copied().flatten()?.as_slice());
+                        k.part(
+                            harvest
+                                .cache_keys
+                                .get(n.holder)
+                                .copied()
+                                .flatten()?
+                                .as_slice(),
+                        );
                     }
                     Some((cache, k.key()))
                 });

@@ -293,13 +293,10 @@ struct SitemapPage {
 enum Alternates {
     /// Made with the page (the standards' pages).
     Known(Vec<Alternate>),
-    /// The page whose key is `path[key_at..]` in edition `edition`, held
-    /// by every single-language edition, or by that edition only.
-    Of {
-        edition: usize,
-        key_at: usize,
-        only: bool,
-    },
+    /// The page of edition `edition` whose path is that edition's prefix
+    /// and its key, held by every single-language edition, or by that
+    /// edition only.
+    Of { edition: usize, only: bool },
 }
 
 /// The path part of the base URL ("/" or "/sub/"), which every link starts with.
@@ -845,16 +842,9 @@ pub fn render_with(
     let single: Vec<usize> = (0..editions.len())
         .filter(|&e| !editions[e].side_by_side)
         .collect();
-    let page = |edition: usize, key: &str, only: bool| {
-        let prefix = &editions[edition].prefix;
-        SitemapPage {
-            path: format!("{prefix}{key}"),
-            alternates: Alternates::Of {
-                edition,
-                key_at: prefix.len(),
-                only,
-            },
-        }
+    let page = |edition: usize, key: &str, only: bool| SitemapPage {
+        path: format!("{}{key}", editions[edition].prefix),
+        alternates: Alternates::Of { edition, only },
     };
     for key in harvest
         .keys

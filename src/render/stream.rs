@@ -74,7 +74,7 @@ pub(super) struct Harvest {
     pub default_keys: Vec<String>,
     /// Each entry's build cache key, when it has one: the directory's
     /// pages are keyed by those of the organisations they show.
-    pub digests: Vec<Option<crate::cache::Key>>,
+    pub cache_keys: Vec<Option<crate::cache::Key>>,
 }
 
 /// What the organisation pass leaves of one organisation.
@@ -92,7 +92,7 @@ pub struct OrganisationHarvest {
     /// The build cache key it was recorded under (its file's and the
     /// site's), which determines all of the above; not itself recorded.
     #[serde(skip)]
-    pub digest: Option<crate::cache::Key>,
+    pub cache_key: Option<crate::cache::Key>,
 }
 
 impl Harvest {
@@ -103,12 +103,12 @@ impl Harvest {
             feed: Vec::new(),
             keys: Vec::new(),
             default_keys: Vec::new(),
-            digests: Vec::with_capacity(organisations.len()),
+            cache_keys: Vec::with_capacity(organisations.len()),
         };
         let mut latest = atom::Latest::new(atom::LIMIT);
         for one in organisations {
             harvest.entries.push(one.entry);
-            harvest.digests.push(one.digest);
+            harvest.cache_keys.push(one.cache_key);
             latest.extend(one.feed);
             harvest.keys.extend(one.keys);
             harvest.default_keys.extend(one.default_keys);
@@ -284,16 +284,21 @@ impl Stream<'_> {
         if let Some((cache, key)) = &cached
             && errors.is_empty()
         {
-            let files: Vec<(String, Option<Stamp>)> = written
-                .into_iter()
-                .map(|path| {
-                    let stamp = self.out.stamp(&path);
-                    (path, stamp)
-                })
-                .collect();
-            cache.record_uncounted(key, &files);
+            cache.record_uncounted(key, &self.stamped(written));
         }
         errors
+    }
+
+    /// The files just written at `paths`, with the stamps they are
+    /// published with, as the cache records them.
+    fn stamped(&self, paths: Vec<String>) -> Vec<(String, Option<Stamp>)> {
+        paths
+            .into_iter()
+            .map(|path| {
+                let stamp = self.out.stamp(&path);
+                (path, stamp)
+            })
+            .collect()
     }
 
     /// What rendering any one organisation needs, prepared once.
@@ -359,7 +364,7 @@ impl Stream<'_> {
                 {
                     cache.record_again(key, record);
                     let harvest = OrganisationHarvest {
-                        digest: Some(*key),
+                        cache_key: Some(*key),
                         ..hit.harvest
                     };
                     return (Some(harvest), Vec::new());
@@ -379,15 +384,8 @@ impl Stream<'_> {
                 if let Some((cache, key)) = &key
                     && rendered.errors.is_empty()
                 {
-                    rendered.harvest.digest = Some(*key);
-                    let files = rendered
-                        .written
-                        .into_iter()
-                        .map(|path| {
-                            let stamp = self.out.stamp(&path);
-                            (path, stamp)
-                        })
-                        .collect();
+                    rendered.harvest.cache_key = Some(*key);
+                    let files = self.stamped(rendered.written);
                     cache.record(
                         key,
                         &Cached {
@@ -480,7 +478,7 @@ impl Stream<'_> {
             feed: atom::entries(&report, input.schemes, input.grades.as_of),
             keys,
             default_keys: once,
-            digest: None,
+            cache_key: None,
         };
         RenderedOrganisation {
             harvest: harvested,
@@ -776,11 +774,7 @@ impl Stream<'_> {
             url: format!("{base_url}{}", page.path),
             alternates: match &page.alternates {
                 Alternates::Known(known) => known.clone(),
-                Alternates::Of {
-                    edition,
-                    key_at,
-                    only,
-                } => {
+                Alternates::Of { edition, only } => {
                     let has = |e: usize| {
                         if *only {
                             e == *edition
@@ -788,7 +782,8 @@ impl Stream<'_> {
                             !self.editions[e].side_by_side
                         }
                     };
-                    let key = page.path.get(*key_at..).unwrap_or_default();
+                    let prefix = self.editions[*edition].prefix.len();
+                    let key = page.path.get(prefix..).unwrap_or_default();
                     self.renderer.alternates(self.editions, &has, *edition, key)
                 }
             },
@@ -800,7 +795,12 @@ impl Stream<'_> {
                 .and_then(|xml| self.out.put(path, xml.as_bytes()))
                 .map(|()| path.to_string())
         };
-        let chunks: Vec<&[SitemapPage]> = pages.chunks(SITEMAP_LIMIT).collect();
+        // An empty site still has its (empty) sitemap.
+        let chunks: Vec<&[SitemapPage]> = if pages.is_empty() {
+            vec![pages]
+        } else {
+            pages.chunks(SITEMAP_LIMIT).collect()
+        };
         let single = chunks.len() <= 1;
         let path = |i: usize| {
             if single {
@@ -839,13 +839,6 @@ impl Stream<'_> {
             diags.push(d);
         }
         if single {
-            if chunks.is_empty() {
-                let mut ctx = Context::new();
-                ctx.insert("pages", &Vec::<SitemapEntry>::new());
-                if let Err(d) = render("sitemap.xml", &ctx, "sitemap.xml") {
-                    diags.push(d);
-                }
-            }
             return;
         }
         let files: Vec<String> = (0..chunks.len())
