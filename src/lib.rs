@@ -260,10 +260,11 @@ fn check_one_by_one(
 }
 
 /// The summary the cache holds of the organisation file `name` whose
-/// text has `digest` ([`cache::text_digest`]), unless the file must be parsed anyway: it names a standard
-/// with several editions (the editions' impact grades it under each), or
-/// its summary names a code this program does not know. A summary used is
-/// recorded again for the next build. Returns it with its key.
+/// text has `digest` ([`cache::text_digest`]), unless the file must be
+/// parsed anyway: it names a standard with several editions (the
+/// editions' impact grades it under each), or its summary names a code
+/// this program does not know. A summary used is recorded again for the
+/// next build. Returns it with its key.
 fn vouch(
     cache: &cache::Cache,
     schemes: &rules::Schemes,
