@@ -223,24 +223,12 @@ fn check_one_by_one(
     as_of: jiff::civil::Date,
     cache: Option<&cache::Cache>,
 ) -> Diagnostics {
-    let count_keys = registry::roster::count_keys(schemes);
-    let qualifications = registry::roster::qualifications(schemes);
+    let checks = OwnChecks::new(schemes, documents, as_of);
     let per_organisation: Vec<Vec<diag::Diagnostic>> = registry
         .organisations
         .par_iter()
         .map(|org| {
-            let mut own = Diagnostics::new();
-            registry::check_organisation(org, schemes, documents, &count_keys, &mut own);
-            registry::roster::check_organisation(
-                org,
-                schemes,
-                &count_keys,
-                &qualifications,
-                as_of,
-                &mut own,
-            );
-            let mut own: Vec<diag::Diagnostic> = own.into_iter().collect();
-            own.extend(grade::findings_of(org, registry, schemes, as_of));
+            let own = checks.of(org);
             if let Some(cache) = cache
                 && let Some(summary) = registry::Summary::of(org, &own)
             {
@@ -257,6 +245,82 @@ fn check_one_by_one(
     }
     registry::check_unique(registry, &mut diagnostics);
     diagnostics
+}
+
+/// The checks of one organisation file on its own (against the rules,
+/// its roster, and its grades' findings), whatever the other files hold.
+struct OwnChecks<'a> {
+    schemes: &'a rules::Schemes,
+    documents: &'a [Document],
+    as_of: jiff::civil::Date,
+    count_keys: std::collections::BTreeMap<String, bool>,
+    qualifications: std::collections::BTreeSet<&'a str>,
+}
+
+impl<'a> OwnChecks<'a> {
+    fn new(
+        schemes: &'a rules::Schemes,
+        documents: &'a [Document],
+        as_of: jiff::civil::Date,
+    ) -> Self {
+        OwnChecks {
+            schemes,
+            documents,
+            as_of,
+            count_keys: registry::roster::count_keys(schemes),
+            qualifications: registry::roster::qualifications(schemes),
+        }
+    }
+
+    /// What checking and grading `org` finds.
+    fn of(&self, org: &registry::Organisation) -> Vec<diag::Diagnostic> {
+        let schemes = self.schemes;
+        let mut own = Diagnostics::new();
+        registry::check_organisation(org, schemes, self.documents, &self.count_keys, &mut own);
+        registry::roster::check_organisation(
+            org,
+            schemes,
+            &self.count_keys,
+            &self.qualifications,
+            self.as_of,
+            &mut own,
+        );
+        let mut own: Vec<diag::Diagnostic> = own.into_iter().collect();
+        // Grading reads no other file: an empty registry stands for the rest.
+        let others = registry::Registry::default();
+        own.extend(grade::findings_of(org, &others, schemes, self.as_of));
+        own
+    }
+}
+
+/// A file parsed while loading with a cache, checked at once: kept parsed
+/// when a later stage needs its data (it names a standard with several
+/// editions, whose impact grades it under each) or its summary cannot
+/// stand for it; else summarised in the cache and left unparsed, so that
+/// a first build holds a summary of each file, not the file, until its
+/// pages are rendered (which reads it again).
+fn settle(
+    cache: &cache::Cache,
+    checks: &OwnChecks,
+    org: registry::Organisation,
+    digest: &cache::Key,
+) -> registry::unparsed::Loaded {
+    use registry::unparsed::{Loaded, Summary, Unparsed};
+    let own = checks.of(&org);
+    let Some(summary) = Summary::of(&org, &own) else {
+        return Loaded::Parsed(org);
+    };
+    let has_editions = summary
+        .standards
+        .iter()
+        .any(|s| checks.schemes.editions.contains_key(s));
+    if has_editions || !summary.codes_known(&organisation_code) {
+        return Loaded::Parsed(org);
+    }
+    let name = org.file.file_name().unwrap_or_default().to_string_lossy();
+    let key = cache.summary_key_of(&name, digest);
+    cache.record_uncounted(&key, &summary);
+    Loaded::Unparsed(Unparsed::of(&org, *digest, summary, key))
 }
 
 /// The summary the cache holds of the organisation file `name` whose
@@ -410,9 +474,14 @@ pub fn analyse_staged(
         .and_then(|open| open(&sources));
     let (registry, registry_diagnostics) = match (reuse.listing, &cache) {
         (Some(listing), _) => registry::load_listing(&registry_dir, listing, known),
-        (None, Some(cache)) => registry::unparsed::load_vouched(&registry_dir, &|name, digest| {
-            vouch(cache, &schemes, name, digest)
-        }),
+        (None, Some(cache)) => {
+            let checks = OwnChecks::new(&schemes, &documents, as_of);
+            registry::unparsed::load_vouched(
+                &registry_dir,
+                &|name, digest| vouch(cache, &schemes, name, digest),
+                &|org, digest| settle(cache, &checks, org, digest),
+            )
+        }
         (None, None) => registry::load_reusing(&registry_dir, known),
     };
     let grades = grade::Grades::not_kept(as_of);

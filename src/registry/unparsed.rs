@@ -6,7 +6,10 @@
 //! (the cache's key) has the same diagnostics as then and the same credit
 //! code and certificate numbers: its [`Summary`]. `build` and `check` with
 //! a cache take such a file as an [`Unparsed`] and parse it only if a later
-//! stage needs its data (a page to render again).
+//! stage needs its data (a page to render again). A file they do parse is
+//! checked at once and, its summary recorded, left unparsed as well
+//! ([`Settle`]): a first build then holds a summary of each file rather
+//! than every parsed file until its pages are made.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -122,6 +125,18 @@ pub struct Unparsed {
 }
 
 impl Unparsed {
+    /// `org`, whose text has `digest`, left unparsed with its `summary`
+    /// (recorded under `key`).
+    pub fn of(org: &Organisation, digest: [u8; 32], summary: Summary, key: [u8; 32]) -> Unparsed {
+        Unparsed {
+            id: org.id.clone(),
+            file: org.file.clone(),
+            digest,
+            summary: Arc::new(summary),
+            key,
+        }
+    }
+
     /// The organisation, read again and parsed after all: it parsed when
     /// its summary was made, so this succeeds unless the file changed
     /// since this build read it.
@@ -160,10 +175,16 @@ pub enum Loaded {
 /// holds of it and the summary's key, if the file need not be parsed.
 pub type Vouch<'a> = dyn Fn(&str, &[u8; 32]) -> Option<(Summary, [u8; 32])> + Sync + 'a;
 
+/// Given a file just parsed and its text's digest, what to keep of it:
+/// the organisation, or (checked and summarised at once) an [`Unparsed`],
+/// so that a first build does not hold every parsed file until rendering.
+pub type Settle<'a> = dyn Fn(Organisation, &[u8; 32]) -> Loaded + Sync + 'a;
+
 /// As [`super::load`], but a file that `vouch` (given the file's name and
 /// its text's digest) has a summary for (with its key) is not parsed: it
-/// becomes an [`Unparsed`], and its text is not kept.
-pub fn load_vouched(dir: &Path, vouch: &Vouch<'_>) -> (Registry, Diagnostics) {
+/// becomes an [`Unparsed`], and its text is not kept. Every other file is
+/// parsed and handed to `settle`, which decides what of it is kept.
+pub fn load_vouched(dir: &Path, vouch: &Vouch<'_>, settle: &Settle<'_>) -> (Registry, Diagnostics) {
     use rayon::prelude::*;
     let mut diagnostics = Diagnostics::new();
     let files = super::organisation_files(dir, &mut diagnostics);
@@ -183,7 +204,7 @@ pub fn load_vouched(dir: &Path, vouch: &Vouch<'_>) -> (Registry, Diagnostics) {
                     summary: Arc::new(summary),
                     key,
                 })),
-                _ => super::parse(file, text).map(Loaded::Parsed),
+                _ => super::parse(file, text).map(|org| settle(org, &digest)),
             }
         })
         .collect();
