@@ -18,6 +18,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
 use crate::render::{Output, Site, Stamp};
 
@@ -59,16 +60,32 @@ pub struct Written {
 pub struct Staging {
     dir: PathBuf,
     output: PathBuf,
-    /// The regular files of the previous output and their stamps; `None`
-    /// when there is none to update in place (the whole folder is swapped).
-    previous: Option<HashMap<String, Stamp>>,
-    /// Paths written to the staging folder, and paths left as published.
-    changed: Mutex<BTreeSet<String>>,
-    unchanged: Mutex<HashSet<String>>,
-    /// Folders already created, so each is created once.
-    folders: Mutex<BTreeSet<PathBuf>>,
+    /// The regular files of the previous output, their stamps and what
+    /// this build did to each; `None` when there is none to update in
+    /// place (the whole folder is swapped).
+    previous: Option<HashMap<String, Published>>,
+    /// Paths written to the staging folder that were not published (those
+    /// that were are marked in `previous`; with no previous output only
+    /// counted, as the whole folder is swapped in).
+    added: Mutex<Vec<String>>,
+    written: AtomicUsize,
     committed: bool,
 }
+
+/// A published file as a build finds it, and what the build did to it
+/// (one of [`UNTOUCHED`], [`WRITTEN`], [`KEPT`]): a flag per file rather
+/// than a set of paths, which would be the largest thing a rebuild holds.
+struct Published {
+    stamp: Stamp,
+    fate: AtomicU8,
+}
+
+/// Not (yet) part of the new site: removed at the commit.
+const UNTOUCHED: u8 = 0;
+/// Written again with other bytes.
+const WRITTEN: u8 = 1;
+/// Part of the new site as it is.
+const KEPT: u8 = 2;
 
 impl Staging {
     /// Creates an empty staging folder for `output`, first finishing or
@@ -84,9 +101,8 @@ impl Staging {
             dir,
             output: output.to_path_buf(),
             previous: published_files(output),
-            changed: Mutex::new(BTreeSet::new()),
-            unchanged: Mutex::new(HashSet::new()),
-            folders: Mutex::new(BTreeSet::new()),
+            added: Mutex::new(Vec::new()),
+            written: AtomicUsize::new(0),
             committed: false,
         })
     }
@@ -94,23 +110,30 @@ impl Staging {
     /// Publishes what was written: in place when there is a previous
     /// output to update, else by moving the staging folder there.
     pub fn commit(mut self) -> io::Result<Written> {
-        let changed = std::mem::take(&mut *lock(&self.changed));
-        let unchanged = std::mem::take(&mut *lock(&self.unchanged));
+        let changed = self.written.load(Ordering::Relaxed);
+        let added = std::mem::take(&mut *lock(&self.added));
         let Some(previous) = self.previous.take() else {
             self.swap()?;
             return Ok(Written {
-                changed: changed.len(),
+                changed,
                 ..Written::default()
             });
         };
-        // Published files the new site does not have.
-        let mut removed: Vec<&str> = previous
-            .keys()
-            .filter(|p| !changed.contains(*p) && !unchanged.contains(*p))
-            .map(String::as_str)
-            .collect();
+        // Published files the new site does not have, and those to move in.
+        let fate = |p: &Published| p.fate.load(Ordering::Relaxed);
+        let of = |wanted: u8| {
+            previous
+                .iter()
+                .filter(move |(_, p)| fate(p) == wanted)
+                .map(|(path, _)| path.as_str())
+        };
+        let mut removed: Vec<&str> = of(UNTOUCHED).collect();
         removed.sort_unstable();
-        let written: Vec<&str> = changed.iter().map(String::as_str).collect();
+        let mut written: Vec<&str> = of(WRITTEN)
+            .chain(added.iter().map(String::as_str))
+            .collect();
+        written.sort_unstable();
+        let unchanged = of(KEPT).count();
         let mut text = format!("{PLAN_FORMAT}\n");
         for (verb, paths) in [(REMOVE, &removed), (MOVE, &written)] {
             for path in paths.iter() {
@@ -128,8 +151,8 @@ impl Staging {
         self.committed = true;
         finish_commit(&self.dir, &self.output, &removed, &written)?;
         Ok(Written {
-            changed: changed.len(),
-            unchanged: unchanged.len(),
+            changed,
+            unchanged,
             removed: removed.len(),
         })
     }
@@ -212,7 +235,7 @@ fn remove_any(path: &Path) -> io::Result<()> {
 /// stamps; `None` when there is no output folder, or it holds a symbolic
 /// link or anything else but folders and regular files (such an output is
 /// replaced whole, so nothing is ever written through a link).
-fn published_files(output: &Path) -> Option<HashMap<String, Stamp>> {
+fn published_files(output: &Path) -> Option<HashMap<String, Published>> {
     if !fs::symlink_metadata(output).ok()?.is_dir() {
         return None;
     }
@@ -227,7 +250,9 @@ fn published_files(output: &Path) -> Option<HashMap<String, Stamp>> {
             if kind.is_dir() {
                 folders.push((entry.path(), format!("{path}/")));
             } else if kind.is_file() {
-                files.insert(path, Stamp::of(&entry.metadata().ok()?)?);
+                let stamp = Stamp::of(&entry.metadata().ok()?)?;
+                let fate = AtomicU8::new(UNTOUCHED);
+                files.insert(path, Published { stamp, fate });
             } else {
                 return None;
             }
@@ -382,23 +407,32 @@ fn process_is_running(pid: u32, folder: &Path) -> bool {
 
 impl Output for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let published = self.previous.as_ref().and_then(|p| p.get(path));
         // Same size first (no read for most changed files), then the bytes.
-        if let Some(previous) = &self.previous
-            && previous.get(path).map(|s| s.size) == Some(bytes.len() as u64)
+        if let Some(published) = published
+            && published.stamp.size == bytes.len() as u64
             && fs::read(self.output.join(path)).is_ok_and(|old| old == bytes)
         {
-            lock(&self.unchanged).insert(path.to_string());
+            published.fate.store(KEPT, Ordering::Relaxed);
             return Ok(());
         }
         let target = self.dir.join(path);
-        if let Some(parent) = target.parent()
-            && !lock(&self.folders).contains(parent)
-        {
-            fs::create_dir_all(parent)?;
-            lock(&self.folders).insert(parent.to_path_buf());
+        // A new folder is made when writing into it first fails.
+        if let Err(e) = fs::write(&target, bytes) {
+            match target.parent() {
+                Some(parent) if e.kind() == io::ErrorKind::NotFound => {
+                    fs::create_dir_all(parent)?;
+                    fs::write(&target, bytes)?;
+                }
+                _ => return Err(e),
+            }
         }
-        fs::write(target, bytes)?;
-        lock(&self.changed).insert(path.to_string());
+        self.written.fetch_add(1, Ordering::Relaxed);
+        match published {
+            Some(published) => published.fate.store(WRITTEN, Ordering::Relaxed),
+            None if self.previous.is_some() => lock(&self.added).push(path.to_string()),
+            None => {}
+        }
         Ok(())
     }
 
@@ -408,25 +442,30 @@ impl Output for Staging {
         let Some(previous) = &self.previous else {
             return false;
         };
-        let all_there = files
+        let published: Option<Vec<&Published>> = files
             .iter()
-            .all(|(path, stamp)| stamp.is_some() && previous.get(path) == stamp.as_ref());
-        if all_there {
-            let mut unchanged = lock(&self.unchanged);
-            for (path, _) in files {
-                unchanged.insert(path.clone());
-            }
+            .map(|(path, stamp)| {
+                previous
+                    .get(path)
+                    .filter(|p| stamp.is_some() && Some(&p.stamp) == stamp.as_ref())
+            })
+            .collect();
+        let Some(published) = published else {
+            return false;
+        };
+        for p in published {
+            p.fate.store(KEPT, Ordering::Relaxed);
         }
-        all_there
+        true
     }
 
     /// The stamp of the published file when it was left as it was, else
     /// of the file written here (moving it into place keeps its stamp).
     fn stamp(&self, path: &str) -> Option<Stamp> {
-        if let Some(previous) = &self.previous
-            && lock(&self.unchanged).contains(path)
+        if let Some(published) = self.previous.as_ref().and_then(|p| p.get(path))
+            && published.fate.load(Ordering::Relaxed) == KEPT
         {
-            return previous.get(path).copied();
+            return Some(published.stamp);
         }
         Stamp::of(&fs::symlink_metadata(self.dir.join(path)).ok()?)
     }

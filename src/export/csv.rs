@@ -116,13 +116,14 @@ fn opt(v: &Option<String>) -> &str {
 /// `level_supported` is `yes` or `no` for a certificate in force or
 /// suspended (empty otherwise); a `no` is put into words in both languages
 /// with `wording`, as the pages say it.
-pub fn certificates<'a>(
-    rows: impl IntoIterator<Item = &'a CertificateRow>,
+pub fn certificates<B: std::borrow::Borrow<CertificateRow>>(
+    rows: impl IntoIterator<Item = B>,
     wording: Wording,
 ) -> Result<Vec<u8>, ::csv::Error> {
     let mut w = writer();
     w.write_record(CERTIFICATE_COLUMNS)?;
     for c in rows {
+        let c = c.borrow();
         let supported = match (c.agreement, &c.level_flag) {
             (None, _) => "",
             (Some(_), Some(_)) => "no",
@@ -177,12 +178,13 @@ pub fn certificates<'a>(
 /// `unsupported_levels` the certificates in force or suspended whose
 /// registered level the evidence does not support, as
 /// `standard/category/registered→supported` (`-` for no level).
-pub fn organisations<'a>(
-    rows: impl IntoIterator<Item = &'a OrganisationRow>,
+pub fn organisations<B: std::borrow::Borrow<OrganisationRow>>(
+    rows: impl IntoIterator<Item = B>,
 ) -> Result<Vec<u8>, ::csv::Error> {
     let mut w = writer();
     w.write_record(ORGANISATION_COLUMNS)?;
     for o in rows {
+        let o = o.borrow();
         let in_force: Vec<&CertificateRow> = o
             .certificates
             .iter()
@@ -479,7 +481,8 @@ mod tests {
             assert_eq!(rec[14], row.page_url);
         }
         // An empty listing is just the header.
-        let empty = organisations(std::iter::empty()).unwrap_or_else(|e| panic!("{e}"));
+        let empty =
+            organisations(std::iter::empty::<OrganisationRow>()).unwrap_or_else(|e| panic!("{e}"));
         let (header, records) = read(&empty);
         assert_eq!(header.len(), ORGANISATION_COLUMNS.len());
         assert!(records.is_empty());

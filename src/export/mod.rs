@@ -722,8 +722,10 @@ mod doc_examples {
             let bytes = api::organisation(&organisation).unwrap_or_else(|e| panic!("{e}"));
             serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"))
         } else if example.get("organisations").is_some() {
+            let rows = real_rows();
             let bytes = api::index(
-                &real_rows(),
+                &rows,
+                rows.len(),
                 &b.analysis.schemes,
                 URLS.base_url,
                 GENERATED_AT,

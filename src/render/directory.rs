@@ -165,18 +165,13 @@ const STATUSES: [&str; 9] = [
 /// Every facet value that at least one organisation has, grouped by kind in
 /// [`KINDS`] order; within a kind, in the order of the rules (standards,
 /// categories, levels), of the region table, or of [`STATUSES`].
-/// `status_label` names a status in Chinese and English.
+/// `members` are each facet token's entries; `status_label` names a
+/// status in Chinese and English.
 pub fn facets(
-    entries: &[Entry],
+    members: &BTreeMap<String, Vec<usize>>,
     schemes: &Schemes,
     status_label: &dyn Fn(&str) -> (String, String),
 ) -> Vec<FacetValue> {
-    let mut members: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, e) in entries.iter().enumerate() {
-        for token in &e.facets {
-            members.entry(token.as_str()).or_default().push(i);
-        }
-    }
     let mut values = Vec::new();
     let mut push = |kind: &'static str,
                     value: String,

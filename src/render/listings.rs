@@ -13,6 +13,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::export;
 
 use super::directory::{self, Entry, FacetValue};
+use super::entries::Failed;
 use super::registry::{RowView, Views};
 use super::stream::{Harvest, Stream, encoding_error};
 
@@ -170,7 +171,7 @@ impl Stream<'_> {
             (label("zh", &key), label("en", &key))
         };
         directory::facets(
-            &harvest.entries,
+            &harvest.facet_members,
             self.renderer.registry.schemes,
             &status_label,
         )
@@ -185,7 +186,7 @@ impl Stream<'_> {
         cache: Option<&Cache>,
         diags: &mut Diagnostics,
     ) -> Vec<String> {
-        let entries = &harvest.entries[..];
+        let entries = &harvest.entries;
         let input = self.renderer.registry;
         let everyone: Vec<usize> = (0..entries.len()).collect();
         // The index, then one listing per facet value.
@@ -195,11 +196,16 @@ impl Stream<'_> {
         // The whole registry as CSV (with the certificates' CSV of
         // `exports`); a facet's rows are a filter of it.
         let path = ORGANISATIONS_CSV;
-        let csv = export::csv::organisations(entries.iter().map(|e| &e.row))
-            .map_err(|e| encoding_error(path, e))
-            .and_then(|bytes| self.out.put(path, &bytes));
-        if let Err(d) = csv {
-            diags.push(d);
+        let failed = Failed::default();
+        let csv = export::csv::organisations(entries.each(&failed).map(|e| e.row))
+            .map_err(|e| encoding_error(path, e));
+        match failed.into_error() {
+            Some(d) => diags.push(d),
+            None => {
+                if let Err(d) = csv.and_then(|bytes| self.out.put(path, &bytes)) {
+                    diags.push(d);
+                }
+            }
         }
         let mut tasks = Vec::new();
         for (l, (_, members)) in listings.iter().enumerate() {
@@ -248,11 +254,17 @@ impl Stream<'_> {
                     Some((cache, k.key()))
                 });
                 let errors = self.unless_cached(cached, || {
+                    let rows: Result<Vec<Entry>, Diagnostic> =
+                        shown.iter().map(|&i| entries.get(i)).collect();
+                    let rows = match rows {
+                        Ok(rows) => rows,
+                        Err(d) => return vec![Err(d)],
+                    };
                     editions
                         .iter()
                         .map(|(e, common, views)| {
                             let view =
-                                self.listing(views, facets, facet, &root, order, page, entries);
+                                self.listing(views, facets, facet, &root, order, page, &rows);
                             let mut ctx = Context::new();
                             ctx.insert("listing", &view);
                             self.emit(common, *e, "directory.html", &key, ctx)
@@ -273,13 +285,7 @@ impl Stream<'_> {
         for (e, common, views) in &editions {
             let mut ctx = Context::new();
             ctx.insert("as_of", &input.grades.as_of.to_string());
-            ctx.insert(
-                "certificate_count",
-                &entries
-                    .iter()
-                    .map(|e| e.row.certificates.len())
-                    .sum::<usize>(),
-            );
+            ctx.insert("certificate_count", &harvest.certificate_count);
             ctx.insert("standards", &self.standards(*e, views));
             ctx.insert("numbers_url", &format!("{}verify/numbers/", views.root));
             ctx.insert("verify_root", &format!("{}verify/", views.verify_root));
@@ -307,21 +313,28 @@ impl Stream<'_> {
         cache: Option<&Cache>,
         diags: &mut Diagnostics,
     ) -> Vec<String> {
-        let entries = &harvest.entries;
-        let mut certificates: Vec<Numbered> = entries
-            .iter()
+        let failed = Failed::default();
+        let mut certificates: Vec<Numbered> = harvest
+            .entries
+            .each(&failed)
             .enumerate()
-            .flat_map(|(i, e)| e.row.certificates.iter().map(move |c| (i, e, c)))
-            .map(|(i, entry, certificate)| Numbered {
-                slug: crate::registry::number_slug(&certificate.number),
-                holder: i,
-                entry,
-                certificate,
+            .flat_map(|(i, e)| {
+                let row = e.row;
+                row.certificates.into_iter().map(move |c| Numbered {
+                    slug: crate::registry::number_slug(&c.number),
+                    status: directory::status_name(&c),
+                    number: c.number,
+                    holder: i,
+                    holder_zh: row.name_zh.clone(),
+                    holder_en: row.name_en.clone(),
+                })
             })
             .collect();
-        certificates.sort_by(|a, b| {
-            (&a.slug, &a.certificate.number).cmp(&(&b.slug, &b.certificate.number))
-        });
+        if let Some(d) = failed.into_error() {
+            diags.push(d);
+            return Vec::new();
+        }
+        certificates.sort_by(|a, b| (&a.slug, &a.number).cmp(&(&b.slug, &b.number)));
         let chunks: Vec<&[Numbered]> = certificates.chunks(NUMBERS_PER_PAGE).collect();
         let path = |page: usize| {
             if page == 1 && chunks.len() == 1 {
@@ -353,12 +366,12 @@ impl Stream<'_> {
                         // The index's ranges: each page's first and last.
                         for c in &chunks {
                             for n in [c.first(), c.last()].into_iter().flatten() {
-                                k.part(n.certificate.number.as_bytes());
+                                k.part(n.number.as_bytes());
                             }
                         }
                     }
                     for n in shown.iter().flat_map(|c| c.iter()) {
-                        k.part(n.certificate.number.as_bytes());
+                        k.part(n.number.as_bytes());
                         k.part(
                             harvest
                                 .cache_keys
@@ -502,7 +515,7 @@ impl Stream<'_> {
         root: &str,
         order: &[usize],
         page: usize,
-        entries: &[Entry],
+        shown: &[Entry],
     ) -> ListingView {
         let lang = views.lang;
         let t = |key: &str| views.t(key);
@@ -510,10 +523,7 @@ impl Stream<'_> {
         let pages = directory::page_count(order.len());
         let start = (page - 1) * directory::PAGE_SIZE;
         let scope = directory::Scope::of(facet);
-        let rows: Vec<RowView> = directory::page_of(order, page)
-            .iter()
-            .map(|&i| views.row(&entries[i], &scope))
-            .collect();
+        let rows: Vec<RowView> = shown.iter().map(|e| views.row(e, &scope)).collect();
         let first = if rows.is_empty() { 0 } else { start + 1 };
         let last = start + rows.len();
         let as_of = self.renderer.registry.grades.as_of.to_string();
@@ -565,12 +575,14 @@ impl Stream<'_> {
     }
 }
 
-/// A certificate on the number list, with its holder's entry (and index).
-struct Numbered<'e> {
+/// A certificate on the number list, with its holder's names (and index).
+struct Numbered {
     slug: String,
+    number: String,
+    status: &'static str,
     holder: usize,
-    entry: &'e Entry,
-    certificate: &'e export::CertificateRow,
+    holder_zh: String,
+    holder_en: String,
 }
 
 /// The number list's page showing `chunk` (`None`: the index, which lists
@@ -594,18 +606,15 @@ fn numbers_view(
         chunk
             .iter()
             .map(|n| NumberRow {
-                number: n.certificate.number.clone(),
+                number: n.number.clone(),
                 url: views.verify_url(&n.slug),
                 holder: if lang == "zh" {
-                    n.entry.row.name_zh.clone()
+                    n.holder_zh.clone()
                 } else {
-                    n.entry.row.name_en.clone()
+                    n.holder_en.clone()
                 },
-                status: directory::status_name(n.certificate),
-                status_label: t(&format!(
-                    "status_{}",
-                    directory::status_name(n.certificate).replace('-', "_")
-                )),
+                status: n.status,
+                status_label: t(&format!("status_{}", n.status.replace('-', "_"))),
             })
             .collect()
     };
@@ -625,14 +634,8 @@ fn numbers_view(
                 .iter()
                 .enumerate()
                 .map(|(i, c)| NumberRange {
-                    first: c
-                        .first()
-                        .map(|n| n.certificate.number.clone())
-                        .unwrap_or_default(),
-                    last: c
-                        .last()
-                        .map(|n| n.certificate.number.clone())
-                        .unwrap_or_default(),
+                    first: c.first().map(|n| n.number.clone()).unwrap_or_default(),
+                    last: c.last().map(|n| n.number.clone()).unwrap_or_default(),
                     url: page_url(i),
                 })
                 .collect(),

@@ -12,6 +12,7 @@
 
 pub mod directory;
 mod docs;
+mod entries;
 mod impact;
 mod links;
 mod listings;
@@ -820,9 +821,11 @@ pub fn render_with(
     let stream = Stream::new(&renderer, tera, theme, &editions, &out, &generated_at);
     let mut earlier_files = 0;
     let harvest = match organisations {
-        Organisations::Harvested(harvested) => {
-            stream::Harvest::gather(harvested.iter().map(|h| (**h).clone()))
-        }
+        Organisations::Harvested(harvested) => stream::Harvest::of(harvested.iter().map(|h| &**h))
+            .unwrap_or_else(|d| {
+                diags.push(d);
+                stream::Harvest::empty()
+            }),
         Organisations::Rendered(done) => {
             diags.extend(done.diagnostics);
             earlier_files = done.files;

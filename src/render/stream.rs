@@ -20,6 +20,7 @@ use crate::load::Theme;
 use crate::registry::Registry;
 
 use super::directory::{self, Entry, FacetValue};
+use super::entries::{Entries, Failed, Span, Spill};
 use super::registry::Views;
 use super::search_records;
 use super::{Alternates, Counted, Edition, Renderer, SitemapEntry, SitemapPage, Stamp, tera_error};
@@ -63,8 +64,13 @@ impl<'a> Stream<'a> {
 /// What the organisation pass leaves for the directory and the exports,
 /// once each organisation's report is dropped.
 pub(super) struct Harvest {
-    /// Directory entries (with the export rows), in registry order.
-    pub entries: Vec<Entry>,
+    /// Directory entries (with the export rows), in registry order, read
+    /// back one at a time ([`Entries`]).
+    pub entries: Entries,
+    /// Each facet token's entries (their indexes, in registry order).
+    pub facet_members: BTreeMap<String, Vec<usize>>,
+    /// Certificates of all entries.
+    pub certificate_count: usize,
     /// The newest changes for the feed.
     pub feed: Vec<atom::FeedEntry>,
     /// Keys of the pages written in every single-language edition.
@@ -95,26 +101,132 @@ pub struct OrganisationHarvest {
     pub cache_key: Option<crate::cache::Key>,
 }
 
-impl Harvest {
-    /// The harvest of every organisation, in registry order.
-    pub fn gather(organisations: impl ExactSizeIterator<Item = OrganisationHarvest>) -> Harvest {
-        let mut harvest = Harvest {
-            entries: Vec::with_capacity(organisations.len()),
-            feed: Vec::new(),
-            keys: Vec::new(),
-            default_keys: Vec::new(),
-            cache_keys: Vec::with_capacity(organisations.len()),
+/// One organisation's harvest with its entry put in the [`Spill`] and its
+/// feed entries in the feed's newest ([`atom::Latest`]): what is kept of
+/// it in memory.
+pub(super) struct Stored {
+    span: Span,
+    /// Its facet tokens, by their number in [`Gathering::tokens`].
+    facets: Vec<u32>,
+    certificates: usize,
+    keys: Vec<String>,
+    default_keys: Vec<String>,
+    cache_key: Option<crate::cache::Key>,
+}
+
+/// Where the organisations' harvests go as they are made.
+pub(super) struct Gathering {
+    spill: Spill,
+    latest: std::sync::Mutex<atom::Latest>,
+    /// Every facet token met, numbered in the order met.
+    tokens: std::sync::Mutex<BTreeMap<String, u32>>,
+}
+
+impl Gathering {
+    pub fn new() -> Gathering {
+        Gathering {
+            spill: Spill::new(),
+            latest: std::sync::Mutex::new(atom::Latest::new(atom::LIMIT)),
+            tokens: std::sync::Mutex::new(BTreeMap::new()),
+        }
+    }
+}
+
+impl Stored {
+    /// `harvest` stored. Feed entries of different organisations never
+    /// sort as equal (their ids differ), so the feed does not depend on
+    /// the order organisations are added in.
+    pub fn of(harvest: OrganisationHarvest, into: &Gathering) -> Result<Stored, Diagnostic> {
+        let span = into.spill.push(&harvest.entry)?;
+        lock(&into.latest).extend(harvest.feed);
+        let facets = {
+            let mut tokens = lock(&into.tokens);
+            harvest
+                .entry
+                .facets
+                .into_iter()
+                .map(|token| {
+                    let next = tokens.len() as u32;
+                    *tokens.entry(token).or_insert(next)
+                })
+                .collect()
         };
-        let mut latest = atom::Latest::new(atom::LIMIT);
-        for one in organisations {
-            harvest.entries.push(one.entry);
+        Ok(Stored {
+            span,
+            certificates: harvest.entry.row.certificates.len(),
+            facets,
+            keys: harvest.keys,
+            default_keys: harvest.default_keys,
+            cache_key: harvest.cache_key,
+        })
+    }
+}
+
+impl Harvest {
+    /// The harvest of every organisation, in registry order, stored in
+    /// `gathering`.
+    pub fn gather(
+        gathering: Gathering,
+        organisations: impl ExactSizeIterator<Item = Stored>,
+    ) -> Result<Harvest, Diagnostic> {
+        let Gathering {
+            spill,
+            latest,
+            tokens,
+        } = gathering;
+        let tokens = tokens
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); tokens.len()];
+        let mut spans = Vec::with_capacity(organisations.len());
+        let mut harvest = Harvest::empty();
+        harvest.cache_keys.reserve(organisations.len());
+        for (i, one) in organisations.enumerate() {
+            spans.push(one.span);
+            for token in one.facets {
+                if let Some(m) = members.get_mut(token as usize) {
+                    m.push(i);
+                }
+            }
+            harvest.certificate_count += one.certificates;
             harvest.cache_keys.push(one.cache_key);
-            latest.extend(one.feed);
             harvest.keys.extend(one.keys);
             harvest.default_keys.extend(one.default_keys);
         }
-        harvest.feed = latest.into_sorted();
-        harvest
+        harvest.facet_members = tokens
+            .into_iter()
+            .map(|(token, n)| (token, std::mem::take(&mut members[n as usize])))
+            .collect();
+        harvest.entries = spill.finish(spans)?;
+        harvest.feed = latest
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .into_sorted();
+        Ok(harvest)
+    }
+
+    /// No organisations (what is left when their entries are lost).
+    pub fn empty() -> Harvest {
+        Harvest {
+            entries: Entries::empty(),
+            facet_members: BTreeMap::new(),
+            certificate_count: 0,
+            feed: Vec::new(),
+            keys: Vec::new(),
+            default_keys: Vec::new(),
+            cache_keys: Vec::new(),
+        }
+    }
+
+    /// The harvest of `organisations`, given in registry order.
+    pub fn of<'h>(
+        organisations: impl ExactSizeIterator<Item = &'h OrganisationHarvest>,
+    ) -> Result<Harvest, Diagnostic> {
+        let gathering = Gathering::new();
+        let stored = organisations
+            .map(|h| Stored::of(h.clone(), &gathering))
+            .collect::<Result<Vec<_>, _>>()?;
+        Harvest::gather(gathering, stored.into_iter())
     }
 }
 
@@ -347,7 +459,19 @@ impl Stream<'_> {
             )
             .collect();
         files.sort_by(|a, b| a.file().file_name().cmp(&b.file().file_name()));
-        let results: Vec<(Option<OrganisationHarvest>, Vec<Diagnostic>)> = files
+        // Each entry goes to the spill as soon as it is made.
+        let gathering = Gathering::new();
+        let store = |(harvest, mut errors): (Option<OrganisationHarvest>, Vec<Diagnostic>)| {
+            let stored = harvest.and_then(|h| match Stored::of(h, &gathering) {
+                Ok(stored) => Some(stored),
+                Err(d) => {
+                    errors.push(d);
+                    None
+                }
+            });
+            (stored, errors)
+        };
+        let results: Vec<(Option<Stored>, Vec<Diagnostic>)> = files
             .into_par_iter()
             .enumerate()
             .map(|(index, source)| {
@@ -396,15 +520,19 @@ impl Stream<'_> {
                 }
                 (Some(rendered.harvest), rendered.errors)
             })
+            .map(store)
             .collect();
         let mut one_by_one = Vec::with_capacity(results.len());
-        for (harvested, errors) in results {
-            one_by_one.extend(harvested);
+        for (stored, errors) in results {
+            one_by_one.extend(stored);
             for d in errors {
                 diags.push(d);
             }
         }
-        Harvest::gather(one_by_one.into_iter())
+        Harvest::gather(gathering, one_by_one.into_iter()).unwrap_or_else(|d| {
+            diags.push(d);
+            Harvest::empty()
+        })
     }
 
     /// One organisation: its page in every single-language edition, its
@@ -491,8 +619,15 @@ impl Stream<'_> {
     /// certificates CSV and each language edition's Atom feed.
     pub fn exports(&self, harvest: &Harvest, diags: &mut Diagnostics) {
         let input = self.renderer.registry;
+        // The first entry that cannot be read fails the build (and the
+        // file being made from them is not written).
+        let failed = Failed::default();
         let as_of = input.grades.as_of.to_string();
         let mut put = |path: &str, bytes: Result<Vec<u8>, String>| {
+            if let Some(d) = failed.take() {
+                diags.push(d);
+                return;
+            }
             let result = bytes
                 .map_err(|e| encoding_error(path, e))
                 .and_then(|b| self.out.put(path, &b));
@@ -503,7 +638,8 @@ impl Stream<'_> {
         put(
             api::INDEX_PATH,
             api::index(
-                harvest.entries.iter().map(|e| &e.row),
+                harvest.entries.each(&failed).map(|e| e.row),
+                harvest.entries.len(),
                 input.schemes,
                 self.renderer.base_url,
                 self.generated_at,
@@ -561,7 +697,10 @@ impl Stream<'_> {
         put(
             "registry/certificates.csv",
             export::csv::certificates(
-                harvest.entries.iter().flat_map(|e| &e.row.certificates),
+                harvest
+                    .entries
+                    .each(&failed)
+                    .flat_map(|e| e.row.certificates),
                 wording,
             )
             .map_err(|e| e.to_string()),
@@ -612,13 +751,22 @@ impl Stream<'_> {
         };
         // Made a block at a time by the index builder: every
         // organisation's record at once would be about 9 KB each.
+        let failed = Failed::default();
         let org_record = |i: usize| {
-            let e = &harvest.entries[i];
+            let Some(e) = failed.keep(harvest.entries.get(i)) else {
+                // The build fails (below); the index is not written.
+                return crate::search::Record {
+                    fields: Vec::new(),
+                    facets: Vec::new(),
+                    date: None,
+                    display: serde_json::Value::Null,
+                };
+            };
             let date = e
                 .date
                 .as_deref()
                 .and_then(|d| d.parse::<jiff::civil::Date>().ok());
-            search_records::organisation(e, zh, en).into_record(date)
+            search_records::organisation(&e, zh, en).into_record(date)
         };
         let org_labels: Vec<crate::search::FacetLabel> = facets
             .iter()
@@ -634,17 +782,23 @@ impl Stream<'_> {
                 },
             })
             .collect();
-        let mut put_index = |folder: &str, files: Vec<(String, Vec<u8>)>| {
-            for (path, bytes) in files {
-                if let Err(d) = self.out.put(&format!("search/{folder}/{path}"), &bytes) {
-                    diags.push(d);
-                }
+        // Each file is written as the index builder makes it.
+        let put_errors = std::sync::Mutex::new(Vec::new());
+        let put = |path: String, bytes: Vec<u8>| {
+            if let Err(d) = self
+                .out
+                .put(&format!("search/organisations/{path}"), &bytes)
+            {
+                lock(&put_errors).push(d);
             }
         };
-        put_index(
-            "organisations",
-            crate::search::build_index_of(harvest.entries.len(), &org_record, &org_labels),
-        );
+        crate::search::build_index_of(harvest.entries.len(), &org_record, &org_labels, &put);
+        let put_errors = put_errors
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for d in failed.into_error().into_iter().chain(put_errors) {
+            diags.push(d);
+        }
 
         // Clauses: the originals, then each translation, in each language's root.
         let no_pages = BTreeMap::new();
@@ -696,10 +850,11 @@ impl Stream<'_> {
                 en: name("en"),
             });
         }
-        put_index(
-            "standards",
-            crate::search::build_index(&clause_records, &labels),
-        );
+        for (path, bytes) in crate::search::build_index(&clause_records, &labels) {
+            if let Err(d) = self.out.put(&format!("search/standards/{path}"), &bytes) {
+                diags.push(d);
+            }
+        }
 
         for &e in &singles {
             if let Err(d) = self.emit(&self.common(e), e, "search.html", "search/", Context::new())
@@ -809,8 +964,10 @@ impl Stream<'_> {
                 format!("sitemaps/{}.xml", i + 1)
             }
         };
+        // One file at a time (its entries made in parallel): a file's
+        // entries, as template values, are the largest thing a build holds.
         let errors: Vec<Vec<Diagnostic>> = chunks
-            .par_iter()
+            .iter()
             .enumerate()
             .map(|(i, chunk)| {
                 let path = path(i);
@@ -828,7 +985,7 @@ impl Stream<'_> {
                     (cache, k.key())
                 });
                 self.unless_cached(cached, || {
-                    let entries: Vec<SitemapEntry> = chunk.iter().map(entry).collect();
+                    let entries: Vec<SitemapEntry> = chunk.par_iter().map(entry).collect();
                     let mut ctx = Context::new();
                     ctx.insert("pages", &entries);
                     vec![render("sitemap.xml", &ctx, &path)]
@@ -850,4 +1007,8 @@ impl Stream<'_> {
             diags.push(d);
         }
     }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

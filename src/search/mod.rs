@@ -151,16 +151,21 @@ pub fn build_index(records: &[Record], facets: &[FacetLabel]) -> Vec<(String, Ve
 }
 
 /// Builds the index of `n` records made by `record(i)`, with the default
-/// options: each record is made, tokenised and encoded a block at a time
-/// and then dropped, so a large index never holds every record at once
-/// (only its postings and encoded records).
+/// options, handing each file to `put` (path, bytes) as it is made, in no
+/// particular order. Each record is made, tokenised and measured a block
+/// at a time and dropped, then made again for its chunk file: a large
+/// index never holds every record, only its postings.
 pub fn build_index_of(
     n: usize,
     record: &(dyn Fn(usize) -> Record + Sync),
     facets: &[FacetLabel],
-) -> Vec<(String, Vec<u8>)> {
-    build_index_from(n, record, facets, &IndexOptions::default())
+    put: &(dyn Fn(String, Vec<u8>) + Sync),
+) {
+    build_index_from(n, record, facets, &IndexOptions::default(), put);
 }
+
+/// Where the index's files go, (path, bytes) each.
+type Sink<'a> = &'a (dyn Fn(String, Vec<u8>) + Sync);
 
 /// Records made and tokenised at a time.
 const BLOCK: usize = 4096;
@@ -255,13 +260,28 @@ fn record_tokens(record: &Record) -> RecordTokens {
     (buf, out)
 }
 
-/// A record as its chunk file holds it, its fields numbered in `fields`
-/// (new ones added in order of first use).
-fn encode_record(
+/// Numbers the fields of `r` in `fields` (new ones added in order of
+/// first use).
+fn number_fields(
     r: &Record,
     fields: &mut Vec<FieldInfo<'static>>,
     field_index: &mut BTreeMap<FieldInfo<'static>, usize>,
-) -> Vec<u8> {
+) {
+    for f in &r.fields {
+        let info = FieldInfo {
+            name: f.name,
+            primary: f.primary,
+        };
+        field_index.entry(info.clone()).or_insert_with(|| {
+            fields.push(info);
+            fields.len() - 1
+        });
+    }
+}
+
+/// A record as its chunk file holds it, its fields numbered by
+/// `field_index` ([`number_fields`] saw it first).
+fn encode_record(r: &Record, field_index: &BTreeMap<FieldInfo<'static>, usize>) -> Vec<u8> {
     let f = r
         .fields
         .iter()
@@ -270,10 +290,7 @@ fn encode_record(
                 name: f.name,
                 primary: f.primary,
             };
-            let i = *field_index.entry(info.clone()).or_insert_with(|| {
-                fields.push(info);
-                fields.len() - 1
-            });
+            let i = field_index.get(&info).copied().unwrap_or_default();
             (i, f.text.as_str())
         })
         .collect();
@@ -292,29 +309,52 @@ pub fn build_index_with(
     facets: &[FacetLabel],
     options: &IndexOptions,
 ) -> Vec<(String, Vec<u8>)> {
-    build_index_from(records.len(), &|i| records[i].clone(), facets, options)
+    collected(records.len(), &|i| records[i].clone(), facets, options)
 }
 
-/// As [`build_index_with`], for the `n` records `record(i)` makes.
-fn build_index_from(
+/// As [`build_index_from`], every file returned, sorted by path.
+fn collected(
     n: usize,
     record: &(dyn Fn(usize) -> Record + Sync),
     facets: &[FacetLabel],
     options: &IndexOptions,
 ) -> Vec<(String, Vec<u8>)> {
-    let universe = u32::try_from(n).unwrap_or(u32::MAX);
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let files = std::sync::Mutex::new(Vec::new());
+    let put = |path: String, bytes: Vec<u8>| {
+        files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((path, bytes));
+    };
+    build_index_from(n, record, facets, options, &put);
+    let mut files = files
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
 
-    // Postings, per token, per class, and each record's JSON and date.
-    // Records are made and tokenised in parallel a block at a time and
-    // added in record order, so lists come out sorted and fields are
-    // numbered in order of first use.
+/// As [`build_index_with`], for the `n` records `record(i)` makes, each
+/// file handed to `put`.
+fn build_index_from(
+    n: usize,
+    record: &(dyn Fn(usize) -> Record + Sync),
+    facets: &[FacetLabel],
+    options: &IndexOptions,
+    put: Sink,
+) {
+    let universe = u32::try_from(n).unwrap_or(u32::MAX);
+
+    // Postings, per token, per class, and each record's date and the
+    // length of its JSON. Records are made and tokenised in parallel a
+    // block at a time and added in record order, so lists come out sorted
+    // and fields are numbered in order of first use.
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut tokens: Vec<String> = Vec::new();
     let mut postings: Vec<[Vec<u32>; 4]> = Vec::new();
     let mut fields: Vec<FieldInfo> = Vec::new();
     let mut field_index: BTreeMap<FieldInfo, usize> = BTreeMap::new();
-    let mut encoded: Vec<Vec<u8>> = Vec::with_capacity(n);
+    let mut encoded_bytes = 0usize;
     let mut dates: Vec<Option<jiff::civil::Date>> = Vec::with_capacity(n);
     for start in (0..n).step_by(BLOCK) {
         let tokenised: Vec<(Record, RecordTokens)> = (start..n.min(start + BLOCK))
@@ -326,7 +366,8 @@ fn build_index_from(
             })
             .collect();
         for (i, (r, (buf, pairs))) in tokenised.into_iter().enumerate() {
-            encoded.push(encode_record(&r, &mut fields, &mut field_index));
+            number_fields(&r, &mut fields, &mut field_index);
+            encoded_bytes += encode_record(&r, &field_index).len();
             dates.push(r.date);
             let record = (start + i) as u32;
             for (a, b, class) in pairs {
@@ -370,10 +411,12 @@ fn build_index_from(
                 })
         })
         .collect();
-    let facet_counts: BTreeMap<&str, usize> = entries
+    // The lists are encoded in the entries.
+    drop(postings);
+    let facet_counts: BTreeMap<String, usize> = entries
         .iter()
         .filter(|e| e.class == CLASS_FACET)
-        .map(|e| (e.token, e.count))
+        .map(|e| (e.token.to_string(), e.count))
         .collect();
 
     // Shards: as many as keep each near the target size.
@@ -414,7 +457,7 @@ fn build_index_from(
                 // Lists with the same records share a file (风险 and 评估
                 // often do), so a query fetches it once.
                 let file = *external.entry(&e.list).or_insert_with_key(|list| {
-                    files.push((format!("l/{}.bin", files_external), list.to_vec()));
+                    put(format!("l/{files_external}.bin"), list.to_vec());
                     files_external += 1;
                     files_external - 1
                 });
@@ -424,30 +467,33 @@ fn build_index_from(
             }
             prev = token;
         }
-        files.push((format!("s/{i}.bin"), out));
+        put(format!("s/{i}.bin"), out);
     }
+    drop(shards);
+    drop(external);
     drop(entries);
-    drop(postings);
+    drop(tokens);
 
-    // Record chunks.
-    let average = encoded.iter().map(Vec::len).sum::<usize>() / n.max(1);
+    // Record chunks, their records made again and encoded, in parallel.
+    let average = encoded_bytes / n.max(1);
     let chunk = (options.chunk_target / average.max(1)).clamp(1, 256);
     let chunks = n.div_ceil(chunk);
-    let mut chunk_bytes = 0;
-    // Each record's bytes are freed as they move into their chunk.
-    let mut records_left = encoded.into_iter();
-    for k in 0..chunks {
-        let mut out = vec![b'['];
-        for (i, r) in records_left.by_ref().take(chunk).enumerate() {
-            if i > 0 {
-                out.push(b',');
+    let chunk_bytes: usize = (0..chunks)
+        .into_par_iter()
+        .map(|k| {
+            let mut out = vec![b'['];
+            for (i, r) in (k * chunk..n.min((k + 1) * chunk)).enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(&encode_record(&record(r), &field_index));
             }
-            out.extend_from_slice(&r);
-        }
-        out.push(b']');
-        chunk_bytes += out.len();
-        files.push((format!("r/{k}.json"), out));
-    }
+            out.push(b']');
+            let bytes = out.len();
+            put(format!("r/{k}.json"), out);
+            bytes
+        })
+        .sum();
 
     // Date order.
     let date = if dates.iter().any(Option::is_some) {
@@ -467,7 +513,7 @@ fn build_index_from(
                 put_varint(&mut out, u64::from(id));
             }
             bytes += out.len();
-            files.push((format!("d/{k}.bin"), out));
+            put(format!("d/{k}.bin"), out);
         }
         Some(DateInfo {
             bucket,
@@ -491,7 +537,8 @@ fn build_index_from(
             });
         }
     }
-    for (&token, &count) in &facet_counts {
+    for (token, &count) in &facet_counts {
+        let token = token.as_str();
         if !labelled.contains(token) {
             facet_infos.push(FacetInfo {
                 token,
@@ -514,12 +561,10 @@ fn build_index_from(
         facets: facet_infos,
         date,
     };
-    files.push((
+    put(
         "manifest.json".into(),
         serde_json::to_vec(&manifest).unwrap_or_default(),
-    ));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    files
+    );
 }
 
 #[cfg(test)]

@@ -764,7 +764,7 @@ fn records_made_a_block_at_a_time_are_indexed_in_order() {
     let fixture = fixture_records();
     let n = 2 * BLOCK + 7;
     let make = |i: usize| fixture[i % fixture.len()].clone();
-    let files = build_index_from(n, &make, &fixture_labels(), &fixture_options());
+    let files = collected(n, &make, &fixture_labels(), &fixture_options());
     let postings = read_postings(&files);
     let mut expected: BTreeMap<(String, u8), Vec<u32>> = BTreeMap::new();
     for i in 0..n {

@@ -110,7 +110,7 @@ pub fn standard(document: &StandardDocument) -> Result<Vec<u8>, serde_json::Erro
 /// `api/v2/index.json`: every organisation, in registry order.
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "Index")]
-pub struct Index<'a> {
+pub struct Index<'a, O = Vec<IndexEntry<'a>>> {
     pub schema_version: u32,
     /// When the file was generated (RFC 3339).
     pub generated_at: &'a str,
@@ -120,7 +120,56 @@ pub struct Index<'a> {
     pub count: usize,
     /// Every standard graded on the site, with its file.
     pub standards: Vec<IndexStandard<'a>>,
-    pub organisations: Vec<IndexEntry<'a>>,
+    pub organisations: O,
+}
+
+/// The index's organisations, each made from its row and written as it is
+/// read: the rows need not all be held at once.
+struct Rows<I>(std::cell::RefCell<Option<I>>);
+
+impl<I, B> Serialize for Rows<I>
+where
+    I: Iterator<Item = B>,
+    B: std::borrow::Borrow<OrganisationRow>,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        for row in self.0.borrow_mut().take().into_iter().flatten() {
+            seq.serialize_element(&index_entry(row.borrow()))?;
+        }
+        seq.end()
+    }
+}
+
+/// One organisation's entry in the index.
+fn index_entry(r: &OrganisationRow) -> IndexEntry<'_> {
+    IndexEntry {
+        id: &r.id,
+        name_zh: &r.name_zh,
+        name_en: &r.name_en,
+        region: &r.region,
+        url: &r.json_url,
+        page_url: &r.page_url,
+        certificates: r
+            .certificates
+            .iter()
+            .map(|c| IndexCertificate {
+                number: &c.number,
+                standard: &c.standard,
+                category: &c.category,
+                level: &c.level,
+                unsupported_level: c.level_flag.as_ref().map(|f| UnsupportedLevel {
+                    registered: &f.registered.id,
+                    supported: f.supported.as_ref().map(|l| l.id.as_str()),
+                    highest_defined: f.highest_defined.as_ref().map(|l| l.id.as_str()),
+                }),
+                status: c.status,
+                status_date: c.status_date.as_deref(),
+                valid_until: c.valid_until.as_deref(),
+            })
+            .collect(),
+    }
 }
 
 /// One standard in the index.
@@ -175,49 +224,22 @@ pub struct IndexCertificate<'a> {
     pub valid_until: Option<&'a str>,
 }
 
-/// The file `api/v2/index.json` for `rows` (in registry order), compact
-/// JSON; `schemes` are the standards, whose files are under `base_url`.
-pub fn index<'a>(
-    rows: impl IntoIterator<Item = &'a OrganisationRow>,
+/// The file `api/v2/index.json` for the `count` `rows` (in registry
+/// order), compact JSON; `schemes` are the standards, whose files are
+/// under `base_url`.
+pub fn index<B: std::borrow::Borrow<OrganisationRow>>(
+    rows: impl IntoIterator<Item = B>,
+    count: usize,
     schemes: &Schemes,
     base_url: &str,
     generated_at: &str,
     as_of: &str,
 ) -> Result<Vec<u8>, serde_json::Error> {
-    let organisations: Vec<IndexEntry> = rows
-        .into_iter()
-        .map(|r| IndexEntry {
-            id: &r.id,
-            name_zh: &r.name_zh,
-            name_en: &r.name_en,
-            region: &r.region,
-            url: &r.json_url,
-            page_url: &r.page_url,
-            certificates: r
-                .certificates
-                .iter()
-                .map(|c| IndexCertificate {
-                    number: &c.number,
-                    standard: &c.standard,
-                    category: &c.category,
-                    level: &c.level,
-                    unsupported_level: c.level_flag.as_ref().map(|f| UnsupportedLevel {
-                        registered: &f.registered.id,
-                        supported: f.supported.as_ref().map(|l| l.id.as_str()),
-                        highest_defined: f.highest_defined.as_ref().map(|l| l.id.as_str()),
-                    }),
-                    status: c.status,
-                    status_date: c.status_date.as_deref(),
-                    valid_until: c.valid_until.as_deref(),
-                })
-                .collect(),
-        })
-        .collect();
     compact(&Index {
         schema_version: SCHEMA_VERSION,
         generated_at,
         as_of,
-        count: organisations.len(),
+        count,
         standards: schemes
             .schemes
             .iter()
@@ -228,7 +250,7 @@ pub fn index<'a>(
                 url: format!("{base_url}{}", standard_path(&s.slug)),
             })
             .collect(),
-        organisations,
+        organisations: Rows(std::cell::RefCell::new(Some(rows.into_iter()))),
     })
 }
 
@@ -620,6 +642,7 @@ mod tests {
             .collect();
         let bytes = index(
             &rows,
+            rows.len(),
             &b.analysis.schemes,
             URLS.base_url,
             GENERATED_AT,
@@ -716,6 +739,7 @@ mod tests {
         let row = rows(&report, &b.analysis.schemes, &URLS);
         let bytes = index(
             [&row],
+            1,
             &b.analysis.schemes,
             URLS.base_url,
             GENERATED_AT,
