@@ -133,6 +133,10 @@ pub struct Reuse<'a> {
     pub keep_grades: bool,
     /// Opens the build cache for the loaded sources ([`analyse_cached`]).
     pub cache: Option<&'a OpenCache<'a>>,
+    /// Check and summarise each organisation file as it is parsed and
+    /// leave it unparsed until it is rendered, with or without a cache
+    /// (`build` and `check`, which need no file's data in between).
+    pub settle: bool,
 }
 
 /// Opens the build cache once the sources are loaded (its key covers
@@ -153,6 +157,7 @@ pub fn analyse_cached(
         as_of,
         Reuse {
             cache: Some(open),
+            settle: true,
             ..Reuse::default()
         },
     )
@@ -300,7 +305,7 @@ impl<'a> OwnChecks<'a> {
 /// a first build holds a summary of each file, not the file, until its
 /// pages are rendered (which reads it again).
 fn settle(
-    cache: &cache::Cache,
+    cache: Option<&cache::Cache>,
     checks: &OwnChecks,
     org: registry::Organisation,
     digest: &cache::Key,
@@ -317,9 +322,12 @@ fn settle(
     if has_editions || !summary.codes_known(&organisation_code) {
         return Loaded::Parsed(org);
     }
-    let name = org.file.file_name().unwrap_or_default().to_string_lossy();
-    let key = cache.summary_key_of(&name, digest);
-    cache.record_uncounted(&key, &summary);
+    let key = cache.map(|cache| {
+        let name = org.file.file_name().unwrap_or_default().to_string_lossy();
+        let key = cache.summary_key_of(&name, digest);
+        cache.record_uncounted(&key, &summary);
+        key
+    });
     Loaded::Unparsed(Unparsed::of(&org, *digest, summary, key))
 }
 
@@ -479,8 +487,14 @@ pub fn analyse_staged(
             registry::unparsed::load_vouched(
                 &registry_dir,
                 &|name, digest| vouch(cache, &schemes, name, digest),
-                &|org, digest| settle(cache, &checks, org, digest),
+                &|org, digest| settle(Some(cache), &checks, org, digest),
             )
+        }
+        (None, None) if reuse.settle && !reuse.keep_grades => {
+            let checks = OwnChecks::new(&schemes, &documents, as_of);
+            registry::unparsed::load_vouched(&registry_dir, &|_, _| None, &|org, digest| {
+                settle(None, &checks, org, digest)
+            })
         }
         (None, None) => registry::load_reusing(&registry_dir, known),
     };

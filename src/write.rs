@@ -110,12 +110,11 @@ impl Staging {
     /// Publishes what was written: in place when there is a previous
     /// output to update, else by moving the staging folder there.
     pub fn commit(mut self) -> io::Result<Written> {
-        let changed = self.written.load(Ordering::Relaxed);
         let added = std::mem::take(&mut *lock(&self.added));
         let Some(previous) = self.previous.take() else {
             self.swap()?;
             return Ok(Written {
-                changed,
+                changed: self.written.load(Ordering::Relaxed),
                 ..Written::default()
             });
         };
@@ -133,6 +132,8 @@ impl Staging {
             .chain(added.iter().map(String::as_str))
             .collect();
         written.sort_unstable();
+        // A path put twice is moved once.
+        written.dedup();
         let unchanged = of(KEPT).count();
         let mut text = format!("{PLAN_FORMAT}\n");
         for (verb, paths) in [(REMOVE, &removed), (MOVE, &written)] {
@@ -151,7 +152,7 @@ impl Staging {
         self.committed = true;
         finish_commit(&self.dir, &self.output, &removed, &written)?;
         Ok(Written {
-            changed,
+            changed: written.len(),
             unchanged,
             removed: removed.len(),
         })

@@ -130,6 +130,7 @@ pub fn diff(
                 listing,
                 keep_grades: true,
                 cache: None,
+                settle: false,
             };
             let old = crate::analyse_with(&revision.root, as_of, reuse);
             stage("comparing");
@@ -153,6 +154,7 @@ pub fn diff(
                 listing: None,
                 keep_grades: true,
                 cache: None,
+                settle: false,
             };
             let new = crate::analyse_with(root, to, reuse).map_err(Failure::WorkingTree)?;
             stage("comparing");

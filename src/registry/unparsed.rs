@@ -120,14 +120,20 @@ pub struct Unparsed {
     pub digest: [u8; 32],
     pub summary: Arc<Summary>,
     /// The build cache's key of the summary, from which the key of the
-    /// file's rendering is made without hashing its text again.
-    pub key: [u8; 32],
+    /// file's rendering is made without hashing its text again (`None`
+    /// in a build without a cache).
+    pub key: Option<[u8; 32]>,
 }
 
 impl Unparsed {
     /// `org`, whose text has `digest`, left unparsed with its `summary`
     /// (recorded under `key`).
-    pub fn of(org: &Organisation, digest: [u8; 32], summary: Summary, key: [u8; 32]) -> Unparsed {
+    pub fn of(
+        org: &Organisation,
+        digest: [u8; 32],
+        summary: Summary,
+        key: Option<[u8; 32]>,
+    ) -> Unparsed {
         Unparsed {
             id: org.id.clone(),
             file: org.file.clone(),
@@ -202,7 +208,7 @@ pub fn load_vouched(dir: &Path, vouch: &Vouch<'_>, settle: &Settle<'_>) -> (Regi
                     file: file.clone(),
                     digest,
                     summary: Arc::new(summary),
-                    key,
+                    key: Some(key),
                 })),
                 _ => super::parse(file, text).map(|org| settle(org, &digest)),
             }
@@ -290,7 +296,7 @@ mod tests {
                 numbers: Vec::new(),
                 standards: Vec::new(),
             }),
-            key: [0; 32],
+            key: None,
         };
         let errors = unparsed.parse().expect_err("changed");
         let text = errors.iter().map(|d| d.message.clone()).collect::<String>();

@@ -475,11 +475,11 @@ impl Stream<'_> {
             .into_par_iter()
             .enumerate()
             .map(|(index, source)| {
-                let key = cache.map(|c| match &source {
-                    OrganisationSource::Unparsed(u) => (c, c.rendering_key(&u.key)),
+                let key = cache.and_then(|c| match &source {
+                    OrganisationSource::Unparsed(u) => u.key.map(|k| (c, c.rendering_key(&k))),
                     OrganisationSource::Parsed(org) => {
                         let name = org.file.file_name().unwrap_or_default();
-                        (c, c.key(&name.to_string_lossy(), &org.text))
+                        Some((c, c.key(&name.to_string_lossy(), &org.text)))
                     }
                 });
                 if let Some((cache, key)) = &key
