@@ -192,13 +192,7 @@ fn analyse_inner(
         diagnostics.extend(grade::findings(registry, schemes, &grades));
         (grades, diagnostics)
     } else {
-        let diagnostics = check_one_by_one(
-            registry,
-            schemes,
-            &analysis.documents,
-            as_of,
-            staged.cache.as_ref(),
-        );
+        let diagnostics = check_one_by_one(registry, schemes, &analysis.documents, as_of);
         (grade::Grades::not_kept(as_of), diagnostics)
     };
     analysis.grades = grades;
@@ -219,29 +213,20 @@ fn organisation_code(name: &str) -> Option<&'static str> {
 
 /// What [`check_registry`] and [`grade::findings`] find, organisation by
 /// organisation (in parallel, grading each for its findings and keeping
-/// no grades), then across files; a file the cache vouched for reports its
-/// summary's diagnostics, and every other file's summary is recorded.
+/// no grades), then across files; a file left unparsed (vouched for by
+/// the cache, or checked as it loaded, [`settle`]) reports its summary's
+/// diagnostics.
 fn check_one_by_one(
     registry: &registry::Registry,
     schemes: &rules::Schemes,
     documents: &[Document],
     as_of: jiff::civil::Date,
-    cache: Option<&cache::Cache>,
 ) -> Diagnostics {
     let checks = OwnChecks::new(schemes, documents, as_of);
     let per_organisation: Vec<Vec<diag::Diagnostic>> = registry
         .organisations
         .par_iter()
-        .map(|org| {
-            let own = checks.of(org);
-            if let Some(cache) = cache
-                && let Some(summary) = registry::Summary::of(org, &own)
-            {
-                let name = org.file.file_name().unwrap_or_default().to_string_lossy();
-                cache.record_uncounted(&cache.summary_key(&name, &org.text), &summary);
-            }
-            own
-        })
+        .map(|org| checks.of(org))
         .collect();
     let mut diagnostics: Diagnostics = per_organisation.into_iter().flatten().collect();
     for unparsed in &registry.unparsed {
@@ -298,12 +283,24 @@ impl<'a> OwnChecks<'a> {
     }
 }
 
-/// A file parsed while loading with a cache, checked at once: kept parsed
-/// when a later stage needs its data (it names a standard with several
-/// editions, whose impact grades it under each) or its summary cannot
-/// stand for it; else summarised in the cache and left unparsed, so that
-/// a first build holds a summary of each file, not the file, until its
-/// pages are rendered (which reads it again).
+/// Whether `summary` can stand for its file until it is rendered: the
+/// file names no standard with several editions (the editions' impact
+/// grades it under each) and its diagnostics only codes this program
+/// knows (`--strict` goes by codes).
+fn summary_stands(summary: &registry::Summary, schemes: &rules::Schemes) -> bool {
+    let has_editions = summary
+        .standards
+        .iter()
+        .any(|s| schemes.editions.contains_key(s));
+    !has_editions && summary.codes_known(&organisation_code)
+}
+
+/// A file parsed while loading for `build` or `check`, checked at once:
+/// kept parsed when its summary cannot stand for it
+/// ([`summary_stands`], or a diagnostic of it is located in another
+/// file); else summarised (in the cache, when there is one) and left
+/// unparsed, so that a build holds a summary of each file, not the file,
+/// until its pages are rendered (which reads it again).
 fn settle(
     cache: Option<&cache::Cache>,
     checks: &OwnChecks,
@@ -315,11 +312,7 @@ fn settle(
     let Some(summary) = Summary::of(&org, &own) else {
         return Loaded::Parsed(org);
     };
-    let has_editions = summary
-        .standards
-        .iter()
-        .any(|s| checks.schemes.editions.contains_key(s));
-    if has_editions || !summary.codes_known(&organisation_code) {
+    if !summary_stands(&summary, checks.schemes) {
         return Loaded::Parsed(org);
     }
     let key = cache.map(|cache| {
@@ -333,10 +326,8 @@ fn settle(
 
 /// The summary the cache holds of the organisation file `name` whose
 /// text has `digest` ([`cache::text_digest`]), unless the file must be
-/// parsed anyway: it names a standard with several editions (the
-/// editions' impact grades it under each), or its summary names a code
-/// this program does not know. A summary used is recorded again for the
-/// next build. Returns it with its key.
+/// parsed anyway ([`summary_stands`]). A summary used is recorded again
+/// for the next build. Returns it with its key.
 fn vouch(
     cache: &cache::Cache,
     schemes: &rules::Schemes,
@@ -345,11 +336,7 @@ fn vouch(
 ) -> Option<(registry::Summary, cache::Key)> {
     let key = cache.summary_key_of(name, digest);
     let (summary, record) = cache.take::<registry::Summary>(&key)?;
-    let has_editions = summary
-        .standards
-        .iter()
-        .any(|s| schemes.editions.contains_key(s));
-    if has_editions || !summary.codes_known(&organisation_code) {
+    if !summary_stands(&summary, schemes) {
         return None;
     }
     cache.keep_uncounted(&key, record);

@@ -206,6 +206,10 @@ impl Output for Counted<'_> {
         self.progress.stage(name);
         self.inner.stage(name);
     }
+
+    fn scratch_dir(&self) -> Option<&std::path::Path> {
+        self.inner.scratch_dir()
+    }
 }
 
 #[cfg(test)]

@@ -82,10 +82,11 @@ struct Published {
 
 /// Not (yet) part of the new site: removed at the commit.
 const UNTOUCHED: u8 = 0;
-/// Written again with other bytes.
-const WRITTEN: u8 = 1;
 /// Part of the new site as it is.
-const KEPT: u8 = 2;
+const KEPT: u8 = 1;
+/// Written again with other bytes: wins over [`KEPT`] (flags only rise),
+/// whatever order two puts of one path come in.
+const WRITTEN: u8 = 2;
 
 impl Staging {
     /// Creates an empty staging folder for `output`, first finishing or
@@ -407,6 +408,12 @@ fn process_is_running(pid: u32, folder: &Path) -> bool {
 }
 
 impl Output for Staging {
+    /// The staging folder: the scratch file is unlinked at once, so it is
+    /// never among the files published.
+    fn scratch_dir(&self) -> Option<&Path> {
+        Some(&self.dir)
+    }
+
     fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let published = self.previous.as_ref().and_then(|p| p.get(path));
         // Same size first (no read for most changed files), then the bytes.
@@ -414,7 +421,7 @@ impl Output for Staging {
             && published.stamp.size == bytes.len() as u64
             && fs::read(self.output.join(path)).is_ok_and(|old| old == bytes)
         {
-            published.fate.store(KEPT, Ordering::Relaxed);
+            published.fate.fetch_max(KEPT, Ordering::Relaxed);
             return Ok(());
         }
         let target = self.dir.join(path);
@@ -455,7 +462,7 @@ impl Output for Staging {
             return false;
         };
         for p in published {
-            p.fate.store(KEPT, Ordering::Relaxed);
+            p.fate.fetch_max(KEPT, Ordering::Relaxed);
         }
         true
     }

@@ -7,8 +7,9 @@
 //! They are written as JSON lines to a scratch file as the organisations
 //! are rendered, and read back by position: what stays in memory is where
 //! each one is. The file is unlinked from the start (nothing is left
-//! behind, whatever happens to the build); where no scratch file can be
-//! made they are kept in memory, encoded, instead.
+//! behind, whatever happens to the build) and made beside the output when
+//! there is one (a temporary folder may be memory itself); where no
+//! scratch file can be made they are kept in memory, encoded, instead.
 
 use std::io::Write;
 use std::sync::Mutex;
@@ -26,6 +27,8 @@ pub struct Span {
 enum Store {
     File(std::io::BufWriter<std::fs::File>, u64),
     Memory(Vec<u8>),
+    /// Writing failed: the offsets are no longer known.
+    Broken(String),
 }
 
 /// The store being written, by many threads.
@@ -33,28 +36,25 @@ pub struct Spill {
     store: Mutex<Store>,
 }
 
-impl Default for Spill {
-    fn default() -> Self {
-        Spill::new()
-    }
-}
-
 impl Spill {
-    /// A store in a fresh unlinked scratch file, or in memory if none
-    /// can be made.
-    pub fn new() -> Spill {
-        let store = match tempfile::tempfile() {
-            Ok(file) => Store::File(std::io::BufWriter::new(file), 0),
-            Err(_) => Store::Memory(Vec::new()),
+    /// A store in a fresh unlinked scratch file in `dir` (else in the
+    /// temporary folder), or in memory if none can be made.
+    pub fn new(dir: Option<&std::path::Path>) -> Spill {
+        let file = dir
+            .and_then(|dir| tempfile::tempfile_in(dir).ok())
+            .or_else(|| tempfile::tempfile().ok())
+            .filter(|_| cfg!(any(unix, windows)));
+        let store = match file {
+            Some(file) => Store::File(std::io::BufWriter::new(file), 0),
+            None => Store::Memory(Vec::new()),
         };
         Spill {
             store: Mutex::new(store),
         }
     }
 
-    /// A store in memory (for tests of both kinds).
-    #[cfg(test)]
-    fn in_memory() -> Spill {
+    /// A store in memory.
+    pub fn in_memory() -> Spill {
         Spill {
             store: Mutex::new(Store::Memory(Vec::new())),
         }
@@ -67,13 +67,16 @@ impl Spill {
         let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
         match &mut *store {
             Store::File(writer, end) => {
-                writer
-                    .write_all(&bytes)
-                    .map_err(|e| scratch_error(&e.to_string()))?;
+                if let Err(e) = writer.write_all(&bytes) {
+                    let what = e.to_string();
+                    *store = Store::Broken(what.clone());
+                    return Err(scratch_error(&what));
+                }
                 let offset = *end;
                 *end += u64::from(len);
                 Ok(Span { offset, len })
             }
+            Store::Broken(what) => Err(scratch_error(what)),
             Store::Memory(buffer) => {
                 let offset = buffer.len() as u64;
                 buffer.extend_from_slice(&bytes);
@@ -92,6 +95,7 @@ impl Spill {
                     .map_err(|e| scratch_error(&e.error().to_string()))?,
             ),
             Store::Memory(buffer) => Stored::Memory(buffer),
+            Store::Broken(what) => return Err(scratch_error(&what)),
         };
         Ok(Entries { store, spans })
     }
@@ -127,11 +131,12 @@ impl Entries {
         let span = self
             .spans
             .get(i)
-            .ok_or_else(|| scratch_error(&format!("no entry {i}")))?;
+            .ok_or_else(|| internal_error(&format!("there is no entry {i}")))?;
         let start = span.offset;
         let len = span.len as usize;
         let decode = |bytes: &[u8]| {
-            serde_json::from_slice::<Entry>(bytes).map_err(|e| scratch_error(&e.to_string()))
+            serde_json::from_slice::<Entry>(bytes)
+                .map_err(|e| internal_error(&format!("entry {i} reads back wrong: {e}")))
         };
         match &self.store {
             Stored::File(file) => {
@@ -140,10 +145,10 @@ impl Entries {
                 decode(&bytes)
             }
             Stored::Memory(buffer) => {
-                let at = usize::try_from(start).map_err(|e| scratch_error(&e.to_string()))?;
-                let bytes = buffer
-                    .get(at..at + len)
-                    .ok_or_else(|| scratch_error("an entry past the end"))?;
+                let bytes = usize::try_from(start)
+                    .ok()
+                    .and_then(|at| buffer.get(at..at.checked_add(len)?))
+                    .ok_or_else(|| internal_error(&format!("entry {i} is past the end")))?;
                 decode(bytes)
             }
         }
@@ -190,12 +195,35 @@ fn read_at(file: &std::fs::File, bytes: &mut [u8], offset: u64) -> std::io::Resu
     std::os::unix::fs::FileExt::read_exact_at(file, bytes, offset)
 }
 
-#[cfg(not(unix))]
-fn read_at(file: &std::fs::File, bytes: &mut [u8], offset: u64) -> std::io::Result<()> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut file = file.try_clone()?;
-    file.seek(SeekFrom::Start(offset))?;
-    file.read_exact(bytes)
+#[cfg(windows)]
+fn read_at(file: &std::fs::File, mut bytes: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    // `seek_read` moves the handle's cursor too, but each read names its
+    // offset, so readers in parallel do not disturb one another.
+    while !bytes.is_empty() {
+        match std::os::windows::fs::FileExt::seek_read(file, bytes, offset)? {
+            0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            n => {
+                bytes = &mut bytes[n..];
+                offset += n as u64;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Elsewhere no file store is made ([`Spill::new`]).
+#[cfg(not(any(unix, windows)))]
+fn read_at(_: &std::fs::File, _: &mut [u8], _: u64) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// A fault of dengji's own in keeping the entries, not of the system.
+fn internal_error(what: &str) -> Diagnostic {
+    Diagnostic::error(
+        Location::file(std::env::temp_dir()),
+        format!("internal error: a directory entry of this build is lost: {what}"),
+    )
+    .with_hint("please report this with the command run; the published site is unchanged")
 }
 
 fn scratch_error(what: &str) -> Diagnostic {
@@ -230,7 +258,12 @@ mod tests {
 
     #[test]
     fn entries_are_read_back_by_position_from_a_file_or_memory() {
-        for spill in [Spill::new(), Spill::in_memory()] {
+        let dir = tempfile::tempdir().expect("a folder");
+        for spill in [
+            Spill::new(Some(dir.path())),
+            Spill::new(None),
+            Spill::in_memory(),
+        ] {
             let spans: Vec<Span> = ["a", "b", "c"]
                 .iter()
                 .map(|id| spill.push(&entry(id)).expect("pushed"))

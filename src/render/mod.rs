@@ -78,6 +78,13 @@ pub trait Output: Sync {
     fn stage(&self, name: &str) {
         let _ = name;
     }
+
+    /// A folder on the same disk as the output for the build's scratch
+    /// file (`render/entries.rs`), if not the temporary folder: a
+    /// temporary folder in memory (tmpfs) would hold the entries in RAM.
+    fn scratch_dir(&self) -> Option<&std::path::Path> {
+        None
+    }
 }
 
 /// A published file's size and modification time, which change whenever
@@ -180,6 +187,10 @@ impl<'a> Counted<'a> {
 
     fn stamp(&self, path: &str) -> Option<Stamp> {
         self.out.stamp(path)
+    }
+
+    fn scratch_dir(&self) -> Option<&std::path::Path> {
+        self.out.scratch_dir()
     }
 }
 

@@ -123,9 +123,9 @@ pub(super) struct Gathering {
 }
 
 impl Gathering {
-    pub fn new() -> Gathering {
+    pub fn new(spill: Spill) -> Gathering {
         Gathering {
-            spill: Spill::new(),
+            spill,
             latest: std::sync::Mutex::new(atom::Latest::new(atom::LIMIT)),
             tokens: std::sync::Mutex::new(BTreeMap::new()),
         }
@@ -222,7 +222,7 @@ impl Harvest {
     pub fn of<'h>(
         organisations: impl ExactSizeIterator<Item = &'h OrganisationHarvest>,
     ) -> Result<Harvest, Diagnostic> {
-        let gathering = Gathering::new();
+        let gathering = Gathering::new(Spill::in_memory());
         let stored = organisations
             .map(|h| Stored::of(h.clone(), &gathering))
             .collect::<Result<Vec<_>, _>>()?;
@@ -460,7 +460,7 @@ impl Stream<'_> {
             .collect();
         files.sort_by(|a, b| a.file().file_name().cmp(&b.file().file_name()));
         // Each entry goes to the spill as soon as it is made.
-        let gathering = Gathering::new();
+        let gathering = Gathering::new(Spill::new(self.out.scratch_dir()));
         let store = |(harvest, mut errors): (Option<OrganisationHarvest>, Vec<Diagnostic>)| {
             let stored = harvest.and_then(|h| match Stored::of(h, &gathering) {
                 Ok(stored) => Some(stored),
@@ -754,7 +754,8 @@ impl Stream<'_> {
         let failed = Failed::default();
         let org_record = |i: usize| {
             let Some(e) = failed.keep(harvest.entries.get(i)) else {
-                // The build fails (below); the index is not written.
+                // The build fails (below), so the index written is never
+                // published.
                 return crate::search::Record {
                     fields: Vec::new(),
                     facets: Vec::new(),

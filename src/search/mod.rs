@@ -290,6 +290,8 @@ fn encode_record(r: &Record, field_index: &BTreeMap<FieldInfo<'static>, usize>) 
                 name: f.name,
                 primary: f.primary,
             };
+            // The first pass numbered every field of every record.
+            debug_assert!(field_index.contains_key(&info));
             let i = field_index.get(&info).copied().unwrap_or_default();
             (i, f.text.as_str())
         })
