@@ -18,6 +18,7 @@
 //! not the one recorded ([`crate::render::Output::keep`]) means the
 //! organisation (or page) is made as without a cache.
 
+use crate::lock;
 use std::collections::HashMap;
 use std::fs::{self, File};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
@@ -301,10 +302,6 @@ impl Drop for Cache {
             let _ = fs::remove_file(&self.next_path);
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The previous cache file, open, and where each record is in it.

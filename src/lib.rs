@@ -37,6 +37,18 @@ use diag::Diagnostics;
 use model::Document;
 use render::{RenderOptions, Site};
 
+/// `m` locked, even if a thread panicked while holding it: every value
+/// kept under a lock here stays whole between statements.
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The value of `m`, as [`lock`] would give it.
+pub(crate) fn into_inner<T>(m: std::sync::Mutex<T>) -> T {
+    m.into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// What a successful build produced, with the warnings found on the way.
 pub struct Build {
     pub site: Site,

@@ -13,6 +13,7 @@
 //! build (or an output holding anything but folders and regular files)
 //! swaps the whole folder in.
 
+use crate::lock;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::io;
@@ -182,10 +183,6 @@ impl Staging {
         }
         Ok(())
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {

@@ -64,7 +64,7 @@ impl Spill {
     pub fn push(&self, entry: &Entry) -> Result<Span, Diagnostic> {
         let bytes = serde_json::to_vec(entry).map_err(|e| scratch_error(&e.to_string()))?;
         let len = u32::try_from(bytes.len()).map_err(|e| scratch_error(&e.to_string()))?;
-        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let mut store = crate::lock(&self.store);
         match &mut *store {
             Store::File(writer, end) => {
                 if let Err(e) = writer.write_all(&bytes) {
@@ -87,7 +87,7 @@ impl Spill {
 
     /// The entries at `spans`, in that order, ready to be read.
     pub fn finish(self, spans: Vec<Span>) -> Result<Entries, Diagnostic> {
-        let store = self.store.into_inner().unwrap_or_else(|e| e.into_inner());
+        let store = crate::into_inner(self.store);
         let store = match store {
             Store::File(writer, _) => Stored::File(
                 writer
@@ -172,7 +172,7 @@ impl Failed {
         match result {
             Ok(value) => Some(value),
             Err(d) => {
-                let mut first = self.0.lock().unwrap_or_else(|e| e.into_inner());
+                let mut first = crate::lock(&self.0);
                 first.get_or_insert(d);
                 None
             }
@@ -181,12 +181,12 @@ impl Failed {
 
     /// The error kept, if any, taken out (so the next error is kept).
     pub fn take(&self) -> Option<Diagnostic> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).take()
+        crate::lock(&self.0).take()
     }
 
     /// The error kept, if any.
     pub fn into_error(self) -> Option<Diagnostic> {
-        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+        crate::into_inner(self.0)
     }
 }
 

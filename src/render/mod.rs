@@ -117,7 +117,7 @@ pub struct Memory(std::sync::Mutex<Site>);
 
 impl Memory {
     pub fn into_site(self) -> Site {
-        self.0.into_inner().unwrap_or_else(|e| e.into_inner())
+        crate::into_inner(self.0)
     }
 }
 

@@ -5,6 +5,7 @@
 //! sitemap. Nothing here holds more than one organisation's report at once,
 //! so memory grows with the light directory entries only.
 
+use crate::lock;
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
@@ -174,9 +175,7 @@ impl Harvest {
             latest,
             tokens,
         } = gathering;
-        let tokens = tokens
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let tokens = crate::into_inner(tokens);
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); tokens.len()];
         let mut spans = Vec::with_capacity(organisations.len());
         let mut harvest = Harvest::empty();
@@ -198,10 +197,7 @@ impl Harvest {
             .map(|(token, n)| (token, std::mem::take(&mut members[n as usize])))
             .collect();
         harvest.entries = spill.finish(spans)?;
-        harvest.feed = latest
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .into_sorted();
+        harvest.feed = crate::into_inner(latest).into_sorted();
         Ok(harvest)
     }
 
@@ -794,9 +790,7 @@ impl Stream<'_> {
             }
         };
         crate::search::build_index_of(harvest.entries.len(), &org_record, &org_labels, &put);
-        let put_errors = put_errors
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let put_errors = crate::into_inner(put_errors);
         for d in failed.into_error().into_iter().chain(put_errors) {
             diags.push(d);
         }
@@ -1008,8 +1002,4 @@ impl Stream<'_> {
             diags.push(d);
         }
     }
-}
-
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }

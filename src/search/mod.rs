@@ -323,15 +323,10 @@ fn collected(
 ) -> Vec<(String, Vec<u8>)> {
     let files = std::sync::Mutex::new(Vec::new());
     let put = |path: String, bytes: Vec<u8>| {
-        files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .push((path, bytes));
+        crate::lock(&files).push((path, bytes));
     };
     build_index_from(n, record, facets, options, &put);
-    let mut files = files
-        .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut files = crate::into_inner(files);
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
 }
