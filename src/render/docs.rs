@@ -346,6 +346,33 @@ fn theme() -> Result<Theme, DocError> {
     Ok(theme)
 }
 
+/// The documentation pages of the languages `langs` (in [`SOURCES`]
+/// order, `None` for a language not wanted) and the highlighting
+/// stylesheet. They owe nothing to the site, so a build makes them beside
+/// the standards' pages, the pages in parallel.
+pub struct RenderedDocs {
+    pub pages: Vec<Option<Result<DocHtml, DocError>>>,
+    pub css: Result<String, DocError>,
+}
+
+pub fn render_all(langs: &[&str]) -> RenderedDocs {
+    use rayon::prelude::*;
+    let (pages, css) = rayon::join(
+        || {
+            SOURCES
+                .par_iter()
+                .map(|source| {
+                    langs
+                        .contains(&source.lang)
+                        .then(|| render_doc(source.markdown))
+                })
+                .collect()
+        },
+        highlight_css,
+    );
+    RenderedDocs { pages, css }
+}
+
 /// The stylesheet for highlighted code (`static/highlight.css`): the
 /// colours of each class, and the code block's box. Light only: the site
 /// has no dark scheme for the code to follow.

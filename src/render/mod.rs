@@ -824,12 +824,23 @@ pub fn render_with(
     let mut diags = Diagnostics::new();
     let out = Counted::new(out);
     let jobs = renderer.page_jobs(&editions, None);
+    let stream = Stream::new(&renderer, tera, theme, &editions, &out, &generated_at);
+    // What owes nothing to the organisations is made together: the
+    // standards' pages, the documentation and the standards' search index.
     out.stage("standards' pages");
-    let mut sitemap = render_jobs(&renderer, &editions, tera, theme, jobs, &out, &mut diags);
+    let mut side_diags = Diagnostics::new();
+    let (mut sitemap, doc_keys) = rayon::join(
+        || render_jobs(&renderer, &editions, tera, theme, jobs, &out, &mut diags),
+        || {
+            let keys = stream.docs(&mut side_diags);
+            stream.search_standards(&mut side_diags);
+            keys
+        },
+    );
+    diags.extend(side_diags);
 
     // The registry: pages streamed organisation by organisation, then the
     // directory listings built from the light entries they leave behind.
-    let stream = Stream::new(&renderer, tera, theme, &editions, &out, &generated_at);
     let mut earlier_files = 0;
     let harvest = match organisations {
         Organisations::Harvested(harvested) => stream::Harvest::of(harvested.iter().map(|h| &**h))
@@ -850,8 +861,6 @@ pub fn render_with(
     let search_keys = stream.search(&harvest, &facets, &mut diags);
     out.stage("exports and feeds");
     stream.exports(&harvest, &mut diags);
-    out.stage("documentation");
-    let doc_keys = stream.docs(&mut diags);
     out.stage("sitemap");
     let single: Vec<usize> = (0..editions.len())
         .filter(|&e| !editions[e].side_by_side)

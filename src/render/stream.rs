@@ -730,15 +730,14 @@ impl Stream<'_> {
         }
     }
 
-    /// The two search indexes (organisations; the standards' clauses in
-    /// every language) and the search page of each edition.
+    /// The organisations' search index and the search page of each
+    /// edition (the standards' index is [`Stream::search_standards`]).
     pub fn search(
         &self,
         harvest: &Harvest,
         facets: &[FacetValue],
         diags: &mut Diagnostics,
     ) -> Vec<String> {
-        let renderer = self.renderer;
         let singles = self.single_editions();
         let views: Vec<Views> = singles.iter().map(|&e| self.views(e)).collect();
         let by_lang = |lang: &str| views.iter().find(|v| v.lang == lang).or(views.first());
@@ -794,7 +793,20 @@ impl Stream<'_> {
         for d in failed.into_error().into_iter().chain(put_errors) {
             diags.push(d);
         }
+        for &e in &singles {
+            if let Err(d) = self.emit(&self.common(e), e, "search.html", "search/", Context::new())
+            {
+                diags.push(d);
+            }
+        }
+        vec!["search/".to_string()]
+    }
 
+    /// The search index of the standards' text (`search/standards/`),
+    /// which owes nothing to the organisations: it is made while the
+    /// standards' pages are.
+    pub fn search_standards(&self, diags: &mut Diagnostics) {
+        let renderer = self.renderer;
         // Clauses: the originals, then each translation, in each language's root.
         let no_pages = BTreeMap::new();
         let mut clause_records = Vec::new();
@@ -850,35 +862,34 @@ impl Stream<'_> {
                 diags.push(d);
             }
         }
-
-        for &e in &singles {
-            if let Err(d) = self.emit(&self.common(e), e, "search.html", "search/", Context::new())
-            {
-                diags.push(d);
-            }
-        }
-        vec!["search/".to_string()]
     }
 
     /// The documentation pages (API, registry format) of each edition, and
     /// the stylesheet of their highlighted examples.
     pub fn docs(&self, diags: &mut Diagnostics) -> Vec<String> {
+        let langs: Vec<&str> = self
+            .single_editions()
+            .into_iter()
+            .map(|e| self.editions[e].lang)
+            .collect();
+        let rendered = super::docs::render_all(&langs);
         let mut keys = Vec::new();
         for e in self.single_editions() {
             let common = self.common(e);
             // The index of this edition's pages, at `docs/`.
             let mut index: Vec<BTreeMap<&'static str, String>> = Vec::new();
-            for source in super::docs::SOURCES
-                .iter()
-                .filter(|s| s.lang == self.editions[e].lang)
-            {
+            for (source, page) in super::docs::SOURCES.iter().zip(&rendered.pages) {
+                if source.lang != self.editions[e].lang {
+                    continue;
+                }
                 let key = format!("docs/{}/", source.slug);
-                let doc = match super::docs::render_doc(source.markdown) {
-                    Ok(doc) => doc,
-                    Err(err) => {
+                let doc = match page {
+                    Some(Ok(doc)) => doc,
+                    Some(Err(err)) => {
                         diags.push(encoding_error(&key, err));
                         continue;
                     }
+                    None => continue,
                 };
                 index.push(BTreeMap::from([
                     ("title", doc.title.clone()),
@@ -903,7 +914,7 @@ impl Stream<'_> {
             }
         }
         keys.insert(0, "docs/".to_string());
-        match super::docs::highlight_css() {
+        match rendered.css {
             Ok(css) => {
                 if let Err(d) = self.out.put("static/highlight.css", css.as_bytes()) {
                     diags.push(d);

@@ -53,7 +53,7 @@
 pub mod encode;
 pub mod tokenize;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -255,8 +255,13 @@ fn record_tokens(record: &Record) -> RecordTokens {
         buf.push_str(facet);
         out.push((at, buf.len(), CLASS_FACET));
     }
+    // Duplicates first (a clause repeats its characters and pairs), so
+    // that only distinct tokens are sorted.
+    {
+        let mut seen: HashSet<(&str, u8)> = HashSet::with_capacity(out.len());
+        out.retain(|&(a, b, class)| seen.insert((&buf[a..b], class)));
+    }
     out.sort_unstable_by(|x, y| buf[x.0..x.1].cmp(&buf[y.0..y.1]).then(x.2.cmp(&y.2)));
-    out.dedup_by(|x, y| x.2 == y.2 && buf[x.0..x.1] == buf[y.0..y.1]);
     (buf, out)
 }
 

@@ -42,6 +42,9 @@ struct FileFormat {
 pub struct Termbase {
     /// Longest Chinese term first.
     terms: Vec<Term>,
+    /// Finds every term's Chinese in one pass (pattern `i` is `terms[i]`);
+    /// `None` without terms.
+    finder: Option<aho_corasick::AhoCorasick>,
 }
 
 pub fn parse(file: &SourceFile) -> Result<Termbase, Diagnostic> {
@@ -68,7 +71,17 @@ pub fn parse(file: &SourceFile) -> Result<Termbase, Diagnostic> {
             .then_with(|| a.zh.cmp(&b.zh))
     });
     terms.dedup_by(|a, b| a.zh == b.zh);
-    Ok(Termbase { terms })
+    let finder = match aho_corasick::AhoCorasick::new(terms.iter().map(|t| &t.zh)) {
+        Ok(finder) => Some(finder),
+        Err(e) => {
+            return Err(Diagnostic::error(
+                crate::diag::Location::file(&file.path),
+                format!("the termbase's terms cannot be searched for: {e}"),
+            )
+            .with_hint("shorten or split the longest terms"));
+        }
+    };
+    Ok(Termbase { terms, finder })
 }
 
 /// Lower case, hyphens as spaces, runs of white space as one space.
@@ -100,12 +113,25 @@ impl Termbase {
 
     /// The terms the original uses that the translation renders otherwise.
     pub fn mismatches<'t>(&'t self, original: &str, translation: &str) -> Vec<&'t Term> {
+        let Some(finder) = &self.finder else {
+            return Vec::new();
+        };
+        // Each term's occurrences, left to right, none overlapping another
+        // of the same term (as `str::match_indices` finds them).
+        let mut occurrences: Vec<Vec<std::ops::Range<usize>>> = vec![Vec::new(); self.terms.len()];
+        for m in finder.find_overlapping_iter(original) {
+            let mine = &mut occurrences[m.pattern().as_usize()];
+            if mine.last().is_none_or(|last| last.end <= m.start()) {
+                mine.push(m.range());
+            }
+        }
+        // Longest term first: a shorter term inside a longer one found
+        // there is not found again.
         let mut taken = vec![false; original.len()];
         let mut used: Vec<&Term> = Vec::new();
-        for term in &self.terms {
+        for (term, spans) in self.terms.iter().zip(occurrences) {
             let mut found = false;
-            for (i, m) in original.match_indices(term.zh.as_str()) {
-                let span = i..i + m.len();
+            for span in spans {
                 if taken[span.clone()].iter().any(|t| *t) {
                     continue;
                 }
@@ -426,44 +452,35 @@ fn en_exclusive_bounds(text: &str) -> Vec<(String, Num)> {
         .split(|c: char| c.is_whitespace() || "();:\"“”".contains(c))
         .filter(|w| !w.is_empty())
         .collect();
-    let bare = |w: &str| w.trim_end_matches([',', ';']).to_string();
+    // Each word without the comma or semicolon that may follow it.
+    let bare: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim_end_matches([',', ';']))
+        .collect();
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        let found = EN_EXCLUSIVE.iter().find(|phrase| {
-            let parts: Vec<&str> = phrase.split(' ').collect();
-            parts.len() <= words.len() - i
-                && parts
-                    .iter()
-                    .enumerate()
-                    .all(|(k, p)| bare(words[i + k]) == *p)
+        let found = EN_EXCLUSIVE.iter().find_map(|phrase| {
+            let len = phrase.split(' ').count();
+            (len <= words.len() - i
+                && phrase.split(' ').zip(&bare[i..]).all(|(p, w)| p == *w)
                 // "over" and "under" end their phrase; "more, than" is not one.
-                && !words[i + parts.len() - 1].ends_with([',', ';'])
+                && !words[i + len - 1].ends_with([',', ';']))
+            .then_some(len)
         });
-        let Some(phrase) = found else {
+        let Some(len) = found else {
             i += 1;
             continue;
         };
-        let len = phrase.split(' ').count();
-        let negated = words[i.saturating_sub(3)..i]
-            .iter()
-            .any(|w| matches!(bare(w).as_str(), "no" | "not" | "never") || w.ends_with("n't"));
+        let negated = (i.saturating_sub(3)..i)
+            .any(|k| matches!(bare[k], "no" | "not" | "never") || words[k].ends_with("n't"));
         let mut j = i + len;
-        while j < words.len() && EN_CURRENCY.contains(&bare(words[j]).as_str()) {
+        while j < words.len() && EN_CURRENCY.contains(&bare[j]) {
             j += 1;
         }
-        let number_words: Vec<String> = words[j.min(words.len())..]
-            .iter()
-            .take(2)
-            .map(|w| bare(w))
-            .collect();
-        let number_words: Vec<&str> = number_words.iter().map(String::as_str).collect();
+        let number_words: Vec<&str> = bare[j.min(words.len())..].iter().take(2).copied().collect();
         if !negated && let Some((value, taken)) = en_number(&number_words) {
-            let shown = words[i..j + taken]
-                .iter()
-                .map(|w| bare(w))
-                .collect::<Vec<_>>()
-                .join(" ");
+            let shown = bare[i..j + taken].join(" ");
             out.push((shown, value));
         }
         i += len;
