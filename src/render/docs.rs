@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
+use rayon::prelude::*;
 use serde::Serialize;
 use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
@@ -356,7 +357,6 @@ pub struct RenderedDocs {
 }
 
 pub fn render_all(langs: &[&str]) -> RenderedDocs {
-    use rayon::prelude::*;
     let (pages, css) = rayon::join(
         || {
             SOURCES

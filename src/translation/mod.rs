@@ -223,15 +223,18 @@ fn check_one(
     // The termbase's and the wording checks of each pair, in parallel:
     // the longest step of a small site's analysis when run one by one.
     let zh_to_en = original.lang == "zh" && lang == "en";
-    let term_findings: Vec<Vec<TermFinding>> = alignment
+    // Each pair's original text (for its fingerprint too) and findings.
+    let checked: Vec<(String, Vec<TermFinding>)> = alignment
         .pairs
         .par_iter()
         .map(|(original_unit, translated_unit)| {
-            term_findings(original_unit, translated_unit, termbase, zh_to_en)
+            let content = original_unit.content();
+            let found = term_findings(original_unit, &content, translated_unit, termbase, zh_to_en);
+            (content, found)
         })
         .collect();
-    for ((original_unit, translated_unit), found) in alignment.pairs.iter().zip(term_findings) {
-        let content = original_unit.content();
+    for ((original_unit, translated_unit), (content, found)) in alignment.pairs.iter().zip(checked)
+    {
         match recorded.get(original_unit.anchor) {
             Some(r) if r.fingerprint == fingerprint::of(&content) => {}
             Some(_) => {
@@ -436,14 +439,14 @@ struct TermFinding {
 /// the wording checks of a Chinese original's English translation.
 fn term_findings(
     original_unit: &Unit,
+    content: &str,
     translated_unit: &Unit,
     termbase: &Termbase,
     zh_to_en: bool,
 ) -> Vec<TermFinding> {
-    let content = original_unit.content();
     let translated = translated_unit.content();
     let mut found: Vec<TermFinding> = termbase
-        .mismatches(&content, &translated)
+        .mismatches(content, &translated)
         .into_iter()
         .map(|term| TermFinding {
             zh: term.zh.clone(),
@@ -457,7 +460,7 @@ fn term_findings(
         .collect();
     if zh_to_en {
         found.extend(
-            termbase::misrenderings(&content, &translated)
+            termbase::misrenderings(content, &translated)
                 .into_iter()
                 .map(|m| TermFinding {
                     message: format!(

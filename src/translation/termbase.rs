@@ -478,8 +478,8 @@ fn en_exclusive_bounds(text: &str) -> Vec<(String, Num)> {
         while j < words.len() && EN_CURRENCY.contains(&bare[j]) {
             j += 1;
         }
-        let number_words: Vec<&str> = bare[j.min(words.len())..].iter().take(2).copied().collect();
-        if !negated && let Some((value, taken)) = en_number(&number_words) {
+        let number_words = &bare[j.min(words.len())..(j + 2).min(words.len())];
+        if !negated && let Some((value, taken)) = en_number(number_words) {
             let shown = bare[i..j + taken].join(" ");
             out.push((shown, value));
         }
