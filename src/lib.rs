@@ -521,7 +521,7 @@ pub fn analyse_staged(
 /// or nowhere for `check`); returns how many files were written. Errors from
 /// rendering (templates, UI strings, writing) are located relative to `root`.
 /// With a `cache`, organisations it holds a record of are taken from it
-/// ([`render::render_every_organisation`]); save it once the output is
+/// (`render::Organisations::Render`); save it once the output is
 /// published.
 ///
 /// The analysis' registry is moved out and emptied: each organisation's
@@ -541,8 +541,8 @@ pub fn render_analysis(
     let impacts = impact::impacts(&analysis.registry, &analysis.schemes, analysis.grades.as_of);
     let generated_at = options.generated_at.clone().unwrap_or_else(generated_at);
     let registry = std::mem::take(&mut analysis.registry);
-    // Both passes read the emptied registry: the organisations' pass has
-    // the registry itself.
+    // Render reads the emptied registry: the organisations' pages are
+    // made from the registry itself, given apart.
     let input = analysis.render_input(
         &analysis.registry,
         &analysis.grades,
@@ -550,20 +550,12 @@ pub fn render_analysis(
         &impacts,
         generated_at,
     );
-    let organisations = render::render_every_organisation(
-        &templates,
-        input.clone(),
-        options.clone(),
-        registry,
-        out,
-        cache,
-    );
     render::render_with(
         &templates,
         input,
         options,
         out,
-        render::Organisations::Rendered(organisations),
+        render::Organisations::Render(registry),
         cache,
     )
     .map_err(|d| d.relative_to(root))

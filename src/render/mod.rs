@@ -541,49 +541,11 @@ pub enum Organisations<'h> {
     /// [`render_organisation`]); what they leave for the directory, search
     /// and exports is given, one per organisation in registry order.
     Harvested(&'h [std::sync::Arc<OrganisationHarvest>]),
-    /// They were rendered already by [`render_every_organisation`].
-    Rendered(RenderedOrganisations),
-}
-
-/// What [`render_every_organisation`] leaves for the rest of the site.
-pub struct RenderedOrganisations {
-    harvest: stream::Harvest,
-    files: usize,
-    diagnostics: Diagnostics,
-}
-
-/// The organisations' pages: every organisation of `registry` graded,
-/// its pages written into `out`, and its report and its file dropped
-/// (`registry` is the analysis' own, moved here; that of `input` is not
-/// read). What they leave for the directory is returned, for
-/// [`render_with`] (`Organisations::Rendered`) to make the rest of the
-/// site from.
-pub fn render_every_organisation(
-    templates: &Templates,
-    input: RenderInput,
-    options: RenderOptions,
-    registry: crate::registry::Registry,
-    out: &dyn Output,
-    cache: Option<&crate::cache::Cache>,
-) -> RenderedOrganisations {
-    let (editions, renderer) = setup(templates, &input, &options);
-    let out = Counted::new(out);
-    let stream = Stream::new(
-        &renderer,
-        &templates.tera,
-        input.theme,
-        &editions,
-        &out,
-        &input.generated_at,
-    );
-    let mut diagnostics = Diagnostics::new();
-    out.stage("organisation pages");
-    let harvest = stream.organisations(registry, cache, &mut diagnostics);
-    RenderedOrganisations {
-        harvest,
-        files: out.files.into_inner(),
-        diagnostics,
-    }
+    /// Render every organisation of this registry (the analysis' own,
+    /// moved here; that of the input is not read): each is graded, its
+    /// pages written, and its report and its file dropped, leaving what
+    /// the directory needs.
+    Render(crate::registry::Registry),
 }
 
 /// The site's editions and the page builders over them.
@@ -823,37 +785,55 @@ pub fn render_with(
     let tera = &templates.tera;
     let mut diags = Diagnostics::new();
     let out = Counted::new(out);
-    let jobs = renderer.page_jobs(&editions, None);
     let stream = Stream::new(&renderer, tera, theme, &editions, &out, &generated_at);
-    // What owes nothing to the organisations is made together: the
-    // standards' pages, the documentation and the standards' search index.
-    out.stage("standards' pages");
-    let mut side_diags = Diagnostics::new();
-    let (mut sitemap, doc_keys) = rayon::join(
-        || render_jobs(&renderer, &editions, tera, theme, jobs, &out, &mut diags),
+    // The organisations' pages, streamed one organisation at a time, and
+    // what owes nothing to them (the standards' pages, the documentation
+    // and the standards' search index) are made together, so that neither
+    // leaves a core idle while the other ends.
+    out.stage("organisation and standards' pages");
+    let (mut org_diags, mut page_diags, mut side_diags) =
+        (Diagnostics::new(), Diagnostics::new(), Diagnostics::new());
+    let (harvest, (mut sitemap, doc_keys)) = rayon::join(
+        || match organisations {
+            Organisations::Harvested(harvested) => {
+                stream::Harvest::of(harvested.iter().map(|h| &**h)).unwrap_or_else(|d| {
+                    org_diags.push(d);
+                    stream::Harvest::empty()
+                })
+            }
+            Organisations::Render(registry) => {
+                stream.organisations(registry, cache, &mut org_diags)
+            }
+        },
         || {
-            let keys = stream.docs(&mut side_diags);
-            stream.search_standards(&mut side_diags);
-            keys
+            rayon::join(
+                || {
+                    let jobs = renderer.page_jobs(&editions, None);
+                    render_jobs(
+                        &renderer,
+                        &editions,
+                        tera,
+                        theme,
+                        jobs,
+                        &out,
+                        &mut page_diags,
+                    )
+                },
+                || {
+                    let keys = stream.docs(&mut side_diags);
+                    stream.search_standards(&mut side_diags);
+                    keys
+                },
+            )
         },
     );
+    // In the order they were made one after the other before.
+    diags.extend(page_diags);
     diags.extend(side_diags);
+    diags.extend(org_diags);
 
-    // The registry: pages streamed organisation by organisation, then the
-    // directory listings built from the light entries they leave behind.
-    let mut earlier_files = 0;
-    let harvest = match organisations {
-        Organisations::Harvested(harvested) => stream::Harvest::of(harvested.iter().map(|h| &**h))
-            .unwrap_or_else(|d| {
-                diags.push(d);
-                stream::Harvest::empty()
-            }),
-        Organisations::Rendered(done) => {
-            diags.extend(done.diagnostics);
-            earlier_files = done.files;
-            done.harvest
-        }
-    };
+    // The directory listings, built from the light entries the
+    // organisations left behind.
     let facets = stream.facets(&harvest);
     out.stage("directory listings");
     let listing_keys = stream.directory(&harvest, &facets, cache, &mut diags);
@@ -910,7 +890,7 @@ pub fn render_with(
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(earlier_files + out.files.load(std::sync::atomic::Ordering::Relaxed))
+    Ok(out.files.load(std::sync::atomic::Ordering::Relaxed))
 }
 
 impl Renderer<'_> {

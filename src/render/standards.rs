@@ -323,9 +323,12 @@ impl Renderer<'_> {
                     .into_iter()
                     .map(|c| (c.anchor.as_str(), c))
                     .collect();
+                // Chapter by chapter in parallel: one standard's pages
+                // are one job, and the largest would otherwise leave a
+                // core idle.
                 let pairs: Vec<view::PairView> = original
                     .clauses
-                    .iter()
+                    .par_iter()
                     .map(|c| view::pair(c, &translated, &original_cx, &translation_cx))
                     .collect();
                 // A template value once, so that each page takes it by
@@ -494,18 +497,22 @@ impl Renderer<'_> {
                 ));
             }
 
-            let sections: Vec<view::ClauseView> =
-                doc.clauses.iter().map(|c| view::clause(c, &cx)).collect();
+            // Each chapter a value once, shared by its page and the full
+            // text; chapter by chapter in parallel, as the pairs above.
+            let (sections, section_values): (Vec<view::ClauseView>, Vec<tera::Value>) = doc
+                .clauses
+                .par_iter()
+                .map(|c| {
+                    let section = view::clause(c, &cx);
+                    let value = tera::Value::from_serializable(&section);
+                    (section, value)
+                })
+                .unzip();
             let mut ctx = Context::new();
             ctx.insert("doc", &summary);
             ctx.insert("extras", &extras);
             ctx.insert("toc", &toc);
             ctx.insert("preamble", &preamble);
-            // Each chapter a value once, shared by its page and the full text.
-            let section_values: Vec<tera::Value> = sections
-                .iter()
-                .map(tera::Value::from_serializable)
-                .collect();
             ctx.insert("sections", &section_values);
             jobs.push(page("full.html", key("all/"), ctx));
 

@@ -265,6 +265,81 @@ fn record_tokens(record: &Record) -> RecordTokens {
     (buf, out)
 }
 
+/// A record's distinct tokens ([`record_tokens`]) grouped by merge
+/// bucket: those of bucket `k` are `pairs[starts[k]..starts[k + 1]]`.
+struct BucketedTokens {
+    buf: String,
+    pairs: Vec<(usize, usize, u8)>,
+    starts: Vec<usize>,
+}
+
+impl BucketedTokens {
+    fn of_bucket(&self, bucket: usize) -> impl Iterator<Item = (&str, u8)> {
+        self.pairs[self.starts[bucket]..self.starts[bucket + 1]]
+            .iter()
+            .map(|&(a, b, class)| (&self.buf[a..b], class))
+    }
+}
+
+/// How many buckets the tokens are merged in: a few per thread, so that
+/// the threads stay busy when buckets differ in size.
+fn merge_buckets() -> usize {
+    rayon::current_num_threads() * 4
+}
+
+/// The bucket of a token, by its hash.
+fn bucket_of(token: &str, buckets: usize) -> usize {
+    fnv1a32(token.as_bytes()) as usize % buckets
+}
+
+fn bucketed((buf, pairs): RecordTokens, buckets: usize) -> BucketedTokens {
+    let mut keyed: Vec<(usize, (usize, usize, u8))> = pairs
+        .into_iter()
+        .map(|p| (bucket_of(&buf[p.0..p.1], buckets), p))
+        .collect();
+    keyed.sort_unstable_by_key(|&(bucket, _)| bucket);
+    let mut starts = vec![0; buckets + 1];
+    for &(bucket, _) in &keyed {
+        starts[bucket + 1] += 1;
+    }
+    for k in 0..buckets {
+        starts[k + 1] += starts[k];
+    }
+    BucketedTokens {
+        buf,
+        pairs: keyed.into_iter().map(|(_, p)| p).collect(),
+        starts,
+    }
+}
+
+/// The postings of the tokens of one merge bucket: each token's record
+/// lists by class, in order of first occurrence.
+#[derive(Default)]
+struct Postings {
+    ids: HashMap<String, usize>,
+    tokens: Vec<String>,
+    lists: Vec<[Vec<u32>; 4]>,
+}
+
+impl Postings {
+    /// Adds `record`, which follows every record added so far, to the
+    /// lists of its tokens.
+    fn add<'t>(&mut self, record: u32, tokens: impl Iterator<Item = (&'t str, u8)>) {
+        for (token, class) in tokens {
+            let id = match self.ids.get(token) {
+                Some(&id) => id,
+                None => {
+                    self.ids.insert(token.to_string(), self.tokens.len());
+                    self.tokens.push(token.to_string());
+                    self.lists.push(Default::default());
+                    self.tokens.len() - 1
+                }
+            };
+            self.lists[id][class as usize].push(record);
+        }
+    }
+}
+
 /// Numbers the fields of `r` in `fields` (new ones added in order of
 /// first use).
 fn number_fields(
@@ -349,46 +424,42 @@ fn build_index_from(
 
     // Postings, per token, per class, and each record's date and the
     // length of its JSON. Records are made and tokenised in parallel a
-    // block at a time and added in record order, so lists come out sorted
-    // and fields are numbered in order of first use.
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut tokens: Vec<String> = Vec::new();
-    let mut postings: Vec<[Vec<u32>; 4]> = Vec::new();
+    // block at a time; fields are numbered in record order (in order of
+    // first use). Tokens are merged into postings in parallel too, each
+    // task owning the tokens of one hash bucket and reading the block in
+    // record order, so that lists come out sorted.
+    let mut buckets: Vec<Postings> = (0..merge_buckets()).map(|_| Postings::default()).collect();
     let mut fields: Vec<FieldInfo> = Vec::new();
     let mut field_index: BTreeMap<FieldInfo, usize> = BTreeMap::new();
     let mut encoded_bytes = 0usize;
     let mut dates: Vec<Option<jiff::civil::Date>> = Vec::with_capacity(n);
     for start in (0..n).step_by(BLOCK) {
-        let tokenised: Vec<(Record, RecordTokens)> = (start..n.min(start + BLOCK))
+        let tokenised: Vec<(Record, BucketedTokens)> = (start..n.min(start + BLOCK))
             .into_par_iter()
             .map(|i| {
                 let r = record(i);
-                let tokens = record_tokens(&r);
+                let tokens = bucketed(record_tokens(&r), buckets.len());
                 (r, tokens)
             })
             .collect();
-        for (i, (r, (buf, pairs))) in tokenised.into_iter().enumerate() {
-            number_fields(&r, &mut fields, &mut field_index);
-            encoded_bytes += encode_record(&r, &field_index).len();
+        for (r, _) in &tokenised {
+            number_fields(r, &mut fields, &mut field_index);
+            encoded_bytes += encode_record(r, &field_index).len();
             dates.push(r.date);
-            let record = (start + i) as u32;
-            for (a, b, class) in pairs {
-                let token = &buf[a..b];
-                let id = match ids.get(token) {
-                    Some(&id) => id,
-                    None => {
-                        let id = tokens.len() as u32;
-                        ids.insert(token.to_string(), id);
-                        tokens.push(token.to_string());
-                        postings.push(Default::default());
-                        id
-                    }
-                };
-                postings[id as usize][class as usize].push(record);
-            }
         }
+        buckets
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(bucket, postings)| {
+                for (i, (_, tokens)) in tokenised.iter().enumerate() {
+                    postings.add((start + i) as u32, tokens.of_bucket(bucket));
+                }
+            });
     }
-    drop(ids);
+    let (tokens, postings): (Vec<String>, Vec<[Vec<u32>; 4]>) = buckets
+        .into_iter()
+        .flat_map(|b| b.tokens.into_iter().zip(b.lists))
+        .unzip();
 
     // Dictionary entries, in token order, each list in its smallest form.
     let mut order: Vec<usize> = (0..tokens.len()).collect();
