@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of dengji. On a fresh Debian machine it first installs what
-# the tests need (Chromium, CJK fonts, Node.js, git) with apt-get.
+# the tests need (Chromium, CJK fonts, Node.js, git, a C compiler) with apt-get.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -8,6 +8,7 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
 command -v git >/dev/null 2>&1 || missing+=(git)   # tests/diff.rs makes repositories
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)   # linking, and syntect's Oniguruma
 { command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Noto Sans CJK"; } || missing+=(fonts-noto-cjk)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"

@@ -53,9 +53,10 @@
 pub mod encode;
 pub mod tokenize;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use encode::{encode_list, put_varint};
@@ -225,7 +226,8 @@ struct Entry<'a> {
 
 /// The distinct (token, class) pairs of one record: the record's
 /// normalised texts and facets in one buffer, and byte ranges of it with
-/// their class, sorted by token then class.
+/// their class, in order of first occurrence (the dictionary is sorted
+/// once, at the end).
 type RecordTokens = (String, Vec<(usize, usize, u8)>);
 
 fn record_tokens(record: &Record) -> RecordTokens {
@@ -255,13 +257,13 @@ fn record_tokens(record: &Record) -> RecordTokens {
         buf.push_str(facet);
         out.push((at, buf.len(), CLASS_FACET));
     }
-    // Duplicates first (a clause repeats its characters and pairs), so
-    // that only distinct tokens are sorted.
+    // A clause repeats its characters and pairs. The set only answers
+    // "seen before?", so its hasher does not affect the output.
     {
-        let mut seen: HashSet<(&str, u8)> = HashSet::with_capacity(out.len());
+        let mut seen: FxHashSet<(&str, u8)> =
+            FxHashSet::with_capacity_and_hasher(out.len(), Default::default());
         out.retain(|&(a, b, class)| seen.insert((&buf[a..b], class)));
     }
-    out.sort_unstable_by(|x, y| buf[x.0..x.1].cmp(&buf[y.0..y.1]).then(x.2.cmp(&y.2)));
     (buf, out)
 }
 
@@ -293,21 +295,27 @@ fn bucket_of(token: &str, buckets: usize) -> usize {
 }
 
 fn bucketed((buf, pairs): RecordTokens, buckets: usize) -> BucketedTokens {
-    let mut keyed: Vec<(usize, (usize, usize, u8))> = pairs
-        .into_iter()
-        .map(|p| (bucket_of(&buf[p.0..p.1], buckets), p))
+    // A counting sort: stable, so each bucket keeps the record's order.
+    let keys: Vec<usize> = pairs
+        .iter()
+        .map(|p| bucket_of(&buf[p.0..p.1], buckets))
         .collect();
-    keyed.sort_unstable_by_key(|&(bucket, _)| bucket);
     let mut starts = vec![0; buckets + 1];
-    for &(bucket, _) in &keyed {
+    for &bucket in &keys {
         starts[bucket + 1] += 1;
     }
     for k in 0..buckets {
         starts[k + 1] += starts[k];
     }
+    let mut next = starts.clone();
+    let mut sorted = vec![(0, 0, 0); pairs.len()];
+    for (&bucket, p) in keys.iter().zip(pairs) {
+        sorted[next[bucket]] = p;
+        next[bucket] += 1;
+    }
     BucketedTokens {
         buf,
-        pairs: keyed.into_iter().map(|(_, p)| p).collect(),
+        pairs: sorted,
         starts,
     }
 }
@@ -316,7 +324,8 @@ fn bucketed((buf, pairs): RecordTokens, buckets: usize) -> BucketedTokens {
 /// lists by class, in order of first occurrence.
 #[derive(Default)]
 struct Postings {
-    ids: HashMap<String, usize>,
+    /// Only looked up, never iterated: its hasher does not affect output.
+    ids: FxHashMap<String, usize>,
     tokens: Vec<String>,
     lists: Vec<[Vec<u32>; 4]>,
 }
