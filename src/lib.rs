@@ -394,17 +394,23 @@ pub fn analyse_staged(
     let sources = load::load(root).map_err(|d| d.relative_to(root))?;
     let mut diagnostics = Diagnostics::new();
 
-    // Documents parse independently, so in parallel; order is restored below.
-    let parsed: Vec<(Option<Document>, Diagnostics)> = sources
-        .standards
-        .par_iter()
-        .flat_map_iter(|standard| {
-            standard
-                .languages
-                .iter()
-                .map(|(lang, files)| model::parse_standard(&standard.slug, lang, files))
-        })
-        .collect();
+    // Documents parse independently, so in parallel, and beside the
+    // grading rules; order is restored below.
+    let (parsed, (mut schemes, rule_diagnostics)) = rayon::join(
+        || -> Vec<(Option<Document>, Diagnostics)> {
+            sources
+                .standards
+                .par_iter()
+                .flat_map_iter(|standard| {
+                    standard
+                        .languages
+                        .iter()
+                        .map(|(lang, files)| model::parse_standard(&standard.slug, lang, files))
+                })
+                .collect()
+        },
+        || rules::parse(&sources.standards),
+    );
     let mut documents = Vec::new();
     let mut translations = Vec::new();
     for (doc, diags) in parsed {
@@ -428,7 +434,7 @@ pub fn analyse_staged(
     );
     // Titles come from the current editions and their translations.
     let titled: Vec<&Document> = documents.iter().chain(&translations).collect();
-    let (mut schemes, rule_diagnostics) = rules::load(&sources.standards, &titled);
+    rules::entitle(&mut schemes, &titled);
     diagnostics.extend(rule_diagnostics);
     // Every edition of a standard with several is translated, resolved and
     // published as a document of its own (`standards/<slug>/editions/<label>/`).

@@ -10,6 +10,7 @@ mod check;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::diag::{Diagnostic, Diagnostics, Location};
@@ -836,31 +837,38 @@ pub struct HoldsCertificate {
 /// Loads every standard's `rules.yaml` (a standard without one is not
 /// graded). `documents` supply the titles.
 pub fn load(standards: &[StandardSources], documents: &[&Document]) -> (Schemes, Diagnostics) {
+    let (mut schemes, diagnostics) = parse(standards);
+    entitle(&mut schemes, documents);
+    (schemes, diagnostics)
+}
+
+/// Reads every standard's `rules.yaml`, in parallel and without the
+/// documents (so beside their parsing); the schemes are untitled until
+/// [`entitle`].
+pub fn parse(standards: &[StandardSources]) -> (Schemes, Diagnostics) {
+    let read: Vec<Result<Scheme, Diagnostic>> = standards
+        .par_iter()
+        .filter_map(|standard| {
+            let source = standard.rules.as_ref()?;
+            Some(
+                crate::yaml::from_file_text::<Rules>(&source.text, &source.path).map(|rules| {
+                    Scheme {
+                        slug: standard.slug.clone(),
+                        file: source.path.clone(),
+                        text: source.text.clone(),
+                        rules,
+                        title: BTreeMap::new(),
+                        short_title: BTreeMap::new(),
+                    }
+                }),
+            )
+        })
+        .collect();
     let mut diagnostics = Diagnostics::new();
     let mut schemes = Vec::new();
-    for standard in standards {
-        let Some(source) = &standard.rules else {
-            continue;
-        };
-        let (file, text) = (source.path.clone(), &source.text);
-        match crate::yaml::from_file_text::<Rules>(text, &file) {
-            Ok(rules) => {
-                let of_standard = || documents.iter().filter(|d| d.slug == standard.slug);
-                let title = of_standard()
-                    .map(|d| (d.lang.clone(), d.front.title.clone()))
-                    .collect();
-                let short_title = of_standard()
-                    .filter_map(|d| Some((d.lang.clone(), d.front.short_title.clone()?)))
-                    .collect();
-                schemes.push(Scheme {
-                    slug: standard.slug.clone(),
-                    file,
-                    text: text.clone(),
-                    rules,
-                    title,
-                    short_title,
-                })
-            }
+    for scheme in read {
+        match scheme {
+            Ok(scheme) => schemes.push(scheme),
             Err(d) => diagnostics.push(d),
         }
     }
@@ -872,6 +880,19 @@ pub fn load(standards: &[StandardSources], documents: &[&Document]) -> (Schemes,
         },
         diagnostics,
     )
+}
+
+/// Gives each scheme the titles of its standard's documents, by language.
+pub fn entitle(schemes: &mut Schemes, documents: &[&Document]) {
+    for scheme in &mut schemes.schemes {
+        let of_standard = || documents.iter().filter(|d| d.slug == scheme.slug);
+        scheme.title = of_standard()
+            .map(|d| (d.lang.clone(), d.front.title.clone()))
+            .collect();
+        scheme.short_title = of_standard()
+            .filter_map(|d| Some((d.lang.clone(), d.front.short_title.clone()?)))
+            .collect();
+    }
 }
 
 /// Reads rules from text, for tests of the engine.
