@@ -2,7 +2,9 @@
 # Times the build of the bundled site (the five standards and the bundled
 # registry) with hyperfine: a full build into an empty output folder and a
 # rebuild over the previous output, each on a copy of the site on the
-# working disk and, where /dev/shm is a tmpfs, on a copy there. Results and
+# working disk and, where /dev/shm is a tmpfs, on a copy there; and, for
+# scale, `cp -r` of the built site to the same file system (what creating
+# that many files costs there, whoever writes them). Results and
 # the recorded figures are in benches/BUNDLED.md.
 #
 #   benches/bundled.sh
@@ -49,9 +51,13 @@ for copy in "${copies[@]}"; do
     --export-json "$copy/../times.json" \
     --command-name "full build ($where)" \
     --prepare "rm -rf '$copy/public'" --prepare true \
+    --prepare "rm -rf '$copy/../copied'" \
     "'$bin' --root '$copy' -q build" \
     --command-name "rebuild, nothing changed ($where)" \
-    "'$bin' --root '$copy' -q build"
+    "'$bin' --root '$copy' -q build" \
+    --command-name "cp -r of the built site, for scale ($where)" \
+    "cp -r '$copy/public' '$copy/../copied'"
+  rm -rf "$copy/../copied"
   # hyperfine's user and system are means over the runs.
   python3 - "$copy/../times.json" <<'EOF'
 import json, sys

@@ -117,18 +117,37 @@ pub fn check(
         }
         None => Termbase::default(),
     };
-    let mut out = Translations::new();
-    for original in documents {
-        let Some(sources) = standards.iter().find(|s| s.slug == original.slug) else {
-            continue;
-        };
-        for lang in languages.iter().filter(|l| **l != original.lang) {
+    // Each (document, language) is checked on its own, in parallel (its
+    // fingerprints file is read beside the others); diagnostics keep the
+    // documents' order.
+    let jobs: Vec<(&Document, &StandardSources, &String)> = documents
+        .iter()
+        .filter_map(|original| {
+            let sources = standards.iter().find(|s| s.slug == original.slug)?;
+            Some((original, sources))
+        })
+        .flat_map(|(original, sources)| {
+            languages
+                .iter()
+                .filter(|l| **l != original.lang)
+                .map(move |lang| (original, sources, lang))
+        })
+        .collect();
+    let checked: Vec<(TranslationStatus, Diagnostics)> = jobs
+        .par_iter()
+        .map(|&(original, sources, lang)| {
             let translation = translations
                 .iter()
                 .find(|t| t.slug == original.slug && &t.lang == lang);
-            let status = check_one(original, translation, lang, sources, &termbase, diags);
-            out.insert((original.slug.clone(), lang.clone()), status);
-        }
+            let mut found = Diagnostics::new();
+            let status = check_one(original, translation, lang, sources, &termbase, &mut found);
+            (status, found)
+        })
+        .collect();
+    let mut out = Translations::new();
+    for ((original, _, lang), (status, found)) in jobs.into_iter().zip(checked) {
+        diags.extend(found);
+        out.insert((original.slug.clone(), lang.clone()), status);
     }
     out
 }
