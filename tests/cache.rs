@@ -352,3 +352,34 @@ fn a_rebuild_renders_only_the_listings_that_show_a_changed_organisation() {
     build(site.path(), &["--no-cache"]);
     assert!(std::fs::read(&other).expect("page") == others_original);
 }
+
+#[test]
+fn documentation_and_the_standards_index_are_made_again_when_their_sources_change() {
+    // Both are kept as published while the standards, the theme and the
+    // settings are unchanged; what they are made from must still show.
+    let site = tempfile::tempdir().expect("tempdir");
+    common::copy_site(site.path());
+    build(site.path(), &[]);
+    common::edit(
+        site.path(),
+        "themes/default/templates/doc.html",
+        "</article>",
+        "<!-- doc-cache-test --></article>",
+    );
+    build(site.path(), &[]);
+    for page in [
+        "public/docs/api/index.html",
+        "public/en/docs/api/index.html",
+    ] {
+        let html = std::fs::read_to_string(site.path().join(page)).expect(page);
+        assert!(html.contains("<!-- doc-cache-test -->"), "{page} kept");
+    }
+    // A kept file removed from the output is made again.
+    let manifest = site.path().join("public/search/standards/manifest.json");
+    let published = std::fs::read(&manifest).expect("manifest");
+    std::fs::remove_file(&manifest).expect("remove");
+    std::fs::remove_file(site.path().join("public/docs/api/index.html")).expect("remove");
+    build(site.path(), &[]);
+    assert_eq!(std::fs::read(&manifest).expect("manifest again"), published);
+    assert!(site.path().join("public/docs/api/index.html").is_file());
+}

@@ -820,8 +820,8 @@ pub fn render_with(
                     )
                 },
                 || {
-                    let keys = stream.docs(&mut side_diags);
-                    stream.search_standards(&mut side_diags);
+                    let keys = stream.docs(cache, &mut side_diags);
+                    stream.search_standards(cache, &mut side_diags);
                     keys
                 },
             )

@@ -805,7 +805,18 @@ impl Stream<'_> {
     /// The search index of the standards' text (`search/standards/`),
     /// which owes nothing to the organisations: it is made while the
     /// standards' pages are.
-    pub fn search_standards(&self, diags: &mut Diagnostics) {
+    pub fn search_standards(&self, cache: Option<&Cache>, diags: &mut Diagnostics) {
+        // Made from the standards, the UI strings and the site's settings
+        // alone, all of which the site's key covers (the registry does
+        // not): left as published while that key holds.
+        let cached = cache.map(|c| (c, c.derived_key("standards' search index").key()));
+        for d in self.unless_cached(cached, || self.standards_index()) {
+            diags.push(d);
+        }
+    }
+
+    /// The files of the standards' search index, written.
+    fn standards_index(&self) -> Vec<Result<String, Diagnostic>> {
         let renderer = self.renderer;
         // Clauses: the originals, then each translation, in each language's root.
         let no_pages = BTreeMap::new();
@@ -857,23 +868,48 @@ impl Stream<'_> {
                 en: name("en"),
             });
         }
-        for (path, bytes) in crate::search::build_index(&clause_records, &labels) {
-            if let Err(d) = self.out.put(&format!("search/standards/{path}"), &bytes) {
-                diags.push(d);
-            }
-        }
+        crate::search::build_index(&clause_records, &labels)
+            .into_iter()
+            .map(|(path, bytes)| {
+                let path = format!("search/standards/{path}");
+                self.out.put(&path, &bytes).map(|()| path)
+            })
+            .collect()
     }
 
     /// The documentation pages (API, registry format) of each edition, and
     /// the stylesheet of their highlighted examples.
-    pub fn docs(&self, diags: &mut Diagnostics) -> Vec<String> {
+    pub fn docs(&self, cache: Option<&Cache>, diags: &mut Diagnostics) -> Vec<String> {
+        // The pages' keys, for the sitemap: those of the editions'
+        // languages (a page that fails to render fails the build).
+        let mut keys = vec!["docs/".to_string()];
+        for e in self.single_editions() {
+            for source in super::docs::SOURCES {
+                let key = format!("docs/{}/", source.slug);
+                if source.lang == self.editions[e].lang && !keys.contains(&key) {
+                    keys.push(key);
+                }
+            }
+        }
+        // Made from the documentation built into dengji, the theme and the
+        // site's settings, all of which the site's key covers: left as
+        // published while that key holds.
+        let cached = cache.map(|c| (c, c.derived_key("documentation").key()));
+        for d in self.unless_cached(cached, || self.documentation()) {
+            diags.push(d);
+        }
+        keys
+    }
+
+    /// The documentation pages and their stylesheet, written.
+    fn documentation(&self) -> Vec<Result<String, Diagnostic>> {
         let langs: Vec<&str> = self
             .single_editions()
             .into_iter()
             .map(|e| self.editions[e].lang)
             .collect();
         let rendered = super::docs::render_all(&langs);
-        let mut keys = Vec::new();
+        let mut written = Vec::new();
         for e in self.single_editions() {
             let common = self.common(e);
             // The index of this edition's pages, at `docs/`.
@@ -886,7 +922,7 @@ impl Stream<'_> {
                 let doc = match page {
                     Some(Ok(doc)) => doc,
                     Some(Err(err)) => {
-                        diags.push(encoding_error(&key, err));
+                        written.push(Err(encoding_error(&key, err)));
                         continue;
                     }
                     None => continue,
@@ -900,29 +936,22 @@ impl Stream<'_> {
                 ]));
                 let mut ctx = Context::new();
                 ctx.insert("doc", &doc);
-                if let Err(d) = self.emit(&common, e, "doc.html", &key, ctx) {
-                    diags.push(d);
-                }
-                if !keys.contains(&key) {
-                    keys.push(key);
-                }
+                written.push(self.emit(&common, e, "doc.html", &key, ctx));
             }
             let mut ctx = Context::new();
             ctx.insert("docs", &index);
-            if let Err(d) = self.emit(&common, e, "docs_index.html", "docs/", ctx) {
-                diags.push(d);
-            }
+            written.push(self.emit(&common, e, "docs_index.html", "docs/", ctx));
         }
-        keys.insert(0, "docs/".to_string());
-        match rendered.css {
+        written.push(match rendered.css {
             Ok(css) => {
-                if let Err(d) = self.out.put("static/highlight.css", css.as_bytes()) {
-                    diags.push(d);
-                }
+                let path = "static/highlight.css";
+                self.out
+                    .put(path, css.as_bytes())
+                    .map(|()| path.to_string())
             }
-            Err(e) => diags.push(encoding_error("static/highlight.css", e)),
-        }
-        keys
+            Err(e) => Err(encoding_error("static/highlight.css", e)),
+        });
+        written
     }
 
     /// `sitemap.xml`: one file, or an index of files of at most
