@@ -67,5 +67,6 @@ for r in json.load(open(sys.argv[1]))["results"]:
     print(f'| {r["command"]} | {r["median"]:.3f} s | {r["min"]:.3f}–{r["max"]:.3f} s '
           f'| {r["user"]:.3f} s | {r["system"]:.3f} s |')
 EOF
+  rm -rf "$copy/public"
   /usr/bin/time -f "peak RSS of one full build: %M KB" "$bin" --root "$copy" -q build
 done
