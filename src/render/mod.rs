@@ -827,7 +827,7 @@ pub fn render_with(
             )
         },
     );
-    // In the order they were made one after the other before.
+    // A fixed order, whichever part ends first: output is deterministic.
     diags.extend(page_diags);
     diags.extend(side_diags);
     diags.extend(org_diags);

@@ -321,30 +321,22 @@ fn bucketed((buf, pairs): RecordTokens, buckets: usize) -> BucketedTokens {
 }
 
 /// The postings of the tokens of one merge bucket: each token's record
-/// lists by class, in order of first occurrence.
+/// lists by class. Never iterated in an order that reaches the output
+/// (the dictionary is sorted by token), so neither the hasher nor the
+/// map's order matters.
 #[derive(Default)]
-struct Postings {
-    /// Only looked up, never iterated: its hasher does not affect output.
-    ids: FxHashMap<String, usize>,
-    tokens: Vec<String>,
-    lists: Vec<[Vec<u32>; 4]>,
-}
+struct Postings(FxHashMap<String, [Vec<u32>; 4]>);
 
 impl Postings {
     /// Adds `record`, which follows every record added so far, to the
     /// lists of its tokens.
     fn add<'t>(&mut self, record: u32, tokens: impl Iterator<Item = (&'t str, u8)>) {
         for (token, class) in tokens {
-            let id = match self.ids.get(token) {
-                Some(&id) => id,
-                None => {
-                    self.ids.insert(token.to_string(), self.tokens.len());
-                    self.tokens.push(token.to_string());
-                    self.lists.push(Default::default());
-                    self.tokens.len() - 1
-                }
+            let lists = match self.0.get_mut(token) {
+                Some(lists) => lists,
+                None => self.0.entry(token.to_string()).or_default(),
             };
-            self.lists[id][class as usize].push(record);
+            lists[class as usize].push(record);
         }
     }
 }
@@ -465,10 +457,8 @@ fn build_index_from(
                 }
             });
     }
-    let (tokens, postings): (Vec<String>, Vec<[Vec<u32>; 4]>) = buckets
-        .into_iter()
-        .flat_map(|b| b.tokens.into_iter().zip(b.lists))
-        .unzip();
+    let (tokens, postings): (Vec<String>, Vec<[Vec<u32>; 4]>) =
+        buckets.into_iter().flat_map(|b| b.0).unzip();
 
     // Dictionary entries, in token order, each list in its smallest form.
     let mut order: Vec<usize> = (0..tokens.len()).collect();
