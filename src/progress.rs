@@ -210,6 +210,10 @@ impl Output for Counted<'_> {
     fn scratch_dir(&self) -> Option<&std::path::Path> {
         self.inner.scratch_dir()
     }
+
+    fn keeps_bytes(&self) -> bool {
+        self.inner.keeps_bytes()
+    }
 }
 
 #[cfg(test)]

@@ -85,6 +85,13 @@ pub trait Output: Sync {
     fn scratch_dir(&self) -> Option<&std::path::Path> {
         None
     }
+
+    /// Whether the bytes put are kept. An output that throws them away
+    /// (`check`) is not given the files that cannot fail to be made, such
+    /// as the JSON encoding of plain data: only what can fail is made.
+    fn keeps_bytes(&self) -> bool {
+        true
+    }
 }
 
 /// A published file's size and modification time, which change whenever
@@ -146,6 +153,10 @@ impl Output for Discard {
     fn keep(&self, _files: &[(String, Option<Stamp>)]) -> bool {
         true
     }
+
+    fn keeps_bytes(&self) -> bool {
+        false
+    }
 }
 
 /// Counts files on their way to an output and turns write failures into
@@ -191,6 +202,10 @@ impl<'a> Counted<'a> {
 
     fn scratch_dir(&self) -> Option<&std::path::Path> {
         self.out.scratch_dir()
+    }
+
+    fn keeps_bytes(&self) -> bool {
+        self.out.keeps_bytes()
     }
 }
 

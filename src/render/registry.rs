@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::export::LevelFlag;
@@ -37,6 +38,33 @@ pub struct Views<'a> {
     /// The theme's inline templates and the tag that marks runs of the
     /// original language in a translation (`None` in the original).
     pub foreign: (&'a InlineTemplates, Option<&'a str>),
+    /// Clause links made ahead ([`ClauseLinks::of`]), else made as asked.
+    pub links: ClauseLinks<'a>,
+}
+
+/// Every clause's link in one edition, made once: each organisation page
+/// links the clause of every requirement it lists, and a build makes tens
+/// of thousands of them. Empty where few links are made (a rules page).
+#[derive(Default)]
+pub struct ClauseLinks<'a>(FxHashMap<&'a str, FxHashMap<&'a str, LinkView>>);
+
+impl<'a> ClauseLinks<'a> {
+    /// The link of each anchor of each document `views` knows.
+    pub fn of(views: &Views<'a>) -> ClauseLinks<'a> {
+        let pages: &'a BTreeMap<&'a str, BTreeMap<String, String>> = views.pages;
+        ClauseLinks(
+            pages
+                .iter()
+                .map(|(&slug, anchors)| {
+                    let links = anchors
+                        .keys()
+                        .map(|anchor| (anchor.as_str(), views.make_clause(slug, anchor)))
+                        .collect();
+                    (slug, links)
+                })
+                .collect(),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -170,7 +198,7 @@ pub struct NextView {
     pub missing: RequirementList,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub struct LinkView {
     pub label: String,
     pub url: String,
@@ -314,6 +342,13 @@ impl<'a> Views<'a> {
     }
 
     pub(super) fn clause(&self, slug: &str, anchor: &str) -> LinkView {
+        match self.links.0.get(slug).and_then(|links| links.get(anchor)) {
+            Some(link) => link.clone(),
+            None => self.make_clause(slug, anchor),
+        }
+    }
+
+    fn make_clause(&self, slug: &str, anchor: &str) -> LinkView {
         let pages = self.pages.get(slug);
         let base = format!("{}standards/{slug}/", self.root);
         let url = match pages.and_then(|p| p.get(anchor)) {

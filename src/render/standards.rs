@@ -410,6 +410,7 @@ impl Renderer<'_> {
                     verify_root: self.lang_root(&self.config.default_language),
                     pages: doc_pages,
                     foreign: (self.templates, self.foreign_tag(edition.lang)),
+                    links: registry::ClauseLinks::default(),
                 };
                 let mut ctx = Context::new();
                 ctx.insert("doc", &summary);

@@ -22,7 +22,7 @@ use crate::registry::Registry;
 
 use super::directory::{self, Entry, FacetValue};
 use super::entries::{Entries, Failed, Span, Spill};
-use super::registry::Views;
+use super::registry::{ClauseLinks, Views};
 use super::search_records;
 use super::{Alternates, Counted, Edition, Renderer, SitemapEntry, SitemapPage, Stamp, tera_error};
 
@@ -311,7 +311,7 @@ impl Stream<'_> {
 
     pub(super) fn views(&self, e: usize) -> Views<'_> {
         let edition = &self.editions[e];
-        Views {
+        let mut views = Views {
             input: self.renderer.registry,
             lang: edition.lang,
             strings: edition.strings,
@@ -324,7 +324,10 @@ impl Stream<'_> {
                 self.renderer.templates,
                 self.renderer.foreign_tag(edition.lang),
             ),
-        }
+            links: ClauseLinks::default(),
+        };
+        views.links = ClauseLinks::of(&views);
+        views
     }
 
     /// Renders `template` as page `key` of edition `e` and writes it.
@@ -586,7 +589,8 @@ impl Stream<'_> {
             }
             once.push(key);
         }
-        if write {
+        // Made only to be kept: building and encoding it cannot fail.
+        if write && self.out.keeps_bytes() {
             let path = api::organisation_path(&org.id);
             let file = api::organisation::build(&report, org, og, input.schemes);
             match api::organisation(&file) {
