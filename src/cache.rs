@@ -48,17 +48,12 @@ pub type Key = [u8; 32];
 pub struct Record(String);
 
 /// What the key of every organisation of a build has in common: the
-/// program itself (its version and its file's size and modification time,
-/// so a rebuilt dengji starts afresh), the site's configuration, every
-/// standard's sources, the termbase, the theme, and the grading date and
-/// render options (`settings`). `None` when the program's file cannot be
-/// read: a rebuilt dengji could not be told from this one, and its
-/// records (diagnostics among them) would be taken as its own.
-pub fn site_key(sources: &Sources, settings: &[&str]) -> Option<String> {
-    let program = std::env::current_exe()
-        .and_then(fs::metadata)
-        .ok()
-        .and_then(|m| crate::render::Stamp::of(&m))?;
+/// program itself (the fingerprint `build.rs` takes of its sources,
+/// compiler and target, so that a changed dengji starts afresh while the
+/// same one installed again keeps its cache), the site's configuration,
+/// every standard's sources, the termbase, the theme, and the grading date
+/// and render options (`settings`).
+pub fn site_key(sources: &Sources, settings: &[&str]) -> String {
     let mut hash = Sha256::new();
     let mut field = |bytes: &[u8]| {
         hash.update((bytes.len() as u64).to_le_bytes());
@@ -66,7 +61,7 @@ pub fn site_key(sources: &Sources, settings: &[&str]) -> Option<String> {
     };
     field(FORMAT.as_bytes());
     field(env!("CARGO_PKG_VERSION").as_bytes());
-    field(format!("{program:?}").as_bytes());
+    field(env!("DENGJI_FINGERPRINT").as_bytes());
     for setting in settings {
         field(setting.as_bytes());
     }
@@ -110,7 +105,7 @@ pub fn site_key(sources: &Sources, settings: &[&str]) -> Option<String> {
         field(lang.as_bytes());
         field(text.as_bytes());
     }
-    Some(hex(&hash.finalize()))
+    hex(&hash.finalize())
 }
 
 /// The SHA-256 of a file's text: what a cache key knows of it.

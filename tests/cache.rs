@@ -130,6 +130,31 @@ fn a_rebuild_with_the_cache_writes_what_a_build_without_it_writes() {
 }
 
 #[test]
+fn the_same_dengji_installed_again_keeps_the_cache() {
+    // CI installs dengji afresh in every run: a new file, written now. The
+    // cache must know it for the same program (by what it is built from),
+    // or every CI build would be a full one.
+    let site = tempfile::tempdir().expect("tempdir");
+    common::copy_site(site.path());
+    build(site.path(), &[]);
+    let installed = tempfile::tempdir().expect("tempdir");
+    let copy = installed.path().join("dengji");
+    std::fs::copy(env!("CARGO_BIN_EXE_dengji"), &copy).expect("copy dengji");
+    let out = std::process::Command::new(&copy)
+        .env("SOURCE_DATE_EPOCH", "1795219200")
+        .arg("--root")
+        .arg(site.path())
+        .arg("build")
+        .output()
+        .expect("run the copy");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "build failed:\n{stderr}");
+    let (reused, count) = reused(&stderr);
+    assert_eq!(reused, count, "every organisation from the cache");
+    assert_eq!(changed(&stderr), 0);
+}
+
+#[test]
 fn a_published_file_changed_by_hand_is_not_trusted() {
     let site = tempfile::tempdir().expect("tempdir");
     common::copy_site(site.path());

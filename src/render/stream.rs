@@ -311,7 +311,7 @@ impl Stream<'_> {
 
     pub(super) fn views(&self, e: usize) -> Views<'_> {
         let edition = &self.editions[e];
-        let mut views = Views {
+        Views {
             input: self.renderer.registry,
             lang: edition.lang,
             strings: edition.strings,
@@ -325,9 +325,7 @@ impl Stream<'_> {
                 self.renderer.foreign_tag(edition.lang),
             ),
             links: ClauseLinks::default(),
-        };
-        views.links = ClauseLinks::of(&views);
-        views
+        }
     }
 
     /// Renders `template` as page `key` of edition `e` and writes it.
@@ -420,7 +418,11 @@ impl Stream<'_> {
             editions: self
                 .single_editions()
                 .into_iter()
-                .map(|e| (e, self.common(e), self.views(e)))
+                .map(|e| {
+                    let mut views = self.views(e);
+                    views.links = ClauseLinks::of(&views);
+                    (e, self.common(e), views)
+                })
                 .collect(),
             urls: Urls {
                 base_url: self.renderer.base_url,
@@ -635,76 +637,81 @@ impl Stream<'_> {
                 diags.push(d);
             }
         };
-        put(
-            api::INDEX_PATH,
-            api::index(
-                harvest.entries.each(&failed).map(|e| e.row),
-                harvest.entries.len(),
-                input.schemes,
-                self.renderer.base_url,
-                self.generated_at,
-                &as_of,
-            )
-            .map_err(|e| e.to_string()),
-        );
-        for impact in self.renderer.impacts {
+        // The JSON and CSV files are plain data encoded, which cannot
+        // fail: made only when kept. The feeds go through a template.
+        if self.out.keeps_bytes() {
             put(
-                &api::impact_path(&impact.standard, &impact.new),
-                api::impact(impact, self.generated_at).map_err(|e| e.to_string()),
+                api::INDEX_PATH,
+                api::index(
+                    harvest.entries.each(&failed).map(|e| e.row),
+                    harvest.entries.len(),
+                    input.schemes,
+                    self.renderer.base_url,
+                    self.generated_at,
+                    &as_of,
+                )
+                .map_err(|e| e.to_string()),
             );
-        }
-        for scheme in &input.schemes.schemes {
-            let clauses = api::standard::Clauses {
-                base: format!("{}standards/{}/", self.renderer.base_url, scheme.slug),
-                pages: self.pages.get(scheme.slug.as_str()),
+            for impact in self.renderer.impacts {
+                put(
+                    &api::impact_path(&impact.standard, &impact.new),
+                    api::impact(impact, self.generated_at).map_err(|e| e.to_string()),
+                );
+            }
+            for scheme in &input.schemes.schemes {
+                let clauses = api::standard::Clauses {
+                    base: format!("{}standards/{}/", self.renderer.base_url, scheme.slug),
+                    pages: self.pages.get(scheme.slug.as_str()),
+                };
+                let document =
+                    api::standard::build(scheme, input.schemes, &clauses, self.generated_at);
+                put(
+                    &api::standard_path(&scheme.slug),
+                    api::standard(&document).map_err(|e| e.to_string()),
+                );
+            }
+            let default_title = self
+                .renderer
+                .config
+                .title
+                .get(&self.renderer.config.default_language);
+            put(
+                api::OPENAPI_PATH,
+                api::openapi(
+                    self.renderer.base_url,
+                    default_title,
+                    // The directory writes one organisations CSV, the whole
+                    // registry's (`directory`), not one per facet value.
+                    &api::Endpoints {
+                        organisations_csv: &[super::listings::ORGANISATIONS_CSV],
+                        ..api::ENDPOINTS
+                    },
+                )
+                .map_err(|e| e.to_string()),
+            );
+            let strings = |lang: &str| {
+                self.renderer
+                    .strings
+                    .get(lang)
+                    .or_else(|| self.editions.first().map(|e| e.strings))
             };
-            let document = api::standard::build(scheme, input.schemes, &clauses, self.generated_at);
+            let none = BTreeMap::new();
+            let wording = export::Wording {
+                zh: strings("zh").unwrap_or(&none),
+                en: strings("en").unwrap_or(&none),
+            };
             put(
-                &api::standard_path(&scheme.slug),
-                api::standard(&document).map_err(|e| e.to_string()),
+                "registry/certificates.csv",
+                export::csv::certificates(
+                    harvest
+                        .entries
+                        .each(&failed)
+                        .flat_map(|e| e.row.certificates),
+                    wording,
+                )
+                .map_err(|e| e.to_string()),
             );
         }
-        let default_title = self
-            .renderer
-            .config
-            .title
-            .get(&self.renderer.config.default_language);
-        put(
-            api::OPENAPI_PATH,
-            api::openapi(
-                self.renderer.base_url,
-                default_title,
-                // The directory writes one organisations CSV, the whole
-                // registry's (`directory`), not one per facet value.
-                &api::Endpoints {
-                    organisations_csv: &[super::listings::ORGANISATIONS_CSV],
-                    ..api::ENDPOINTS
-                },
-            )
-            .map_err(|e| e.to_string()),
-        );
-        let strings = |lang: &str| {
-            self.renderer
-                .strings
-                .get(lang)
-                .or_else(|| self.editions.first().map(|e| e.strings))
-        };
-        let none = BTreeMap::new();
-        let wording = export::Wording {
-            zh: strings("zh").unwrap_or(&none),
-            en: strings("en").unwrap_or(&none),
-        };
-        put(
-            "registry/certificates.csv",
-            export::csv::certificates(
-                harvest
-                    .entries
-                    .each(&failed)
-                    .flat_map(|e| e.row.certificates),
-                wording,
-            )
-            .map_err(|e| e.to_string()),
-        );
         for e in self.single_editions() {
             let edition = &self.editions[e];
             let path = format!("{}registry/feed.xml", edition.prefix);
@@ -792,7 +799,10 @@ impl Stream<'_> {
                 lock(&put_errors).push(d);
             }
         };
-        crate::search::build_index_of(harvest.entries.len(), &org_record, &org_labels, &put);
+        // Nothing in making the index can fail but writing it.
+        if self.out.keeps_bytes() {
+            crate::search::build_index_of(harvest.entries.len(), &org_record, &org_labels, &put);
+        }
         let put_errors = crate::into_inner(put_errors);
         for d in failed.into_error().into_iter().chain(put_errors) {
             diags.push(d);
@@ -813,6 +823,10 @@ impl Stream<'_> {
         // Made from the standards, the UI strings and the site's settings
         // alone, all of which the site's key covers (the registry does
         // not): left as published while that key holds.
+        // Nothing in making it can fail but writing it.
+        if !self.out.keeps_bytes() {
+            return;
+        }
         let cached = cache.map(|c| (c, c.derived_key("standards' search index").key()));
         for d in self.unless_cached(cached, || self.standards_index()) {
             diags.push(d);

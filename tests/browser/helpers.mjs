@@ -2,7 +2,7 @@
 // and Debian's Chromium driven by playwright-core.
 import { before, after } from "node:test";
 import { spawn } from "node:child_process";
-import { mkdtempSync, mkdirSync } from "node:fs";
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -61,9 +61,13 @@ export async function startServer({ root = repoRoot } = {}) {
   return { base, stop: () => child.kill() };
 }
 
-/** Debian's Chromium with a fresh profile; `newPage({ viewport })` like a browser. */
+/**
+ * Debian's Chromium with a fresh profile; `newPage({ viewport })` like a
+ * browser. Closing it removes the profile folder.
+ */
 export async function launchBrowser() {
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "dengji-chromium-")), {
+  const profile = mkdtempSync(join(tmpdir(), "dengji-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: [
@@ -87,7 +91,10 @@ export async function launchBrowser() {
      * `{ javaScriptEnabled: false }`; the caller closes it.
      */
     newContext: (options) => context.browser().newContext(options),
-    close: () => context.close(),
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
   };
 }
 
