@@ -48,12 +48,17 @@ pub type Key = [u8; 32];
 pub struct Record(String);
 
 /// What the key of every organisation of a build has in common: the
-/// program itself (the fingerprint `build.rs` takes of its sources,
-/// compiler and target, so that a changed dengji starts afresh while the
-/// same one installed again keeps its cache), the site's configuration,
-/// every standard's sources, the termbase, the theme, and the grading date
-/// and render options (`settings`).
+/// program itself (the fingerprint `build.rs` takes of its sources, lock
+/// file, compiler and target, and its file's size, so that a changed
+/// dengji starts afresh while the same one installed again keeps its
+/// cache), the site's configuration, every standard's sources, the
+/// termbase, the theme, and the grading date and render options
+/// (`settings`).
 pub fn site_key(sources: &Sources, settings: &[&str]) -> String {
+    // Not its time: that changes with every install of the same program.
+    let program_size = std::env::current_exe()
+        .and_then(fs::metadata)
+        .map_or(0, |m| m.len());
     let mut hash = Sha256::new();
     let mut field = |bytes: &[u8]| {
         hash.update((bytes.len() as u64).to_le_bytes());
@@ -62,6 +67,7 @@ pub fn site_key(sources: &Sources, settings: &[&str]) -> String {
     field(FORMAT.as_bytes());
     field(env!("CARGO_PKG_VERSION").as_bytes());
     field(env!("DENGJI_FINGERPRINT").as_bytes());
+    field(&program_size.to_le_bytes());
     for setting in settings {
         field(setting.as_bytes());
     }

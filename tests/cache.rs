@@ -155,6 +155,34 @@ fn the_same_dengji_installed_again_keeps_the_cache() {
 }
 
 #[test]
+fn check_keeps_every_record_the_build_made() {
+    // CI restores the cache, checks, then builds: a record check dropped
+    // (it makes no search index, for one) would be made again by the build.
+    let site = tempfile::tempdir().expect("tempdir");
+    common::copy_site(site.path());
+    build(site.path(), &[]);
+    let cache = site.path().join(".dengji-cache/organisations");
+    let records = |text: String| {
+        let mut lines: Vec<String> = text.lines().skip(1).map(str::to_string).collect();
+        lines.sort();
+        lines
+    };
+    let after_build = records(std::fs::read_to_string(&cache).expect("cache"));
+    let out = dengji(site.path(), &["check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after_check = records(std::fs::read_to_string(&cache).expect("cache"));
+    assert_eq!(after_build.len(), after_check.len());
+    assert!(
+        after_build == after_check,
+        "check changed the build's records"
+    );
+}
+
+#[test]
 fn a_published_file_changed_by_hand_is_not_trusted() {
     let site = tempfile::tempdir().expect("tempdir");
     common::copy_site(site.path());

@@ -653,7 +653,7 @@ pub fn render_organisations(
         &input.generated_at,
     );
     let registry = input.registry;
-    let cx = stream.organisation_context();
+    let cx = stream.organisation_context(out.is_some());
     let results: Vec<Result<(OrganisationHarvest, Vec<Diagnostic>), Diagnostic>> = indices
         .par_iter()
         .map(|&i| match registry.registry.organisations.get(i) {

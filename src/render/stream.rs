@@ -410,8 +410,9 @@ impl Stream<'_> {
             .collect()
     }
 
-    /// What rendering any one organisation needs, prepared once.
-    pub fn organisation_context(&self) -> OrganisationContext<'_> {
+    /// What rendering any one organisation needs, prepared once; the
+    /// clause links of its `pages` only when they are to be rendered.
+    pub fn organisation_context(&self, pages: bool) -> OrganisationContext<'_> {
         let input = self.renderer.registry;
         OrganisationContext {
             reporter: Reporter::new(input.schemes, input.grades),
@@ -420,7 +421,9 @@ impl Stream<'_> {
                 .into_iter()
                 .map(|e| {
                     let mut views = self.views(e);
-                    views.links = ClauseLinks::of(&views);
+                    if pages {
+                        views.links = ClauseLinks::of(&views);
+                    }
                     (e, self.common(e), views)
                 })
                 .collect(),
@@ -446,7 +449,7 @@ impl Stream<'_> {
         diags: &mut Diagnostics,
     ) -> Harvest {
         let input = self.renderer.registry;
-        let cx = self.organisation_context();
+        let cx = self.organisation_context(true);
         // Parsed files and those the cache vouched for, in file order.
         let mut files: Vec<OrganisationSource> = registry
             .organisations
@@ -823,11 +826,18 @@ impl Stream<'_> {
         // Made from the standards, the UI strings and the site's settings
         // alone, all of which the site's key covers (the registry does
         // not): left as published while that key holds.
-        // Nothing in making it can fail but writing it.
+        let cached = cache.map(|c| (c, c.derived_key("standards' search index").key()));
+        // Nothing in making it can fail but writing it, so an output that
+        // keeps no bytes (`check`) is spared it; the record of the files a
+        // build published is kept for the next build.
         if !self.out.keeps_bytes() {
+            if let Some((cache, key)) = cached
+                && let Some((_, record)) = cache.take::<Vec<(String, Option<Stamp>)>>(&key)
+            {
+                cache.keep_uncounted(&key, record);
+            }
             return;
         }
-        let cached = cache.map(|c| (c, c.derived_key("standards' search index").key()));
         for d in self.unless_cached(cached, || self.standards_index()) {
             diags.push(d);
         }

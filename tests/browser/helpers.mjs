@@ -62,11 +62,18 @@ export async function startServer({ root = repoRoot } = {}) {
 }
 
 /**
- * Debian's Chromium with a fresh profile; `newPage({ viewport })` like a
- * browser. Closing it removes the profile folder.
+ * A new folder in the temporary folder, removed when the test process
+ * exits, whatever failed before.
  */
+export function scratchDir(prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Debian's Chromium with a fresh profile; `newPage({ viewport })` like a browser. */
 export async function launchBrowser() {
-  const profile = mkdtempSync(join(tmpdir(), "dengji-chromium-"));
+  const profile = scratchDir("dengji-chromium-");
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
@@ -91,10 +98,7 @@ export async function launchBrowser() {
      * `{ javaScriptEnabled: false }`; the caller closes it.
      */
     newContext: (options) => context.browser().newContext(options),
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close: () => context.close(),
   };
 }
 

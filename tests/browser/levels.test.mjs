@@ -7,14 +7,13 @@
 // of the site it registers a certificate in force one level above what its
 // evidence supports (picked from the copy's own published grades), then
 // serves the copy.
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { AS_OF_EPOCH, DESKTOP, PHONE, dengjiBinary, repoRoot, screenshotPath, useSiteAndBrowser } from "./helpers.mjs";
+import { AS_OF_EPOCH, DESKTOP, PHONE, dengjiBinary, repoRoot, scratchDir, screenshotPath, useSiteAndBrowser } from "./helpers.mjs";
 import { fill, loadRules, strings } from "./registry-data.mjs";
 
 const zh = strings("zh");
@@ -29,7 +28,7 @@ const GREEN = ["rgb(230, 244, 234)", "rgb(15, 83, 35)"];
  * (its verification page), standard, registered and supported level ids}.
  */
 function raisedCopy() {
-  const root = mkdtempSync(join(tmpdir(), "dengji-levels-"));
+  const root = scratchDir("dengji-levels-");
   for (const entry of ["site.yaml", "content", "themes", "registry"]) {
     cpSync(join(repoRoot, entry), join(root, entry), { recursive: true });
   }
@@ -71,7 +70,6 @@ function raisedCopy() {
 
 const raised = raisedCopy();
 const env = useSiteAndBrowser({ root: raised.root });
-after(() => rmSync(raised.root, { recursive: true, force: true }));
 
 /** A level's English name in the raised certificate's standard. */
 const levelEn = (id) => rules.get(raised.standard).levels.find((l) => l.id === id).en;

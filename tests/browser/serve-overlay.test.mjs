@@ -2,14 +2,13 @@
 // and phone widths: the errors come first, the warnings are folded under
 // them, and the box scrolls on its own without running wider than the
 // screen. Served from a copy of the site, broken by the test.
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { useSiteAndBrowser, repoRoot, screenshotPath, PHONE } from "./helpers.mjs";
+import { useSiteAndBrowser, repoRoot, scratchDir, screenshotPath, PHONE } from "./helpers.mjs";
 
-const root = mkdtempSync(join(tmpdir(), "dengji-overlay-"));
+const root = scratchDir("dengji-overlay-");
 for (const entry of ["site.yaml", "content", "themes", "registry"]) {
   cpSync(join(repoRoot, entry), join(root, entry), { recursive: true });
 }
@@ -19,8 +18,6 @@ for (let i = 1; i <= 24; i++) {
   writeFileSync(join(root, "registry", `notes-${String(i).padStart(2, "0")}.txt`), "not an organisation\n");
 }
 const env = useSiteAndBrowser({ root });
-// After the server and browser are stopped (hooks run in the order given).
-after(() => rmSync(root, { recursive: true, force: true }));
 
 const DESKTOP_1280 = { width: 1280, height: 800 };
 const broken = "content/ccrc-isv-c01/zh/00-standard.md";
