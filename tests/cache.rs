@@ -140,13 +140,7 @@ fn the_same_dengji_installed_again_keeps_the_cache() {
     let installed = tempfile::tempdir().expect("tempdir");
     let copy = installed.path().join("dengji");
     std::fs::copy(env!("CARGO_BIN_EXE_dengji"), &copy).expect("copy dengji");
-    let out = std::process::Command::new(&copy)
-        .env("SOURCE_DATE_EPOCH", "1795219200")
-        .arg("--root")
-        .arg(site.path())
-        .arg("build")
-        .output()
-        .expect("run the copy");
+    let out = common::dengji_at(&copy, site.path(), &["build"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "build failed:\n{stderr}");
     let (reused, count) = reused(&stderr);

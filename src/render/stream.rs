@@ -375,11 +375,7 @@ impl Stream<'_> {
         cached: Option<(&Cache, Key)>,
         render: impl FnOnce() -> Vec<Result<String, Diagnostic>>,
     ) -> Vec<Diagnostic> {
-        if let Some((cache, key)) = &cached
-            && let Some((files, record)) = cache.take::<Vec<(String, Option<Stamp>)>>(key)
-            && self.out.keep(&files)
-        {
-            cache.keep_uncounted(key, record);
+        if self.keep_recorded(cached) {
             return Vec::new();
         }
         let mut written = Vec::new();
@@ -396,6 +392,21 @@ impl Stream<'_> {
             cache.record_uncounted(key, &self.stamped(written));
         }
         errors
+    }
+
+    /// Whether the files recorded under `key` in the build cache are still
+    /// published as recorded (for an output that keeps no bytes, always
+    /// when there is a record); if so they are left, and the record kept
+    /// for the next build.
+    fn keep_recorded(&self, cached: Option<(&Cache, Key)>) -> bool {
+        if let Some((cache, key)) = cached
+            && let Some((files, record)) = cache.take::<Vec<(String, Option<Stamp>)>>(&key)
+            && self.out.keep(&files)
+        {
+            cache.keep_uncounted(&key, record);
+            return true;
+        }
+        false
     }
 
     /// The files just written at `paths`, with the stamps they are
@@ -831,11 +842,7 @@ impl Stream<'_> {
         // keeps no bytes (`check`) is spared it; the record of the files a
         // build published is kept for the next build.
         if !self.out.keeps_bytes() {
-            if let Some((cache, key)) = cached
-                && let Some((_, record)) = cache.take::<Vec<(String, Option<Stamp>)>>(&key)
-            {
-                cache.keep_uncounted(&key, record);
-            }
+            self.keep_recorded(cached);
             return;
         }
         for d in self.unless_cached(cached, || self.standards_index()) {
@@ -912,9 +919,8 @@ impl Stream<'_> {
         // languages (a page that fails to render fails the build).
         let mut keys = vec!["docs/".to_string()];
         for e in self.single_editions() {
-            for source in super::docs::SOURCES {
-                let key = format!("docs/{}/", source.slug);
-                if source.lang == self.editions[e].lang && !keys.contains(&key) {
+            for (_, key) in self.doc_pages(e) {
+                if !keys.contains(&key) {
                     keys.push(key);
                 }
             }
@@ -927,6 +933,17 @@ impl Stream<'_> {
             diags.push(d);
         }
         keys
+    }
+
+    /// The documentation pages of edition `e`: each one's place in
+    /// [`super::docs::SOURCES`] and its page key.
+    fn doc_pages(&self, e: usize) -> impl Iterator<Item = (usize, String)> + '_ {
+        let lang = self.editions[e].lang;
+        super::docs::SOURCES
+            .iter()
+            .enumerate()
+            .filter(move |(_, source)| source.lang == lang)
+            .map(|(i, source)| (i, format!("docs/{}/", source.slug)))
     }
 
     /// The documentation pages and their stylesheet, written.
@@ -942,12 +959,8 @@ impl Stream<'_> {
             let common = self.common(e);
             // The index of this edition's pages, at `docs/`.
             let mut index: Vec<BTreeMap<&'static str, String>> = Vec::new();
-            for (source, page) in super::docs::SOURCES.iter().zip(&rendered.pages) {
-                if source.lang != self.editions[e].lang {
-                    continue;
-                }
-                let key = format!("docs/{}/", source.slug);
-                let doc = match page {
+            for (source, key) in self.doc_pages(e) {
+                let doc = match rendered.pages.get(source).and_then(Option::as_ref) {
                     Some(Ok(doc)) => doc,
                     Some(Err(err)) => {
                         written.push(Err(encoding_error(&key, err)));

@@ -11,7 +11,12 @@ use dengji::render::{RenderOptions, Site};
 /// Runs the `dengji` binary on the site at `root`, grading as of [`as_of`]
 /// (through SOURCE_DATE_EPOCH, as a reproducible build would).
 pub fn dengji(root: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_dengji"))
+    dengji_at(Path::new(env!("CARGO_BIN_EXE_dengji")), root, args)
+}
+
+/// As [`dengji`], running the dengji program at `program`.
+pub fn dengji_at(program: &Path, root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(program)
         .env("SOURCE_DATE_EPOCH", "1795219200")
         .arg("--root")
         .arg(root)
