@@ -4,8 +4,9 @@
 # (`dengji generate`), the server started, and then, ROUNDS times each:
 #   - a registry file is saved with a changed English name, and its
 #     organisation's page (/en/registry/<id>/) is polled until it shows it;
-#   - the registry listing (/en/registry/) is fetched (the first request
-#     after a change renders the rest of the site);
+#   - then the page's stylesheet, the registry listing (/en/registry/) and
+#     the sitemap are fetched, each timed (the sitemap is the first request
+#     for the rest of the site: search indexes, exports, feeds);
 #   - one character of a chapter is changed and its page is polled until it
 #     shows it.
 # Polling is every 5 ms from just before the write. Prints a markdown table
@@ -107,7 +108,7 @@ chapter = open(chapter_file, encoding="utf-8").read()
 marker = "本规范规定了"
 assert marker in chapter, "the chapter's marker sentence"
 
-registry_times, listing_times, chapter_times = [], [], []
+registry_times, static_times, listing_times, rest_times, chapter_times = [], [], [], [], []
 for i in range(rounds):
     edited_name = f"{name_line} Edit{i}"
     t = time.perf_counter()
@@ -116,9 +117,18 @@ for i in range(rounds):
     poll(org_page, f"Edit{i}")
     registry_times.append(time.perf_counter() - t)
 
+    # What the browser asks for next: the page's stylesheet.
+    t = time.perf_counter()
+    poll("static/style.css", "{")
+    static_times.append(time.perf_counter() - t)
+
     t = time.perf_counter()
     poll("en/registry/", "<html")
     listing_times.append(time.perf_counter() - t)
+
+    t = time.perf_counter()
+    poll("sitemap.xml", "<?xml")
+    rest_times.append(time.perf_counter() - t)
 
     # One character: 本 → 此 and back.
     changed = "此" if i % 2 == 0 else "本"
@@ -145,7 +155,9 @@ print(f"{count} organisations, {rounds} rounds; first analysis until the first p
 print("| from saving the file to the page served with the change | median ms | range ms |")
 print("|---|---:|---:|")
 print(row("registry file → its organisation's page", registry_times))
-print(row("then the listing (first request after the change)", listing_times))
+print(row("then the page's stylesheet", static_times))
+print(row("then the listing", listing_times))
+print(row("then the sitemap (renders search indexes, exports, feeds)", rest_times))
 print(row("one character of a chapter → the chapter's page", chapter_times))
 print(f"\nserver peak resident memory (VmHWM): {int(peak) / 1024:.0f} MiB")
 PY

@@ -7,8 +7,10 @@
 //! organisations and reruns the checks across files; any other change
 //! analyses the site again. Nothing is rendered up front: an
 //! organisation's pages are rendered (and it is regraded) when asked for,
-//! and the rest of the site (standards, listings, search, exports) once,
-//! on the first request for it after a change, from the directory entries.
+//! as are a standard's pages and each directory page (from the
+//! organisations' directory entries); the theme's static files are served
+//! as loaded; the rest of the site (search indexes, exports, feeds,
+//! sitemap) is rendered once, on the first request for it after a change.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -159,9 +161,18 @@ pub struct Snapshot {
     prefixes: Vec<String>,
     /// Each standard's pages (every edition), rendered on first use.
     standards: Mutex<BTreeMap<String, Arc<Result<Site, Diagnostics>>>>,
+    /// The organisations' harvests gathered for the directory, once.
+    directory: OnceLock<Result<render::Directory, Diagnostics>>,
+    /// Each directory page asked for, by edition-neutral key: the page in
+    /// every language, rendered on first use (`None`: no such page).
+    listings: Mutex<BTreeMap<String, Arc<Rendered>>>,
     /// Everything but the organisations' own pages, rendered on first use.
     rest: OnceLock<Result<Site, Diagnostics>>,
 }
+
+/// A directory page in every language, or `None` when there is no such
+/// page, or why it failed to render.
+type Rendered = Result<Option<Site>, Diagnostics>;
 
 /// The outcome of an edit: the state to serve, or the problems that stop
 /// it (the warnings found on the way in both).
@@ -436,6 +447,8 @@ impl Working {
                 .map(|l| format!("{l}/"))
                 .collect(),
             standards: Mutex::default(),
+            directory: OnceLock::new(),
+            listings: Mutex::default(),
             rest: OnceLock::new(),
         };
         Outcome::Good(Arc::new(snapshot), diagnostics)
@@ -487,7 +500,13 @@ impl Snapshot {
     }
 
     /// The file at `path` (relative, `/`-separated), rendered if need be.
+    /// The theme's static files, an organisation's files, a standard's
+    /// pages and a directory page are each served without rendering the
+    /// rest of the site (which a registry edit makes anew).
     pub fn file(&self, path: &str) -> Found {
+        if let Some(bytes) = self.static_file(path) {
+            return Found::File(bytes.to_vec());
+        }
         if let Some(org) = self.organisation_at(path) {
             let base = &self.base;
             let out = Memory::default();
@@ -497,6 +516,17 @@ impl Snapshot {
             }
             if let Some(bytes) = out.into_site().files.remove(path) {
                 return Found::File(bytes);
+            }
+        }
+        if let Some(key) = self.directory_key(path) {
+            match &*self.listing(key) {
+                Ok(Some(site)) => {
+                    if let Some(bytes) = site.files.get(path) {
+                        return Found::File(bytes.clone());
+                    }
+                }
+                Ok(None) => {}
+                Err(d) => return Found::Failed(d.clone()),
             }
         }
         if let Some(slug) = self.standard_at(path) {
@@ -565,6 +595,67 @@ impl Snapshot {
         rendered
     }
 
+    /// The theme's static file at `path` (`static/…`).
+    fn static_file(&self, path: &str) -> Option<&[u8]> {
+        let name = path.strip_prefix("static/")?;
+        self.base
+            .analysis
+            .sources
+            .theme
+            .static_files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, bytes)| bytes.as_slice())
+    }
+
+    /// The edition-neutral key of the directory page `path` may be (under
+    /// `registry/` or `verify/`; an organisation's own pages there are
+    /// told apart first).
+    fn directory_key<'p>(&self, path: &'p str) -> Option<&'p str> {
+        let key = self.without_language(path).strip_suffix("index.html")?;
+        (key.starts_with("registry/") || key.starts_with("verify/")).then_some(key)
+    }
+
+    /// The directory page `key` in every language, rendered once per
+    /// snapshot; `None` when no directory page has that key.
+    fn listing(&self, key: &str) -> Arc<Rendered> {
+        let cached =
+            |map: &BTreeMap<String, Arc<Result<Option<Site>, Diagnostics>>>| map.get(key).cloned();
+        if let Some(done) = self.listings.lock().ok().and_then(|m| cached(&m)) {
+            return done;
+        }
+        let base = &self.base;
+        let directory = self
+            .directory
+            .get_or_init(|| render::Directory::of(&self.harvest));
+        let rendered = match directory {
+            Ok(directory) => {
+                // Directory pages need the date only, and no impact.
+                let dated = grade::Grades::not_kept(base.as_of());
+                let memory = Memory::default();
+                render::render_directory_page(
+                    &base.templates,
+                    base.input(&self.registry, &dated, &[]),
+                    base.options.clone(),
+                    directory,
+                    key,
+                    &memory,
+                )
+                .map(|found| found.then(|| memory.into_site()))
+            }
+            Err(d) => Err(d.clone()),
+        };
+        let rendered = Arc::new(rendered.map_err(|d| d.relative_to(&base.root)));
+        // Not kept when there is no such page: requests for made-up paths
+        // would otherwise pile up.
+        if !matches!(*rendered, Ok(None))
+            && let Ok(mut map) = self.listings.lock()
+        {
+            map.insert(key.to_string(), Arc::clone(&rendered));
+        }
+        rendered
+    }
+
     /// The editions' impact on the registry, computed once.
     fn impacts(&self) -> &[Impact] {
         self.impacts.get_or_init(|| {
@@ -579,7 +670,14 @@ impl Snapshot {
     /// Whether `path` is a file of the site (rendering nothing new for an
     /// organisation's).
     pub fn has(&self, path: &str) -> bool {
-        self.organisation_at(path).is_some()
+        self.static_file(path).is_some()
+            || self.organisation_at(path).is_some()
+            || self.directory_key(path).is_some_and(|key| {
+                self.listing(key)
+                    .as_ref()
+                    .as_ref()
+                    .is_ok_and(|site| site.as_ref().is_some_and(|s| s.files.contains_key(path)))
+            })
             || self.standard_at(path).is_some_and(|slug| {
                 self.standard(slug)
                     .as_ref()

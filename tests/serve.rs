@@ -217,6 +217,12 @@ fn served_pages_equal_built_pages_and_follow_registry_edits() {
         format!("en/registry/{id}/index.html"),
         verification,
         "registry/index.html".to_string(),
+        "en/registry/index.html".to_string(),
+        first_with("registry/region/"),
+        first_with("en/registry/level/"),
+        "verify/index.html".to_string(),
+        first_with("verify/numbers/"),
+        "static/style.css".to_string(),
         dengji::export::api::organisation_path(id),
         first_with("search/organisations/"),
         "sitemap.xml".to_string(),
@@ -241,7 +247,14 @@ fn served_pages_equal_built_pages_and_follow_registry_edits() {
     );
     let edited = built(tmp.path(), port);
     assert_ne!(text(&edited, &org_page), text(&site, &org_page));
-    for file in [&org_page, "registry/index.html"] {
+    // Its region's listing (it lists the grades).
+    let facet_page = "en/registry/region/heilongjiang/index.html".to_string();
+    assert!(
+        text(&site, &facet_page).contains(id),
+        "{facet_page} lists {id}"
+    );
+    assert_ne!(text(&edited, &facet_page), text(&site, &facet_page));
+    for file in [&org_page, "registry/index.html", &facet_page] {
         wait_for(
             port,
             &url_of(file),

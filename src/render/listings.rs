@@ -177,15 +177,18 @@ impl Stream<'_> {
         )
     }
 
-    /// Writes the directory listings and the verification form; returns
-    /// the page keys written.
+    /// Writes the directory listings and the verification form (with
+    /// `only`, just the page of that key: `serve` renders each on
+    /// request); returns the page keys of all of them, made or not.
     pub fn directory(
         &self,
         harvest: &Harvest,
         facets: &[FacetValue],
         cache: Option<&Cache>,
+        only: Option<&str>,
         diags: &mut Diagnostics,
     ) -> Vec<String> {
+        let wanted = |key: &str| only.is_none_or(|only| only == key);
         let entries = &harvest.entries;
         let input = self.renderer.registry;
         let everyone: Vec<usize> = (0..entries.len()).collect();
@@ -195,22 +198,23 @@ impl Stream<'_> {
             .collect();
         // The whole registry as CSV (with the certificates' CSV of
         // `exports`); a facet's rows are a filter of it.
-        let path = ORGANISATIONS_CSV;
-        let failed = Failed::default();
-        let csv = export::csv::organisations(entries.each(&failed).map(|e| e.row))
-            .map_err(|e| encoding_error(path, e));
-        match failed.into_error() {
-            Some(d) => diags.push(d),
-            None => {
-                if let Err(d) = csv.and_then(|bytes| self.out.put(path, &bytes)) {
-                    diags.push(d);
-                }
-            }
+        if only.is_none() {
+            self.organisations_csv(harvest, diags);
         }
+        let root_of = |facet: Option<&FacetValue>| match facet {
+            Some(f) => format!("registry/{}", f.path),
+            None => "registry/".to_string(),
+        };
         let mut tasks = Vec::new();
-        for (l, (_, members)) in listings.iter().enumerate() {
+        let mut keys = Vec::new();
+        for (l, (facet, members)) in listings.iter().enumerate() {
+            let root = root_of(*facet);
             for page in 1..=directory::page_count(members.len()) {
-                tasks.push((l, page));
+                let key = directory::page_path(&root, page);
+                if wanted(&key) {
+                    tasks.push((l, page));
+                }
+                keys.push(key);
             }
         }
         let editions: Vec<(usize, Context, Views)> = self
@@ -224,14 +228,11 @@ impl Stream<'_> {
             .copied()
             .filter(|&kind| facets.iter().any(|f| f.kind == kind))
             .collect();
-        let results: Vec<(String, Vec<Diagnostic>)> = tasks
+        let errors: Vec<Vec<Diagnostic>> = tasks
             .par_iter()
             .map(|&(l, page)| {
                 let (facet, order) = listings[l];
-                let root = match facet {
-                    Some(f) => format!("registry/{}", f.path),
-                    None => "registry/".to_string(),
-                };
+                let root = root_of(facet);
                 let key = directory::page_path(&root, page);
                 let shown = directory::page_of(order, page);
                 let cached = cache.and_then(|cache| {
@@ -253,7 +254,7 @@ impl Stream<'_> {
                     }
                     Some((cache, k.key()))
                 });
-                let errors = self.unless_cached(cached, || {
+                self.unless_cached(cached, || {
                     let rows: Result<Vec<Entry>, Diagnostic> =
                         shown.iter().map(|&i| entries.get(i)).collect();
                     let rows = match rows {
@@ -270,19 +271,14 @@ impl Stream<'_> {
                             self.emit(common, *e, "directory.html", &key, ctx)
                         })
                         .collect()
-                });
-                (key, errors)
+                })
             })
             .collect();
-        let mut keys = Vec::new();
-        for (key, errors) in results {
-            for d in errors {
-                diags.push(d);
-            }
-            keys.push(key);
+        for d in errors.into_iter().flatten() {
+            diags.push(d);
         }
-        keys.extend(self.facet_indexes(facets, &editions, diags));
-        for (e, common, views) in &editions {
+        keys.extend(self.facet_indexes(facets, &editions, &wanted, diags));
+        for (e, common, views) in editions.iter().filter(|_| wanted("verify/")) {
             let mut ctx = Context::new();
             ctx.insert("as_of", &input.grades.as_of.to_string());
             ctx.insert("certificate_count", &harvest.certificate_count);
@@ -295,8 +291,24 @@ impl Stream<'_> {
             }
         }
         keys.push("verify/".into());
-        keys.extend(self.certificate_numbers(harvest, &editions, cache, diags));
+        keys.extend(self.certificate_numbers(harvest, &editions, cache, &wanted, diags));
         keys
+    }
+
+    /// The whole registry as CSV.
+    fn organisations_csv(&self, harvest: &Harvest, diags: &mut Diagnostics) {
+        let path = ORGANISATIONS_CSV;
+        let failed = Failed::default();
+        let csv = export::csv::organisations(harvest.entries.each(&failed).map(|e| e.row))
+            .map_err(|e| encoding_error(path, e));
+        match failed.into_error() {
+            Some(d) => diags.push(d),
+            None => {
+                if let Err(d) = csv.and_then(|bytes| self.out.put(path, &bytes)) {
+                    diags.push(d);
+                }
+            }
+        }
     }
 
     /// The certificate numbers in order, each linking to its verification
@@ -311,6 +323,7 @@ impl Stream<'_> {
         harvest: &Harvest,
         editions: &[(usize, Context, Views)],
         cache: Option<&Cache>,
+        wanted: &(dyn Fn(&str) -> bool + Sync),
         diags: &mut Diagnostics,
     ) -> Vec<String> {
         let failed = Failed::default();
@@ -351,6 +364,7 @@ impl Stream<'_> {
         }
         let errors: Vec<Vec<Diagnostic>> = pages
             .par_iter()
+            .filter(|(key, _)| wanted(key))
             .map(|(key, chunk)| {
                 let shown: &[&[Numbered]] = match chunk {
                     Some(i) => &chunks[*i..=*i],
@@ -456,6 +470,7 @@ impl Stream<'_> {
         &self,
         facets: &[FacetValue],
         editions: &[(usize, Context, Views)],
+        wanted: &(dyn Fn(&str) -> bool + Sync),
         diags: &mut Diagnostics,
     ) -> Vec<String> {
         let mut keys = Vec::new();
@@ -464,7 +479,7 @@ impl Stream<'_> {
                 continue;
             }
             let key = directory::kind_path(kind);
-            for (e, common, views) in editions {
+            for (e, common, views) in editions.iter().filter(|_| wanted(&key)) {
                 let lang = views.lang;
                 let mut groups: Vec<FacetGroup> = Vec::new();
                 for f in facets.iter().filter(|f| f.kind == kind) {

@@ -717,6 +717,52 @@ pub fn render_document(
     Ok(out.files.into_inner())
 }
 
+/// The directory's organisations, gathered once from their harvests
+/// (in registry order) so that its pages can be rendered one at a time
+/// ([`render_directory_page`]).
+pub struct Directory(stream::Harvest);
+
+impl Directory {
+    pub fn of(harvested: &[std::sync::Arc<OrganisationHarvest>]) -> Result<Directory, Diagnostics> {
+        stream::Harvest::of(harvested.iter().map(|h| &**h))
+            .map(Directory)
+            .map_err(|d| Diagnostics::from_iter([d]))
+    }
+}
+
+/// The directory page of edition-neutral key `key` (a listing or one of
+/// its pages, a facet index, the verification form, a page of the
+/// certificate numbers) in every language, written into `out` exactly as
+/// [`render`] writes it (`serve` renders each on request, not the whole
+/// directory after every registry edit). Returns whether `key` is such a
+/// page.
+pub fn render_directory_page(
+    templates: &Templates,
+    input: RenderInput,
+    options: RenderOptions,
+    directory: &Directory,
+    key: &str,
+    out: &dyn Output,
+) -> Result<bool, Diagnostics> {
+    let (editions, renderer) = setup(templates, &input, &options);
+    let out = Counted::new(out);
+    let stream = Stream::new(
+        &renderer,
+        &templates.tera,
+        input.theme,
+        &editions,
+        &out,
+        &input.generated_at,
+    );
+    let facets = stream.facets(&directory.0);
+    let mut diags = Diagnostics::new();
+    let keys = stream.directory(&directory.0, &facets, None, Some(key), &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(keys.iter().any(|k| k == key))
+}
+
 /// Renders `jobs` into `out`; returns their sitemap pages (the 404
 /// pages have none), in the order of the jobs.
 fn render_jobs(
@@ -851,7 +897,7 @@ pub fn render_with(
     // organisations left behind.
     let facets = stream.facets(&harvest);
     out.stage("directory listings");
-    let listing_keys = stream.directory(&harvest, &facets, cache, &mut diags);
+    let listing_keys = stream.directory(&harvest, &facets, cache, None, &mut diags);
     out.stage("search indexes");
     let search_keys = stream.search(&harvest, &facets, &mut diags);
     out.stage("exports and feeds");
