@@ -17,6 +17,12 @@ mod impact;
 mod links;
 mod listings;
 pub use links::anchor_url;
+mod output;
+use output::Counted;
+pub use output::{Discard, Memory, Output, Site, Stamp};
+mod templates;
+use templates::tera_error;
+pub use templates::{Templates, ui_strings};
 mod changes;
 pub mod markdown;
 pub mod registry;
@@ -38,176 +44,9 @@ use crate::load::Theme;
 use crate::model::Document;
 use crate::resolve::Resolution;
 use crate::translation::Translations;
-use crate::yaml;
 
 pub use stream::OrganisationHarvest;
 use stream::Stream;
-
-/// The built site: output path (relative, `/`-separated) → bytes.
-#[derive(Default)]
-pub struct Site {
-    pub files: BTreeMap<String, Vec<u8>>,
-}
-
-/// Where rendered files go as soon as they are rendered: memory for tests
-/// and `serve`, a staging folder for `build` (see [`crate::write`]).
-/// Called from several threads at once.
-pub trait Output: Sync {
-    /// Stores the file at `path` (relative, `/`-separated).
-    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()>;
-
-    /// Leaves every one of `files` as the previous build published it,
-    /// without being given its bytes, if each is there with the stamp
-    /// recorded when it was put (the build cache knows its bytes would be
-    /// the same); false, leaving none, when any is not, and then they must
-    /// be put. Outputs that keep nothing between builds answer false.
-    fn keep(&self, files: &[(String, Option<Stamp>)]) -> bool {
-        let _ = files;
-        false
-    }
-
-    /// The stamp `path`, just put, is published with; `None` for outputs
-    /// that publish nothing on disk.
-    fn stamp(&self, path: &str) -> Option<Stamp> {
-        let _ = path;
-        None
-    }
-
-    /// Render has begun another part of the site ("organisation pages",
-    /// "search indexes"): for progress reports; outputs ignore it.
-    fn stage(&self, name: &str) {
-        let _ = name;
-    }
-
-    /// A folder on the same disk as the output for the build's scratch
-    /// file (`render/entries.rs`), if not the temporary folder: a
-    /// temporary folder in memory (tmpfs) would hold the entries in RAM.
-    fn scratch_dir(&self) -> Option<&std::path::Path> {
-        None
-    }
-
-    /// Whether the bytes put are kept. An output that throws them away
-    /// (`check`) is not given the files that cannot fail to be made, such
-    /// as the JSON encoding of plain data: only what can fail is made.
-    fn keeps_bytes(&self) -> bool {
-        true
-    }
-}
-
-/// A published file's size and modification time, which change whenever
-/// a build writes it: how the build cache recognises a file it recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct Stamp {
-    pub size: u64,
-    /// Nanoseconds since 1970.
-    pub modified: u128,
-}
-
-impl Stamp {
-    pub fn of(metadata: &std::fs::Metadata) -> Option<Stamp> {
-        let modified = metadata
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?
-            .as_nanos();
-        Some(Stamp {
-            size: metadata.len(),
-            modified,
-        })
-    }
-}
-
-/// Collects the site in memory.
-#[derive(Default)]
-pub struct Memory(std::sync::Mutex<Site>);
-
-impl Memory {
-    pub fn into_site(self) -> Site {
-        crate::into_inner(self.0)
-    }
-}
-
-impl Output for Memory {
-    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
-        let mut site = self
-            .0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?;
-        site.files.insert(path.to_string(), bytes.to_vec());
-        Ok(())
-    }
-}
-
-/// Renders without keeping anything: what `check` uses to find template
-/// errors without holding a large site in memory.
-pub struct Discard;
-
-impl Output for Discard {
-    fn put(&self, _path: &str, _bytes: &[u8]) -> std::io::Result<()> {
-        Ok(())
-    }
-
-    /// Nothing is written, so what the cache says was rendered without
-    /// error needs no rendering.
-    fn keep(&self, _files: &[(String, Option<Stamp>)]) -> bool {
-        true
-    }
-
-    fn keeps_bytes(&self) -> bool {
-        false
-    }
-}
-
-/// Counts files on their way to an output and turns write failures into
-/// diagnostics.
-struct Counted<'a> {
-    out: &'a dyn Output,
-    files: std::sync::atomic::AtomicUsize,
-}
-
-impl<'a> Counted<'a> {
-    fn new(out: &'a dyn Output) -> Self {
-        Counted {
-            out,
-            files: std::sync::atomic::AtomicUsize::new(0),
-        }
-    }
-
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.files
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.out.put(path, bytes).map_err(|e| {
-            Diagnostic::error(Location::file(path), format!("cannot write `{path}`: {e}"))
-                .with_hint("check free space and permissions; the previous site is unchanged")
-        })
-    }
-
-    fn keep(&self, files: &[(String, Option<Stamp>)]) -> bool {
-        let kept = self.out.keep(files);
-        if kept {
-            self.files
-                .fetch_add(files.len(), std::sync::atomic::Ordering::Relaxed);
-        }
-        kept
-    }
-
-    fn stage(&self, name: &str) {
-        self.out.stage(name);
-    }
-
-    fn stamp(&self, path: &str) -> Option<Stamp> {
-        self.out.stamp(path)
-    }
-
-    fn scratch_dir(&self) -> Option<&std::path::Path> {
-        self.out.scratch_dir()
-    }
-
-    fn keeps_bytes(&self) -> bool {
-        self.out.keeps_bytes()
-    }
-}
 
 #[derive(Clone, Default)]
 pub struct RenderOptions {
@@ -337,111 +176,6 @@ fn base_path(base_url: &str) -> String {
     }
 }
 
-fn tera_error(theme: &Theme, err: &tera::Error) -> Diagnostic {
-    // The innermost error that points into a template says where; the
-    // messages of the whole chain say what.
-    let mut message = err.to_string();
-    let mut located = report_of(err);
-    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(err);
-    while let Some(s) = source {
-        message.push_str(&format!(": {s}"));
-        if let Some(report) = s.downcast_ref::<tera::Error>().and_then(report_of) {
-            located = Some(report);
-        }
-        source = s.source();
-    }
-    let templates = theme.dir.join("templates");
-    if let Some(report) = located.filter(|r| !r.filename().is_empty()) {
-        let span = report.span();
-        return Diagnostic::error(
-            Location::new(
-                templates.join(report.filename()),
-                span.start_line.max(1),
-                span.start_col + 1,
-            ),
-            format!("template error: {}", report.message()),
-        )
-        .with_hint("fix the template at this position");
-    }
-    // Some checks (unknown filters, tests, functions) give only a report
-    // as text: "error: Unknown filter `x`\n  --> name.html:17:45 …".
-    static POINTER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-        regex::Regex::new(r"(?m)^error: (.*)\n\s*--> (\S+):(\d+):(\d+)").expect("static regex")
-    });
-    if let Some(caps) = POINTER.captures(&message) {
-        let number = |i| {
-            caps.get(i)
-                .and_then(|m| m.as_str().parse().ok())
-                .unwrap_or(1)
-        };
-        return Diagnostic::error(
-            Location::new(templates.join(&caps[2]), number(3), number(4)),
-            format!("template error: {}", &caps[1]),
-        )
-        .with_hint("fix the template at this position");
-    }
-    Diagnostic::error(
-        Location::file(templates),
-        format!("template error: {message}"),
-    )
-    .with_hint("fix the template named in the message")
-}
-
-/// The part of a Tera error that points into a template, if any.
-fn report_of(err: &tera::Error) -> Option<&tera::ReportError> {
-    match err.kind() {
-        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
-            Some(report)
-        }
-        _ => None,
-    }
-}
-
-fn load_templates(theme: &Theme) -> Result<Tera, Diagnostic> {
-    let mut tera = Tera::new();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    tera.add_raw_templates(
-        theme
-            .templates
-            .iter()
-            .map(|(n, t)| (n.as_str(), t.as_str())),
-    )
-    .map_err(|e| tera_error(theme, &e))?;
-    Ok(tera)
-}
-
-/// The theme's UI strings of `lang` (`themes/<theme>/i18n/<lang>.yaml`).
-pub fn ui_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, Diagnostic> {
-    load_strings(theme, lang)
-}
-
-fn load_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, Diagnostic> {
-    let Some((path, text)) = theme.strings.get(lang) else {
-        return Err(Diagnostic::error(
-            Location::file(theme.dir.join("i18n")),
-            format!("the theme has no UI strings for language `{lang}`"),
-        )
-        .with_hint(format!("add themes/<theme>/i18n/{lang}.yaml")));
-    };
-    let strings: BTreeMap<String, String> = yaml::from_file_text(text, path)?;
-    for key in [
-        "lang_tag",
-        "language_name",
-        "language_short",
-        "clause_in_other_language",
-        "view_side_by_side",
-    ] {
-        if !strings.contains_key(key) {
-            return Err(Diagnostic::error(
-                Location::file(path),
-                format!("UI strings for `{lang}` lack `{key}`"),
-            )
-            .with_hint("see themes/default/i18n/en.yaml for every key a theme needs"));
-        }
-    }
-    Ok(strings)
-}
-
 /// Whether page `key` shows a standard's text (its cover, chapters, full
 /// text, terms and level pages), which in a translation carries the notice
 /// that the Chinese is normative. The translation status page, the
@@ -492,62 +226,6 @@ pub struct RenderInput<'a> {
     pub impacts: &'a [crate::impact::Impact],
     /// RFC 3339 time stamped on the JSON API files.
     pub generated_at: String,
-}
-
-/// What a theme gives every render: its templates, parsed, and the UI
-/// strings of each language. `serve` keeps them between renders.
-pub struct Templates {
-    tera: Tera,
-    inline: links::InlineTemplates,
-    /// UI strings per language of the site.
-    strings: BTreeMap<String, BTreeMap<String, String>>,
-    /// The same as template values, made once: a page's context takes
-    /// them by reference count instead of copying every string.
-    string_values: BTreeMap<String, tera::Value>,
-}
-
-impl Templates {
-    /// Parses the theme's templates and reads its UI strings of every
-    /// language of `config`.
-    pub fn load(theme: &Theme, config: &Config) -> Result<Templates, Diagnostics> {
-        let mut diags = Diagnostics::new();
-        let tera = match load_templates(theme) {
-            Ok(t) => t,
-            Err(d) => {
-                diags.push(d);
-                return Err(diags);
-            }
-        };
-        let inline = match links::InlineTemplates::load(&tera) {
-            Ok(t) => t,
-            Err(e) => {
-                diags.push(tera_error(theme, &e));
-                return Err(diags);
-            }
-        };
-        let mut strings = BTreeMap::new();
-        for lang in &config.languages {
-            match load_strings(theme, lang) {
-                Ok(s) => {
-                    strings.insert(lang.clone(), s);
-                }
-                Err(d) => diags.push(d),
-            }
-        }
-        if diags.has_errors() {
-            return Err(diags);
-        }
-        let string_values = strings
-            .iter()
-            .map(|(lang, s)| (lang.clone(), tera::Value::from_serializable(s)))
-            .collect();
-        Ok(Templates {
-            tera,
-            inline,
-            strings,
-            string_values,
-        })
-    }
 }
 
 /// How [`render_with`] treats the organisations.
