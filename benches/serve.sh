@@ -4,9 +4,10 @@
 # (`dengji generate`), the server started, and then, ROUNDS times each:
 #   - a registry file is saved with a changed English name, and its
 #     organisation's page (/en/registry/<id>/) is polled until it shows it;
-#   - then the page's stylesheet, the registry listing (/en/registry/) and
-#     the sitemap are fetched, each timed (the sitemap is the first request
-#     for the rest of the site: search indexes, exports, feeds);
+#   - then the page's stylesheet, the registry listing (/en/registry/), the
+#     home page (/en/) and the sitemap are fetched, each timed (the sitemap
+#     is the first request for the rest of the site: search, exports,
+#     feeds);
 #   - one character of a chapter is changed and its page is polled until it
 #     shows it.
 # Polling is every 5 ms from just before the write. Prints a markdown table
@@ -108,7 +109,8 @@ chapter = open(chapter_file, encoding="utf-8").read()
 marker = "本规范规定了"
 assert marker in chapter, "the chapter's marker sentence"
 
-registry_times, static_times, listing_times, rest_times, chapter_times = [], [], [], [], []
+registry_times, static_times, listing_times, home_times, rest_times = [], [], [], [], []
+chapter_times = []
 for i in range(rounds):
     edited_name = f"{name_line} Edit{i}"
     t = time.perf_counter()
@@ -125,6 +127,10 @@ for i in range(rounds):
     t = time.perf_counter()
     poll("en/registry/", "<html")
     listing_times.append(time.perf_counter() - t)
+
+    t = time.perf_counter()
+    poll("en/", "<html")
+    home_times.append(time.perf_counter() - t)
 
     t = time.perf_counter()
     poll("sitemap.xml", "<?xml")
@@ -157,6 +163,7 @@ print("|---|---:|---:|")
 print(row("registry file → its organisation's page", registry_times))
 print(row("then the page's stylesheet", static_times))
 print(row("then the listing", listing_times))
+print(row("then the home page", home_times))
 print(row("then the sitemap (renders search indexes, exports, feeds)", rest_times))
 print(row("one character of a chapter → the chapter's page", chapter_times))
 print(f"\nserver peak resident memory (VmHWM): {int(peak) / 1024:.0f} MiB")

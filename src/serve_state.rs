@@ -7,10 +7,11 @@
 //! organisations and reruns the checks across files; any other change
 //! analyses the site again. Nothing is rendered up front: an
 //! organisation's pages are rendered (and it is regraded) when asked for,
-//! as are a standard's pages and each directory page (from the
-//! organisations' directory entries); the theme's static files are served
-//! as loaded; the rest of the site (search indexes, exports, feeds,
-//! sitemap) is rendered once, on the first request for it after a change.
+//! as are a standard's pages, each directory page (from the
+//! organisations' directory entries), and the site's own pages with the
+//! documentation; the theme's static files are served as loaded; the rest
+//! of the site (search, exports, feeds, sitemap) is rendered once, on the
+//! first request for it after a change.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -166,6 +167,8 @@ pub struct Snapshot {
     /// Each directory page asked for, by edition-neutral key: the page in
     /// every language, rendered on first use (`None`: no such page).
     listings: Mutex<BTreeMap<String, Arc<Rendered>>>,
+    /// The site's own pages and the documentation, rendered on first use.
+    site_pages: OnceLock<Result<Site, Diagnostics>>,
     /// Everything but the organisations' own pages, rendered on first use.
     rest: OnceLock<Result<Site, Diagnostics>>,
 }
@@ -449,6 +452,7 @@ impl Working {
             standards: Mutex::default(),
             directory: OnceLock::new(),
             listings: Mutex::default(),
+            site_pages: OnceLock::new(),
             rest: OnceLock::new(),
         };
         Outcome::Good(Arc::new(snapshot), diagnostics)
@@ -501,8 +505,9 @@ impl Snapshot {
 
     /// The file at `path` (relative, `/`-separated), rendered if need be.
     /// The theme's static files, an organisation's files, a standard's
-    /// pages and a directory page are each served without rendering the
-    /// rest of the site (which a registry edit makes anew).
+    /// pages, a directory page and the site's own pages are each served
+    /// without rendering the rest of the site (which a registry edit makes
+    /// anew).
     pub fn file(&self, path: &str) -> Found {
         if let Some(bytes) = self.static_file(path) {
             return Found::File(bytes.to_vec());
@@ -538,6 +543,14 @@ impl Snapshot {
                 }
                 Err(d) => return Found::Failed(d.clone()),
             }
+        }
+        match self.site_pages() {
+            Ok(site) => {
+                if let Some(bytes) = site.files.get(path) {
+                    return Found::File(bytes.clone());
+                }
+            }
+            Err(d) => return Found::Failed(d.clone()),
         }
         match self.rest() {
             Ok(site) => site
@@ -577,17 +590,11 @@ impl Snapshot {
             return done;
         }
         let base = &self.base;
-        let dated = grade::Grades::not_kept(base.as_of());
-        let memory = Memory::default();
-        let rendered = render::render_document(
-            &base.templates,
-            base.input(&self.registry, &dated, self.impacts()),
-            base.options.clone(),
-            slug,
-            &memory,
-        )
-        .map(|_| memory.into_site())
-        .map_err(|d| d.relative_to(&base.root));
+        let rendered = self
+            .rendered(true, |input, out| {
+                render::render_document(&base.templates, input, base.options.clone(), slug, out)
+            })
+            .map(|(_, site)| site);
         let rendered = Arc::new(rendered);
         if let Ok(mut map) = self.standards.lock() {
             map.insert(slug.to_string(), Arc::clone(&rendered));
@@ -629,23 +636,22 @@ impl Snapshot {
             .directory
             .get_or_init(|| render::Directory::of(&self.harvest));
         let rendered = match directory {
-            Ok(directory) => {
-                // Directory pages need the date only, and no impact.
-                let dated = grade::Grades::not_kept(base.as_of());
-                let memory = Memory::default();
-                render::render_directory_page(
-                    &base.templates,
-                    base.input(&self.registry, &dated, &[]),
-                    base.options.clone(),
-                    directory,
-                    key,
-                    &memory,
-                )
-                .map(|found| found.then(|| memory.into_site()))
-            }
+            Ok(directory) => self
+                .rendered(false, |input, out| {
+                    let options = base.options.clone();
+                    render::render_directory_page(
+                        &base.templates,
+                        input,
+                        options,
+                        directory,
+                        key,
+                        out,
+                    )
+                })
+                .map(|(found, site)| found.then_some(site)),
             Err(d) => Err(d.clone()),
         };
-        let rendered = Arc::new(rendered.map_err(|d| d.relative_to(&base.root)));
+        let rendered = Arc::new(rendered);
         // Not kept when there is no such page: requests for made-up paths
         // would otherwise pile up.
         if !matches!(*rendered, Ok(None))
@@ -685,30 +691,57 @@ impl Snapshot {
                     .is_ok_and(|site| site.files.contains_key(path))
             })
             || self
+                .site_pages()
+                .as_ref()
+                .is_ok_and(|site| site.files.contains_key(path))
+            || self
                 .rest()
                 .as_ref()
                 .is_ok_and(|site| site.files.contains_key(path))
+    }
+
+    /// The site's own pages (home, the standards' index, 404) and the
+    /// documentation, rendered once per snapshot.
+    fn site_pages(&self) -> &Result<Site, Diagnostics> {
+        self.site_pages.get_or_init(|| {
+            let base = &self.base;
+            self.rendered(false, |input, out| {
+                render::render_site_pages(&base.templates, input, base.options.clone(), out)
+            })
+            .map(|(_, site)| site)
+        })
     }
 
     /// Everything but the organisations' own files, rendered once.
     pub fn rest(&self) -> &Result<Site, Diagnostics> {
         self.rest.get_or_init(|| {
             let base = &self.base;
-            // The directory pages need the date only: what they show of
-            // each organisation is in its harvest.
-            let dated = grade::Grades::not_kept(base.as_of());
-            let memory = Memory::default();
-            render::render_with(
-                &base.templates,
-                base.input(&self.registry, &dated, self.impacts()),
-                base.options.clone(),
-                &memory,
-                render::Organisations::Harvested(&self.harvest),
-                None,
-            )
-            .map(|_| memory.into_site())
-            .map_err(|d| d.relative_to(&base.root))
+            self.rendered(true, |input, out| {
+                let organisations = render::Organisations::Harvested(&self.harvest);
+                let options = base.options.clone();
+                render::render_with(&base.templates, input, options, out, organisations, None)
+            })
+            .map(|(_, site)| site)
         })
+    }
+
+    /// What `render` writes into memory given the render input of this
+    /// snapshot (with the editions' impact on the registry if `impacts`;
+    /// graded for the date only: what the site shows of each organisation
+    /// beyond its own pages is in its harvest), with the paths of its
+    /// diagnostics relative to the site.
+    fn rendered<T>(
+        &self,
+        impacts: bool,
+        render: impl FnOnce(render::RenderInput, &Memory) -> Result<T, Diagnostics>,
+    ) -> Result<(T, Site), Diagnostics> {
+        let base = &self.base;
+        let dated = grade::Grades::not_kept(base.as_of());
+        let impacts = if impacts { self.impacts() } else { &[] };
+        let memory = Memory::default();
+        render(base.input(&self.registry, &dated, impacts), &memory)
+            .map(|value| (value, memory.into_site()))
+            .map_err(|d| d.relative_to(&base.root))
     }
 
     /// How many organisations the snapshot serves.

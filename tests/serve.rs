@@ -223,6 +223,8 @@ fn served_pages_equal_built_pages_and_follow_registry_edits() {
         "verify/index.html".to_string(),
         first_with("verify/numbers/"),
         "static/style.css".to_string(),
+        first_with("en/docs/"),
+        "static/highlight.css".to_string(),
         dengji::export::api::organisation_path(id),
         first_with("search/organisations/"),
         "sitemap.xml".to_string(),
@@ -254,7 +256,7 @@ fn served_pages_equal_built_pages_and_follow_registry_edits() {
         "{facet_page} lists {id}"
     );
     assert_ne!(text(&edited, &facet_page), text(&site, &facet_page));
-    for file in [&org_page, "registry/index.html", &facet_page] {
+    for file in [&org_page, "registry/index.html", &facet_page, "index.html"] {
         wait_for(
             port,
             &url_of(file),

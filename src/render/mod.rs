@@ -376,19 +376,62 @@ pub fn render_document(
     slug: &str,
     out: &dyn Output,
 ) -> Result<usize, Diagnostics> {
+    render_apart(
+        templates,
+        input,
+        options,
+        standards::Jobs::Standard(slug),
+        out,
+    )
+}
+
+/// The site's own pages (home, the standards' index, 404) and the
+/// documentation pages with their stylesheet, in every language, written
+/// into `out` exactly as [`render`] writes them (`serve` renders them
+/// apart from the rest of the site, which a registry edit makes anew).
+/// Returns how many files were written.
+pub fn render_site_pages(
+    templates: &Templates,
+    input: RenderInput,
+    options: RenderOptions,
+    out: &dyn Output,
+) -> Result<usize, Diagnostics> {
+    render_apart(templates, input, options, standards::Jobs::Site, out)
+}
+
+/// The pages `jobs` names (with the site's own pages, the documentation
+/// too), written into `out`; how many files.
+fn render_apart(
+    templates: &Templates,
+    input: RenderInput,
+    options: RenderOptions,
+    jobs: standards::Jobs,
+    out: &dyn Output,
+) -> Result<usize, Diagnostics> {
     let (editions, renderer) = setup(templates, &input, &options);
     let out = Counted::new(out);
     let mut diags = Diagnostics::new();
-    let jobs = renderer.page_jobs(&editions, Some(slug));
+    let pages = renderer.page_jobs(&editions, jobs);
     render_jobs(
         &renderer,
         &editions,
         &templates.tera,
         input.theme,
-        jobs,
+        pages,
         &out,
         &mut diags,
     );
+    if matches!(jobs, standards::Jobs::Site) {
+        let stream = Stream::new(
+            &renderer,
+            &templates.tera,
+            input.theme,
+            &editions,
+            &out,
+            &input.generated_at,
+        );
+        stream.docs(None, &mut diags);
+    }
     if diags.has_errors() {
         return Err(diags);
     }
@@ -547,7 +590,7 @@ pub fn render_with(
         || {
             rayon::join(
                 || {
-                    let jobs = renderer.page_jobs(&editions, None);
+                    let jobs = renderer.page_jobs(&editions, standards::Jobs::All);
                     render_jobs(
                         &renderer,
                         &editions,

@@ -6,6 +6,18 @@
 
 use super::*;
 
+/// Which of the pages made from the documents [`Renderer::page_jobs`]
+/// makes.
+#[derive(Clone, Copy)]
+pub(super) enum Jobs<'a> {
+    /// The site's own pages and every standard's.
+    All,
+    /// The site's own pages only: home, the standards' index, 404.
+    Site,
+    /// The pages of the standard of this slug.
+    Standard(&'a str),
+}
+
 impl Renderer<'_> {
     /// The slug whose translation status a document's pages show: its own,
     /// or for the current edition's copy under its page key, the standard's.
@@ -87,21 +99,24 @@ impl Renderer<'_> {
             .collect()
     }
 
-    /// The standards' pages (and the home, standards index and 404 pages
-    /// unless `only` names one standard), each (edition, standard) built
-    /// in parallel; in edition order, then the site's pages, then the
+    /// The pages `jobs` names, each (edition, standard) built in
+    /// parallel; in edition order, then the site's pages, then the
     /// standards in registry order.
-    pub(super) fn page_jobs(&self, editions: &[Edition], only: Option<&str>) -> Vec<PageJob> {
+    pub(super) fn page_jobs(&self, editions: &[Edition], jobs: Jobs) -> Vec<PageJob> {
         let mut scopes: Vec<(usize, Option<&str>)> = Vec::new();
         for index in 0..editions.len() {
-            if only.is_none() {
+            if matches!(jobs, Jobs::All | Jobs::Site) {
                 scopes.push((index, None));
             }
             scopes.extend(
                 self.documents
                     .iter()
                     .map(|d| d.slug.as_str())
-                    .filter(|slug| only.is_none_or(|o| o == *slug))
+                    .filter(|slug| match jobs {
+                        Jobs::All => true,
+                        Jobs::Site => false,
+                        Jobs::Standard(only) => only == *slug,
+                    })
                     .map(|slug| (index, Some(slug))),
             );
         }
