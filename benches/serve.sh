@@ -5,9 +5,9 @@
 #   - a registry file is saved with a changed English name, and its
 #     organisation's page (/en/registry/<id>/) is polled until it shows it;
 #   - then the page's stylesheet, the registry listing (/en/registry/), the
-#     home page (/en/) and the sitemap are fetched, each timed (the sitemap
-#     is the first request for the rest of the site: search, exports,
-#     feeds);
+#     home page (/en/), the organisations' search index manifest and the
+#     sitemap are fetched, each timed (the sitemap is the first request for
+#     the rest of the site: exports, feeds);
 #   - one character of a chapter is changed and its page is polled until it
 #     shows it.
 # Polling is every 5 ms from just before the write. Prints a markdown table
@@ -110,6 +110,7 @@ marker = "本规范规定了"
 assert marker in chapter, "the chapter's marker sentence"
 
 registry_times, static_times, listing_times, home_times, rest_times = [], [], [], [], []
+search_times = []
 chapter_times = []
 for i in range(rounds):
     edited_name = f"{name_line} Edit{i}"
@@ -131,6 +132,10 @@ for i in range(rounds):
     t = time.perf_counter()
     poll("en/", "<html")
     home_times.append(time.perf_counter() - t)
+
+    t = time.perf_counter()
+    poll("search/organisations/manifest.json", "{")
+    search_times.append(time.perf_counter() - t)
 
     t = time.perf_counter()
     poll("sitemap.xml", "<?xml")
@@ -164,7 +169,8 @@ print(row("registry file → its organisation's page", registry_times))
 print(row("then the page's stylesheet", static_times))
 print(row("then the listing", listing_times))
 print(row("then the home page", home_times))
-print(row("then the sitemap (renders search indexes, exports, feeds)", rest_times))
+print(row("then the organisations' search index (manifest)", search_times))
+print(row("then the sitemap (renders exports, feeds)", rest_times))
 print(row("one character of a chapter → the chapter's page", chapter_times))
 print(f"\nserver peak resident memory (VmHWM): {int(peak) / 1024:.0f} MiB")
 PY

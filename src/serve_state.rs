@@ -7,10 +7,10 @@
 //! organisations and reruns the checks across files; any other change
 //! analyses the site again. Nothing is rendered up front: an
 //! organisation's pages are rendered (and it is regraded) when asked for,
-//! as are a standard's pages, each directory page (from the
-//! organisations' directory entries), and the site's own pages with the
-//! documentation; the theme's static files are served as loaded; the rest
-//! of the site (search, exports, feeds, sitemap) is rendered once, on the
+//! as are a standard's pages, each directory page and the search (from
+//! the organisations' directory entries), and the site's own pages with
+//! the documentation; the theme's static files are served as loaded; the
+//! rest of the site (exports, feeds, sitemap) is rendered once, on the
 //! first request for it after a change.
 
 use std::collections::BTreeMap;
@@ -167,6 +167,8 @@ pub struct Snapshot {
     /// Each directory page asked for, by edition-neutral key: the page in
     /// every language, rendered on first use (`None`: no such page).
     listings: Mutex<BTreeMap<String, Arc<Rendered>>>,
+    /// The search pages and indexes, rendered on first use.
+    search: OnceLock<Result<Site, Diagnostics>>,
     /// The site's own pages and the documentation, rendered on first use.
     site_pages: OnceLock<Result<Site, Diagnostics>>,
     /// Everything but the organisations' own pages, rendered on first use.
@@ -452,6 +454,7 @@ impl Working {
             standards: Mutex::default(),
             directory: OnceLock::new(),
             listings: Mutex::default(),
+            search: OnceLock::new(),
             site_pages: OnceLock::new(),
             rest: OnceLock::new(),
         };
@@ -544,7 +547,12 @@ impl Snapshot {
                 Err(d) => return Found::Failed(d.clone()),
             }
         }
-        match self.site_pages() {
+        let part = if self.without_language(path).starts_with("search/") {
+            self.search()
+        } else {
+            self.site_pages()
+        };
+        match part {
             Ok(site) => {
                 if let Some(bytes) = site.files.get(path) {
                     return Found::File(bytes.clone());
@@ -632,10 +640,7 @@ impl Snapshot {
             return done;
         }
         let base = &self.base;
-        let directory = self
-            .directory
-            .get_or_init(|| render::Directory::of(&self.harvest));
-        let rendered = match directory {
+        let rendered = match self.directory() {
             Ok(directory) => self
                 .rendered(false, |input, out| {
                     let options = base.options.clone();
@@ -690,10 +695,10 @@ impl Snapshot {
                     .as_ref()
                     .is_ok_and(|site| site.files.contains_key(path))
             })
-            || self
-                .site_pages()
-                .as_ref()
-                .is_ok_and(|site| site.files.contains_key(path))
+            || [self.site_pages(), self.search()].into_iter().any(|part| {
+                part.as_ref()
+                    .is_ok_and(|site| site.files.contains_key(path))
+            })
             || self
                 .rest()
                 .as_ref()
@@ -709,6 +714,27 @@ impl Snapshot {
                 render::render_site_pages(&base.templates, input, base.options.clone(), out)
             })
             .map(|(_, site)| site)
+        })
+    }
+
+    /// The search pages and both search indexes, rendered once per
+    /// snapshot.
+    fn search(&self) -> &Result<Site, Diagnostics> {
+        self.search.get_or_init(|| {
+            let base = &self.base;
+            let directory = self.directory().as_ref().map_err(Clone::clone)?;
+            self.rendered(false, |input, out| {
+                render::render_search(&base.templates, input, base.options.clone(), directory, out)
+            })
+            .map(|(_, site)| site)
+        })
+    }
+
+    /// The organisations' harvests gathered for the directory and search,
+    /// once per snapshot.
+    fn directory(&self) -> &Result<render::Directory, Diagnostics> {
+        self.directory.get_or_init(|| {
+            render::Directory::of(&self.harvest).map_err(|d| d.relative_to(&self.base.root))
         })
     }
 

@@ -227,6 +227,8 @@ fn served_pages_equal_built_pages_and_follow_registry_edits() {
         "static/highlight.css".to_string(),
         dengji::export::api::organisation_path(id),
         first_with("search/organisations/"),
+        first_with("search/standards/"),
+        "en/search/index.html".to_string(),
         "sitemap.xml".to_string(),
         "index.html".to_string(),
     ];

@@ -451,6 +451,36 @@ impl Directory {
     }
 }
 
+/// The search pages and both search indexes (the organisations', from
+/// `directory`, and the standards'), written into `out` exactly as
+/// [`render`] writes them (`serve` renders them on request).
+pub fn render_search(
+    templates: &Templates,
+    input: RenderInput,
+    options: RenderOptions,
+    directory: &Directory,
+    out: &dyn Output,
+) -> Result<usize, Diagnostics> {
+    let (editions, renderer) = setup(templates, &input, &options);
+    let out = Counted::new(out);
+    let stream = Stream::new(
+        &renderer,
+        &templates.tera,
+        input.theme,
+        &editions,
+        &out,
+        &input.generated_at,
+    );
+    let facets = stream.facets(&directory.0);
+    let mut diags = Diagnostics::new();
+    stream.search(&directory.0, &facets, &mut diags);
+    stream.search_standards(None, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(out.files.into_inner())
+}
+
 /// The directory page of edition-neutral key `key` (a listing or one of
 /// its pages, a facet index, the verification form, a page of the
 /// certificate numbers) in every language, written into `out` exactly as
