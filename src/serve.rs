@@ -346,10 +346,16 @@ impl IntoResponse for Answer {
 
 /// The answer to a request for `path` (decoded, without the leading `/`).
 fn answer(snapshot: &Snapshot, path: &str) -> Answer {
+    let last = path.rsplit('/').next().unwrap_or_default();
     let candidates = if path.is_empty() || path.ends_with('/') {
         vec![format!("{path}index.html")]
-    } else {
+    } else if last.contains('.') {
         vec![path.to_string(), format!("{path}/index.html")]
+    } else {
+        // A folder named without its slash is most likely: asking for its
+        // page first spares rendering the rest of the site to learn that
+        // no file has this name.
+        vec![format!("{path}/index.html"), path.to_string()]
     };
     for candidate in &candidates {
         if candidate.ends_with("/index.html") && !path.ends_with('/') && !path.is_empty() {

@@ -175,6 +175,22 @@ pub struct Snapshot {
     rest: OnceLock<Result<Site, Diagnostics>>,
 }
 
+/// An output that drops the files `served_apart` names and puts the rest
+/// into `out`.
+struct Unless<'a> {
+    out: &'a dyn render::Output,
+    served_apart: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+impl render::Output for Unless<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if (self.served_apart)(path) {
+            return Ok(());
+        }
+        self.out.put(path, bytes)
+    }
+}
+
 /// A directory page in every language, or `None` when there is no such
 /// page, or why it failed to render.
 type Rendered = Result<Option<Site>, Diagnostics>;
@@ -738,17 +754,41 @@ impl Snapshot {
         })
     }
 
-    /// Everything but the organisations' own files, rendered once.
+    /// Everything but the organisations' own files, rendered once; of
+    /// it only what no other part serves is kept (the exports, feeds,
+    /// sitemap and schemas), not a second copy of every page.
     pub fn rest(&self) -> &Result<Site, Diagnostics> {
         self.rest.get_or_init(|| {
             let base = &self.base;
             self.rendered(true, |input, out| {
                 let organisations = render::Organisations::Harvested(&self.harvest);
                 let options = base.options.clone();
-                render::render_with(&base.templates, input, options, out, organisations, None)
+                let kept = Unless {
+                    out,
+                    served_apart: &|path: &str| self.served_apart(path),
+                };
+                render::render_with(&base.templates, input, options, &kept, organisations, None)
             })
             .map(|(_, site)| site)
         })
+    }
+
+    /// Whether `path`, a file of [`Snapshot::rest`], is one that another
+    /// part of the snapshot makes with the same code, and so answers
+    /// before the rest is asked ([`Snapshot::file`]): a theme's static
+    /// file, a directory page (the rest renders no organisation's), a
+    /// standard's page, the search, the site's own pages and the
+    /// documentation. Told by the path alone: this runs while the rest
+    /// renders, which must not wait on those parts.
+    fn served_apart(&self, path: &str) -> bool {
+        let neutral = self.without_language(path);
+        self.static_file(path).is_some()
+            || self.directory_key(path).is_some()
+            || self.standard_at(path).is_some()
+            || neutral.starts_with("search/")
+            || ["index.html", "standards/index.html", "404.html"].contains(&neutral)
+            || neutral.starts_with("docs/")
+            || path == "static/highlight.css"
     }
 
     /// What `render` writes into memory given the render input of this

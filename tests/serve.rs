@@ -219,6 +219,11 @@ fn served_pages_equal_built_pages_and_follow_registry_edits() {
         "registry/index.html".to_string(),
         "en/registry/index.html".to_string(),
         first_with("registry/region/"),
+        "registry/region/index.html".to_string(),
+        "registry/page/2/index.html".to_string(),
+        "registry/organisations.csv".to_string(),
+        "en/registry/feed.xml".to_string(),
+        "registry.schema.json".to_string(),
         first_with("en/registry/level/"),
         "verify/index.html".to_string(),
         first_with("verify/numbers/"),
@@ -236,6 +241,16 @@ fn served_pages_equal_built_pages_and_follow_registry_edits() {
         let (status, body) = get(port, &url_of(file)).expect("response");
         assert_eq!(status, 200, "{file}");
         assert!(body == text(&site, file), "{file} is served as built");
+    }
+    // A folder named without its slash is sent to the folder.
+    for folder in [
+        "/registry",
+        "/en/registry/region",
+        "/docs",
+        "/standards/ccrc-isv-c01",
+    ] {
+        let (status, _) = get(port, folder).expect("response");
+        assert_eq!(status, 301, "{folder}");
     }
 
     // A registry edit that lowers the computed level: the organisation's
