@@ -524,9 +524,9 @@ impl Snapshot {
 
     /// The file at `path` (relative, `/`-separated), rendered if need be.
     /// The theme's static files, an organisation's files, a standard's
-    /// pages, a directory page and the site's own pages are each served
-    /// without rendering the rest of the site (which a registry edit makes
-    /// anew).
+    /// pages, a directory page, the search and the site's own pages are
+    /// each served without rendering the rest of the site (which a
+    /// registry edit makes anew).
     pub fn file(&self, path: &str) -> Found {
         if let Some(bytes) = self.static_file(path) {
             return Found::File(bytes.to_vec());
@@ -776,15 +776,16 @@ impl Snapshot {
     /// Whether `path`, a file of [`Snapshot::rest`], is one that another
     /// part of the snapshot makes with the same code, and so answers
     /// before the rest is asked ([`Snapshot::file`]): a theme's static
-    /// file, a directory page (the rest renders no organisation's), a
-    /// standard's page, the search, the site's own pages and the
-    /// documentation. Told by the path alone: this runs while the rest
-    /// renders, which must not wait on those parts.
+    /// file, a directory page (the rest renders no organisation's), the
+    /// search, the site's own pages and the documentation. Told by the
+    /// path alone: this runs while the rest renders, which must not wait
+    /// on those parts. (Not a standard's pages: an edition's changes and
+    /// impact pages sit in the folder of a document whose render does not
+    /// make them.)
     fn served_apart(&self, path: &str) -> bool {
         let neutral = self.without_language(path);
         self.static_file(path).is_some()
             || self.directory_key(path).is_some()
-            || self.standard_at(path).is_some()
             || neutral.starts_with("search/")
             || ["index.html", "standards/index.html", "404.html"].contains(&neutral)
             || neutral.starts_with("docs/")
