@@ -112,6 +112,13 @@ assert marker in chapter, "the chapter's marker sentence"
 registry_times, static_times, listing_times, home_times, rest_times = [], [], [], [], []
 search_times = []
 chapter_times = []
+after_edit = [
+    ("static/style.css", "{", static_times),
+    ("en/registry/", "<html", listing_times),
+    ("en/", "<html", home_times),
+    ("search/organisations/manifest.json", "{", search_times),
+    ("sitemap.xml", "<?xml", rest_times),
+]
 for i in range(rounds):
     edited_name = f"{name_line} Edit{i}"
     t = time.perf_counter()
@@ -120,26 +127,12 @@ for i in range(rounds):
     poll(org_page, f"Edit{i}")
     registry_times.append(time.perf_counter() - t)
 
-    # What the browser asks for next: the page's stylesheet.
-    t = time.perf_counter()
-    poll("static/style.css", "{")
-    static_times.append(time.perf_counter() - t)
-
-    t = time.perf_counter()
-    poll("en/registry/", "<html")
-    listing_times.append(time.perf_counter() - t)
-
-    t = time.perf_counter()
-    poll("en/", "<html")
-    home_times.append(time.perf_counter() - t)
-
-    t = time.perf_counter()
-    poll("search/organisations/manifest.json", "{")
-    search_times.append(time.perf_counter() - t)
-
-    t = time.perf_counter()
-    poll("sitemap.xml", "<?xml")
-    rest_times.append(time.perf_counter() - t)
+    # What the browser asks for next (the page's stylesheet), then the
+    # other parts of the site, each timed from its request.
+    for path, shows, times in after_edit:
+        t = time.perf_counter()
+        poll(path, shows)
+        times.append(time.perf_counter() - t)
 
     # One character: 本 → 此 and back.
     changed = "此" if i % 2 == 0 else "本"

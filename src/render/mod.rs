@@ -461,24 +461,18 @@ pub fn render_search(
     directory: &Directory,
     out: &dyn Output,
 ) -> Result<usize, Diagnostics> {
-    let (editions, renderer) = setup(templates, &input, &options);
-    let out = Counted::new(out);
-    let stream = Stream::new(
-        &renderer,
-        &templates.tera,
-        input.theme,
-        &editions,
-        &out,
-        &input.generated_at,
-    );
-    let facets = stream.facets(&directory.0);
-    let mut diags = Diagnostics::new();
-    stream.search(&directory.0, &facets, &mut diags);
-    stream.search_standards(None, &mut diags);
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    Ok(out.files.into_inner())
+    over_directory(
+        templates,
+        input,
+        options,
+        directory,
+        out,
+        |stream, facets, diags| {
+            stream.search(&directory.0, facets, diags);
+            stream.search_standards(None, diags);
+            stream.out.files.load(std::sync::atomic::Ordering::Relaxed)
+        },
+    )
 }
 
 /// The directory page of edition-neutral key `key` (a listing or one of
@@ -495,6 +489,29 @@ pub fn render_directory_page(
     key: &str,
     out: &dyn Output,
 ) -> Result<bool, Diagnostics> {
+    over_directory(
+        templates,
+        input,
+        options,
+        directory,
+        out,
+        |stream, facets, diags| {
+            let keys = stream.directory(&directory.0, facets, None, Some(key), diags);
+            keys.iter().any(|k| k == key)
+        },
+    )
+}
+
+/// What `make` renders, given a stream into `out` and the facets of
+/// `directory`; its diagnostics fail it if any is an error.
+fn over_directory<T>(
+    templates: &Templates,
+    input: RenderInput,
+    options: RenderOptions,
+    directory: &Directory,
+    out: &dyn Output,
+    make: impl FnOnce(&Stream, &[directory::FacetValue], &mut Diagnostics) -> T,
+) -> Result<T, Diagnostics> {
     let (editions, renderer) = setup(templates, &input, &options);
     let out = Counted::new(out);
     let stream = Stream::new(
@@ -507,11 +524,11 @@ pub fn render_directory_page(
     );
     let facets = stream.facets(&directory.0);
     let mut diags = Diagnostics::new();
-    let keys = stream.directory(&directory.0, &facets, None, Some(key), &mut diags);
+    let made = make(&stream, &facets, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(keys.iter().any(|k| k == key))
+    Ok(made)
 }
 
 /// Renders `jobs` into `out`; returns their sitemap pages (the 404
